@@ -1,0 +1,94 @@
+//! `hvpat explain <number>`: every rule's verdict and evidence for one patent.
+
+use std::fmt::Write as _;
+
+use anyhow::{bail, Result};
+use clap::Args;
+
+use crate::cli::{InputArgs, UsageError};
+use crate::model::DIMENSIONS;
+use crate::pipeline::load;
+use crate::rules::numbers::id_of;
+use crate::score::Scored;
+
+/// Arguments of `hvpat explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The patent: any spelling of its application or publication number.
+    pub number: String,
+    /// Inputs and dates.
+    #[command(flatten)]
+    pub inputs: InputArgs,
+}
+
+const LABELS: [&str; DIMENSIONS] = [
+    "D1 strategic emerging industry",
+    "D2 overseas family",
+    "D3 maintained > 10 years",
+    "D4 pledge financing",
+    "D5 national award",
+];
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no "
+    }
+}
+
+/// The explanation text for one scored patent.
+pub fn explain_text(s: &Scored, as_of: chrono::NaiveDate, as_of_prev: chrono::NaiveDate) -> String {
+    let p = &s.patent;
+    let v = &s.verdict;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  {}  {}", p.id, p.pub_no, p.title);
+    let _ = writeln!(
+        out,
+        "  kind {}, filed {}, granted {}, status {}, lapsed {}",
+        p.kind.map_or("unknown", |k| k.as_str()),
+        p.filing_date,
+        p.grant_date.map_or_else(|| "-".to_string(), |d| d.to_string()),
+        if p.status.is_empty() { "-" } else { &p.status },
+        p.lapse_date.map_or_else(|| "-".to_string(), |d| d.to_string()),
+    );
+    let _ = writeln!(out, "as of {as_of}:");
+    let _ = writeln!(out, "  {:<32} {}  {}", "eligible (valid CN invention)", yes(v.eligible), v.eligibility);
+    for i in 0..DIMENSIONS {
+        let _ = writeln!(out, "  {:<32} {}  {}", LABELS[i], yes(v.dimensions[i]), v.evidence[i]);
+    }
+    let _ = writeln!(out, "  {:<32} {}  {} dimension(s) met", "high value", yes(v.high_value()), v.dimension_count());
+    let insts: Vec<String> = s.institutions.iter().map(|i| format!("{} ({})", i.name, i.kind.as_str())).collect();
+    let _ =
+        writeln!(out, "  {:<32} {}", "institutions", if insts.is_empty() { "-".to_string() } else { insts.join("; ") });
+    let _ = writeln!(
+        out,
+        "one year before ({as_of_prev}): eligible {}, high value {}",
+        yes(s.prev_eligible).trim(),
+        yes(s.prev_high_value).trim()
+    );
+    out
+}
+
+/// Load the inputs and explain one patent.
+pub fn run(args: ExplainArgs) -> Result<()> {
+    let settings = args.inputs.settings(None)?;
+    let Ok(wanted) = id_of(&args.number) else {
+        bail!(UsageError(anyhow::anyhow!("not a patent number: {:?}", args.number)));
+    };
+    let loaded = load(&settings)?;
+    let found = loaded
+        .scored
+        .iter()
+        .find(|s| s.patent.id == wanted)
+        .or_else(|| loaded.scored.iter().find(|s| id_of(&s.patent.pub_no).is_ok_and(|pub_id| pub_id == wanted)));
+    match found {
+        Some(s) => {
+            print!("{}", explain_text(s, settings.as_of, settings.as_of_prev));
+            Ok(())
+        }
+        None => bail!(UsageError(anyhow::anyhow!(
+            "{wanted} is not in the portfolio (or was rejected; see `hvpat run`'s rejects.csv)"
+        ))),
+    }
+}

@@ -1,0 +1,146 @@
+//! The command line: one file per subcommand, the shared arguments, and the
+//! exit codes that a scheduler reads.
+
+pub mod explain;
+pub mod init;
+pub mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{ConfigFile, Overrides, Settings};
+use crate::pipeline::RunError;
+use crate::read::InputError;
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: an unexpected failure (writing outputs, an internal error).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: bad command line or config.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: an input file cannot be read (missing, not CSV, missing column).
+pub const EXIT_INPUT: u8 = 3;
+/// Exit code: outputs written, but the reject share passed `max_reject_share`.
+pub const EXIT_REJECTS: u8 = 4;
+
+/// A bad command line or config value.
+#[derive(Debug, thiserror::Error)]
+#[error("{0:#}")]
+pub struct UsageError(pub anyhow::Error);
+
+/// hvpat: score Chinese invention patents on the five national high-value dimensions.
+#[derive(Debug, Parser)]
+#[command(name = "hvpat", version, about)]
+pub struct Cli {
+    /// No progress output.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score a portfolio and write the reports.
+    Run(run::RunArgs),
+    /// Show every rule's verdict and evidence for one patent.
+    Explain(explain::ExplainArgs),
+    /// Write a commented config file.
+    Init(init::InitArgs),
+}
+
+/// Inputs and dates shared by `run` and `explain`; they override the config.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Portfolio CSV files (override the config's `portfolio`).
+    pub portfolio: Vec<PathBuf>,
+    /// TOML config file.
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
+    /// Family members table (`patent, member`).
+    #[arg(long)]
+    pub families: Option<PathBuf>,
+    /// Pledge contracts table (`contract_id, patent, amount_wan, registered_on`).
+    #[arg(long)]
+    pub pledges: Option<PathBuf>,
+    /// Awards table (`patent, award, level, date`).
+    #[arg(long)]
+    pub awards: Option<PathBuf>,
+    /// Institution aliases (`alias, institution, type[, parent]`).
+    #[arg(long)]
+    pub aliases: Option<PathBuf>,
+    /// Report date (YYYY-MM-DD).
+    #[arg(long, conflicts_with = "year")]
+    pub as_of: Option<String>,
+    /// Report year: as of 31 December of it.
+    #[arg(long)]
+    pub year: Option<i32>,
+}
+
+impl InputArgs {
+    /// The config file merged with these flags (and `out`).
+    pub fn settings(&self, out: Option<PathBuf>) -> Result<Settings, UsageError> {
+        let file = match &self.config {
+            Some(path) => ConfigFile::load(path).map_err(UsageError)?,
+            None => ConfigFile::default(),
+        };
+        file.resolve(Overrides {
+            portfolio: self.portfolio.clone(),
+            families: self.families.clone(),
+            pledges: self.pledges.clone(),
+            awards: self.awards.clone(),
+            aliases: self.aliases.clone(),
+            as_of: self.as_of.clone(),
+            year: self.year,
+            out,
+        })
+        .map_err(UsageError)
+    }
+}
+
+/// Run the parsed command line and map its outcome to an exit code.
+pub fn main_with(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Run(args) => run::run(args, cli.quiet),
+        Command::Explain(args) => explain::run(args),
+        Command::Init(args) => init::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(EXIT_OK);
+            }
+            eprintln!("hvpat: {err:#}");
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// The exit code for an error (the first classified cause in its chain).
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if cause.is::<UsageError>() {
+            return EXIT_USAGE;
+        }
+        if let Some(e) = cause.downcast_ref::<RunError>() {
+            return match e {
+                RunError::Input(_) => EXIT_INPUT,
+                RunError::RejectShare { .. } => EXIT_REJECTS,
+            };
+        }
+        if cause.is::<InputError>() {
+            return EXIT_INPUT;
+        }
+    }
+    EXIT_FAILURE
+}

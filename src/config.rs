@@ -1,0 +1,282 @@
+//! The TOML config (SPEC §3, §6): every key mirrors a `run` flag; flags override
+//! the file; paths are relative to the config file; unknown keys are errors.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::rules::dates::{add_years, parse_date, year_end};
+use crate::rules::institutions::InstitutionType;
+use crate::rules::RuleParams;
+
+/// The config file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Portfolio CSV files.
+    #[serde(default)]
+    pub portfolio: Vec<PathBuf>,
+    /// `families.csv`.
+    pub families: Option<PathBuf>,
+    /// `pledges.csv`.
+    pub pledges: Option<PathBuf>,
+    /// `awards.csv`.
+    pub awards: Option<PathBuf>,
+    /// `aliases.csv`, added to (and overriding) the built-in table.
+    pub aliases: Option<PathBuf>,
+    /// A concordance CSV replacing the built-in one.
+    pub concordance: Option<PathBuf>,
+    /// Report date, `YYYY-MM-DD`.
+    pub as_of: Option<String>,
+    /// Report year (as_of = 31 December of it).
+    pub year: Option<i32>,
+    /// Output folder.
+    pub out: Option<PathBuf>,
+    /// Institution types in the report (`["university"]` by default; `["all"]` for every type).
+    pub institution_types: Option<Vec<String>>,
+    /// Largest share of rejected portfolio rows before the run fails (0–1).
+    pub max_reject_share: Option<f64>,
+    /// Rule thresholds.
+    #[serde(default)]
+    pub rules: RuleParams,
+}
+
+/// Values given on the command line, which override the file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Portfolio files (replace the config's list when not empty).
+    pub portfolio: Vec<PathBuf>,
+    /// `--families`.
+    pub families: Option<PathBuf>,
+    /// `--pledges`.
+    pub pledges: Option<PathBuf>,
+    /// `--awards`.
+    pub awards: Option<PathBuf>,
+    /// `--aliases`.
+    pub aliases: Option<PathBuf>,
+    /// `--as-of`.
+    pub as_of: Option<String>,
+    /// `--year`.
+    pub year: Option<i32>,
+    /// `--out`.
+    pub out: Option<PathBuf>,
+}
+
+/// Everything one run needs, resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// Portfolio files.
+    pub portfolio: Vec<PathBuf>,
+    /// Side tables.
+    pub families: Option<PathBuf>,
+    /// Side tables.
+    pub pledges: Option<PathBuf>,
+    /// Side tables.
+    pub awards: Option<PathBuf>,
+    /// Side tables.
+    pub aliases: Option<PathBuf>,
+    /// Concordance replacement.
+    pub concordance: Option<PathBuf>,
+    /// The report date.
+    pub as_of: NaiveDate,
+    /// One year before `as_of` (29 February steps back to 28 February).
+    pub as_of_prev: NaiveDate,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Types kept in the institution report; `None` keeps all.
+    pub institution_types: Option<Vec<InstitutionType>>,
+    /// Largest share of rejected rows.
+    pub max_reject_share: f64,
+    /// Counting mode (only `full` so far).
+    pub counting: &'static str,
+    /// Rule thresholds.
+    pub rules: RuleParams,
+}
+
+/// Default reject-share limit: a run whose portfolio rows are more than 5 % rejects fails.
+pub const DEFAULT_MAX_REJECT_SHARE: f64 = 0.05;
+
+impl ConfigFile {
+    /// Read and parse a config file; relative paths in it become relative to its folder.
+    pub fn load(path: &Path) -> Result<ConfigFile> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
+        let mut cfg: ConfigFile =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        let rebase = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        cfg.portfolio.iter_mut().for_each(rebase);
+        for p in
+            [&mut cfg.families, &mut cfg.pledges, &mut cfg.awards, &mut cfg.aliases, &mut cfg.concordance, &mut cfg.out]
+        {
+            if let Some(p) = p.as_mut() {
+                rebase(p);
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// Merge with the command line and check every value.
+    pub fn resolve(self, o: Overrides) -> Result<Settings> {
+        let portfolio = if o.portfolio.is_empty() { self.portfolio } else { o.portfolio };
+        if portfolio.is_empty() {
+            bail!("no portfolio given: name one or more CSV files, or `portfolio = [...]` in the config");
+        }
+        let as_of = match (o.as_of, o.year) {
+            (Some(s), _) => date_arg(&s, "--as-of")?,
+            (None, Some(y)) => year_arg(y)?,
+            (None, None) => match (self.as_of, self.year) {
+                (Some(s), _) => date_arg(&s, "as_of")?,
+                (None, Some(y)) => year_arg(y)?,
+                (None, None) => {
+                    bail!("no report date: give --as-of YYYY-MM-DD or --year YYYY (or as_of/year in the config)")
+                }
+            },
+        };
+        let institution_types = match self.institution_types {
+            None => Some(vec![InstitutionType::University]),
+            Some(list) if list.iter().any(|t| t == "all") => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|t| {
+                        InstitutionType::parse(t).with_context(|| {
+                            format!("institution_types: unknown type {t:?} (university, institute, enterprise, hospital, individual, other, all)")
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+            ),
+        };
+        let max_reject_share = self.max_reject_share.unwrap_or(DEFAULT_MAX_REJECT_SHARE);
+        if !(0.0..=1.0).contains(&max_reject_share) {
+            bail!("max_reject_share must be between 0 and 1, not {max_reject_share}");
+        }
+        let r = &self.rules;
+        if !(r.pledge_threshold_wan.is_finite() && r.pledge_threshold_wan >= 0.0) {
+            bail!("rules.pledge_threshold_wan must be a non-negative number");
+        }
+        if r.maintained_years < 0 || r.term_years <= 0 {
+            bail!("rules.maintained_years and rules.term_years must be positive");
+        }
+        Ok(Settings {
+            portfolio,
+            families: o.families.or(self.families),
+            pledges: o.pledges.or(self.pledges),
+            awards: o.awards.or(self.awards),
+            aliases: o.aliases.or(self.aliases),
+            concordance: self.concordance,
+            as_of_prev: add_years(as_of, -1),
+            as_of,
+            out: o.out.or(self.out).unwrap_or_else(|| PathBuf::from("hvpat-out")),
+            institution_types,
+            max_reject_share,
+            counting: "full",
+            rules: self.rules,
+        })
+    }
+}
+
+fn date_arg(s: &str, what: &str) -> Result<NaiveDate> {
+    match parse_date(s) {
+        Ok(Some(d)) => Ok(d),
+        _ => bail!("{what}: not a date: {s:?} (expected YYYY-MM-DD)"),
+    }
+}
+
+fn year_arg(y: i32) -> Result<NaiveDate> {
+    if !(1985..=9998).contains(&y) {
+        bail!("year: {y} is out of range");
+    }
+    year_end(y).context("year out of range")
+}
+
+/// The commented config that `hvpat init` writes.
+pub const TEMPLATE: &str = r#"# hvpat configuration. Every key mirrors a `hvpat run` flag; flags win.
+# Paths are relative to this file.
+
+# Portfolio CSV files (native layout: app_no, pub_no, title, kind, filing_date,
+# grant_date, status, lapse_date, ipc, applicants, holders, family,
+# pledge_amount, awards).
+portfolio = ["portfolio.csv"]
+
+# Optional side tables.
+families = "families.csv"   # patent, member
+pledges = "pledges.csv"     # contract_id, patent, amount_wan, registered_on
+awards = "awards.csv"       # patent, award, level, date
+# aliases = "aliases.csv"   # alias, institution, type[, parent] — added to the built-in table
+# concordance = "my-concordance.csv"  # ipc, sei_code, sei_name[, legacy] — replaces the built-in table
+
+# Report date: as_of = "YYYY-MM-DD", or year = YYYY for 31 December of that year.
+year = 2025
+
+# Output folder (written atomically: a temporary folder renamed into place).
+out = "hvpat-out"
+
+# Institution types in institutions.csv: university, institute, enterprise,
+# hospital, individual, other — or ["all"].
+institution_types = ["university"]
+
+# Fail (exit code 4) when more than this share of portfolio rows is rejected.
+max_reject_share = 0.05
+
+[rules]
+pledge_threshold_wan = 1000.0   # D4: 万元 attributed to the patent
+apportion = "equal"             # D4: "equal" shares a contract among its patents; "full" credits each the whole
+maintained_years = 10           # D3: as_of must be after anchor + this many years
+maintained_anchor = "filing"    # D3: "filing" or "grant"
+term_years = 20                 # expiry: filing date + term
+hmt_overseas = true             # D2: Hong Kong, Macao and Taiwan members count as overseas
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_parses_and_resolves() {
+        let cfg: ConfigFile = toml::from_str(TEMPLATE).unwrap();
+        let s = cfg.resolve(Overrides::default()).unwrap();
+        assert_eq!(s.as_of.to_string(), "2025-12-31");
+        assert_eq!(s.as_of_prev.to_string(), "2024-12-31");
+        assert_eq!(s.rules, RuleParams::default());
+        assert_eq!(s.institution_types, Some(vec![InstitutionType::University]));
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let cfg: ConfigFile = toml::from_str("portfolio = [\"a.csv\"]\nyear = 2020\n").unwrap();
+        let s = cfg
+            .resolve(Overrides {
+                as_of: Some("2024-02-29".into()),
+                portfolio: vec!["b.csv".into()],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(s.as_of.to_string(), "2024-02-29");
+        assert_eq!(s.as_of_prev.to_string(), "2023-02-28");
+        assert_eq!(s.portfolio, [PathBuf::from("b.csv")]);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let e = toml::from_str::<ConfigFile>("portfolio = []\nthreshold = 3\n").unwrap_err().to_string();
+        assert!(e.contains("threshold"), "{e}");
+        let e = toml::from_str::<ConfigFile>("[rules]\npledge = 3\n").unwrap_err().to_string();
+        assert!(e.contains("pledge"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let bad = |t: &str| toml::from_str::<ConfigFile>(t).unwrap().resolve(Overrides::default()).is_err();
+        assert!(bad("portfolio=[\"a\"]\nas_of=\"2025-02-30\""));
+        assert!(bad("portfolio=[\"a\"]"));
+        assert!(bad("year=2025"));
+        assert!(bad("portfolio=[\"a\"]\nyear=2025\ninstitution_types=[\"planet\"]"));
+        assert!(bad("portfolio=[\"a\"]\nyear=2025\nmax_reject_share=2"));
+        assert!(!bad("portfolio=[\"a\"]\nyear=2025\ninstitution_types=[\"all\"]"));
+    }
+}

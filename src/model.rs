@@ -1,0 +1,164 @@
+//! The canonical patent record that readers produce and the rules score, and
+//! the verdict types the rules return.
+
+use chrono::NaiveDate;
+
+use crate::rules::ipc::Ipc;
+use crate::rules::numbers::{Kind, PatentId};
+
+/// Where a record came from: the input file (index into the run's inputs) and its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceRef {
+    /// Index of the input file in the run.
+    pub file: usize,
+    /// 1-based line of the record (the header is line 1).
+    pub line: u64,
+}
+
+/// A family member: a publication number with its office, or a bare office code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FamilyMember {
+    /// Office / jurisdiction code, upper case (`US`, `EP`, `WO`…).
+    pub jurisdiction: String,
+    /// Kind code when the member was written with one (`B2`, `A1`…).
+    pub kind: Option<String>,
+    /// The member as written, normalised (`US10123456B2`, or `US`).
+    pub label: String,
+}
+
+/// A pledge contract's share attributed to one patent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PledgeShare {
+    /// The contract (`""` for an amount given directly in the portfolio).
+    pub contract_id: String,
+    /// The contract's whole amount, 万元.
+    pub contract_wan: f64,
+    /// Number of distinct patents the contract names.
+    pub patents_in_contract: usize,
+    /// Registration date; `None` counts at every date.
+    pub registered_on: Option<NaiveDate>,
+}
+
+/// How a contract that covers several patents is attributed (SPEC §1, D4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Apportion {
+    /// Shared equally among the distinct patents the contract names.
+    Equal,
+    /// Each patent is credited the whole amount.
+    Full,
+}
+
+impl PledgeShare {
+    /// The amount credited to one patent under `apportion`.
+    pub fn credited_wan(&self, apportion: Apportion) -> f64 {
+        match apportion {
+            Apportion::Equal => self.contract_wan / self.patents_in_contract.max(1) as f64,
+            Apportion::Full => self.contract_wan,
+        }
+    }
+}
+
+/// Which award programme an award belongs to (SPEC §1, D5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AwardClass {
+    /// 中国专利奖 (gold, silver, excellence).
+    ChinaPatentAward,
+    /// 国家科学技术奖 (natural science, technological invention, progress, highest).
+    StateScienceAward,
+    /// Provincial, municipal, industry and other awards: reported, not counted.
+    Other,
+}
+
+/// An award listed for a patent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Award {
+    /// Award name with its level, as written (`中国专利金奖`, `国家科学技术进步奖 二等奖`).
+    pub name: String,
+    /// The programme it belongs to.
+    pub class: AwardClass,
+    /// Award date (a bare year is 31 December); `None` counts at every date.
+    pub date: Option<NaiveDate>,
+}
+
+/// One patent after reading, normalising and merging duplicate rows.
+#[derive(Debug, Clone)]
+pub struct Patent {
+    /// Canonical id (SPEC §2).
+    pub id: PatentId,
+    /// The publication number with kind code (the most advanced publication seen).
+    pub pub_no: String,
+    /// Title.
+    pub title: String,
+    /// Invention / utility model / design, when it could be told.
+    pub kind: Option<Kind>,
+    /// Filing (application) date.
+    pub filing_date: NaiveDate,
+    /// Grant date, when granted and known.
+    pub grant_date: Option<NaiveDate>,
+    /// Legal status as written.
+    pub status: String,
+    /// Lapse / invalidation date, when known.
+    pub lapse_date: Option<NaiveDate>,
+    /// IPC codes, main code first.
+    pub ipc: Vec<Ipc>,
+    /// Current holders (falling back to applicants), as written.
+    pub holders: Vec<String>,
+    /// Family members from the portfolio and the families table.
+    pub family: Vec<FamilyMember>,
+    /// Pledge amounts: the portfolio's attributed amount and contracts.
+    pub pledges: Vec<PledgeShare>,
+    /// Awards from the portfolio and the awards table.
+    pub awards: Vec<Award>,
+    /// Where the patent's first row was read.
+    pub source: SourceRef,
+}
+
+/// Number of dimensions.
+pub const DIMENSIONS: usize = 5;
+
+/// Short names of the dimensions, in order (D1..D5), as used in column names.
+pub const DIMENSION_NAMES: [&str; DIMENSIONS] = ["d1_sei", "d2_overseas", "d3_maintained", "d4_pledge", "d5_award"];
+
+/// The verdict on one patent at one date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Eligible: a CN invention patent valid on the date.
+    pub eligible: bool,
+    /// Why (or why not) eligible.
+    pub eligibility: String,
+    /// D1..D5 met.
+    pub dimensions: [bool; DIMENSIONS],
+    /// One evidence line per dimension.
+    pub evidence: [String; DIMENSIONS],
+}
+
+impl Verdict {
+    /// Number of dimensions met.
+    pub fn dimension_count(&self) -> usize {
+        self.dimensions.iter().filter(|d| **d).count()
+    }
+
+    /// Eligible and at least one dimension met.
+    pub fn high_value(&self) -> bool {
+        self.eligible && self.dimensions.iter().any(|d| *d)
+    }
+}
+
+/// A problem with one input row: a reject (the row is not scored) or a warning
+/// (the row is kept). Written to `rejects.csv` / `warnings.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct RowIssue {
+    /// The input file, as given.
+    pub file: String,
+    /// 1-based line (header = 1).
+    pub line: u64,
+    /// The column at fault (empty when the whole row is).
+    pub column: String,
+    /// The value at fault.
+    pub value: String,
+    /// What is wrong.
+    pub reason: String,
+    /// The row as read, re-encoded as CSV.
+    pub raw: String,
+}

@@ -1,0 +1,274 @@
+//! One run: read → normalise → score → aggregate → write, with the row accounting
+//! and the manifest. The CLI's `run` and `explain` both start here.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde_json::json;
+
+use crate::aggregate::{aggregate, InstitutionRow};
+use crate::config::Settings;
+use crate::model::{Patent, RowIssue};
+use crate::read::portfolio::{normalize_rows, Merged, NativeColumns, RowOutcome};
+use crate::read::side::{self, IdResolver, SideTable};
+use crate::read::table::read_table;
+use crate::read::InputError;
+use crate::rules::concordance::Concordance;
+use crate::rules::institutions::AliasTable;
+use crate::score::{score_all, ScoreContext, Scored};
+use crate::write::manifest::{institutions_json, write_json, Counts, InputRecord};
+use crate::write::{csv_out, parquet, OutputDir};
+
+/// Everything read and scored, before writing.
+pub struct Loaded {
+    /// Scored patents, sorted by id.
+    pub scored: Vec<Scored>,
+    /// Rejected rows (portfolio first, then side tables).
+    pub rejects: Vec<RowIssue>,
+    /// Warnings about kept rows.
+    pub warnings: Vec<RowIssue>,
+    /// Row accounting.
+    pub counts: Counts,
+    /// Inputs for the manifest.
+    pub inputs: Vec<InputRecord>,
+    /// Concordance description for the manifest.
+    pub concordance: String,
+    /// Per-stage timings in milliseconds.
+    pub timings: Vec<(&'static str, u128)>,
+}
+
+/// A run's failure classes, mapped to exit codes by the binary.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// An input could not be read.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// Too many rows were rejected.
+    #[error(
+        "{rejected} of {rows} portfolio rows rejected ({share:.1}%), over the limit of {limit:.1}%; see {rejects}"
+    )]
+    RejectShare {
+        /// Rejected rows.
+        rejected: usize,
+        /// Rows read.
+        rows: usize,
+        /// Share in percent.
+        share: f64,
+        /// Limit in percent.
+        limit: f64,
+        /// The rejects file.
+        rejects: String,
+    },
+}
+
+fn label(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn attach<T>(
+    table: SideTable<T>,
+    index: &HashMap<crate::rules::numbers::PatentId, usize>,
+    patents: &mut [Patent],
+    rejects: &mut Vec<RowIssue>,
+    warnings: &mut Vec<RowIssue>,
+    mut put: impl FnMut(&mut Patent, T),
+) {
+    for (id, item) in table.items {
+        if let Some(&i) = index.get(&id) {
+            put(&mut patents[i], item);
+        }
+    }
+    rejects.extend(table.rejects);
+    warnings.extend(table.warnings);
+}
+
+/// Read every input and score it.
+pub fn load(settings: &Settings) -> Result<Loaded> {
+    let mut timings = Vec::new();
+    let t0 = Instant::now();
+    let mut inputs = Vec::new();
+    let (concordance, concordance_label) = match &settings.concordance {
+        None => (Concordance::builtin(), "built-in (cn-patent-ipc 2021 table + legacy rows)".to_string()),
+        Some(path) => {
+            let (text, file) = read_text(path)?;
+            let c = Concordance::from_csv(&text)
+                .map_err(|e| InputError::Table { path: path.clone(), message: e.to_string() })?;
+            inputs.push(InputRecord { role: "concordance", file, rows: c.len() });
+            (c, label(path))
+        }
+    };
+    let mut aliases = AliasTable::builtin();
+    if let Some(path) = &settings.aliases {
+        let t = read_text(path)?;
+        let n = aliases.add_csv(&t.0).map_err(|e| InputError::Table { path: path.clone(), message: e.to_string() })?;
+        inputs.push(InputRecord { role: "aliases", file: t.1, rows: n });
+    }
+
+    let mut counts = Counts::default();
+    let mut rejects = Vec::new();
+    let mut warnings = Vec::new();
+    let mut merged = Merged::default();
+    let mut index = HashMap::new();
+    for (file, path) in settings.portfolio.iter().enumerate() {
+        let table = read_table(path)?;
+        let cols = NativeColumns::locate(&table)?;
+        counts.rows_read += table.height();
+        for outcome in normalize_rows(&table, &cols, file, &label(path)) {
+            match outcome {
+                RowOutcome::Patent(p, w) => {
+                    warnings.extend(w);
+                    merged.add(*p, &mut index);
+                }
+                RowOutcome::OutOfScope => counts.out_of_scope += 1,
+                RowOutcome::Reject(issue) => rejects.push(issue),
+            }
+        }
+        inputs.push(InputRecord { role: "portfolio", rows: table.height(), file: table.info });
+    }
+    counts.rejected = rejects.len();
+    counts.duplicates = merged.duplicates;
+    let Merged { mut patents, by_publication, .. } = merged;
+    timings.push(("read_portfolio", t0.elapsed().as_millis()));
+
+    let t1 = Instant::now();
+    let ids = IdResolver { by_publication: &by_publication };
+    let before = rejects.len();
+    if let Some(path) = &settings.families {
+        let table = read_table(path)?;
+        let t = side::families(&table, &label(path), &ids)?;
+        inputs.push(InputRecord { role: "families", rows: t.rows, file: table.info.clone() });
+        attach(t, &index, &mut patents, &mut rejects, &mut warnings, |p, m| {
+            if !p.family.contains(&m) {
+                p.family.push(m)
+            }
+        });
+    }
+    if let Some(path) = &settings.pledges {
+        let table = read_table(path)?;
+        let t = side::pledges(&table, &label(path), &ids)?;
+        inputs.push(InputRecord { role: "pledges", rows: t.rows, file: table.info.clone() });
+        attach(t, &index, &mut patents, &mut rejects, &mut warnings, |p, s| p.pledges.push(s));
+    }
+    if let Some(path) = &settings.awards {
+        let table = read_table(path)?;
+        let t = side::awards(&table, &label(path), &ids)?;
+        inputs.push(InputRecord { role: "awards", rows: t.rows, file: table.info.clone() });
+        attach(t, &index, &mut patents, &mut rejects, &mut warnings, |p, a| {
+            if !p.awards.contains(&a) {
+                p.awards.push(a)
+            }
+        });
+    }
+    counts.side_rejected = rejects.len() - before;
+    timings.push(("read_side_tables", t1.elapsed().as_millis()));
+
+    let t2 = Instant::now();
+    let ctx = ScoreContext {
+        concordance: &concordance,
+        aliases: &aliases,
+        rules: &settings.rules,
+        as_of: settings.as_of,
+        as_of_prev: settings.as_of_prev,
+    };
+    let scored = score_all(patents, &ctx);
+    timings.push(("score", t2.elapsed().as_millis()));
+    counts.scored = scored.len();
+    counts.eligible = scored.iter().filter(|s| s.verdict.eligible).count();
+    counts.high_value = scored.iter().filter(|s| s.verdict.high_value()).count();
+    counts.warnings = warnings.len();
+    Ok(Loaded { scored, rejects, warnings, counts, inputs, concordance: concordance_label, timings })
+}
+
+fn read_text(path: &Path) -> Result<(String, crate::read::table::FileInfo), InputError> {
+    let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
+    let info = crate::read::table::FileInfo::of(path, &bytes);
+    let text = String::from_utf8(bytes)
+        .map_err(|e| InputError::Encoding { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })?;
+    Ok((text.trim_start_matches('\u{feff}').to_string(), info))
+}
+
+/// What a finished run reports.
+pub struct RunSummary {
+    /// The output folder.
+    pub out: PathBuf,
+    /// Row accounting.
+    pub counts: Counts,
+    /// Institution rows.
+    pub institutions: Vec<InstitutionRow>,
+}
+
+/// A full run: load, aggregate, write every output atomically.
+pub fn run(settings: &Settings) -> Result<RunSummary> {
+    let started = Instant::now();
+    let mut loaded = load(settings)?;
+    let t = Instant::now();
+    let institutions =
+        aggregate(&loaded.scored, settings.institution_types.as_deref()).context("aggregation failed")?;
+    loaded.timings.push(("aggregate", t.elapsed().as_millis()));
+    loaded.counts.institutions = institutions.len();
+    debug_assert!(loaded.counts.balanced());
+
+    let out = OutputDir::create(&settings.out)?;
+    let written = write_all(&out, settings, &loaded, &institutions, started);
+    if let Err(e) = written {
+        out.abandon();
+        return Err(e);
+    }
+    let dir = out.commit()?;
+    let c = &loaded.counts;
+    if c.rows_read > 0 {
+        let share = c.rejected as f64 / c.rows_read as f64;
+        if share > settings.max_reject_share {
+            return Err(RunError::RejectShare {
+                rejected: c.rejected,
+                rows: c.rows_read,
+                share: share * 100.0,
+                limit: settings.max_reject_share * 100.0,
+                rejects: dir.join("rejects.csv").display().to_string(),
+            }
+            .into());
+        }
+    }
+    Ok(RunSummary { out: dir, counts: loaded.counts, institutions })
+}
+
+fn write_all(
+    out: &OutputDir,
+    settings: &Settings,
+    loaded: &Loaded,
+    institutions: &[InstitutionRow],
+    started: Instant,
+) -> Result<()> {
+    let t = Instant::now();
+    csv_out::write_patents(&out.file("patents.csv"), &loaded.scored)?;
+    parquet::write_patents(&out.file("patents.parquet"), &loaded.scored)?;
+    csv_out::write_institutions(&out.file("institutions.csv"), institutions)?;
+    parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
+    write_json(&out.file("institutions.json"), &institutions_json(institutions))?;
+    csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects)?;
+    csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings)?;
+    let mut timings: serde_json::Map<String, serde_json::Value> =
+        loaded.timings.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+    timings.insert("write".into(), json!(t.elapsed().as_millis()));
+    timings.insert("total".into(), json!(started.elapsed().as_millis()));
+    let manifest = json!({
+        "tool": "hvpat",
+        "version": env!("CARGO_PKG_VERSION"),
+        "as_of": settings.as_of.to_string(),
+        "as_of_prev": settings.as_of_prev.to_string(),
+        "parameters": {
+            "rules": settings.rules,
+            "institution_types": settings.institution_types.as_ref().map(|t| t.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+            "counting": settings.counting,
+            "max_reject_share": settings.max_reject_share,
+            "concordance": loaded.concordance,
+        },
+        "inputs": loaded.inputs,
+        "counts": loaded.counts,
+        "outputs": ["patents.csv", "patents.parquet", "institutions.csv", "institutions.parquet", "institutions.json", "rejects.csv", "warnings.csv", "manifest.json"],
+        "timings_ms": timings,
+    });
+    write_json(&out.file("manifest.json"), &manifest)
+}

@@ -1,0 +1,319 @@
+//! The native portfolio layout (SPEC §3): each row normalised into a patent,
+//! an out-of-scope document, or a reject; then rows of one patent merged.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::model::{Patent, PledgeShare, RowIssue, SourceRef};
+use crate::read::table::RawTable;
+use crate::read::InputError;
+use crate::rules::awards::parse_award_entry;
+use crate::rules::dates::parse_date;
+use crate::rules::family::parse_member;
+use crate::rules::ipc::parse_ipc;
+use crate::rules::numbers::{parse_number, Kind, ParsedNumber, PatentId};
+use crate::rules::text::split_list;
+
+/// The columns of the native layout, in order.
+pub const NATIVE_COLUMNS: [&str; 14] = [
+    "app_no",
+    "pub_no",
+    "title",
+    "kind",
+    "filing_date",
+    "grant_date",
+    "status",
+    "lapse_date",
+    "ipc",
+    "applicants",
+    "holders",
+    "family",
+    "pledge_amount",
+    "awards",
+];
+
+/// Column positions of the native layout in one file (`None`: column absent).
+#[derive(Debug, Clone)]
+pub struct NativeColumns([Option<usize>; 14]);
+
+#[derive(Clone, Copy)]
+enum C {
+    AppNo,
+    PubNo,
+    Title,
+    Kind,
+    FilingDate,
+    GrantDate,
+    Status,
+    LapseDate,
+    Ipc,
+    Applicants,
+    Holders,
+    Family,
+    PledgeAmount,
+    Awards,
+}
+
+impl NativeColumns {
+    /// Locate the native columns in a table; `filing_date` and one of `app_no`/`pub_no` are required.
+    pub fn locate(table: &RawTable) -> Result<NativeColumns, InputError> {
+        let mut pos = [None; 14];
+        for (i, name) in NATIVE_COLUMNS.iter().enumerate() {
+            pos[i] = table.headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+        }
+        let missing = |column: &str| InputError::MissingColumn {
+            path: table.info.path.clone(),
+            column: column.to_string(),
+            found: table.headers.clone(),
+        };
+        if pos[C::AppNo as usize].is_none() && pos[C::PubNo as usize].is_none() {
+            return Err(missing("app_no or pub_no"));
+        }
+        if pos[C::FilingDate as usize].is_none() {
+            return Err(missing("filing_date"));
+        }
+        Ok(NativeColumns(pos))
+    }
+}
+
+/// What one portfolio row became.
+#[derive(Debug)]
+pub enum RowOutcome {
+    /// A CN patent document, with warnings about it.
+    Patent(Box<Patent>, Vec<RowIssue>),
+    /// A document of another office.
+    OutOfScope,
+    /// Could not be scored.
+    Reject(RowIssue),
+}
+
+struct Row<'a> {
+    table: &'a RawTable,
+    cols: &'a NativeColumns,
+    row: usize,
+    file_label: &'a str,
+}
+
+impl<'a> Row<'a> {
+    fn get(&self, c: C) -> &'a str {
+        self.cols.0[c as usize].map_or("", |i| self.table.cell(self.row, i)).trim()
+    }
+
+    fn issue(&self, c: C, value: &str, reason: String) -> RowIssue {
+        RowIssue {
+            file: self.file_label.to_string(),
+            line: self.table.line(self.row),
+            column: NATIVE_COLUMNS[c as usize].to_string(),
+            value: value.to_string(),
+            reason,
+            raw: self.table.raw_row(self.row),
+        }
+    }
+
+    fn date(&self, c: C) -> Result<Option<chrono::NaiveDate>, RowIssue> {
+        let v = self.get(c);
+        parse_date(v).map_err(|_| self.issue(c, v, format!("unparseable {}", NATIVE_COLUMNS[c as usize])))
+    }
+}
+
+/// Normalise every row of a native-layout table, in parallel, in row order.
+pub fn normalize_rows(table: &RawTable, cols: &NativeColumns, file: usize, file_label: &str) -> Vec<RowOutcome> {
+    (0..table.height()).into_par_iter().map(|row| normalize_row(&Row { table, cols, row, file_label }, file)).collect()
+}
+
+fn normalize_row(r: &Row<'_>, file: usize) -> RowOutcome {
+    match normalize_inner(r, file) {
+        Ok(outcome) => outcome,
+        Err(issue) => RowOutcome::Reject(issue),
+    }
+}
+
+fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, RowIssue> {
+    let mut warnings = Vec::new();
+    let (app_raw, pub_raw) = (r.get(C::AppNo), r.get(C::PubNo));
+    if app_raw.is_empty() && pub_raw.is_empty() {
+        return Err(r.issue(C::AppNo, "", "no patent number (app_no and pub_no are empty)".into()));
+    }
+    let app = if app_raw.is_empty() {
+        None
+    } else {
+        match parse_number(app_raw) {
+            Ok(ParsedNumber::App(a)) => Some(a),
+            Ok(ParsedNumber::Pub(_)) | Err(_) => {
+                return Err(r.issue(C::AppNo, app_raw, "unparseable application number".into()));
+            }
+        }
+    };
+    let publication = if pub_raw.is_empty() {
+        None
+    } else {
+        match parse_number(pub_raw) {
+            Ok(ParsedNumber::Pub(p)) => Some(p),
+            Ok(ParsedNumber::App(_)) | Err(_) if app.is_some() => {
+                warnings.push(r.issue(C::PubNo, pub_raw, "unparseable publication number (ignored)".into()));
+                None
+            }
+            _ => return Err(r.issue(C::PubNo, pub_raw, "unparseable publication number".into())),
+        }
+    };
+    let id = match (&app, &publication) {
+        (Some(a), _) => PatentId::from_app(a),
+        (None, Some(p)) => PatentId::from_pub(p),
+        (None, None) => return Err(r.issue(C::PubNo, pub_raw, "no usable patent number".into())),
+    };
+    if !id.is_cn() {
+        return Ok(RowOutcome::OutOfScope);
+    }
+    if let Some(a) = app.as_ref().filter(|a| !a.check_ok) {
+        let expected = crate::rules::numbers::check_digit(&a.digits).unwrap_or('?');
+        warnings.push(r.issue(
+            C::AppNo,
+            app_raw,
+            format!("wrong check digit {} (computed {expected}); id kept as written", a.check),
+        ));
+    }
+    let filing_date = r.date(C::FilingDate)?.ok_or_else(|| r.issue(C::FilingDate, "", "missing filing_date".into()))?;
+    let grant_date = r.date(C::GrantDate)?;
+    let lapse_date = r.date(C::LapseDate)?;
+    let kind = Kind::from_label(r.get(C::Kind))
+        .or_else(|| app.as_ref().and_then(|a| Kind::from_type_digit(a.type_digit())))
+        .or_else(|| publication.as_ref().and_then(|p| Kind::from_kind_code(&p.kind)));
+    let mut ipc = Vec::new();
+    for code in split_list(r.get(C::Ipc)) {
+        match parse_ipc(code) {
+            Ok(c) if !ipc.contains(&c) => ipc.push(c),
+            Ok(_) => {}
+            Err(_) => warnings.push(r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
+        }
+    }
+    let holders_cell = if r.get(C::Holders).is_empty() { r.get(C::Applicants) } else { r.get(C::Holders) };
+    let mut holders: Vec<String> = Vec::new();
+    for h in split_list(holders_cell) {
+        if !holders.iter().any(|x| x == h) {
+            holders.push(h.to_string());
+        }
+    }
+    let mut family = Vec::new();
+    for m in split_list(r.get(C::Family)) {
+        match parse_member(m) {
+            Some(member) => family.push(member),
+            None => warnings.push(r.issue(C::Family, m, "unparseable family member (ignored)".into())),
+        }
+    }
+    let mut pledges = Vec::new();
+    let amount = r.get(C::PledgeAmount);
+    if !amount.is_empty() {
+        match amount.replace(',', "").parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => pledges.push(PledgeShare {
+                contract_id: String::new(),
+                contract_wan: v,
+                patents_in_contract: 1,
+                registered_on: None,
+            }),
+            _ => return Err(r.issue(C::PledgeAmount, amount, "unparseable pledge_amount (万元)".into())),
+        }
+    }
+    let mut awards = Vec::new();
+    for entry in split_list(r.get(C::Awards)) {
+        awards.push(parse_award_entry(entry).map_err(|_| r.issue(C::Awards, entry, "unparseable award date".into()))?);
+    }
+    let pub_no = publication.map(|p| p.to_string()).unwrap_or_default();
+    Ok(RowOutcome::Patent(
+        Box::new(Patent {
+            id,
+            pub_no,
+            title: r.get(C::Title).to_string(),
+            kind,
+            filing_date,
+            grant_date,
+            status: r.get(C::Status).to_string(),
+            lapse_date,
+            ipc,
+            holders,
+            family,
+            pledges,
+            awards,
+            source: SourceRef { file, line: r.table.line(r.row) },
+        }),
+        warnings,
+    ))
+}
+
+/// Rows of one patent merged into one record, plus the count of rows merged.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// Distinct patents, in order of first appearance.
+    pub patents: Vec<Patent>,
+    /// Rows that repeated a patent already seen.
+    pub duplicates: usize,
+    /// Publication id (without kind code) → patent id, for side tables that name publications.
+    pub by_publication: HashMap<PatentId, PatentId>,
+}
+
+impl Merged {
+    /// Add a patent row, merging it into an earlier row of the same id.
+    pub fn add(&mut self, p: Patent, index: &mut HashMap<PatentId, usize>) {
+        if !p.pub_no.is_empty() {
+            if let Ok(pub_id) = crate::rules::numbers::id_of(&p.pub_no) {
+                self.by_publication.entry(pub_id).or_insert_with(|| p.id.clone());
+            }
+        }
+        match index.get(&p.id) {
+            Some(&i) => {
+                merge_into(&mut self.patents[i], p);
+                self.duplicates += 1;
+            }
+            None => {
+                index.insert(p.id.clone(), self.patents.len());
+                self.patents.push(p);
+            }
+        }
+    }
+}
+
+fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+    for x in from {
+        if !into.contains(&x) {
+            into.push(x);
+        }
+    }
+}
+
+/// Keep the most informative fields: the first non-empty value, a granted (B/C)
+/// publication over an application (A) one, the status that goes with a grant date,
+/// and the union of lists. The portfolio's attributed pledge amount is taken once
+/// (the larger), not added across rows of the same patent.
+fn merge_into(kept: &mut Patent, other: Patent) {
+    let granted_pub = |s: &str| s.ends_with('B') || s.ends_with('C');
+    if kept.pub_no.is_empty() || (!granted_pub(&kept.pub_no) && granted_pub(&other.pub_no)) {
+        kept.pub_no = other.pub_no;
+    }
+    if kept.title.is_empty() {
+        kept.title = other.title;
+    }
+    if kept.kind.is_none() {
+        kept.kind = other.kind;
+    }
+    if kept.grant_date.is_none() && other.grant_date.is_some() {
+        kept.grant_date = other.grant_date;
+        if !other.status.is_empty() {
+            kept.status = other.status;
+        }
+    } else if kept.status.is_empty() {
+        kept.status = other.status;
+    }
+    if kept.lapse_date.is_none() {
+        kept.lapse_date = other.lapse_date;
+    }
+    union(&mut kept.ipc, other.ipc);
+    union(&mut kept.holders, other.holders);
+    union(&mut kept.family, other.family);
+    union(&mut kept.awards, other.awards);
+    for share in other.pledges {
+        match kept.pledges.iter_mut().find(|s| s.contract_id.is_empty() && share.contract_id.is_empty()) {
+            Some(existing) => existing.contract_wan = existing.contract_wan.max(share.contract_wan),
+            None => kept.pledges.push(share),
+        }
+    }
+}

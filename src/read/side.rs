@@ -1,0 +1,209 @@
+//! Side tables (SPEC §3): families, pledges and awards keyed by any patent number
+//! spelling, attached to the portfolio's patents. Bad rows become rejects.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::model::{Award, FamilyMember, PledgeShare, RowIssue};
+use crate::read::table::RawTable;
+use crate::read::InputError;
+use crate::rules::awards::{classify_award, parse_award_date};
+use crate::rules::dates::parse_date;
+use crate::rules::family::parse_member;
+use crate::rules::numbers::{parse_number, ParsedNumber, PatentId};
+
+/// Rows of a side table, keyed by the patent they name.
+#[derive(Debug)]
+pub struct SideTable<T> {
+    /// Patent → items, in table order.
+    pub items: Vec<(PatentId, T)>,
+    /// Rows that could not be used.
+    pub rejects: Vec<RowIssue>,
+    /// Data rows read.
+    pub rows: usize,
+    /// Warnings about rows that were used.
+    pub warnings: Vec<RowIssue>,
+}
+
+impl<T> SideTable<T> {
+    fn with_rows(rows: usize) -> Self {
+        SideTable { items: Vec::new(), rejects: Vec::new(), rows, warnings: Vec::new() }
+    }
+}
+
+/// Resolves a patent number of any spelling to the portfolio's id: application
+/// numbers directly, publication numbers through the portfolio's publications.
+pub struct IdResolver<'a> {
+    /// Publication id (no kind code) → patent id.
+    pub by_publication: &'a HashMap<PatentId, PatentId>,
+}
+
+impl IdResolver<'_> {
+    /// The id a side-table number refers to.
+    pub fn resolve(&self, raw: &str) -> Option<PatentId> {
+        match parse_number(raw).ok()? {
+            ParsedNumber::App(a) => Some(PatentId::from_app(&a)),
+            ParsedNumber::Pub(p) => {
+                let pub_id = PatentId::from_pub(&p);
+                Some(self.by_publication.get(&pub_id).cloned().unwrap_or(pub_id))
+            }
+        }
+    }
+}
+
+struct Cols<'a> {
+    table: &'a RawTable,
+    idx: Vec<usize>,
+    label: &'a str,
+}
+
+fn locate<'a>(table: &'a RawTable, names: &[&str], required: usize, label: &'a str) -> Result<Cols<'a>, InputError> {
+    let mut idx = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        match table.headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name)) {
+            Some(p) => idx.push(p),
+            None if i >= required => idx.push(usize::MAX),
+            None => {
+                return Err(InputError::MissingColumn {
+                    path: table.info.path.clone(),
+                    column: name.to_string(),
+                    found: table.headers.clone(),
+                })
+            }
+        }
+    }
+    Ok(Cols { table, idx, label })
+}
+
+impl Cols<'_> {
+    fn get(&self, row: usize, c: usize) -> &str {
+        match self.idx[c] {
+            usize::MAX => "",
+            i => self.table.cell(row, i).trim(),
+        }
+    }
+    fn issue(&self, row: usize, column: &str, value: &str, reason: &str) -> RowIssue {
+        RowIssue {
+            file: self.label.to_string(),
+            line: self.table.line(row),
+            column: column.to_string(),
+            value: value.to_string(),
+            reason: reason.to_string(),
+            raw: self.table.raw_row(row),
+        }
+    }
+}
+
+/// `families.csv`: `patent, member`.
+pub fn families(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<SideTable<FamilyMember>, InputError> {
+    let c = locate(table, &["patent", "member"], 2, label)?;
+    let mut out = SideTable::with_rows(table.height());
+    for row in 0..table.height() {
+        let (p, m) = (c.get(row, 0), c.get(row, 1));
+        let Some(id) = ids.resolve(p) else {
+            out.rejects.push(c.issue(row, "patent", p, "unparseable patent number"));
+            continue;
+        };
+        match parse_member(m) {
+            Some(member) => out.items.push((id, member)),
+            None => out.rejects.push(c.issue(row, "member", m, "unparseable family member")),
+        }
+    }
+    Ok(out)
+}
+
+/// `awards.csv`: `patent, award, level, date` (`date` may be a bare year).
+pub fn awards(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<SideTable<Award>, InputError> {
+    let c = locate(table, &["patent", "award", "level", "date"], 2, label)?;
+    let mut out = SideTable::with_rows(table.height());
+    for row in 0..table.height() {
+        let (p, award, level, date) = (c.get(row, 0), c.get(row, 1), c.get(row, 2), c.get(row, 3));
+        let Some(id) = ids.resolve(p) else {
+            out.rejects.push(c.issue(row, "patent", p, "unparseable patent number"));
+            continue;
+        };
+        if award.is_empty() {
+            out.rejects.push(c.issue(row, "award", award, "empty award"));
+            continue;
+        }
+        let Ok(date) = parse_award_date(date) else {
+            out.rejects.push(c.issue(row, "date", date, "unparseable award date"));
+            continue;
+        };
+        let name = if level.is_empty() { award.to_string() } else { format!("{award} {level}") };
+        out.items.push((id, Award { class: classify_award(&name), name, date }));
+    }
+    Ok(out)
+}
+
+struct Contract {
+    amount: f64,
+    registered_on: Option<NaiveDate>,
+    patents: Vec<PatentId>,
+}
+
+/// `pledges.csv`: `contract_id, patent, amount_wan, registered_on`; the amount is
+/// the whole contract's, repeated on each of its rows. Each distinct patent of a
+/// contract gets one share record.
+pub fn pledges(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<SideTable<PledgeShare>, InputError> {
+    let c = locate(table, &["contract_id", "patent", "amount_wan", "registered_on"], 3, label)?;
+    let mut out = SideTable::with_rows(table.height());
+    let mut contracts: BTreeMap<String, Contract> = BTreeMap::new();
+    for row in 0..table.height() {
+        let (cid, p, amount, reg) = (c.get(row, 0), c.get(row, 1), c.get(row, 2), c.get(row, 3));
+        if cid.is_empty() {
+            out.rejects.push(c.issue(row, "contract_id", cid, "empty contract_id"));
+            continue;
+        }
+        let Some(id) = ids.resolve(p) else {
+            out.rejects.push(c.issue(row, "patent", p, "unparseable patent number"));
+            continue;
+        };
+        let amount_v = match amount.replace(',', "").parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => v,
+            _ => {
+                out.rejects.push(c.issue(row, "amount_wan", amount, "unparseable amount_wan (万元)"));
+                continue;
+            }
+        };
+        let Ok(reg_date) = parse_date(reg) else {
+            out.rejects.push(c.issue(row, "registered_on", reg, "unparseable registered_on"));
+            continue;
+        };
+        let entry = contracts.entry(cid.to_string()).or_insert(Contract {
+            amount: amount_v,
+            registered_on: reg_date,
+            patents: Vec::new(),
+        });
+        if (entry.amount - amount_v).abs() > 1e-9 {
+            out.warnings.push(c.issue(
+                row,
+                "amount_wan",
+                amount,
+                &format!("contract {cid} has another amount on an earlier row ({}); the first is used", entry.amount),
+            ));
+        }
+        if entry.registered_on.is_none() {
+            entry.registered_on = reg_date;
+        }
+        if !entry.patents.contains(&id) {
+            entry.patents.push(id);
+        }
+    }
+    for (cid, contract) in contracts {
+        let n = contract.patents.len();
+        for id in contract.patents {
+            out.items.push((
+                id,
+                PledgeShare {
+                    contract_id: cid.clone(),
+                    contract_wan: contract.amount,
+                    patents_in_contract: n,
+                    registered_on: contract.registered_on,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}

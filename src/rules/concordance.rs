@@ -1,0 +1,183 @@
+//! The IPC ↔ strategic-emerging-industry concordance (SPEC §1, D1): a direct
+//! lookup from an IPC key at each hierarchy level to the SEI categories it maps to.
+
+use std::collections::HashMap;
+
+use crate::rules::ipc::{parse_ipc, Ipc};
+
+/// One SEI category a concordance row maps to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeiCategory {
+    /// The category code, e.g. `1.5`.
+    pub code: String,
+    /// The category name, e.g. `人工智能`.
+    pub name: String,
+}
+
+impl SeiCategory {
+    /// The industry (1–9) the category belongs to: the part of the code before the dot.
+    pub fn industry(&self) -> Option<u8> {
+        self.code.split('.').next()?.parse().ok().filter(|i| (1..=9).contains(i))
+    }
+}
+
+/// The built-in concordance table (see `data/NOTICE-concordance.md`).
+pub const BUILTIN_TABLE: &str = include_str!("../../data/concordance.csv");
+
+/// Why a concordance table could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConcordanceError {
+    /// A row of the table is malformed.
+    #[error("line {line}: {message}")]
+    Row {
+        /// 1-based line in the table.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// The table is not valid CSV or lacks a column.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+}
+
+/// A loaded concordance.
+#[derive(Debug, Default)]
+pub struct Concordance {
+    by_key: HashMap<String, Vec<usize>>,
+    categories: Vec<SeiCategory>,
+    rows: usize,
+}
+
+/// A match of one patent IPC code against the concordance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeiMatch<'a> {
+    /// The patent's code that matched.
+    pub ipc: &'a Ipc,
+    /// The category it maps to.
+    pub category: &'a SeiCategory,
+}
+
+impl Concordance {
+    /// Load a table with columns `ipc,sei_code,sei_name[,legacy]` from CSV text.
+    pub fn from_csv(text: &str) -> Result<Concordance, ConcordanceError> {
+        let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let headers = rdr.headers()?.clone();
+        let col = |name: &str| {
+            headers.iter().position(|h| h.trim() == name).ok_or_else(|| ConcordanceError::Row {
+                line: 1,
+                message: format!("missing column {name:?} (found: {})", headers.iter().collect::<Vec<_>>().join(", ")),
+            })
+        };
+        let (ci, cc, cn) = (col("ipc")?, col("sei_code")?, col("sei_name")?);
+        let mut table = Concordance::default();
+        let mut category_index: HashMap<(String, String), usize> = HashMap::new();
+        for rec in rdr.records() {
+            let rec = rec?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let field = |i: usize| rec.get(i).unwrap_or("").trim();
+            let ipc = parse_ipc(field(ci)).map_err(|e| ConcordanceError::Row { line, message: e.to_string() })?;
+            let (code, name) = (field(cc).to_string(), field(cn).to_string());
+            if code.is_empty() {
+                return Err(ConcordanceError::Row { line, message: "empty sei_code".into() });
+            }
+            let next = table.categories.len();
+            let idx = *category_index.entry((code.clone(), name.clone())).or_insert(next);
+            if idx == next {
+                table.categories.push(SeiCategory { code, name });
+            }
+            let entry = table.by_key.entry(ipc.key()).or_default();
+            if !entry.contains(&idx) {
+                entry.push(idx);
+            }
+            table.rows += 1;
+        }
+        Ok(table)
+    }
+
+    /// The built-in table.
+    pub fn builtin() -> Concordance {
+        Concordance::from_csv(BUILTIN_TABLE).unwrap_or_default()
+    }
+
+    /// Number of rows loaded.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Every category that any of `codes` maps to, one match per category (the first
+    /// code in the patent's order that reaches it), sorted by category code.
+    pub fn match_codes<'a>(&'a self, codes: &'a [Ipc]) -> Vec<SeiMatch<'a>> {
+        let mut found: Vec<SeiMatch<'a>> = Vec::new();
+        for ipc in codes {
+            for key in ipc.lookup_keys() {
+                for &idx in self.by_key.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                    let category = &self.categories[idx];
+                    if !found.iter().any(|m| m.category.code == category.code) {
+                        found.push(SeiMatch { ipc, category });
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| a.category.code.cmp(&b.category.code));
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(list: &[&str]) -> Vec<Ipc> {
+        list.iter().map(|s| parse_ipc(s).unwrap()).collect()
+    }
+
+    fn matched(table: &Concordance, list: &[&str]) -> Vec<String> {
+        let c = codes(list);
+        table.match_codes(&c).iter().map(|m| format!("{} → {} {}", m.ipc, m.category.code, m.category.name)).collect()
+    }
+
+    #[test]
+    fn each_hierarchy_level_matches() {
+        let t = Concordance::from_csv(
+            "ipc,sei_code,sei_name\nC09D11/101,3.6,前沿新材料\nC09D1/00,3.4,先进无机非金属材料\nA01B,4.3,生物农业及相关产业\nG16,1.3,新兴软件和新型信息技术服务\n",
+        )
+        .unwrap();
+        assert_eq!(matched(&t, &["C09D 11/101"]), ["C09D 11/101 → 3.6 前沿新材料"]);
+        assert_eq!(matched(&t, &["C09D 11/102"]), Vec::<String>::new());
+        assert_eq!(matched(&t, &["C09D 1/02"]), ["C09D 1/02 → 3.4 先进无机非金属材料"]);
+        assert_eq!(matched(&t, &["A01B 1/02"]), ["A01B 1/02 → 4.3 生物农业及相关产业"]);
+        assert_eq!(matched(&t, &["G16H 50/20"]), ["G16H 50/20 → 1.3 新兴软件和新型信息技术服务"]);
+        assert_eq!(matched(&t, &["A47J 27/00"]), Vec::<String>::new());
+        assert_eq!(
+            matched(&t, &["A47J 27/00", "G16H 10/60", "A01B 3/00"]),
+            ["G16H 10/60 → 1.3 新兴软件和新型信息技术服务", "A01B 3/00 → 4.3 生物农业及相关产业"]
+        );
+    }
+
+    #[test]
+    fn builtin_table_has_the_reference_rows_and_legacy_rows() {
+        let t = Concordance::builtin();
+        assert!(t.len() > 34_000, "{}", t.len());
+        assert_eq!(matched(&t, &["A01B 1/02"]).len(), 1);
+        assert_eq!(matched(&t, &["G06N 3/08"]), ["G06N 3/08 → 1.5 人工智能"]);
+        assert_eq!(matched(&t, &["H01L 21/02"]), ["H01L 21/02 → 1.2 电子核心产业"]);
+        assert_eq!(matched(&t, &["H01L 31/18"]), ["H01L 31/18 → 1.2 电子核心产业", "H01L 31/18 → 6.3 太阳能产业"]);
+        assert_eq!(matched(&t, &["H10F 10/14"]), ["H10F 10/14 → 1.2 电子核心产业", "H10F 10/14 → 6.3 太阳能产业"]);
+        assert_eq!(matched(&t, &["H10K 50/00"]), ["H10K 50/00 → 1.2 电子核心产业"]);
+        assert_eq!(matched(&t, &["G06K 9/62"]), ["G06K 9/62 → 1.5 人工智能"]);
+        assert_eq!(matched(&t, &["G06V 10/82"]), ["G06V 10/82 → 1.5 人工智能"]);
+        assert!(matched(&t, &["A47J 27/00"]).is_empty());
+    }
+
+    #[test]
+    fn bad_table_names_the_line() {
+        let e = Concordance::from_csv("ipc,sei_code,sei_name\nG06N3/08,1.5,人工智能\nnonsense,1.5,x\n").unwrap_err();
+        assert!(e.to_string().starts_with("line 3:"), "{e}");
+        assert!(Concordance::from_csv("code,name\n").is_err());
+    }
+}

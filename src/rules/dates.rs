@@ -1,0 +1,109 @@
+//! Date spellings found in exports, and calendar arithmetic on whole years
+//! (29 February plus n years is 28 February when the target year is not leap).
+
+use chrono::{Datelike, NaiveDate};
+
+/// Why a date cell could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a date: {0:?}")]
+pub struct DateError(pub String);
+
+/// Parse `2019-03-05`, `2019/3/5`, `2019.03.05`, `20190305`, `3/5/2019` (month first),
+/// optionally followed by a time (`2019-03-05 00:00:00`, `2019-03-05T00:00:00`).
+/// An empty cell is `Ok(None)`.
+pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, DateError> {
+    let folded = crate::rules::text::fold_width(raw);
+    let s = folded.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let err = || DateError(raw.trim().to_string());
+    let date_part = s.split([' ', 'T']).next().unwrap_or(s);
+    let parts: Vec<&str> = date_part.split(['-', '/', '.']).collect();
+    let num = |p: &str| -> Result<u32, DateError> {
+        if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err());
+        }
+        p.parse::<u32>().map_err(|_| err())
+    };
+    let (y, m, d) = match parts.as_slice() {
+        [one] if one.len() == 8 => (num(&one[..4])?, num(&one[4..6])?, num(&one[6..])?),
+        [y, m, d] if y.len() == 4 => (num(y)?, num(m)?, num(d)?),
+        [m, d, y] if y.len() == 4 && date_part.contains('/') => (num(y)?, num(m)?, num(d)?),
+        _ => return Err(err()),
+    };
+    if y < 1000 {
+        return Err(err());
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d).map(Some).ok_or_else(err)
+}
+
+/// The date `years` calendar years after `date` (negative: before); 29 February
+/// lands on 28 February in a year that is not leap.
+pub fn add_years(date: NaiveDate, years: i32) -> NaiveDate {
+    let y = date.year() + years;
+    NaiveDate::from_ymd_opt(y, date.month(), date.day())
+        .or_else(|| NaiveDate::from_ymd_opt(y, date.month(), date.day() - 1))
+        .unwrap_or(date)
+}
+
+/// 31 December of `year`.
+pub fn year_end(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, 12, 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn spellings() {
+        for s in [
+            "2019-03-05",
+            "2019/3/5",
+            "2019.03.05",
+            "20190305",
+            "3/5/2019",
+            "2019-03-05 00:00:00",
+            "２０１９－０３－０５",
+            " 2019-3-5 ",
+        ] {
+            assert_eq!(parse_date(s), Ok(Some(d(2019, 3, 5))), "{s}");
+        }
+        assert_eq!(parse_date(""), Ok(None));
+        assert_eq!(parse_date("   "), Ok(None));
+    }
+
+    #[test]
+    fn impossible_dates_are_errors() {
+        for s in [
+            "2019-02-30",
+            "0000-00-00",
+            "2019-13-01",
+            "abc",
+            "2019",
+            "19-03-05",
+            "2019-03",
+            "2019-03-05-01",
+            "+2019-1-1",
+        ] {
+            assert!(parse_date(s).is_err(), "{s}");
+        }
+        assert_eq!(parse_date("2020-02-29"), Ok(Some(d(2020, 2, 29))));
+        assert!(parse_date("2019-02-29").is_err());
+    }
+
+    #[test]
+    fn leap_day_plus_years() {
+        assert_eq!(add_years(d(2016, 2, 29), 10), d(2026, 2, 28));
+        assert_eq!(add_years(d(2016, 2, 29), 4), d(2020, 2, 29));
+        assert_eq!(add_years(d(2016, 2, 29), 20), d(2036, 2, 29));
+        assert_eq!(add_years(d(2024, 2, 29), -1), d(2023, 2, 28));
+        assert_eq!(add_years(d(2015, 12, 31), 10), d(2025, 12, 31));
+        assert_eq!(year_end(2025), Some(d(2025, 12, 31)));
+    }
+}

@@ -1,0 +1,366 @@
+//! The five high-value dimensions (SPEC §1), each a yes/no with one evidence
+//! line, and the whole verdict on a patent at a date.
+
+use chrono::NaiveDate;
+
+use crate::model::{AwardClass, Patent, Verdict};
+use crate::rules::concordance::SeiMatch;
+use crate::rules::dates::add_years;
+use crate::rules::family::kind_is_granted;
+use crate::rules::validity::eligibility;
+use crate::rules::{MaintainedAnchor, RuleParams};
+
+/// Amounts are compared with this tolerance so that 3000 万元 shared by 3 meets 1000.
+const AMOUNT_EPSILON: f64 = 1e-9;
+
+/// The verdict on `p` at `as_of`, given its SEI matches (which do not depend on the date).
+pub fn verdict(p: &Patent, sei: &[SeiMatch<'_>], as_of: NaiveDate, params: &RuleParams) -> Verdict {
+    let e = eligibility(p, as_of, params);
+    let (d1, e1) = d1_sei(sei, !p.ipc.is_empty());
+    let (d2, e2) = d2_overseas(p, params);
+    let (d3, e3) = d3_maintained(p, e.eligible, as_of, params);
+    let (d4, e4) = d4_pledge(p, as_of, params);
+    let (d5, e5) = d5_award(p, as_of);
+    Verdict {
+        eligible: e.eligible,
+        eligibility: e.evidence,
+        dimensions: [d1, d2, d3, d4, d5],
+        evidence: [e1, e2, e3, e4, e5],
+    }
+}
+
+/// D1: any IPC code in the concordance.
+pub fn d1_sei(sei: &[SeiMatch<'_>], has_ipc: bool) -> (bool, String) {
+    if sei.is_empty() {
+        let why = if has_ipc { "no IPC code in the SEI concordance" } else { "no IPC code" };
+        return (false, why.into());
+    }
+    let lines: Vec<String> =
+        sei.iter().map(|m| format!("{} → {} {}", m.ipc, m.category.code, m.category.name)).collect();
+    (true, lines.join("; "))
+}
+
+fn overseas(jurisdiction: &str, params: &RuleParams) -> bool {
+    match jurisdiction {
+        "CN" | "WO" => false,
+        "HK" | "MO" | "TW" => params.hmt_overseas,
+        _ => true,
+    }
+}
+
+/// D2: a granted (or, without kind codes, any) member outside CN and WO.
+pub fn d2_overseas(p: &Patent, params: &RuleParams) -> (bool, String) {
+    if p.family.is_empty() {
+        return (false, "no family members listed".into());
+    }
+    let abroad: Vec<_> = p.family.iter().filter(|m| overseas(&m.jurisdiction, params)).collect();
+    let granted: Vec<&str> =
+        abroad.iter().filter(|m| m.kind.as_deref().is_some_and(kind_is_granted)).map(|m| m.label.as_str()).collect();
+    if !granted.is_empty() {
+        return (true, format!("granted overseas: {}", granted.join(", ")));
+    }
+    let unknown: Vec<&str> = abroad.iter().filter(|m| m.kind.is_none()).map(|m| m.label.as_str()).collect();
+    if !unknown.is_empty() {
+        return (true, format!("overseas member, grant unknown: {}", unknown.join(", ")));
+    }
+    if abroad.is_empty() {
+        let all: Vec<&str> = p.family.iter().map(|m| m.label.as_str()).collect();
+        (false, format!("no member outside CN/WO: {}", all.join(", ")))
+    } else {
+        let all: Vec<&str> = abroad.iter().map(|m| m.label.as_str()).collect();
+        (false, format!("overseas members not granted: {}", all.join(", ")))
+    }
+}
+
+/// D3: eligible and `as_of` strictly after the anchor date plus the maintained years.
+pub fn d3_maintained(p: &Patent, eligible: bool, as_of: NaiveDate, params: &RuleParams) -> (bool, String) {
+    let (label, anchor) = match params.maintained_anchor {
+        MaintainedAnchor::Filing => ("filed", Some(p.filing_date)),
+        MaintainedAnchor::Grant => ("granted", p.grant_date),
+    };
+    let Some(anchor) = anchor else {
+        return (false, "no grant date to count from".into());
+    };
+    let line = add_years(anchor, params.maintained_years);
+    let years = params.maintained_years;
+    if !eligible {
+        return (false, format!("not valid on {as_of} ({label} {anchor}, {years} years on {line})"));
+    }
+    if as_of > line {
+        (true, format!("{label} {anchor}, {years} years on {line}, before {as_of}"))
+    } else {
+        (false, format!("{label} {anchor}, {years} years on {line}, not before {as_of}"))
+    }
+}
+
+/// Format an amount in 万元 with at most two decimals.
+pub fn format_wan(amount: f64) -> String {
+    let s = format!("{:.2}", (amount * 100.0).round() / 100.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// D4: pledge financing attributed to the patent, over pledges registered on or before `as_of`.
+pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, String) {
+    if p.pledges.is_empty() {
+        return (false, "no pledges".into());
+    }
+    let mut total = 0.0;
+    let mut parts = Vec::new();
+    let mut later = 0usize;
+    for s in &p.pledges {
+        if s.registered_on.is_some_and(|r| r > as_of) {
+            later += 1;
+            continue;
+        }
+        let credited = s.credited_wan(params.apportion);
+        total += credited;
+        let when = s.registered_on.map_or_else(|| "undated".to_string(), |r| r.to_string());
+        parts.push(if s.contract_id.is_empty() {
+            format!("{} attributed", format_wan(credited))
+        } else if s.patents_in_contract > 1 && params.apportion == crate::model::Apportion::Equal {
+            format!("{} {}/{} {when}", s.contract_id, format_wan(s.contract_wan), s.patents_in_contract)
+        } else {
+            format!("{} {} {when}", s.contract_id, format_wan(s.contract_wan))
+        });
+    }
+    let threshold = params.pledge_threshold_wan;
+    let met = total + AMOUNT_EPSILON * threshold.abs().max(1.0) >= threshold;
+    let mut line = format!(
+        "{} 万元 {} {} ({})",
+        format_wan(total),
+        if met { "≥" } else { "<" },
+        format_wan(threshold),
+        if parts.is_empty() { "none registered by then".to_string() } else { parts.join("; ") }
+    );
+    if later > 0 {
+        line.push_str(&format!("; {later} registered after {as_of}"));
+    }
+    (met, line)
+}
+
+/// D5: a China Patent Award or State S&T Award dated on or before `as_of` (undated counts).
+pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, String) {
+    if p.awards.is_empty() {
+        return (false, "no awards".into());
+    }
+    let label = |a: &crate::model::Award| match a.date {
+        Some(d) => format!("{} ({d})", a.name),
+        None => format!("{} (undated)", a.name),
+    };
+    let counted: Vec<String> = p
+        .awards
+        .iter()
+        .filter(|a| a.class != AwardClass::Other && a.date.is_none_or(|d| d <= as_of))
+        .map(label)
+        .collect();
+    if !counted.is_empty() {
+        return (true, counted.join("; "));
+    }
+    let others: Vec<String> = p
+        .awards
+        .iter()
+        .map(|a| {
+            if a.class == AwardClass::Other {
+                format!("{} not national", label(a))
+            } else {
+                format!("{} after {as_of}", label(a))
+            }
+        })
+        .collect();
+    (false, others.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Apportion, Award, PledgeShare};
+    use crate::rules::awards::parse_award_entry;
+    use crate::rules::concordance::Concordance;
+    use crate::rules::family::parse_member;
+    use crate::rules::ipc::parse_ipc;
+    use crate::rules::testutil::{d, patent};
+
+    fn with_family(members: &[&str]) -> Patent {
+        let mut p = patent("2015-01-01", Some("2017-01-01"), "有效", None);
+        p.family = members.iter().map(|m| parse_member(m).unwrap()).collect();
+        p
+    }
+
+    #[test]
+    fn d1_evidence_names_code_and_category() {
+        let t = Concordance::builtin();
+        let codes = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06N3/08").unwrap()];
+        let m = t.match_codes(&codes);
+        assert_eq!(d1_sei(&m, true), (true, "G06N 3/08 → 1.5 人工智能".into()));
+        assert_eq!(d1_sei(&[], true), (false, "no IPC code in the SEI concordance".into()));
+        assert_eq!(d1_sei(&[], false), (false, "no IPC code".into()));
+    }
+
+    #[test]
+    fn d2_family_rules() {
+        let prm = RuleParams::default();
+        assert_eq!(d2_overseas(&with_family(&["US10123456B2"]), &prm), (true, "granted overseas: US10123456B2".into()));
+        assert_eq!(d2_overseas(&with_family(&["EP3456789A1", "US10123456B2"]), &prm).0, true);
+        assert_eq!(
+            d2_overseas(&with_family(&["EP3456789A1"]), &prm),
+            (false, "overseas members not granted: EP3456789A1".into())
+        );
+        // WO-only family: a PCT application is no patent right.
+        assert_eq!(
+            d2_overseas(&with_family(&["WO2019123456A1"]), &prm),
+            (false, "no member outside CN/WO: WO2019123456A1".into())
+        );
+        assert_eq!(d2_overseas(&with_family(&["WO"]), &prm).0, false);
+        assert_eq!(d2_overseas(&with_family(&["CN110123456B"]), &prm).0, false);
+        assert_eq!(d2_overseas(&with_family(&["JP"]), &prm), (true, "overseas member, grant unknown: JP".into()));
+        assert_eq!(d2_overseas(&with_family(&["US10123456"]), &prm).0, true);
+        assert_eq!(d2_overseas(&with_family(&["US2023377099A1", "KR102345678B1"]), &prm).0, true);
+        assert_eq!(d2_overseas(&with_family(&[]), &prm), (false, "no family members listed".into()));
+        // Hong Kong, Macao and Taiwan: a config value.
+        assert_eq!(d2_overseas(&with_family(&["HK1234567B"]), &prm).0, true);
+        let no_hmt = RuleParams { hmt_overseas: false, ..RuleParams::default() };
+        assert_eq!(d2_overseas(&with_family(&["HK1234567B", "TW"]), &no_hmt).0, false);
+    }
+
+    fn d3(filing: &str, as_of: &str) -> bool {
+        let p = patent(filing, Some("2004-01-01"), "有效", None);
+        let prm = RuleParams::default();
+        let e = eligibility(&p, d(as_of), &prm).eligible;
+        d3_maintained(&p, e, d(as_of), &prm).0
+    }
+
+    #[test]
+    fn d3_ten_year_day() {
+        // as_of must be strictly after filing + 10 years.
+        assert!(d3("2015-12-30", "2025-12-31"));
+        assert!(!d3("2015-12-31", "2025-12-31"));
+        assert!(!d3("2016-01-01", "2025-12-31"));
+        // 29 February + 10 years is 28 February.
+        assert!(!d3("2016-02-29", "2026-02-28"));
+        assert!(d3("2016-02-29", "2026-03-01"));
+        assert!(d3("2012-02-29", "2022-03-01"));
+        assert!(!d3("2012-02-29", "2022-02-28"));
+        // Expired patents are not maintained: filed 2005-12-31, expired 2025-12-31.
+        assert!(!d3("2005-12-31", "2025-12-31"));
+        assert!(d3("2006-01-01", "2025-12-31"));
+        let p = patent("2015-12-31", Some("2017-01-01"), "有效", None);
+        assert_eq!(
+            d3_maintained(&p, true, d("2025-12-31"), &RuleParams::default()).1,
+            "filed 2015-12-31, 10 years on 2025-12-31, not before 2025-12-31"
+        );
+    }
+
+    #[test]
+    fn d3_grant_anchor() {
+        let p = patent("2010-01-01", Some("2014-06-01"), "有效", None);
+        let prm = RuleParams { maintained_anchor: MaintainedAnchor::Grant, ..RuleParams::default() };
+        assert!(!d3_maintained(&p, true, d("2024-06-01"), &prm).0);
+        assert!(d3_maintained(&p, true, d("2024-06-02"), &prm).0);
+    }
+
+    fn pledged(shares: &[(&str, f64, usize, Option<&str>)]) -> Patent {
+        let mut p = patent("2015-01-01", Some("2017-01-01"), "有效", None);
+        p.pledges = shares
+            .iter()
+            .map(|(id, amount, n, when)| PledgeShare {
+                contract_id: id.to_string(),
+                contract_wan: *amount,
+                patents_in_contract: *n,
+                registered_on: when.map(d),
+            })
+            .collect();
+        p
+    }
+
+    #[test]
+    fn d4_sharing_at_the_threshold() {
+        let prm = RuleParams::default();
+        let as_of = d("2025-12-31");
+        assert_eq!(
+            d4_pledge(&pledged(&[("P1", 3000.0, 3, Some("2020-01-01"))]), as_of, &prm),
+            (true, "1000 万元 ≥ 1000 (P1 3000/3 2020-01-01)".into())
+        );
+        assert!(!d4_pledge(&pledged(&[("P1", 2999.97, 3, Some("2020-01-01"))]), as_of, &prm).0);
+        assert!(d4_pledge(&pledged(&[("P1", 3000.03, 3, Some("2020-01-01"))]), as_of, &prm).0);
+        assert!(d4_pledge(&pledged(&[("", 1000.0, 1, None)]), as_of, &prm).0);
+        assert!(!d4_pledge(&pledged(&[("", 999.99, 1, None)]), as_of, &prm).0);
+        // Two contracts add up: 600 + 400 = 1000.
+        assert!(d4_pledge(&pledged(&[("P1", 1200.0, 2, Some("2019-01-01")), ("P2", 400.0, 1, None)]), as_of, &prm).0);
+        // 0.1 + 0.2 style rounding: 1000/3 three times.
+        assert!(
+            d4_pledge(&pledged(&[("A", 1000.0, 3, None), ("B", 1000.0, 3, None), ("C", 1000.0, 3, None)]), as_of, &prm)
+                .0
+        );
+        // Full apportionment credits each patent the whole contract.
+        let full = RuleParams { apportion: Apportion::Full, ..RuleParams::default() };
+        assert!(d4_pledge(&pledged(&[("P1", 2999.97, 3, None)]), as_of, &full).0);
+        assert!(!d4_pledge(&pledged(&[]), as_of, &prm).0);
+    }
+
+    #[test]
+    fn d4_registration_after_as_of_does_not_count() {
+        let prm = RuleParams::default();
+        let p = pledged(&[("P9", 5000.0, 1, Some("2026-01-01"))]);
+        assert_eq!(
+            d4_pledge(&p, d("2025-12-31"), &prm),
+            (false, "0 万元 < 1000 (none registered by then); 1 registered after 2025-12-31".into())
+        );
+        assert!(d4_pledge(&p, d("2026-01-01"), &prm).0);
+        // Undated pledges count at every date.
+        assert!(d4_pledge(&pledged(&[("P9", 5000.0, 1, None)]), d("1990-01-01"), &prm).0);
+    }
+
+    fn awarded(entries: &[&str]) -> Patent {
+        let mut p = patent("2015-01-01", Some("2017-01-01"), "有效", None);
+        p.awards = entries.iter().map(|e| parse_award_entry(e).unwrap()).collect::<Vec<Award>>();
+        p
+    }
+
+    #[test]
+    fn d5_awards_by_date_and_programme() {
+        let as_of = d("2025-12-31");
+        assert_eq!(d5_award(&awarded(&["中国专利金奖(2019)"]), as_of), (true, "中国专利金奖 (2019-12-31)".into()));
+        assert!(d5_award(&awarded(&["中国专利金奖(2025)"]), as_of).0);
+        assert_eq!(
+            d5_award(&awarded(&["中国专利金奖(2026)"]), as_of),
+            (false, "中国专利金奖 (2026-12-31) after 2025-12-31".into())
+        );
+        assert_eq!(
+            d5_award(&awarded(&["广东省专利金奖(2020)"]), as_of),
+            (false, "广东省专利金奖 (2020-12-31) not national".into())
+        );
+        assert!(d5_award(&awarded(&["中国专利银奖"]), as_of).0);
+        assert!(d5_award(&awarded(&["广东省专利金奖(2020)", "国家技术发明奖(2018)"]), as_of).0);
+        assert!(!d5_award(&awarded(&[]), as_of).0);
+    }
+
+    #[test]
+    fn high_value_needs_eligibility() {
+        let t = Concordance::builtin();
+        let mut p = patent("2010-01-01", Some("2012-01-01"), "有效", None);
+        p.ipc = vec![parse_ipc("G06N 3/08").unwrap()];
+        let m = t.match_codes(&p.ipc);
+        let v = verdict(&p, &m, d("2025-12-31"), &RuleParams::default());
+        assert!(v.eligible && v.high_value());
+        assert_eq!(v.dimensions, [true, false, true, false, false]);
+        assert_eq!(v.dimension_count(), 2);
+        p.lapse_date = Some(d("2020-01-01"));
+        let v = verdict(&p, &m, d("2025-12-31"), &RuleParams::default());
+        assert!(!v.eligible && !v.high_value());
+        assert_eq!(v.dimensions, [true, false, false, false, false]);
+    }
+
+    #[test]
+    fn amounts_format() {
+        assert_eq!(format_wan(1000.0), "1000");
+        assert_eq!(format_wan(999.99), "999.99");
+        assert_eq!(format_wan(333.333333), "333.33");
+        assert_eq!(format_wan(0.0), "0");
+        assert_eq!(format_wan(1234.5), "1234.5");
+    }
+}

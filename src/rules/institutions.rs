@@ -1,0 +1,257 @@
+//! Institution names: folding spellings to one key, the alias table, and typing
+//! names the table does not know by their words (SPEC §4).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::rules::text::fold_char;
+
+/// The type of an institution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstitutionType {
+    /// 大学, 学院, University…
+    University,
+    /// 研究院, 研究所, 科学院, Institute…
+    Institute,
+    /// 公司, Co., Ltd…
+    Enterprise,
+    /// 医院, Hospital
+    Hospital,
+    /// A natural person.
+    Individual,
+    /// Anything else.
+    Other,
+}
+
+impl InstitutionType {
+    /// The label used in tables and the config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstitutionType::University => "university",
+            InstitutionType::Institute => "institute",
+            InstitutionType::Enterprise => "enterprise",
+            InstitutionType::Hospital => "hospital",
+            InstitutionType::Individual => "individual",
+            InstitutionType::Other => "other",
+        }
+    }
+
+    /// Parse a label (`university`, `institute`…).
+    pub fn parse(label: &str) -> Option<InstitutionType> {
+        Some(match label.trim().to_ascii_lowercase().as_str() {
+            "university" => InstitutionType::University,
+            "institute" => InstitutionType::Institute,
+            "enterprise" => InstitutionType::Enterprise,
+            "hospital" => InstitutionType::Hospital,
+            "individual" => InstitutionType::Individual,
+            "other" => InstitutionType::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// The folded key of a name: half-width, lower case, without spaces or punctuation.
+pub fn fold_name(name: &str) -> String {
+    name.chars().map(fold_char).filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Type a name that the alias table does not know, by its words.
+pub fn type_by_words(name: &str) -> InstitutionType {
+    let folded: String = name.chars().map(fold_char).flat_map(char::to_lowercase).collect();
+    let words: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let has_word = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    let has = |list: &[&str]| list.iter().any(|w| folded.contains(w));
+    if has(&["医院"]) || has_word(&["hospital"]) {
+        InstitutionType::Hospital
+    } else if has(&["公司", "有限"])
+        || has_word(&["co", "ltd", "inc", "corp", "corporation", "gmbh", "llc", "company", "limited", "ag", "sa"])
+    {
+        InstitutionType::Enterprise
+    } else if has(&["大学"])
+        || folded.replace("科学院", "").contains("学院")
+        || has_word(&["university", "college", "univ"])
+    {
+        InstitutionType::University
+    } else if has(&["研究院", "研究所", "科学院"]) || has_word(&["institute", "academy", "inst", "acad"]) {
+        InstitutionType::Institute
+    } else {
+        InstitutionType::Other
+    }
+}
+
+/// What a holder name resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Institution {
+    /// The canonical name (official Chinese name for table entries).
+    pub name: String,
+    /// Its type.
+    pub kind: InstitutionType,
+    /// The parent university of a campus or graduate school, if any.
+    pub parent: Option<String>,
+    /// Whether the alias table knew the name.
+    pub known: bool,
+}
+
+/// Why an alias table could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum AliasError {
+    /// A row of the table is malformed.
+    #[error("line {line}: {message}")]
+    Row {
+        /// 1-based line.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// The table is not valid CSV.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+}
+
+/// The built-in alias table (`data/aliases.csv`).
+pub const BUILTIN_ALIASES: &str = include_str!("../../data/aliases.csv");
+
+/// Folded alias → institution.
+#[derive(Debug, Default, Clone)]
+pub struct AliasTable {
+    by_key: HashMap<String, Institution>,
+}
+
+impl AliasTable {
+    /// The built-in table.
+    pub fn builtin() -> AliasTable {
+        let mut t = AliasTable::default();
+        // The built-in table is checked by a unit test; a broken build of it would show there.
+        let _ = t.add_csv(BUILTIN_ALIASES);
+        t
+    }
+
+    /// Add (and override with) rows `alias,institution,type[,parent]` from CSV text.
+    pub fn add_csv(&mut self, text: &str) -> Result<usize, AliasError> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let headers = rdr.headers()?.clone();
+        let col = |name: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
+        let missing = |name: &str| AliasError::Row {
+            line: 1,
+            message: format!("missing column {name:?} (found: {})", headers.iter().collect::<Vec<_>>().join(", ")),
+        };
+        let ca = col("alias").ok_or_else(|| missing("alias"))?;
+        let ci = col("institution").ok_or_else(|| missing("institution"))?;
+        let ct = col("type");
+        let cp = col("parent");
+        let mut n = 0;
+        for rec in rdr.records() {
+            let rec = rec?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
+            let (alias, name) = (get(Some(ca)), get(Some(ci)));
+            if alias.is_empty() || name.is_empty() {
+                return Err(AliasError::Row { line, message: "empty alias or institution".into() });
+            }
+            let type_label = get(ct);
+            let kind = if type_label.is_empty() {
+                type_by_words(&name)
+            } else {
+                InstitutionType::parse(&type_label)
+                    .ok_or_else(|| AliasError::Row { line, message: format!("unknown type {type_label:?}") })?
+            };
+            let parent = Some(get(cp)).filter(|p| !p.is_empty());
+            let inst = Institution { name: name.clone(), kind, parent, known: true };
+            self.by_key.insert(fold_name(&name), inst.clone());
+            self.by_key.insert(fold_name(&alias), inst);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Resolve a holder name. Unknown names keep their spelling (trimmed, width-folded
+    /// spaces collapsed) and are typed by their words.
+    pub fn resolve(&self, raw: &str) -> Institution {
+        if let Some(i) = self.by_key.get(&fold_name(raw)) {
+            return i.clone();
+        }
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        Institution { kind: type_by_words(&name), name, parent: None, known: false }
+    }
+
+    /// Number of folded aliases.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold_name(" Tsinghua  University "), "tsinghuauniversity");
+        assert_eq!(fold_name("TSINGHUA UNIV."), "tsinghuauniv");
+        assert_eq!(fold_name("哈尔滨工业大学（深圳）"), fold_name("哈尔滨工业大学(深圳)"));
+        assert_eq!(fold_name("清华大学　"), "清华大学");
+        assert_eq!(fold_name("ＳＯＵＴＨＥＲＮ UNIV SCI & TECH"), "southernunivscitech");
+    }
+
+    #[test]
+    fn types_by_words() {
+        use InstitutionType::*;
+        for (n, t) in [
+            ("清华大学", University),
+            ("北京理工学院", University),
+            ("中国科学院大学", University),
+            ("中国科学院深圳先进技术研究院", Institute),
+            ("中国科学院", Institute),
+            ("中国科学院半导体研究所", Institute),
+            ("北京协和医院", Hospital),
+            ("北京大学第一医院", Hospital),
+            ("华为技术有限公司", Enterprise),
+            ("清华大学科技园发展有限公司", Enterprise),
+            ("TSINGHUA UNIV", University),
+            ("Harbin Institute of Technology", Institute),
+            ("Samsung Electronics Co., Ltd.", Enterprise),
+            ("Siemens AG", Enterprise),
+            ("Acme GmbH", Enterprise),
+            ("Massachusetts General Hospital", Hospital),
+            ("张伟", Other),
+            ("Universal Robots", Other),
+        ] {
+            assert_eq!(type_by_words(n), t, "{n}");
+        }
+    }
+
+    #[test]
+    fn aliases_resolve_and_user_rows_override() {
+        let mut t = AliasTable::default();
+        t.add_csv(
+            "alias,institution,type\nTSINGHUA UNIV,清华大学,university\nTsinghua University,清华大学,university\n",
+        )
+        .unwrap();
+        for n in ["TSINGHUA UNIV", "tsinghua univ.", "Tsinghua University", "清华大学", " 清华大学 "] {
+            assert_eq!(t.resolve(n).name, "清华大学", "{n}");
+            assert!(t.resolve(n).known);
+        }
+        let u = t.resolve("某某科技有限公司");
+        assert_eq!((u.name.as_str(), u.kind, u.known), ("某某科技有限公司", InstitutionType::Enterprise, false));
+        t.add_csv("alias,institution,type\nTSINGHUA UNIV,清华大学（改）,institute\n").unwrap();
+        assert_eq!(t.resolve("TSINGHUA UNIV").name, "清华大学（改）");
+        assert!(t.add_csv("alias,institution,type\nX,Y,planet\n").is_err());
+        assert!(t.add_csv("name,type\n").is_err());
+    }
+
+    #[test]
+    fn builtin_table_loads() {
+        let mut t = AliasTable::default();
+        let n = t.add_csv(BUILTIN_ALIASES).expect("built-in alias table");
+        assert!(n > 10);
+        assert_eq!(AliasTable::builtin().resolve("ZHEJIANG UNIV").name, "浙江大学");
+        assert_eq!(AliasTable::builtin().resolve("Tsinghua University").kind, InstitutionType::University);
+    }
+}

@@ -1,0 +1,40 @@
+//! Text folding shared by the parsers: full-width to half-width forms.
+
+/// Fold full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space to
+/// their half-width equivalents; other characters are kept.
+pub fn fold_width(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// Fold one character (see [`fold_width`]).
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        c => c,
+    }
+}
+
+/// Split a multi-valued cell on `;` and `；`, trimming parts and dropping empty ones.
+pub fn split_list(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([';', '；']).map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_full_width_forms() {
+        assert_eq!(fold_width("Ｇ０６Ｎ　３／０８"), "G06N 3/08");
+        assert_eq!(fold_width("（深圳）"), "(深圳)");
+        assert_eq!(fold_width("清华大学"), "清华大学");
+    }
+
+    #[test]
+    fn splits_lists() {
+        let v: Vec<_> = split_list(" a; b ；;c ;").collect();
+        assert_eq!(v, ["a", "b", "c"]);
+        assert_eq!(split_list("").count(), 0);
+    }
+}

@@ -1,0 +1,213 @@
+//! Whether a patent is valid on a date (SPEC §1 "Eligible"): granted, not
+//! lapsed, not expired, and a CN invention patent.
+
+use chrono::NaiveDate;
+
+use crate::model::Patent;
+use crate::rules::dates::add_years;
+use crate::rules::numbers::Kind;
+use crate::rules::RuleParams;
+
+/// What a legal-status text says about the patent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusClass {
+    /// In force / granted / active.
+    InForce,
+    /// Lapsed, invalidated, expired, withdrawn, refused…
+    Dead,
+    /// Under examination or published only.
+    Pending,
+    /// Empty or not understood.
+    Unknown,
+}
+
+const DEAD: &[&str] = &[
+    "失效",
+    "无效",
+    "终止",
+    "届满",
+    "放弃",
+    "撤回",
+    "驳回",
+    "lapsed",
+    "expired",
+    "revoked",
+    "withdrawn",
+    "refused",
+    "dead",
+    "inactive",
+    "discontinued",
+    "ceased",
+    "abandoned",
+    "rejected",
+];
+const IN_FORCE: &[&str] = &["有效", "授权", "专利权维持", "维持", "granted", "active", "in force", "alive", "patented"];
+const PENDING: &[&str] = &["审中", "实审", "实质审查", "公开", "pending", "examination", "published"];
+
+/// Classify a legal-status text (Chinese or English, any case). Dead words win over
+/// in-force words (`inactive` is dead), except that a partial invalidation (`部分无效`)
+/// leaves the patent in force.
+pub fn classify_status(status: &str) -> StatusClass {
+    let s = status.trim().to_lowercase();
+    if s.is_empty() {
+        return StatusClass::Unknown;
+    }
+    if s.contains("部分无效") {
+        return StatusClass::InForce;
+    }
+    if DEAD.iter().any(|w| s.contains(w)) {
+        StatusClass::Dead
+    } else if IN_FORCE.iter().any(|w| s.contains(w)) {
+        StatusClass::InForce
+    } else if PENDING.iter().any(|w| s.contains(w)) {
+        StatusClass::Pending
+    } else {
+        StatusClass::Unknown
+    }
+}
+
+/// The eligibility verdict with its evidence line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligibility {
+    /// A CN invention patent valid on the date.
+    pub eligible: bool,
+    /// Why.
+    pub evidence: String,
+}
+
+fn no(evidence: String) -> Eligibility {
+    Eligibility { eligible: false, evidence }
+}
+
+/// Decide eligibility of `p` on `as_of`.
+pub fn eligibility(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> Eligibility {
+    if !p.id.is_cn() {
+        return no("not a CN patent".into());
+    }
+    match p.kind {
+        Some(Kind::Invention) => {}
+        Some(k) => return no(format!("not an invention patent ({})", k.as_str())),
+        None => return no("kind unknown".into()),
+    }
+    let status = classify_status(&p.status);
+    let granted = match p.grant_date {
+        Some(g) if g <= as_of => format!("granted {g}"),
+        Some(g) => return no(format!("not granted on {as_of} (granted {g})")),
+        None if status == StatusClass::InForce => format!("granted (status {}, no grant date)", p.status.trim()),
+        None => {
+            let st = if p.status.trim().is_empty() { "none".to_string() } else { p.status.trim().to_string() };
+            return no(format!("not granted (no grant date, status {st})"));
+        }
+    };
+    match p.lapse_date {
+        Some(l) if l <= as_of => return no(format!("lapsed {l}")),
+        Some(_) => {}
+        None if status == StatusClass::Dead => {
+            return no(format!("lapsed (status {}, no lapse date)", p.status.trim()));
+        }
+        None => {}
+    }
+    let term_end = add_years(p.filing_date, params.term_years);
+    if as_of >= term_end {
+        return no(format!("expired {term_end} (filed {} + {} years)", p.filing_date, params.term_years));
+    }
+    Eligibility { eligible: true, evidence: format!("valid: {granted}, not lapsed, term ends {term_end}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::numbers::PatentId;
+    use crate::rules::testutil::{d, patent};
+
+    fn eligible(p: &Patent, as_of: &str) -> bool {
+        eligibility(p, d(as_of), &RuleParams::default()).eligible
+    }
+
+    #[test]
+    fn statuses() {
+        for s in [
+            "失效",
+            "无效",
+            "专利权终止",
+            "届满",
+            "放弃",
+            "视为撤回",
+            "驳回",
+            "Lapsed",
+            "EXPIRED",
+            "revoked",
+            "Withdrawn",
+            "refused",
+            "INACTIVE",
+            "Expired - Fee Related",
+        ] {
+            assert_eq!(classify_status(s), StatusClass::Dead, "{s}");
+        }
+        for s in ["有效", "授权", "专利权维持", "Active", "granted", "In Force", "部分无效"] {
+            assert_eq!(classify_status(s), StatusClass::InForce, "{s}");
+        }
+        for s in ["审中", "实质审查", "Pending"] {
+            assert_eq!(classify_status(s), StatusClass::Pending, "{s}");
+        }
+        assert_eq!(classify_status(""), StatusClass::Unknown);
+        assert_eq!(classify_status("？"), StatusClass::Unknown);
+    }
+
+    #[test]
+    fn grant_date_equal_to_as_of_is_granted() {
+        let p = patent("2015-01-01", Some("2025-12-31"), "有效", None);
+        assert!(eligible(&p, "2025-12-31"));
+        assert!(!eligible(&p, "2025-12-30"));
+    }
+
+    #[test]
+    fn no_grant_date_falls_back_to_status() {
+        assert!(eligible(&patent("2015-01-01", None, "有效", None), "2025-12-31"));
+        assert!(!eligible(&patent("2015-01-01", None, "审中", None), "2025-12-31"));
+        assert!(!eligible(&patent("2015-01-01", None, "", None), "2025-12-31"));
+    }
+
+    #[test]
+    fn lapse_date_equal_to_as_of_is_lapsed() {
+        let p = patent("2015-01-01", Some("2017-01-01"), "失效", Some("2025-12-31"));
+        assert!(!eligible(&p, "2025-12-31"));
+        assert!(eligible(&p, "2025-12-30"));
+        let e = eligibility(&p, d("2025-12-31"), &RuleParams::default());
+        assert_eq!(e.evidence, "lapsed 2025-12-31");
+    }
+
+    #[test]
+    fn dead_status_without_date_is_lapsed_at_any_date() {
+        let p = patent("2015-01-01", Some("2017-01-01"), "失效", None);
+        assert!(!eligible(&p, "2018-01-01"));
+    }
+
+    #[test]
+    fn twenty_year_expiry_day() {
+        let p = patent("2005-12-31", Some("2008-01-01"), "有效", None);
+        assert!(eligible(&p, "2025-12-30"));
+        assert!(!eligible(&p, "2025-12-31"));
+        let q = patent("2006-01-01", Some("2008-01-01"), "有效", None);
+        assert!(eligible(&q, "2025-12-31"));
+        // Filed on a leap day: the term ends on 29 February 2024 (a leap year too).
+        let leap = patent("2004-02-29", Some("2006-01-01"), "有效", None);
+        assert!(eligible(&leap, "2024-02-28"));
+        assert!(!eligible(&leap, "2024-02-29"));
+    }
+
+    #[test]
+    fn other_kinds_are_not_eligible() {
+        let mut p = patent("2015-01-01", Some("2016-01-01"), "有效", None);
+        p.kind = Some(Kind::UtilityModel);
+        assert_eq!(
+            eligibility(&p, d("2025-12-31"), &RuleParams::default()).evidence,
+            "not an invention patent (utility_model)"
+        );
+        p.kind = None;
+        assert!(!eligible(&p, "2025-12-31"));
+        p.kind = Some(Kind::Invention);
+        p.id = PatentId("US10123456".into());
+        assert!(!eligible(&p, "2025-12-31"));
+    }
+}

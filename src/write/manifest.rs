@@ -1,0 +1,88 @@
+//! `manifest.json` (what was run on what, and the row accounting) and
+//! `institutions.json`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::aggregate::InstitutionRow;
+use crate::read::table::FileInfo;
+use crate::write::csv_out::institution_columns;
+
+/// One input file in the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputRecord {
+    /// `portfolio`, `families`, `pledges`, `awards`, `aliases`, `concordance`.
+    pub role: &'static str,
+    /// Path, size and hash.
+    #[serde(flatten)]
+    pub file: FileInfo,
+    /// Data rows read.
+    pub rows: usize,
+}
+
+/// Row accounting of the portfolio (`rows_read = scored + duplicates + out_of_scope + rejected`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    /// Portfolio data rows read.
+    pub rows_read: usize,
+    /// Distinct CN patents scored.
+    pub scored: usize,
+    /// Rows merged into a patent already seen.
+    pub duplicates: usize,
+    /// Documents of other offices.
+    pub out_of_scope: usize,
+    /// Rows written to `rejects.csv`.
+    pub rejected: usize,
+    /// Side-table rows written to `rejects.csv`.
+    pub side_rejected: usize,
+    /// Warnings written to `warnings.csv`.
+    pub warnings: usize,
+    /// Patents eligible on `as_of`.
+    pub eligible: usize,
+    /// High-value patents on `as_of`.
+    pub high_value: usize,
+    /// Rows of `institutions.csv`.
+    pub institutions: usize,
+}
+
+impl Counts {
+    /// Whether the portfolio rows add up.
+    pub fn balanced(&self) -> bool {
+        self.rows_read == self.scored + self.duplicates + self.out_of_scope + self.rejected
+    }
+}
+
+/// Write any serialisable value as pretty JSON with a final newline.
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `institutions.json`: an array of objects with the columns of `institutions.csv`.
+pub fn institutions_json(rows: &[InstitutionRow]) -> Value {
+    let names = institution_columns();
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                let mut values: Vec<Value> = vec![
+                    json!(r.institution),
+                    json!(r.kind),
+                    json!(r.patents),
+                    json!(r.inventions),
+                    json!(r.valid_inventions),
+                    json!(r.high_value),
+                    json!(r.high_value_share_e4 as f64 / 10_000.0),
+                ];
+                values.extend(r.dimensions.iter().map(|v| json!(v)));
+                values.extend(r.sei.iter().map(|v| json!(v)));
+                values.push(json!(r.valid_inventions_prev));
+                values.push(json!(r.high_value_prev));
+                Value::Object(names.iter().cloned().zip(values).collect::<Map<String, Value>>())
+            })
+            .collect(),
+    )
+}
