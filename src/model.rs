@@ -104,6 +104,8 @@ pub struct Patent {
     pub ipc: Vec<Ipc>,
     /// Current holders (falling back to applicants), as written.
     pub holders: Vec<String>,
+    /// Whether `holders` came from a holders column (not the applicants fallback).
+    pub holders_explicit: bool,
     /// Family members from the portfolio and the families table.
     pub family: Vec<FamilyMember>,
     /// Pledge amounts: the portfolio's attributed amount and contracts.

@@ -187,7 +187,8 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, RowIssue> {
             Err(_) => warnings.push(r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
         }
     }
-    let holders_cell = if r.get(C::Holders).is_empty() { r.get(C::Applicants) } else { r.get(C::Holders) };
+    let holders_explicit = !r.get(C::Holders).is_empty();
+    let holders_cell = if holders_explicit { r.get(C::Holders) } else { r.get(C::Applicants) };
     let mut holders: Vec<String> = Vec::new();
     for h in split_list(holders_cell) {
         if !holders.iter().any(|x| x == h) {
@@ -231,6 +232,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, RowIssue> {
             lapse_date,
             ipc,
             holders,
+            holders_explicit,
             family,
             pledges,
             awards,
@@ -280,9 +282,11 @@ fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
     }
 }
 
-/// Keep the most informative fields: the first non-empty value, a granted (B/C)
+/// Keep the most informative fields: the first non-empty value (holders included:
+/// one row's holder list is kept whole, never mixed with another's, and a row's
+/// explicit holders beat another row's applicants fallback), a granted (B/C)
 /// publication over an application (A) one, the status that goes with a grant date,
-/// and the union of lists. The portfolio's attributed pledge amount is taken once
+/// and the union of IPC codes, family members and awards. The portfolio's attributed pledge amount is taken once
 /// (the larger), not added across rows of the same patent.
 fn merge_into(kept: &mut Patent, other: Patent) {
     let granted_pub = |s: &str| s.ends_with('B') || s.ends_with('C');
@@ -307,7 +311,10 @@ fn merge_into(kept: &mut Patent, other: Patent) {
         kept.lapse_date = other.lapse_date;
     }
     union(&mut kept.ipc, other.ipc);
-    union(&mut kept.holders, other.holders);
+    if kept.holders.is_empty() || (!kept.holders_explicit && other.holders_explicit) {
+        kept.holders = other.holders;
+        kept.holders_explicit = other.holders_explicit;
+    }
     union(&mut kept.family, other.family);
     union(&mut kept.awards, other.awards);
     for share in other.pledges {

@@ -194,9 +194,9 @@ mod tests {
     #[test]
     fn d1_evidence_names_code_and_category() {
         let t = Concordance::builtin();
-        let codes = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06N3/08").unwrap()];
+        let codes = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06V10/82").unwrap()];
         let m = t.match_codes(&codes);
-        assert_eq!(d1_sei(&m, true), (true, "G06N 3/08 → 1.5 人工智能".into()));
+        assert_eq!(d1_sei(&m, true), (true, "G06V 10/82 → 1.5 人工智能".into()));
         assert_eq!(d1_sei(&[], true), (false, "no IPC code in the SEI concordance".into()));
         assert_eq!(d1_sei(&[], false), (false, "no IPC code".into()));
     }

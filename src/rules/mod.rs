@@ -80,6 +80,7 @@ pub(crate) mod testutil {
             lapse_date: lapse.map(d),
             ipc: vec![],
             holders: vec![],
+            holders_explicit: false,
             family: vec![],
             pledges: vec![],
             awards: vec![],
