@@ -165,7 +165,10 @@ mod tests {
         assert!(t.len() > 34_000, "{}", t.len());
         assert_eq!(matched(&t, &["A01B 1/02"]).len(), 1);
         // The subclass G06N is listed under 1.4, its main group G06N 3/00 under 1.5.
-        assert_eq!(matched(&t, &["G06N 3/08"]), ["G06N 3/08 → 1.4 互联网与云计算、大数据服务", "G06N 3/08 → 1.5 人工智能"]);
+        assert_eq!(
+            matched(&t, &["G06N 3/08"]),
+            ["G06N 3/08 → 1.4 互联网与云计算、大数据服务", "G06N 3/08 → 1.5 人工智能"]
+        );
         assert_eq!(matched(&t, &["H01L 21/02"]), ["H01L 21/02 → 1.2 电子核心产业"]);
         assert_eq!(matched(&t, &["H01L 31/18"]), ["H01L 31/18 → 1.2 电子核心产业", "H01L 31/18 → 6.3 太阳能产业"]);
         assert_eq!(matched(&t, &["H10F 10/14"]), ["H10F 10/14 → 1.2 电子核心产业", "H10F 10/14 → 6.3 太阳能产业"]);

@@ -1,0 +1,306 @@
+//! Integration tests: run the real `hvpat` binary in a temporary workdir on
+//! fixture folders and compare its outputs with files worked out by hand.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary working folder holding copies of a fixture, where the binary runs.
+struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    fn new() -> Workdir {
+        Workdir { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// A workdir holding the files of `tests/fixtures/<name>` (not its `expected/`).
+    fn with_fixture(name: &str) -> Workdir {
+        let wd = Workdir::new();
+        for entry in std::fs::read_dir(fixture(name)).expect("fixture folder") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                std::fs::copy(&path, wd.path(path.file_name().and_then(|n| n.to_str()).expect("name"))).expect("copy");
+            }
+        }
+        wd
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.path(name), text).expect("write");
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn hvpat(&self, args: &[&str]) -> Output {
+        self.hvpat_env(args, &[])
+    }
+
+    fn hvpat_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hvpat"));
+        cmd.args(args).current_dir(self.dir.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("run hvpat")
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// Assert two texts are equal, printing the differing lines.
+fn assert_same(name: &str, got: &str, want: &str) {
+    if got == want {
+        return;
+    }
+    let mut report = format!("{name} differs from the expected file:\n");
+    let (g, w): (Vec<&str>, Vec<&str>) = (got.lines().collect(), want.lines().collect());
+    for i in 0..g.len().max(w.len()) {
+        let (a, b) = (g.get(i).copied().unwrap_or("<none>"), w.get(i).copied().unwrap_or("<none>"));
+        if a != b {
+            report.push_str(&format!("line {}:\n  got:  {a}\n  want: {b}\n", i + 1));
+        }
+    }
+    panic!("{report}");
+}
+
+fn manifest_counts(wd: &Workdir, out: &str) -> serde_json::Value {
+    let m: serde_json::Value = serde_json::from_str(&wd.read(&format!("{out}/manifest.json"))).expect("manifest json");
+    m["counts"].clone()
+}
+
+fn assert_counts_add_up(counts: &serde_json::Value) {
+    let n = |k: &str| counts[k].as_u64().unwrap_or_else(|| panic!("count {k}"));
+    assert_eq!(n("rows_read"), n("scored") + n("duplicates") + n("out_of_scope") + n("rejected"), "{counts}");
+}
+
+const RUN_HANDWORKED: &[&str] = &[
+    "run",
+    "portfolio.csv",
+    "--families",
+    "families.csv",
+    "--pledges",
+    "pledges.csv",
+    "--awards",
+    "awards.csv",
+    "--as-of",
+    "2025-12-31",
+    "--out",
+    "out",
+];
+
+#[test]
+fn handworked_fixture_gives_the_expected_outputs() {
+    let wd = Workdir::with_fixture("handworked");
+    let o = wd.hvpat(RUN_HANDWORKED);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for name in ["institutions.csv", "patents.csv", "rejects.csv", "warnings.csv"] {
+        let want = std::fs::read_to_string(fixture("handworked/expected").join(name)).expect("expected file");
+        assert_same(name, &wd.read(&format!("out/{name}")), &want);
+    }
+    let counts = manifest_counts(&wd, "out");
+    assert_counts_add_up(&counts);
+    assert_eq!(counts["rows_read"], 13);
+    assert_eq!(counts["scored"], 11);
+    assert_eq!(counts["duplicates"], 1);
+    assert_eq!(counts["out_of_scope"], 1);
+    assert_eq!(counts["rejected"], 0);
+    for name in ["patents.parquet", "institutions.parquet", "institutions.json"] {
+        assert!(wd.path(&format!("out/{name}")).metadata().map(|m| m.len() > 0).unwrap_or(false), "{name}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&wd.read("out/institutions.json")).expect("json");
+    assert_eq!(json[1]["institution"], "清华大学");
+    assert_eq!(json[1]["high_value_share"], 0.75);
+    assert_eq!(json[1]["valid_inventions_prev"], 5);
+}
+
+#[test]
+fn malformed_rows_are_rejected_with_file_line_and_column() {
+    let wd = Workdir::with_fixture("malformed");
+    let o = wd.hvpat(&["run", "portfolio.csv", "--pledges", "pledges.csv", "--as-of", "2025-12-31", "--out", "out"]);
+    // 8 of 12 rows rejected: the outputs are written, and the exit code says the limit was passed.
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(stderr(&o).contains("8 of 12 portfolio rows rejected"), "{}", stderr(&o));
+    for name in ["rejects.csv", "warnings.csv", "institutions.csv"] {
+        let want = std::fs::read_to_string(fixture("malformed/expected").join(name)).expect("expected file");
+        assert_same(name, &wd.read(&format!("out/{name}")), &want);
+    }
+    let counts = manifest_counts(&wd, "out");
+    assert_counts_add_up(&counts);
+    assert_eq!((counts["rejected"].as_u64(), counts["side_rejected"].as_u64()), (Some(8), Some(2)));
+    // With a limit that allows it, the same run succeeds.
+    wd.write("hvpat.toml", "max_reject_share = 1.0\n");
+    let o = wd.hvpat(&["run", "portfolio.csv", "--config", "hvpat.toml", "--as-of", "2025-12-31", "--out", "out2"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[test]
+fn sample_config_runs_and_counts_add_up() {
+    let wd = Workdir::new();
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/hvpat.toml");
+    let o = wd.hvpat(&["run", "--config", config.to_str().expect("utf-8 path"), "--out", "out", "--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "--quiet prints nothing: {}", stderr(&o));
+    for name in [
+        "patents.csv",
+        "patents.parquet",
+        "institutions.csv",
+        "institutions.parquet",
+        "institutions.json",
+        "rejects.csv",
+        "warnings.csv",
+        "manifest.json",
+    ] {
+        assert!(wd.path(&format!("out/{name}")).exists(), "{name} missing");
+    }
+    let counts = manifest_counts(&wd, "out");
+    assert_counts_add_up(&counts);
+    assert_eq!(counts["rows_read"], 3018);
+    let institutions = wd.read("out/institutions.csv");
+    let dims: Vec<u64> = institutions.lines().skip(1).fold(vec![0; 5], |mut acc, line| {
+        let cells: Vec<&str> = line.split(',').collect();
+        for (i, a) in acc.iter_mut().enumerate() {
+            *a += cells[7 + i].parse::<u64>().expect("count");
+        }
+        acc
+    });
+    assert!(dims.iter().all(|d| *d > 0), "every dimension occurs in the sample: {dims:?}");
+    assert_eq!(institutions.lines().count(), 11, "ten universities");
+}
+
+#[test]
+fn outputs_are_identical_at_any_thread_count() {
+    let wd = Workdir::with_fixture("handworked");
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/hvpat.toml");
+    let config = config.to_str().expect("utf-8 path");
+    for (threads, out) in [("1", "one"), ("2", "two"), ("8", "eight")] {
+        let o = wd.hvpat_env(
+            &["run", "--config", config, "--out", out],
+            &[("RAYON_NUM_THREADS", threads), ("POLARS_MAX_THREADS", threads)],
+        );
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    for name in [
+        "patents.csv",
+        "institutions.csv",
+        "institutions.json",
+        "rejects.csv",
+        "warnings.csv",
+        "patents.parquet",
+        "institutions.parquet",
+    ] {
+        let one = std::fs::read(wd.path(&format!("one/{name}"))).expect("read");
+        for other in ["two", "eight"] {
+            assert!(
+                one == std::fs::read(wd.path(&format!("{other}/{name}"))).expect("read"),
+                "{name} differs ({other})"
+            );
+        }
+    }
+}
+
+#[test]
+fn explain_prints_every_rule_for_one_patent() {
+    let wd = Workdir::with_fixture("handworked");
+    let mut args = vec!["explain", "ZL 2021 1000 0008.8"];
+    args.extend(RUN_HANDWORKED[1..10].iter());
+    let o = wd.hvpat(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("CN202110000008.8"), "{text}");
+    assert!(
+        text.contains("D4 pledge financing               yes  1300 万元 ≥ 1000 (400 attributed; C1 1800/2 2025-03-01)"),
+        "{text}"
+    );
+    assert!(text.contains("high value                       yes  1 dimension(s) met"), "{text}");
+    assert!(text.contains("one year before (2024-12-31): eligible yes, high value no"), "{text}");
+    // By publication number too.
+    let mut args = vec!["explain", "CN112345678B"];
+    args.extend(RUN_HANDWORKED[1..10].iter());
+    let o = wd.hvpat(&args);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("H01L 31/0224 → 6.3 太阳能产业"));
+    let mut args = vec!["explain", "201910000001.X"];
+    args.extend(RUN_HANDWORKED[1..10].iter());
+    let o = wd.hvpat(&args);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("is not in the portfolio"), "{}", stderr(&o));
+}
+
+#[test]
+fn init_writes_a_config_that_runs() {
+    let wd = Workdir::with_fixture("handworked");
+    let o = wd.hvpat(&["init"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = wd.hvpat(&["init"]);
+    assert_eq!(code(&o), 2, "refuses to overwrite");
+    assert!(stderr(&o).contains("--force"));
+    let o = wd.hvpat(&["run", "--config", "hvpat.toml", "--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(wd.path("hvpat-out/institutions.csv").exists());
+}
+
+#[test]
+fn bad_config_and_inputs_get_one_clear_line_and_distinct_codes() {
+    let wd = Workdir::with_fixture("handworked");
+    wd.write("bad.toml", "portfolio = [\"portfolio.csv\"]\nyear = 2025\npledge_threshold = 5\n");
+    let o = wd.hvpat(&["run", "--config", "bad.toml"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("pledge_threshold"), "names the key: {}", stderr(&o));
+
+    let o = wd.hvpat(&["run", "missing.csv", "--year", "2025"]);
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("missing.csv"), "{}", stderr(&o));
+
+    wd.write("nofiling.csv", "app_no,title\n201810000001.4,x\n");
+    let o = wd.hvpat(&["run", "nofiling.csv", "--year", "2025"]);
+    assert_eq!(code(&o), 3);
+    let e = stderr(&o);
+    assert!(
+        e.contains("nofiling.csv") && e.contains("\"filing_date\"") && e.contains("found columns: app_no, title"),
+        "{e}"
+    );
+
+    wd.write("empty.csv", "");
+    let o = wd.hvpat(&["run", "empty.csv", "--year", "2025"]);
+    assert_eq!(code(&o), 3);
+    assert!(stderr(&o).contains("empty"), "{}", stderr(&o));
+
+    let o = wd.hvpat(&["run", "portfolio.csv"]);
+    assert_eq!(code(&o), 2, "no report date");
+
+    let o = wd.hvpat(&["run", "portfolio.csv", "--as-of", "2025-02-30"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stderr(&o).lines().count(), 1, "one line: {}", stderr(&o));
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_output_in_place() {
+    let wd = Workdir::with_fixture("handworked");
+    assert_eq!(code(&wd.hvpat(RUN_HANDWORKED)), 0);
+    let before = wd.read("out/institutions.csv");
+    let o = wd.hvpat(&["run", "missing.csv", "--year", "2025", "--out", "out"]);
+    assert_eq!(code(&o), 3);
+    assert_eq!(wd.read("out/institutions.csv"), before);
+    let names: Vec<String> = std::fs::read_dir(wd.dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(names.is_empty(), "no temporary folders left: {names:?}");
+}
