@@ -54,8 +54,8 @@ pub fn explain_text(s: &Scored, as_of: chrono::NaiveDate, as_of_prev: chrono::Na
     );
     let _ = writeln!(out, "as of {as_of}:");
     let _ = writeln!(out, "  {:<32} {}  {}", "eligible (valid CN invention)", yes(v.eligible), v.eligibility);
-    for i in 0..DIMENSIONS {
-        let _ = writeln!(out, "  {:<32} {}  {}", LABELS[i], yes(v.dimensions[i]), v.evidence[i]);
+    for ((label, met), evidence) in LABELS.iter().zip(v.dimensions).zip(&v.evidence) {
+        let _ = writeln!(out, "  {label:<32} {}  {evidence}", yes(met));
     }
     let _ = writeln!(out, "  {:<32} {}  {} dimension(s) met", "high value", yes(v.high_value()), v.dimension_count());
     let insts: Vec<String> = s.institutions.iter().map(|i| format!("{} ({})", i.name, i.kind.as_str())).collect();

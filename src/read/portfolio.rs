@@ -100,18 +100,18 @@ impl<'a> Row<'a> {
         self.cols.0[c as usize].map_or("", |i| self.table.cell(self.row, i)).trim()
     }
 
-    fn issue(&self, c: C, value: &str, reason: String) -> RowIssue {
-        RowIssue {
+    fn issue(&self, c: C, value: &str, reason: String) -> Box<RowIssue> {
+        Box::new(RowIssue {
             file: self.file_label.to_string(),
             line: self.table.line(self.row),
             column: NATIVE_COLUMNS[c as usize].to_string(),
             value: value.to_string(),
             reason,
             raw: self.table.raw_row(self.row),
-        }
+        })
     }
 
-    fn date(&self, c: C) -> Result<Option<chrono::NaiveDate>, RowIssue> {
+    fn date(&self, c: C) -> Result<Option<chrono::NaiveDate>, Box<RowIssue>> {
         let v = self.get(c);
         parse_date(v).map_err(|_| self.issue(c, v, format!("unparseable {}", NATIVE_COLUMNS[c as usize])))
     }
@@ -125,11 +125,11 @@ pub fn normalize_rows(table: &RawTable, cols: &NativeColumns, file: usize, file_
 fn normalize_row(r: &Row<'_>, file: usize) -> RowOutcome {
     match normalize_inner(r, file) {
         Ok(outcome) => outcome,
-        Err(issue) => RowOutcome::Reject(issue),
+        Err(issue) => RowOutcome::Reject(*issue),
     }
 }
 
-fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, RowIssue> {
+fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>> {
     let mut warnings = Vec::new();
     let (app_raw, pub_raw) = (r.get(C::AppNo), r.get(C::PubNo));
     if app_raw.is_empty() && pub_raw.is_empty() {
@@ -151,7 +151,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, RowIssue> {
         match parse_number(pub_raw) {
             Ok(ParsedNumber::Pub(p)) => Some(p),
             Ok(ParsedNumber::App(_)) | Err(_) if app.is_some() => {
-                warnings.push(r.issue(C::PubNo, pub_raw, "unparseable publication number (ignored)".into()));
+                warnings.push(*r.issue(C::PubNo, pub_raw, "unparseable publication number (ignored)".into()));
                 None
             }
             _ => return Err(r.issue(C::PubNo, pub_raw, "unparseable publication number".into())),
@@ -167,7 +167,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, RowIssue> {
     }
     if let Some(a) = app.as_ref().filter(|a| !a.check_ok) {
         let expected = crate::rules::numbers::check_digit(&a.digits).unwrap_or('?');
-        warnings.push(r.issue(
+        warnings.push(*r.issue(
             C::AppNo,
             app_raw,
             format!("wrong check digit {} (computed {expected}); id kept as written", a.check),
@@ -184,7 +184,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, RowIssue> {
         match parse_ipc(code) {
             Ok(c) if !ipc.contains(&c) => ipc.push(c),
             Ok(_) => {}
-            Err(_) => warnings.push(r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
+            Err(_) => warnings.push(*r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
         }
     }
     let holders_explicit = !r.get(C::Holders).is_empty();
@@ -199,7 +199,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, RowIssue> {
     for m in split_list(r.get(C::Family)) {
         match parse_member(m) {
             Some(member) => family.push(member),
-            None => warnings.push(r.issue(C::Family, m, "unparseable family member (ignored)".into())),
+            None => warnings.push(*r.issue(C::Family, m, "unparseable family member (ignored)".into())),
         }
     }
     let mut pledges = Vec::new();

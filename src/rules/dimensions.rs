@@ -205,7 +205,7 @@ mod tests {
     fn d2_family_rules() {
         let prm = RuleParams::default();
         assert_eq!(d2_overseas(&with_family(&["US10123456B2"]), &prm), (true, "granted overseas: US10123456B2".into()));
-        assert_eq!(d2_overseas(&with_family(&["EP3456789A1", "US10123456B2"]), &prm).0, true);
+        assert!(d2_overseas(&with_family(&["EP3456789A1", "US10123456B2"]), &prm).0);
         assert_eq!(
             d2_overseas(&with_family(&["EP3456789A1"]), &prm),
             (false, "overseas members not granted: EP3456789A1".into())
@@ -215,16 +215,16 @@ mod tests {
             d2_overseas(&with_family(&["WO2019123456A1"]), &prm),
             (false, "no member outside CN/WO: WO2019123456A1".into())
         );
-        assert_eq!(d2_overseas(&with_family(&["WO"]), &prm).0, false);
-        assert_eq!(d2_overseas(&with_family(&["CN110123456B"]), &prm).0, false);
+        assert!(!d2_overseas(&with_family(&["WO"]), &prm).0);
+        assert!(!d2_overseas(&with_family(&["CN110123456B"]), &prm).0);
         assert_eq!(d2_overseas(&with_family(&["JP"]), &prm), (true, "overseas member, grant unknown: JP".into()));
-        assert_eq!(d2_overseas(&with_family(&["US10123456"]), &prm).0, true);
-        assert_eq!(d2_overseas(&with_family(&["US2023377099A1", "KR102345678B1"]), &prm).0, true);
+        assert!(d2_overseas(&with_family(&["US10123456"]), &prm).0);
+        assert!(d2_overseas(&with_family(&["US2023377099A1", "KR102345678B1"]), &prm).0);
         assert_eq!(d2_overseas(&with_family(&[]), &prm), (false, "no family members listed".into()));
         // Hong Kong, Macao and Taiwan: a config value.
-        assert_eq!(d2_overseas(&with_family(&["HK1234567B"]), &prm).0, true);
+        assert!(d2_overseas(&with_family(&["HK1234567B"]), &prm).0);
         let no_hmt = RuleParams { hmt_overseas: false, ..RuleParams::default() };
-        assert_eq!(d2_overseas(&with_family(&["HK1234567B", "TW"]), &no_hmt).0, false);
+        assert!(!d2_overseas(&with_family(&["HK1234567B", "TW"]), &no_hmt).0);
     }
 
     fn d3(filing: &str, as_of: &str) -> bool {

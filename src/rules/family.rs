@@ -55,7 +55,7 @@ mod tests {
         let m = parse_member("US-2023377099-A1").unwrap();
         assert_eq!((m.jurisdiction.as_str(), m.kind.as_deref()), ("US", Some("A1")));
         let m = parse_member("jp").unwrap();
-        assert_eq!((m.jurisdiction.as_str(), m.kind), ("JP".into(), None));
+        assert_eq!((m.jurisdiction.as_str(), m.kind), ("JP", None));
         let m = parse_member("KR102345678B1").unwrap();
         assert_eq!(m.kind.as_deref(), Some("B1"));
         let m = parse_member("TWI701234B").unwrap();

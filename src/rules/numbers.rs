@@ -234,9 +234,7 @@ fn make_app(digits: &str, check: char) -> Option<ParsedNumber> {
     if !(check.is_ascii_digit() || check == 'X') {
         return None;
     }
-    if Kind::from_type_digit(digits.as_bytes()[if digits.len() == 12 { 4 } else { 2 }]).is_none() {
-        return None;
-    }
+    Kind::from_type_digit(digits.as_bytes()[if digits.len() == 12 { 4 } else { 2 }])?;
     Some(ParsedNumber::App(AppNumber { digits: digits.to_string(), check, check_ok: computed == check }))
 }
 
