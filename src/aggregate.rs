@@ -3,17 +3,28 @@
 
 use polars::prelude::*;
 
+use std::collections::BTreeMap;
+
+use crate::config::Counting;
 use crate::model::DIMENSIONS;
 use crate::rules::institutions::InstitutionType;
+use crate::rules::numbers::Kind;
 use crate::score::Scored;
 
-/// One row of `institutions.csv`.
+/// Counts are kept in units of 1/720720 (the least common multiple of 1..=16),
+/// so fractional counting of up to 16 co-holders is exact and sums are
+/// integers, identical whatever the thread count.
+pub const UNIT: u64 = 720_720;
+
+/// One row of `institutions.csv`. Counts are in [`UNIT`]s.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InstitutionRow {
     /// Canonical name.
     pub institution: String,
     /// Type label.
     pub kind: String,
+    /// Parent university of a campus or graduate school (empty when none).
+    pub parent: String,
     /// Distinct CN patents held.
     pub patents: u64,
     /// Of which invention patents.
@@ -32,12 +43,52 @@ pub struct InstitutionRow {
     pub valid_inventions_prev: u64,
     /// High-value one year before.
     pub high_value_prev: u64,
+    /// Whether counts are fractional (then written with four decimals).
+    pub fractional: bool,
+}
+
+/// `units` rounded half-up to four decimals, in ten-thousandths.
+fn units_e4(units: u64) -> u64 {
+    (units * 20_000 + UNIT) / (2 * UNIT)
+}
+
+/// A ten-thousandths value as a decimal string with four places (`0.4167`).
+pub fn e4_text(e4: u64) -> String {
+    format!("{}.{:04}", e4 / 10_000, e4 % 10_000)
 }
 
 impl InstitutionRow {
     /// The share as a decimal string with four places (`0.4167`).
     pub fn share_text(&self) -> String {
-        format!("{}.{:04}", self.high_value_share_e4 / 10_000, self.high_value_share_e4 % 10_000)
+        e4_text(self.high_value_share_e4)
+    }
+
+    /// A count as written: a whole number under full counting, four decimals under fractional.
+    pub fn count_text(&self, units: u64) -> String {
+        if self.fractional {
+            e4_text(units_e4(units))
+        } else {
+            (units / UNIT).to_string()
+        }
+    }
+
+    /// A count as a JSON number.
+    pub fn count_json(&self, units: u64) -> serde_json::Value {
+        if self.fractional {
+            serde_json::json!(units_e4(units) as f64 / 10_000.0)
+        } else {
+            serde_json::json!(units / UNIT)
+        }
+    }
+
+    /// Every count in column order (patents … high_value, d1…d5, sei_1…sei_9, *_prev), in units.
+    pub fn counts(&self) -> Vec<u64> {
+        let mut v = vec![self.patents, self.inventions, self.valid_inventions, self.high_value];
+        v.extend(self.dimensions);
+        v.extend(self.sei);
+        v.push(self.valid_inventions_prev);
+        v.push(self.high_value_prev);
+        v
     }
 }
 
@@ -50,7 +101,8 @@ pub fn share_e4(high: u64, valid: u64) -> u64 {
     }
 }
 
-const COUNTED: [&str; 19] = [
+const COUNTED: [&str; 20] = [
+    "patents",
     "invention",
     "eligible",
     "high_value",
@@ -73,54 +125,59 @@ const COUNTED: [&str; 19] = [
 ];
 
 /// Aggregate scored patents per institution, keeping the given types (`None`: all).
-pub fn aggregate(scored: &[Scored], types: Option<&[InstitutionType]>) -> PolarsResult<Vec<InstitutionRow>> {
+/// Under fractional counting each of a patent's n institutions counts 1/n of it.
+pub fn aggregate(
+    scored: &[Scored],
+    types: Option<&[InstitutionType]>,
+    counting: Counting,
+) -> PolarsResult<Vec<InstitutionRow>> {
     let mut names: Vec<&str> = Vec::new();
     let mut kinds: Vec<&str> = Vec::new();
-    let mut flags: Vec<Vec<u32>> = vec![Vec::new(); COUNTED.len()];
+    let mut parents: Vec<&str> = Vec::new();
+    let mut weights: Vec<Vec<u64>> = vec![Vec::new(); COUNTED.len()];
     for s in scored {
         let v = &s.verdict;
         let e = v.eligible;
-        let row: [bool; 19] = [
-            s.patent.kind == Some(crate::rules::numbers::Kind::Invention),
-            e,
-            v.high_value(),
-            e && v.dimensions[0],
-            e && v.dimensions[1],
-            e && v.dimensions[2],
-            e && v.dimensions[3],
-            e && v.dimensions[4],
-            e && s.industries[0],
-            e && s.industries[1],
-            e && s.industries[2],
-            e && s.industries[3],
-            e && s.industries[4],
-            e && s.industries[5],
-            e && s.industries[6],
-            e && s.industries[7],
-            e && s.industries[8],
-            s.prev_eligible,
-            s.prev_high_value,
-        ];
+        let mut row = [false; 20];
+        row[0] = true;
+        row[1] = s.patent.kind == Some(Kind::Invention);
+        row[2] = e;
+        row[3] = v.high_value();
+        for d in 0..DIMENSIONS {
+            row[4 + d] = e && v.dimensions[d];
+        }
+        for k in 0..9 {
+            row[9 + k] = e && s.industries[k];
+        }
+        row[18] = s.prev_eligible;
+        row[19] = s.prev_high_value;
+        let weight = match counting {
+            Counting::Full => UNIT,
+            Counting::Fractional => UNIT / s.institutions.len().max(1) as u64,
+        };
         for inst in &s.institutions {
             if types.is_some_and(|t| !t.contains(&inst.kind)) {
                 continue;
             }
             names.push(&inst.name);
             kinds.push(inst.kind.as_str());
-            for (col, value) in flags.iter_mut().zip(row) {
-                col.push(u32::from(value));
+            parents.push(inst.parent.as_deref().unwrap_or(""));
+            for (col, flag) in weights.iter_mut().zip(row) {
+                col.push(if flag { weight } else { 0 });
             }
         }
     }
-    let mut columns =
-        vec![Column::from(Series::new("institution".into(), names)), Column::from(Series::new("type".into(), kinds))];
-    for (name, values) in COUNTED.iter().zip(flags) {
+    let mut columns = vec![
+        Column::from(Series::new("institution".into(), names)),
+        Column::from(Series::new("type".into(), kinds)),
+        Column::from(Series::new("parent".into(), parents)),
+    ];
+    for (name, values) in COUNTED.iter().zip(weights) {
         columns.push(Column::from(Series::new((*name).into(), values)));
     }
     let long = DataFrame::new_infer_height(columns)?;
-    let mut aggs = vec![len().cast(DataType::UInt64).alias("patents")];
-    aggs.extend(COUNTED.iter().map(|c| col(*c).sum().cast(DataType::UInt64).alias(*c)));
-    let grouped = long.lazy().group_by([col("institution"), col("type")]).agg(aggs).collect()?;
+    let aggs: Vec<Expr> = COUNTED.iter().map(|c| col(*c).sum().cast(DataType::UInt64).alias(*c)).collect();
+    let grouped = long.lazy().group_by([col("institution"), col("type"), col("parent")]).agg(aggs).collect()?;
 
     let text = |name: &str| -> PolarsResult<Vec<String>> {
         let ca = grouped.column(name)?.str()?;
@@ -132,7 +189,7 @@ pub fn aggregate(scored: &[Scored], types: Option<&[InstitutionType]>) -> Polars
     };
     let institutions = text("institution")?;
     let kinds = text("type")?;
-    let patents = number("patents")?;
+    let parents = text("parent")?;
     let counted: Vec<Vec<u64>> = COUNTED.iter().map(|c| number(c)).collect::<PolarsResult<_>>()?;
     let mut rows: Vec<InstitutionRow> = (0..grouped.height())
         .map(|i| {
@@ -140,20 +197,50 @@ pub fn aggregate(scored: &[Scored], types: Option<&[InstitutionType]>) -> Polars
             InstitutionRow {
                 institution: institutions[i].clone(),
                 kind: kinds[i].clone(),
-                patents: patents[i],
-                inventions: at(0),
-                valid_inventions: at(1),
-                high_value: at(2),
-                high_value_share_e4: share_e4(at(2), at(1)),
-                dimensions: [at(3), at(4), at(5), at(6), at(7)],
-                sei: std::array::from_fn(|k| at(8 + k)),
-                valid_inventions_prev: at(17),
-                high_value_prev: at(18),
+                parent: parents[i].clone(),
+                patents: at(0),
+                inventions: at(1),
+                valid_inventions: at(2),
+                high_value: at(3),
+                high_value_share_e4: share_e4(at(3), at(2)),
+                dimensions: std::array::from_fn(|d| at(4 + d)),
+                sei: std::array::from_fn(|k| at(9 + k)),
+                valid_inventions_prev: at(18),
+                high_value_prev: at(19),
+                fractional: counting == Counting::Fractional,
             }
         })
         .collect();
     rows.sort_by(|a, b| b.high_value.cmp(&a.high_value).then_with(|| a.institution.cmp(&b.institution)));
     Ok(rows)
+}
+
+/// A holder name the alias table does not know, with the patents it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnresolvedName {
+    /// The name as it stands in the reports.
+    pub name: String,
+    /// Its type by words.
+    pub kind: InstitutionType,
+    /// Distinct patents held.
+    pub patents: u64,
+}
+
+/// Every holder name not in the alias table, most patents first, so an analyst
+/// sees which aliases to add.
+pub fn unresolved_names(scored: &[Scored]) -> Vec<UnresolvedName> {
+    let mut counts: BTreeMap<(&str, InstitutionType), u64> = BTreeMap::new();
+    for s in scored {
+        for inst in s.institutions.iter().filter(|i| !i.known) {
+            *counts.entry((inst.name.as_str(), inst.kind)).or_default() += 1;
+        }
+    }
+    let mut out: Vec<UnresolvedName> = counts
+        .into_iter()
+        .map(|((name, kind), patents)| UnresolvedName { name: name.to_string(), kind, patents })
+        .collect();
+    out.sort_by(|a, b| b.patents.cmp(&a.patents).then_with(|| a.name.cmp(&b.name)));
+    out
 }
 
 #[cfg(test)]
@@ -173,6 +260,8 @@ mod tests {
         let row = InstitutionRow {
             institution: String::new(),
             kind: String::new(),
+            parent: String::new(),
+            fractional: false,
             patents: 0,
             inventions: 0,
             valid_inventions: 0,
@@ -185,6 +274,12 @@ mod tests {
         };
         assert_eq!(row.share_text(), "0.3333");
         assert_eq!(InstitutionRow { high_value_share_e4: 10_000, ..row.clone() }.share_text(), "1.0000");
-        assert_eq!(InstitutionRow { high_value_share_e4: 0, ..row }.share_text(), "0.0000");
+        assert_eq!(InstitutionRow { high_value_share_e4: 0, ..row.clone() }.share_text(), "0.0000");
+        assert_eq!(row.count_text(3 * UNIT), "3");
+        let frac = InstitutionRow { fractional: true, ..row };
+        assert_eq!(frac.count_text(UNIT / 3), "0.3333");
+        assert_eq!(frac.count_text(UNIT / 3 * 2), "0.6667");
+        assert_eq!(frac.count_text(UNIT / 3 * 3), "1.0000");
+        assert_eq!(frac.count_text(UNIT / 2 + UNIT / 3 + UNIT / 6), "1.0000");
     }
 }

@@ -38,9 +38,33 @@ pub struct ConfigFile {
     pub institution_types: Option<Vec<String>>,
     /// Largest share of rejected portfolio rows before the run fails (0–1).
     pub max_reject_share: Option<f64>,
+    /// `full` (each co-holder counts the patent once) or `fractional` (1/n each).
+    pub counting: Option<Counting>,
+    /// Count campuses and graduate schools under their parent university.
+    pub rollup_campuses: Option<bool>,
     /// Rule thresholds.
     #[serde(default)]
     pub rules: RuleParams,
+}
+
+/// How a patent with several holders counts for each of them (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Counting {
+    /// Each co-holder counts the patent once.
+    Full,
+    /// Each of n co-holders counts 1/n.
+    Fractional,
+}
+
+impl Counting {
+    /// The config spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counting::Full => "full",
+            Counting::Fractional => "fractional",
+        }
+    }
 }
 
 /// Values given on the command line, which override the file.
@@ -89,8 +113,10 @@ pub struct Settings {
     pub institution_types: Option<Vec<InstitutionType>>,
     /// Largest share of rejected rows.
     pub max_reject_share: f64,
-    /// Counting mode (only `full` so far).
-    pub counting: &'static str,
+    /// Counting mode.
+    pub counting: Counting,
+    /// Campuses rolled up into their parent university.
+    pub rollup_campuses: bool,
     /// Rule thresholds.
     pub rules: RuleParams,
 }
@@ -174,7 +200,8 @@ impl ConfigFile {
             out: o.out.or(self.out).unwrap_or_else(|| PathBuf::from("hvpat-out")),
             institution_types,
             max_reject_share,
-            counting: "full",
+            counting: self.counting.unwrap_or(Counting::Full),
+            rollup_campuses: self.rollup_campuses.unwrap_or(false),
             rules: self.rules,
         })
     }
@@ -220,6 +247,14 @@ out = "hvpat-out"
 # hospital, individual, other — or ["all"].
 institution_types = ["university"]
 
+# How a co-held patent counts: "full" (once for each co-holder) or
+# "fractional" (1/n for each of its n holders).
+counting = "full"
+
+# Count campuses and graduate schools (哈尔滨工业大学（深圳）, 清华大学深圳国际研究生院…)
+# under their parent university instead of as institutions of their own.
+rollup_campuses = false
+
 # Fail (exit code 4) when more than this share of portfolio rows is rejected.
 max_reject_share = 0.05
 
@@ -244,6 +279,10 @@ mod tests {
         assert_eq!(s.as_of_prev.to_string(), "2024-12-31");
         assert_eq!(s.rules, RuleParams::default());
         assert_eq!(s.institution_types, Some(vec![InstitutionType::University]));
+        assert_eq!((s.counting, s.rollup_campuses), (Counting::Full, false));
+        let cfg: ConfigFile = toml::from_str("counting = \"fractional\"\nrollup_campuses = true").unwrap();
+        assert_eq!(cfg.counting, Some(Counting::Fractional));
+        assert!(toml::from_str::<ConfigFile>("counting = \"half\"").is_err());
     }
 
     #[test]

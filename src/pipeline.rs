@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use crate::aggregate::{aggregate, InstitutionRow};
+use crate::aggregate::{aggregate, unresolved_names, InstitutionRow};
 use crate::config::Settings;
 use crate::model::{Patent, RowIssue};
 use crate::read::portfolio::{normalize_rows, Merged, NativeColumns, RowOutcome};
@@ -171,6 +171,7 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         rules: &settings.rules,
         as_of: settings.as_of,
         as_of_prev: settings.as_of_prev,
+        rollup_campuses: settings.rollup_campuses,
     };
     let scored = score_all(patents, &ctx);
     timings.push(("score", t2.elapsed().as_millis()));
@@ -204,8 +205,8 @@ pub fn run(settings: &Settings) -> Result<RunSummary> {
     let started = Instant::now();
     let mut loaded = load(settings)?;
     let t = Instant::now();
-    let institutions =
-        aggregate(&loaded.scored, settings.institution_types.as_deref()).context("aggregation failed")?;
+    let institutions = aggregate(&loaded.scored, settings.institution_types.as_deref(), settings.counting)
+        .context("aggregation failed")?;
     loaded.timings.push(("aggregate", t.elapsed().as_millis()));
     loaded.counts.institutions = institutions.len();
     debug_assert!(loaded.counts.balanced());
@@ -249,6 +250,7 @@ fn write_all(
     write_json(&out.file("institutions.json"), &institutions_json(institutions))?;
     csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects)?;
     csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings)?;
+    csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved_names(&loaded.scored))?;
     let mut timings: serde_json::Map<String, serde_json::Value> =
         loaded.timings.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
     timings.insert("write".into(), json!(t.elapsed().as_millis()));
@@ -261,13 +263,14 @@ fn write_all(
         "parameters": {
             "rules": settings.rules,
             "institution_types": settings.institution_types.as_ref().map(|t| t.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
-            "counting": settings.counting,
+            "counting": settings.counting.as_str(),
+            "rollup_campuses": settings.rollup_campuses,
             "max_reject_share": settings.max_reject_share,
             "concordance": loaded.concordance,
         },
         "inputs": loaded.inputs,
         "counts": loaded.counts,
-        "outputs": ["patents.csv", "patents.parquet", "institutions.csv", "institutions.parquet", "institutions.json", "rejects.csv", "warnings.csv", "manifest.json"],
+        "outputs": ["patents.csv", "patents.parquet", "institutions.csv", "institutions.parquet", "institutions.json", "rejects.csv", "warnings.csv", "unresolved.csv", "manifest.json"],
         "timings_ms": timings,
     });
     write_json(&out.file("manifest.json"), &manifest)

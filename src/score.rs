@@ -41,6 +41,8 @@ pub struct ScoreContext<'a> {
     pub as_of: NaiveDate,
     /// One year before.
     pub as_of_prev: NaiveDate,
+    /// Count campuses under their parent university.
+    pub rollup_campuses: bool,
 }
 
 /// Score one patent.
@@ -58,7 +60,7 @@ pub fn score_one(patent: Patent, ctx: &ScoreContext<'_>) -> Scored {
     }
     let mut institutions: Vec<Institution> = Vec::with_capacity(patent.holders.len());
     for h in &patent.holders {
-        let inst = ctx.aliases.resolve(h);
+        let inst = ctx.aliases.resolve_with(h, ctx.rollup_campuses);
         if !institutions.iter().any(|i| i.name == inst.name) {
             institutions.push(inst);
         }

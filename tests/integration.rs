@@ -306,3 +306,126 @@ fn a_failed_run_leaves_the_previous_output_in_place() {
         .collect();
     assert!(names.is_empty(), "no temporary folders left: {names:?}");
 }
+
+/// Respell every holder and applicant of the sample with the variants analysts meet
+/// in exports (English, Lens-style, full-width, other separators).
+fn respell_sample(wd: &Workdir) {
+    let variants: &[(&str, &[&str])] = &[
+        (
+            "清华大学",
+            &["TSINGHUA UNIV", "Tsinghua University", "UNIV TSINGHUA", "清华大学 ", "ＴＳＩＮＧＨＵＡ　ＵＮＩＶ"],
+        ),
+        ("浙江大学", &["ZHEJIANG UNIV", "Zhejiang University", "UNIV ZHEJIANG", "　浙江大学"]),
+        ("哈尔滨工业大学", &["HARBIN INST TECHNOLOGY", "Harbin Institute of Technology"]),
+        ("上海交通大学", &["SHANGHAI JIAOTONG UNIV", "UNIV SHANGHAI JIAOTONG", "Shanghai Jiao Tong University"]),
+        ("北京大学", &["PEKING UNIV", "UNIV PEKING", "Peking University"]),
+        ("东南大学", &["SOUTHEAST UNIV", "UNIV SOUTHEAST"]),
+        ("中山大学", &["SUN YAT SEN UNIV", "UNIV SUN YAT SEN"]),
+        ("深圳大学", &["SHENZHEN UNIV", "UNIV SHENZHEN", "Shenzhen University"]),
+    ];
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    let mut rdr = csv::Reader::from_path(sample.join("portfolio.csv")).expect("sample");
+    let headers = rdr.headers().expect("headers").clone();
+    let mut w = csv::Writer::from_path(wd.path("respelled.csv")).expect("write");
+    w.write_record(&headers).expect("header");
+    let separators = [";", "；", "|", ";;"];
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.expect("record");
+        let cells: Vec<String> = rec
+            .iter()
+            .zip(headers.iter())
+            .map(|(cell, h)| {
+                if h != "holders" && h != "applicants" {
+                    return cell.to_string();
+                }
+                let names: Vec<String> = cell
+                    .split(';')
+                    .map(|name| match variants.iter().find(|(canonical, _)| *canonical == name.trim()) {
+                        Some((_, spellings)) => spellings[i % spellings.len()].to_string(),
+                        None => name.to_string(),
+                    })
+                    .collect();
+                names.join(separators[i % separators.len()])
+            })
+            .collect();
+        w.write_record(&cells).expect("row");
+    }
+    w.flush().expect("flush");
+    for side in ["families.csv", "pledges.csv", "awards.csv"] {
+        std::fs::copy(sample.join(side), wd.path(side)).expect("copy");
+    }
+}
+
+#[test]
+fn variant_spellings_give_the_same_institution_figures() {
+    let wd = Workdir::new();
+    respell_sample(&wd);
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    let side = ["--families", "families.csv", "--pledges", "pledges.csv", "--awards", "awards.csv", "--year", "2025"];
+    let canonical = sample.join("portfolio.csv");
+    let mut args = vec!["run", canonical.to_str().expect("path"), "--out", "canonical"];
+    args.extend(side);
+    assert_eq!(code(&wd.hvpat(&args)), 0);
+    let mut args = vec!["run", "respelled.csv", "--out", "respelled"];
+    args.extend(side);
+    let o = wd.hvpat(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let want = wd.read("canonical/institutions.csv");
+    assert_eq!(want.lines().count(), 11, "ten universities");
+    assert_same("institutions.csv", &wd.read("respelled/institutions.csv"), &want);
+}
+
+#[test]
+fn fractional_counts_add_up_to_patents_and_full_counts_to_pairs() {
+    let wd = Workdir::with_fixture("handworked");
+    let run = |counting: &str, out: &str| {
+        wd.write("c.toml", &format!("counting = \"{counting}\"\ninstitution_types = [\"all\"]\n"));
+        let mut args = vec!["run", "--config", "c.toml", "--out", out];
+        args.extend(RUN_HANDWORKED[1..10].iter());
+        let o = wd.hvpat(&args);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let text = wd.read(&format!("{out}/institutions.csv"));
+        text.lines().skip(1).map(|l| l.split(',').nth(2).expect("patents").parse::<f64>().expect("number")).sum::<f64>()
+    };
+    // 11 patents, each with at least one holder; 13 (patent, institution) pairs: P3 and P13
+    // have two holders, P2 lists 清华大学 twice in two spellings (one institution).
+    assert!((run("fractional", "frac") - 11.0).abs() < 1e-3);
+    assert_eq!(run("full", "full"), 13.0);
+    let frac = wd.read("frac/institutions.csv");
+    assert!(frac.contains("华为技术有限公司,enterprise,0.5000,0.5000,0.0000"), "{frac}");
+    let manifest = wd.read("frac/manifest.json");
+    assert!(manifest.contains("\"counting\": \"fractional\""), "{manifest}");
+}
+
+#[test]
+fn campuses_stay_separate_or_roll_up_into_their_parent() {
+    let wd = Workdir::new();
+    wd.write(
+        "p.csv",
+        "app_no,filing_date,grant_date,status,holders\n\
+         201810000101.7,2018-01-01,2020-01-01,有效,哈尔滨工业大学\n\
+         201810000102.1,2018-01-01,2020-01-01,有效,哈尔滨工业大学(深圳)\n\
+         201810000103.6,2018-01-01,2020-01-01,有效,哈尔滨工业大学（深圳）;哈尔滨工业大学\n\
+         201810000104.0,2018-01-01,2020-01-01,有效,HARBIN INST TECHNOLOGY;某某大学\n",
+    );
+    assert_eq!(code(&wd.hvpat(&["run", "p.csv", "--year", "2025", "--out", "separate"])), 0);
+    let separate = wd.read("separate/institutions.csv");
+    let rows: Vec<&str> = separate.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{separate}");
+    assert!(rows[0].starts_with("哈尔滨工业大学,university,3,3,3,"), "{separate}");
+    assert!(
+        rows[1].starts_with("哈尔滨工业大学（深圳）,university,2,2,2,") && rows[1].ends_with(",哈尔滨工业大学"),
+        "{separate}"
+    );
+    assert!(rows[2].starts_with("某某大学,university,1,"), "{separate}");
+    let unresolved = wd.read("separate/unresolved.csv");
+    assert_eq!(unresolved, "name,type,patents\n某某大学,university,1\n");
+
+    wd.write("r.toml", "rollup_campuses = true\n");
+    let o = wd.hvpat(&["run", "p.csv", "--config", "r.toml", "--year", "2025", "--out", "rolled"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rolled = wd.read("rolled/institutions.csv");
+    // Patent 103 is held by the campus and the parent: it counts once for the parent.
+    assert!(rolled.lines().nth(1).is_some_and(|l| l.starts_with("哈尔滨工业大学,university,4,4,4,")), "{rolled}");
+    assert_eq!(rolled.lines().count(), 3, "{rolled}");
+}

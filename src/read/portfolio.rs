@@ -11,6 +11,7 @@ use crate::read::InputError;
 use crate::rules::awards::parse_award_entry;
 use crate::rules::dates::parse_date;
 use crate::rules::family::parse_member;
+use crate::rules::institutions::split_holders;
 use crate::rules::ipc::parse_ipc;
 use crate::rules::numbers::{parse_number, Kind, ParsedNumber, PatentId};
 use crate::rules::text::split_list;
@@ -189,12 +190,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
     }
     let holders_explicit = !r.get(C::Holders).is_empty();
     let holders_cell = if holders_explicit { r.get(C::Holders) } else { r.get(C::Applicants) };
-    let mut holders: Vec<String> = Vec::new();
-    for h in split_list(holders_cell) {
-        if !holders.iter().any(|x| x == h) {
-            holders.push(h.to_string());
-        }
-    }
+    let holders = split_holders(holders_cell, false);
     let mut family = Vec::new();
     for m in split_list(r.get(C::Family)) {
         match parse_member(m) {

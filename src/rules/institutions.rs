@@ -57,6 +57,69 @@ pub fn fold_name(name: &str) -> String {
     name.chars().map(fold_char).filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
+/// Company suffixes that follow `, ` inside one English company name
+/// (`Samsung Electronics Co., Ltd.`), so a comma before them does not split holders.
+const COMPANY_SUFFIXES: &[&str] = &[
+    "ltd",
+    "ltd.",
+    "limited",
+    "inc",
+    "inc.",
+    "co",
+    "co.",
+    "corp",
+    "corp.",
+    "corporation",
+    "llc",
+    "l.l.c.",
+    "gmbh",
+    "ag",
+    "s.a.",
+    "sa",
+    "s.p.a.",
+    "b.v.",
+    "n.v.",
+    "plc",
+    "kg",
+    "pte",
+    "pty",
+    "lp",
+    "l.p.",
+    "llp",
+];
+
+/// Split a holder cell on every separator exports use: `;`, `；`, `;;`, `|`, `｜`, and,
+/// when `commas` is set (Google Patents), `, ` except before a company suffix.
+/// Parts are trimmed; empty ones and repeats are dropped.
+pub fn split_holders(cell: &str, commas: bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |name: &str| {
+        let name = name.trim();
+        if !name.is_empty() && !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+    };
+    for part in cell.split([';', '；', '|', '｜']) {
+        if !commas {
+            push(part);
+            continue;
+        }
+        let mut current = String::new();
+        for piece in part.split(", ") {
+            let head = piece.trim().split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+            if !current.is_empty() && COMPANY_SUFFIXES.contains(&head.as_str()) {
+                current.push_str(", ");
+                current.push_str(piece);
+            } else {
+                push(&current);
+                current = piece.to_string();
+            }
+        }
+        push(&current);
+    }
+    out
+}
+
 /// Type a name that the alias table does not know, by its words.
 pub fn type_by_words(name: &str) -> InstitutionType {
     let folded: String = name.chars().map(fold_char).flat_map(char::to_lowercase).collect();
@@ -176,6 +239,20 @@ impl AliasTable {
         Institution { kind: type_by_words(&name), name, parent: None, known: false }
     }
 
+    /// Resolve a holder name, rolling a campus or graduate school up into its parent
+    /// university when `rollup` is set.
+    pub fn resolve_with(&self, raw: &str, rollup: bool) -> Institution {
+        let inst = self.resolve(raw);
+        match (&inst.parent, rollup) {
+            (Some(parent), true) => {
+                let mut up = self.resolve(parent);
+                up.known = true;
+                up
+            }
+            _ => inst,
+        }
+    }
+
     /// Number of folded aliases.
     pub fn len(&self) -> usize {
         self.by_key.len()
@@ -198,6 +275,68 @@ mod tests {
         assert_eq!(fold_name("哈尔滨工业大学（深圳）"), fold_name("哈尔滨工业大学(深圳)"));
         assert_eq!(fold_name("清华大学　"), "清华大学");
         assert_eq!(fold_name("ＳＯＵＴＨＥＲＮ UNIV SCI & TECH"), "southernunivscitech");
+    }
+
+    #[test]
+    fn holder_separators() {
+        assert_eq!(split_holders("清华大学;北京大学", false), ["清华大学", "北京大学"]);
+        assert_eq!(split_holders("清华大学；北京大学", false), ["清华大学", "北京大学"]);
+        assert_eq!(split_holders("UNIV TSINGHUA;;UNIV PEKING", false), ["UNIV TSINGHUA", "UNIV PEKING"]);
+        assert_eq!(split_holders("清华大学 | 北京大学｜浙江大学", false), ["清华大学", "北京大学", "浙江大学"]);
+        assert_eq!(split_holders(" 清华大学 ;; ;清华大学", false), ["清华大学"]);
+        assert_eq!(split_holders("", false), Vec::<String>::new());
+        // Without commas on, a comma is part of a name.
+        assert_eq!(split_holders("Samsung Electronics Co., Ltd.", false), ["Samsung Electronics Co., Ltd."]);
+        assert_eq!(
+            split_holders("Samsung Electronics Co., Ltd., Tsinghua University, 浙江大学", true),
+            ["Samsung Electronics Co., Ltd.", "Tsinghua University", "浙江大学"]
+        );
+        assert_eq!(
+            split_holders("Google LLC, Acme, Inc., Siemens AG", true),
+            ["Google LLC", "Acme, Inc.", "Siemens AG"]
+        );
+        assert_eq!(split_holders("A, B; C", true), ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn campuses_roll_up_on_request() {
+        let t = AliasTable::builtin();
+        let campus = t.resolve_with("哈尔滨工业大学（深圳）", false);
+        assert_eq!(
+            (campus.name.as_str(), campus.parent.as_deref()),
+            ("哈尔滨工业大学（深圳）", Some("哈尔滨工业大学"))
+        );
+        assert_eq!(t.resolve_with("哈尔滨工业大学(深圳)", true).name, "哈尔滨工业大学");
+        assert_eq!(t.resolve_with("清华大学深圳国际研究生院", true).name, "清华大学");
+        assert_eq!(t.resolve_with("北京大学深圳研究生院", true).name, "北京大学");
+        assert_eq!(t.resolve_with("清华大学", true).name, "清华大学");
+        assert_eq!(t.resolve_with("某某公司", true).name, "某某公司");
+    }
+
+    #[test]
+    fn variant_spellings_resolve_to_the_official_chinese_name() {
+        let t = AliasTable::builtin();
+        for (variant, name) in [
+            ("清华大学 ", "清华大学"),
+            ("Tsinghua University", "清华大学"),
+            ("TSINGHUA UNIV", "清华大学"),
+            ("UNIV TSINGHUA", "清华大学"),
+            ("ＴＳＩＮＧＨＵＡ　ＵＮＩＶ", "清华大学"),
+            ("ZHEJIANG UNIV", "浙江大学"),
+            ("UNIV ZHEJIANG", "浙江大学"),
+            ("HARBIN INST TECHNOLOGY", "哈尔滨工业大学"),
+            ("Harbin Institute of Technology", "哈尔滨工业大学"),
+            ("SOUTHERN UNIV SCI & TECH", "南方科技大学"),
+            ("SHANGHAI JIAOTONG UNIV", "上海交通大学"),
+            ("UNIV DALIAN TECH", "大连理工大学"),
+            ("UNIV BEIHANG", "北京航空航天大学"),
+            ("哈尔滨工业大学(深圳)", "哈尔滨工业大学（深圳）"),
+        ] {
+            let inst = t.resolve(variant);
+            assert_eq!(inst.name, name, "{variant}");
+            assert!(inst.known, "{variant}");
+        }
+        assert_eq!(t.resolve("Harbin Institute of Technology").kind, InstitutionType::University);
     }
 
     #[test]

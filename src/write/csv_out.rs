@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::InstitutionRow;
+use crate::aggregate::{InstitutionRow, UnresolvedName};
 use crate::model::{RowIssue, DIMENSION_NAMES};
 use crate::score::Scored;
 use crate::write::neutralise;
@@ -104,6 +104,7 @@ pub fn institution_columns() -> Vec<String> {
     cols.extend((1..=9).map(|i| format!("sei_{i}")));
     cols.push("valid_inventions_prev".into());
     cols.push("high_value_prev".into());
+    cols.push("parent".into());
     cols
 }
 
@@ -112,20 +113,25 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record(institution_columns())?;
     for r in rows {
-        let mut cells = vec![
-            r.institution.clone(),
-            r.kind.clone(),
-            r.patents.to_string(),
-            r.inventions.to_string(),
-            r.valid_inventions.to_string(),
-            r.high_value.to_string(),
-            r.share_text(),
-        ];
-        cells.extend(r.dimensions.iter().map(u64::to_string));
-        cells.extend(r.sei.iter().map(u64::to_string));
-        cells.push(r.valid_inventions_prev.to_string());
-        cells.push(r.high_value_prev.to_string());
+        let counts: Vec<String> = r.counts().into_iter().map(|u| r.count_text(u)).collect();
+        let mut cells = vec![r.institution.clone(), r.kind.clone()];
+        cells.extend_from_slice(&counts[..4]);
+        cells.push(r.share_text());
+        cells.extend_from_slice(&counts[4..]);
+        cells.push(r.parent.clone());
         write_row(&mut w, &cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Write `unresolved.csv`: holder names the alias table does not know, with their type by words
+/// and patent counts, so that an analyst knows which aliases to add.
+pub fn write_unresolved(path: &Path, names: &[UnresolvedName]) -> Result<()> {
+    let mut w = writer(path)?;
+    w.write_record(["name", "type", "patents"])?;
+    for n in names {
+        write_row(&mut w, &[n.name.clone(), n.kind.as_str().to_string(), n.patents.to_string()])?;
     }
     w.flush()?;
     Ok(())

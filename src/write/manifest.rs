@@ -68,19 +68,12 @@ pub fn institutions_json(rows: &[InstitutionRow]) -> Value {
     Value::Array(
         rows.iter()
             .map(|r| {
-                let mut values: Vec<Value> = vec![
-                    json!(r.institution),
-                    json!(r.kind),
-                    json!(r.patents),
-                    json!(r.inventions),
-                    json!(r.valid_inventions),
-                    json!(r.high_value),
-                    json!(r.high_value_share_e4 as f64 / 10_000.0),
-                ];
-                values.extend(r.dimensions.iter().map(|v| json!(v)));
-                values.extend(r.sei.iter().map(|v| json!(v)));
-                values.push(json!(r.valid_inventions_prev));
-                values.push(json!(r.high_value_prev));
+                let counts: Vec<Value> = r.counts().into_iter().map(|u| r.count_json(u)).collect();
+                let mut values: Vec<Value> = vec![json!(r.institution), json!(r.kind)];
+                values.extend_from_slice(&counts[..4]);
+                values.push(json!(r.high_value_share_e4 as f64 / 10_000.0));
+                values.extend_from_slice(&counts[4..]);
+                values.push(json!(r.parent));
                 Value::Object(names.iter().cloned().zip(values).collect::<Map<String, Value>>())
             })
             .collect(),

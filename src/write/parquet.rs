@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use crate::aggregate::InstitutionRow;
+use crate::aggregate::{InstitutionRow, UNIT};
 use crate::model::DIMENSION_NAMES;
 use crate::score::Scored;
 use crate::write::csv_out::{evidence_text, institution_columns};
@@ -67,31 +67,35 @@ pub fn write_patents(path: &Path, scored: &[Scored]) -> Result<()> {
     save(path, DataFrame::new_infer_height(cols)?)
 }
 
-/// Write `institutions.parquet`: the columns of `institutions.csv`, the share as a float.
+/// Write `institutions.parquet`: the columns of `institutions.csv`; counts are whole
+/// numbers under full counting and floats under fractional counting, the share a float.
 pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
     let names = institution_columns();
-    let count = |i: usize, f: &dyn Fn(&InstitutionRow) -> u64| -> Column {
-        Column::from(Series::new(names[i].as_str().into(), rows.iter().map(f).collect::<Vec<u64>>()))
+    let counts: Vec<Vec<u64>> = rows.iter().map(InstitutionRow::counts).collect();
+    let fractional = rows.first().is_some_and(|r| r.fractional);
+    let count = |name: &str, k: usize| -> Column {
+        if fractional {
+            let v: Vec<f64> =
+                rows.iter().zip(&counts).map(|(r, c)| r.count_json(c[k]).as_f64().unwrap_or(0.0)).collect();
+            Column::from(Series::new(name.into(), v))
+        } else {
+            Column::from(Series::new(name.into(), counts.iter().map(|c| c[k] / UNIT).collect::<Vec<u64>>()))
+        }
     };
     let mut cols = vec![
         text_col("institution", rows.iter().map(|r| r.institution.as_str())),
         text_col("type", rows.iter().map(|r| r.kind.as_str())),
-        count(2, &|r| r.patents),
-        count(3, &|r| r.inventions),
-        count(4, &|r| r.valid_inventions),
-        count(5, &|r| r.high_value),
-        Column::from(Series::new(
-            "high_value_share".into(),
-            rows.iter().map(|r| r.high_value_share_e4 as f64 / 10_000.0).collect::<Vec<f64>>(),
-        )),
     ];
-    for d in 0..5 {
-        cols.push(count(7 + d, &|r| r.dimensions[d]));
+    for k in 0..4 {
+        cols.push(count(&names[2 + k], k));
     }
-    for k in 0..9 {
-        cols.push(count(12 + k, &|r| r.sei[k]));
+    cols.push(Column::from(Series::new(
+        "high_value_share".into(),
+        rows.iter().map(|r| r.high_value_share_e4 as f64 / 10_000.0).collect::<Vec<f64>>(),
+    )));
+    for k in 4..counts.first().map_or(20, Vec::len) {
+        cols.push(count(&names[3 + k], k));
     }
-    cols.push(count(21, &|r| r.valid_inventions_prev));
-    cols.push(count(22, &|r| r.high_value_prev));
+    cols.push(text_col("parent", rows.iter().map(|r| r.parent.as_str())));
     save(path, DataFrame::new_infer_height(cols)?)
 }
