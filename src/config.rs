@@ -7,6 +7,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::read::profile::Profile;
 use crate::rules::dates::{add_years, parse_date, year_end};
 use crate::rules::institutions::InstitutionType;
 use crate::rules::RuleParams;
@@ -42,6 +43,10 @@ pub struct ConfigFile {
     pub counting: Option<Counting>,
     /// Count campuses and graduate schools under their parent university.
     pub rollup_campuses: Option<bool>,
+    /// The portfolio layout (`native`, `cn`, `lens`, `google`); detected from the headers when absent.
+    pub profile: Option<Profile>,
+    /// Worksheet of an `.xlsx` portfolio (default: the first).
+    pub sheet: Option<String>,
     /// Rule thresholds.
     #[serde(default)]
     pub rules: RuleParams,
@@ -117,6 +122,10 @@ pub struct Settings {
     pub counting: Counting,
     /// Campuses rolled up into their parent university.
     pub rollup_campuses: bool,
+    /// Layout override.
+    pub profile: Option<Profile>,
+    /// Worksheet of workbook portfolios.
+    pub sheet: Option<String>,
     /// Rule thresholds.
     pub rules: RuleParams,
 }
@@ -202,6 +211,8 @@ impl ConfigFile {
             max_reject_share,
             counting: self.counting.unwrap_or(Counting::Full),
             rollup_campuses: self.rollup_campuses.unwrap_or(false),
+            profile: self.profile,
+            sheet: self.sheet,
             rules: self.rules,
         })
     }
@@ -225,10 +236,14 @@ fn year_arg(y: i32) -> Result<NaiveDate> {
 pub const TEMPLATE: &str = r#"# hvpat configuration. Every key mirrors a `hvpat run` flag; flags win.
 # Paths are relative to this file.
 
-# Portfolio CSV files (native layout: app_no, pub_no, title, kind, filing_date,
-# grant_date, status, lapse_date, ipc, applicants, holders, family,
-# pledge_amount, awards).
+# Portfolio files: CSV (UTF-8, UTF-16 or GB18030; comma, tab or semicolon) or
+# .xlsx. The layout is detected from the headers: native (app_no, pub_no, title,
+# kind, filing_date, grant_date, status, lapse_date, ipc, applicants, holders,
+# family, pledge_amount, awards), cn (incoPat / Patsnap / CNIPA Chinese headers),
+# lens (Lens.org) or google (Google Patents "Download (CSV)").
 portfolio = ["portfolio.csv"]
+# profile = "cn"      # force a layout instead of detecting it
+# sheet = "Sheet1"    # worksheet of an .xlsx portfolio (default: the first)
 
 # Optional side tables.
 families = "families.csv"   # patent, member

@@ -11,9 +11,10 @@ use serde_json::json;
 use crate::aggregate::{aggregate, unresolved_names, InstitutionRow};
 use crate::config::Settings;
 use crate::model::{Patent, RowIssue};
-use crate::read::portfolio::{normalize_rows, Merged, NativeColumns, RowOutcome};
+use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
+use crate::read::profile::Layout;
 use crate::read::side::{self, IdResolver, SideTable};
-use crate::read::table::read_table;
+use crate::read::table::{read_table, read_table_sheet};
 use crate::read::InputError;
 use crate::rules::concordance::Concordance;
 use crate::rules::institutions::AliasTable;
@@ -112,8 +113,8 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     let mut merged = Merged::default();
     let mut index = HashMap::new();
     for (file, path) in settings.portfolio.iter().enumerate() {
-        let table = read_table(path)?;
-        let cols = NativeColumns::locate(&table)?;
+        let table = read_table_sheet(path, settings.sheet.as_deref())?;
+        let cols = Layout::locate(&table, settings.profile)?;
         counts.rows_read += table.height();
         for outcome in normalize_rows(&table, &cols, file, &label(path)) {
             match outcome {

@@ -274,7 +274,7 @@ fn bad_config_and_inputs_get_one_clear_line_and_distinct_codes() {
     assert_eq!(code(&o), 3);
     let e = stderr(&o);
     assert!(
-        e.contains("nofiling.csv") && e.contains("\"filing_date\"") && e.contains("found columns: app_no, title"),
+        e.contains("nofiling.csv") && e.contains("\"filing_date (native layout)\"") && e.contains("found columns: app_no, title"),
         "{e}"
     );
 
@@ -428,4 +428,147 @@ fn campuses_stay_separate_or_roll_up_into_their_parent() {
     // Patent 103 is held by the campus and the parent: it counts once for the parent.
     assert!(rolled.lines().nth(1).is_some_and(|l| l.starts_with("哈尔滨工业大学,university,4,4,4,")), "{rolled}");
     assert_eq!(rolled.lines().count(), 3, "{rolled}");
+}
+
+fn real_export(name: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-exports").join(name);
+    if path.exists() {
+        Some(path)
+    } else {
+        println!("skipped: {} is absent (the real exports live in ../shared/real-exports)", path.display());
+        None
+    }
+}
+
+fn run_real_export(name: &str) -> Option<(Workdir, serde_json::Value, String)> {
+    let path = real_export(name)?;
+    let wd = Workdir::new();
+    let o = wd.hvpat(&["run", path.to_str().expect("path"), "--year", "2025", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let counts = manifest_counts(&wd, "out");
+    let institutions = wd.read("out/institutions.csv");
+    Some((wd, counts, institutions))
+}
+
+#[test]
+fn google_patents_export_is_read_as_it_comes() {
+    let Some((wd, counts, institutions)) = run_real_export("google_patents_gp-search-20251001-102423.csv") else {
+        return;
+    };
+    assert_counts_add_up(&counts);
+    assert_eq!(counts["rows_read"], 10_663);
+    assert_eq!(counts["rejected"], 0);
+    // The export's README counts 5,267 CN documents; A and B publications of one
+    // application share a number and merge.
+    assert_eq!(counts["scored"].as_u64().unwrap() + counts["duplicates"].as_u64().unwrap(), 5_267);
+    for name in ["浙江大学", "清华大学", "北京航空航天大学", "深圳大学"] {
+        assert!(institutions.lines().any(|l| l.starts_with(&format!("{name},university,"))), "{name}");
+    }
+    // `清华大学, 北京衔远有限公司` is two holders; `Co., Ltd.` style names stay whole.
+    let patents = wd.read("out/patents.csv");
+    assert!(patents.contains("CN117911230,CN117911230B,"), "A and B merged under the publication number");
+    assert!(patents.lines().any(|l| l.starts_with("CN117911230,") && l.contains("清华大学;北京衔远有限公司")));
+}
+
+#[test]
+fn lens_export_is_read_as_it_comes() {
+    let Some((wd, counts, institutions)) = run_real_export("lens_export_antontruly_patents.csv") else {
+        return;
+    };
+    assert_counts_add_up(&counts);
+    assert_eq!(counts["rows_read"], 3_779);
+    assert_eq!(counts["rejected"], 0);
+    assert_eq!(counts["scored"].as_u64().unwrap() + counts["duplicates"].as_u64().unwrap(), 1_228, "CN rows");
+    // `UNIV DALIAN TECH` and `UNIV HARBIN ENG` resolve through the alias table.
+    for name in ["大连理工大学", "哈尔滨工程大学", "北京航空航天大学"] {
+        assert!(institutions.lines().any(|l| l.starts_with(&format!("{name},university,"))), "{name}");
+    }
+    let unresolved = wd.read("out/unresolved.csv");
+    assert!(!unresolved.contains("UNIV DALIAN TECH"), "resolved, so not listed as unresolved");
+}
+
+const CN_HEADERS: [&str; 14] = [
+    "申请号",
+    "公开（公告）号",
+    "标题",
+    "专利类型",
+    "申请日",
+    "授权公告日",
+    "法律状态",
+    "失效日",
+    "IPC分类号",
+    "申请人",
+    "[标]当前申请(专利权)人",
+    "简单同族",
+    "质押金额",
+    "获奖情况",
+];
+
+/// The hand-worked portfolio's rows (native column order).
+fn handworked_rows() -> Vec<Vec<String>> {
+    let mut rdr = csv::Reader::from_path(fixture("handworked/portfolio.csv")).expect("fixture");
+    rdr.records().map(|r| r.expect("row").iter().map(str::to_string).collect()).collect()
+}
+
+fn csv_text(headers: &[&str], rows: &[Vec<String>], delimiter: u8) -> String {
+    let mut w = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+    w.write_record(headers).expect("header");
+    for r in rows {
+        w.write_record(r).expect("row");
+    }
+    String::from_utf8(w.into_inner().expect("bytes")).expect("utf-8")
+}
+
+#[test]
+fn chinese_headers_encodings_and_xlsx_give_the_native_figures() {
+    let wd = Workdir::with_fixture("handworked");
+    let rows = handworked_rows();
+    let text = csv_text(&CN_HEADERS, &rows, b',');
+    let (gbk, _, had_errors) = encoding_rs::GB18030.encode(&text);
+    assert!(!had_errors);
+    std::fs::write(wd.path("cn-gbk.csv"), &gbk).expect("write");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(csv_text(&CN_HEADERS, &rows, b'\t').into_bytes());
+    std::fs::write(wd.path("cn-bom.csv"), bom).expect("write");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in CN_HEADERS.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("cell");
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, v).expect("cell");
+        }
+    }
+    book.save(wd.path("cn.xlsx")).expect("xlsx");
+
+    let want = std::fs::read_to_string(fixture("handworked/expected/institutions.csv")).expect("expected");
+    for file in ["cn-gbk.csv", "cn-bom.csv", "cn.xlsx"] {
+        let out = format!("out-{file}");
+        let mut args = vec!["run", file, "--out", &out];
+        args.extend(RUN_HANDWORKED[2..10].iter());
+        let o = wd.hvpat(&args);
+        assert_eq!(code(&o), 0, "{file}: {}", stderr(&o));
+        assert_same(&format!("{file}: institutions.csv"), &wd.read(&format!("{out}/institutions.csv")), &want);
+    }
+    let o = wd.hvpat(&["check", "cn-gbk.csv", "cn-bom.csv", "cn.xlsx"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("layout cn (detected), encoding GB18030, 13 data rows"), "{text}");
+    assert!(text.contains("layout cn (detected), encoding UTF-8 (BOM), 13 data rows"), "{text}");
+    assert!(text.contains("layout cn (detected), encoding xlsx, 13 data rows"), "{text}");
+}
+
+#[test]
+fn check_names_a_missing_column_and_the_nearest_header() {
+    let wd = Workdir::new();
+    wd.write("p.csv", "app_no,filling_date,title,holders\n201810000101.7,2018-01-01,x,清华大学\n");
+    let o = wd.hvpat(&["check", "p.csv"]);
+    assert_eq!(code(&o), 3);
+    let e = stderr(&o);
+    assert!(e.contains("\"filing_date (native layout)\""), "{e}");
+    assert!(e.contains("found columns: app_no, filling_date, title, holders"), "{e}");
+    assert!(e.contains("did you mean \"filling_date\"?"), "{e}");
+    wd.write("cn.csv", "申请号,申请人\n201810000101.7,清华大学\n");
+    let e = stderr(&wd.hvpat(&["check", "cn.csv"]));
+    assert!(e.contains("申请日 (cn layout)"), "{e}");
 }

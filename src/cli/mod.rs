@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, the shared arguments, and the
 //! exit codes that a scheduler reads.
 
+pub mod check;
 pub mod explain;
 pub mod init;
 pub mod run;
@@ -47,6 +48,8 @@ pub struct Cli {
 pub enum Command {
     /// Score a portfolio and write the reports.
     Run(run::RunArgs),
+    /// Validate and profile portfolio files: layout, encoding, counts, rejects.
+    Check(check::CheckArgs),
     /// Show every rule's verdict and evidence for one patent.
     Explain(explain::ExplainArgs),
     /// Write a commented config file.
@@ -106,6 +109,7 @@ impl InputArgs {
 pub fn main_with(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args, cli.quiet),
+        Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Init(args) => init::run(args),
     };

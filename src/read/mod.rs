@@ -2,6 +2,7 @@
 //! layout normalised into [`Patent`](crate::model::Patent) records, and the side tables.
 
 pub mod portfolio;
+pub mod profile;
 pub mod side;
 pub mod table;
 
@@ -18,8 +19,8 @@ pub enum InputError {
         /// The OS error.
         source: std::io::Error,
     },
-    /// Not UTF-8.
-    #[error("{}: not UTF-8 text (first bad byte at offset {offset}); save the file as UTF-8", path.display())]
+    /// Not UTF-8, UTF-16 or GB18030 text.
+    #[error("{}: not UTF-8, UTF-16 or GB18030 text (first bad byte at offset {offset}); save it as UTF-8 CSV", path.display())]
     Encoding {
         /// The file.
         path: PathBuf,
@@ -41,7 +42,8 @@ pub enum InputError {
         message: String,
     },
     /// A required column is missing.
-    #[error("{}: missing required column {column:?} (found columns: {})", path.display(), found.join(", "))]
+    #[error("{}: missing required column {column:?} (found columns: {}){}", path.display(), found.join(", "),
+        nearest.as_ref().map(|n| format!("; did you mean {n:?}?")).unwrap_or_default())]
     MissingColumn {
         /// The file.
         path: PathBuf,
@@ -49,6 +51,19 @@ pub enum InputError {
         column: String,
         /// The headers that were found.
         found: Vec<String>,
+        /// The header most like the missing column.
+        nearest: Option<String>,
+    },
+    /// The header row matches no known layout.
+    #[error("{}: cannot tell the layout (native, cn, lens or google) from the headers: {}{}; name it with `profile` in the config",
+        path.display(), found.join(", "), if hint.is_empty() { String::new() } else { format!(" (close: {hint})") })]
+    UnknownLayout {
+        /// The file.
+        path: PathBuf,
+        /// The headers that were found.
+        found: Vec<String>,
+        /// Near matches for the native required columns.
+        hint: String,
     },
     /// A reference table (concordance, aliases) is malformed.
     #[error("{}: {message}", path.display())]

@@ -3,80 +3,20 @@
 
 use std::collections::HashMap;
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::model::{Patent, PledgeShare, RowIssue, SourceRef};
+use crate::read::profile::{Field as C, Layout, NATIVE_COLUMNS};
 use crate::read::table::RawTable;
-use crate::read::InputError;
 use crate::rules::awards::parse_award_entry;
 use crate::rules::dates::parse_date;
 use crate::rules::family::parse_member;
 use crate::rules::institutions::split_holders;
 use crate::rules::ipc::parse_ipc;
-use crate::rules::numbers::{parse_number, Kind, ParsedNumber, PatentId};
+use crate::rules::numbers::{parse_number, parse_publication, Kind, ParsedNumber, PatentId};
 use crate::rules::text::split_list;
-
-/// The columns of the native layout, in order.
-pub const NATIVE_COLUMNS: [&str; 14] = [
-    "app_no",
-    "pub_no",
-    "title",
-    "kind",
-    "filing_date",
-    "grant_date",
-    "status",
-    "lapse_date",
-    "ipc",
-    "applicants",
-    "holders",
-    "family",
-    "pledge_amount",
-    "awards",
-];
-
-/// Column positions of the native layout in one file (`None`: column absent).
-#[derive(Debug, Clone)]
-pub struct NativeColumns([Option<usize>; 14]);
-
-#[derive(Clone, Copy)]
-enum C {
-    AppNo,
-    PubNo,
-    Title,
-    Kind,
-    FilingDate,
-    GrantDate,
-    Status,
-    LapseDate,
-    Ipc,
-    Applicants,
-    Holders,
-    Family,
-    PledgeAmount,
-    Awards,
-}
-
-impl NativeColumns {
-    /// Locate the native columns in a table; `filing_date` and one of `app_no`/`pub_no` are required.
-    pub fn locate(table: &RawTable) -> Result<NativeColumns, InputError> {
-        let mut pos = [None; 14];
-        for (i, name) in NATIVE_COLUMNS.iter().enumerate() {
-            pos[i] = table.headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-        }
-        let missing = |column: &str| InputError::MissingColumn {
-            path: table.info.path.clone(),
-            column: column.to_string(),
-            found: table.headers.clone(),
-        };
-        if pos[C::AppNo as usize].is_none() && pos[C::PubNo as usize].is_none() {
-            return Err(missing("app_no or pub_no"));
-        }
-        if pos[C::FilingDate as usize].is_none() {
-            return Err(missing("filing_date"));
-        }
-        Ok(NativeColumns(pos))
-    }
-}
 
 /// What one portfolio row became.
 #[derive(Debug)]
@@ -91,21 +31,21 @@ pub enum RowOutcome {
 
 struct Row<'a> {
     table: &'a RawTable,
-    cols: &'a NativeColumns,
+    layout: &'a Layout,
     row: usize,
     file_label: &'a str,
 }
 
 impl<'a> Row<'a> {
-    fn get(&self, c: C) -> &'a str {
-        self.cols.0[c as usize].map_or("", |i| self.table.cell(self.row, i)).trim()
+    fn get(&self, c: C) -> Cow<'a, str> {
+        self.layout.get(self.table, self.row, c)
     }
 
     fn issue(&self, c: C, value: &str, reason: String) -> Box<RowIssue> {
         Box::new(RowIssue {
             file: self.file_label.to_string(),
             line: self.table.line(self.row),
-            column: NATIVE_COLUMNS[c as usize].to_string(),
+            column: self.layout.column_name(self.table, c).into_owned(),
             value: value.to_string(),
             reason,
             raw: self.table.raw_row(self.row),
@@ -114,13 +54,16 @@ impl<'a> Row<'a> {
 
     fn date(&self, c: C) -> Result<Option<chrono::NaiveDate>, Box<RowIssue>> {
         let v = self.get(c);
-        parse_date(v).map_err(|_| self.issue(c, v, format!("unparseable {}", NATIVE_COLUMNS[c as usize])))
+        parse_date(&v).map_err(|_| self.issue(c, &v, format!("unparseable {}", NATIVE_COLUMNS[c as usize])))
     }
 }
 
-/// Normalise every row of a native-layout table, in parallel, in row order.
-pub fn normalize_rows(table: &RawTable, cols: &NativeColumns, file: usize, file_label: &str) -> Vec<RowOutcome> {
-    (0..table.height()).into_par_iter().map(|row| normalize_row(&Row { table, cols, row, file_label }, file)).collect()
+/// Normalise every row of a table, in parallel, in row order.
+pub fn normalize_rows(table: &RawTable, layout: &Layout, file: usize, file_label: &str) -> Vec<RowOutcome> {
+    (0..table.height())
+        .into_par_iter()
+        .map(|row| normalize_row(&Row { table, layout, row, file_label }, file))
+        .collect()
 }
 
 fn normalize_row(r: &Row<'_>, file: usize) -> RowOutcome {
@@ -132,9 +75,13 @@ fn normalize_row(r: &Row<'_>, file: usize) -> RowOutcome {
 
 fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>> {
     let mut warnings = Vec::new();
-    let (app_raw, pub_raw) = (r.get(C::AppNo), r.get(C::PubNo));
+    let (app_cell, pub_cell) = (r.get(C::AppNo), r.get(C::PubNo));
+    let (app_raw, pub_raw) = (app_cell.as_ref(), pub_cell.as_ref());
     if app_raw.is_empty() && pub_raw.is_empty() {
         return Err(r.issue(C::AppNo, "", "no patent number (app_no and pub_no are empty)".into()));
+    }
+    if [app_raw, pub_raw].iter().any(|n| foreign_office(n)) {
+        return Ok(RowOutcome::OutOfScope);
     }
     let app = if app_raw.is_empty() {
         None
@@ -149,13 +96,13 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
     let publication = if pub_raw.is_empty() {
         None
     } else {
-        match parse_number(pub_raw) {
-            Ok(ParsedNumber::Pub(p)) => Some(p),
-            Ok(ParsedNumber::App(_)) | Err(_) if app.is_some() => {
+        match parse_publication(pub_raw) {
+            Ok(p) => Some(p),
+            Err(_) if app.is_some() => {
                 warnings.push(*r.issue(C::PubNo, pub_raw, "unparseable publication number (ignored)".into()));
                 None
             }
-            _ => return Err(r.issue(C::PubNo, pub_raw, "unparseable publication number".into())),
+            Err(_) => return Err(r.issue(C::PubNo, pub_raw, "unparseable publication number".into())),
         }
     };
     let id = match (&app, &publication) {
@@ -177,29 +124,34 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
     let filing_date = r.date(C::FilingDate)?.ok_or_else(|| r.issue(C::FilingDate, "", "missing filing_date".into()))?;
     let grant_date = r.date(C::GrantDate)?;
     let lapse_date = r.date(C::LapseDate)?;
-    let kind = Kind::from_label(r.get(C::Kind))
+    let kind = Kind::from_label(&r.get(C::Kind))
         .or_else(|| app.as_ref().and_then(|a| Kind::from_type_digit(a.type_digit())))
         .or_else(|| publication.as_ref().and_then(|p| Kind::from_kind_code(&p.kind)));
     let mut ipc = Vec::new();
-    for code in split_list(r.get(C::Ipc)) {
+    for code in split_codes(&r.get(C::Ipc)) {
         match parse_ipc(code) {
             Ok(c) if !ipc.contains(&c) => ipc.push(c),
             Ok(_) => {}
             Err(_) => warnings.push(*r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
         }
     }
-    let holders_explicit = !r.get(C::Holders).is_empty();
-    let holders_cell = if holders_explicit { r.get(C::Holders) } else { r.get(C::Applicants) };
-    let holders = split_holders(holders_cell, false);
+    let holders_cell = r.get(C::Holders);
+    let holders_explicit = !holders_cell.is_empty();
+    let holders_cell = if holders_explicit { holders_cell } else { r.get(C::Applicants) };
+    let holders: Vec<String> = split_holders(&holders_cell, r.layout.holder_commas())
+        .into_iter()
+        .map(|h| strip_date_suffix(&h).to_string())
+        .collect();
     let mut family = Vec::new();
-    for m in split_list(r.get(C::Family)) {
+    for m in split_codes(&r.get(C::Family)) {
         match parse_member(m) {
             Some(member) => family.push(member),
             None => warnings.push(*r.issue(C::Family, m, "unparseable family member (ignored)".into())),
         }
     }
     let mut pledges = Vec::new();
-    let amount = r.get(C::PledgeAmount);
+    let amount_cell = r.get(C::PledgeAmount);
+    let amount = amount_cell.as_ref();
     if !amount.is_empty() {
         match amount.replace(',', "").parse::<f64>() {
             Ok(v) if v.is_finite() && v >= 0.0 => pledges.push(PledgeShare {
@@ -212,7 +164,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
         }
     }
     let mut awards = Vec::new();
-    for entry in split_list(r.get(C::Awards)) {
+    for entry in split_list(&r.get(C::Awards)) {
         awards.push(parse_award_entry(entry).map_err(|_| r.issue(C::Awards, entry, "unparseable award date".into()))?);
     }
     let pub_no = publication.map(|p| p.to_string()).unwrap_or_default();
@@ -220,11 +172,11 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
         Box::new(Patent {
             id,
             pub_no,
-            title: r.get(C::Title).to_string(),
+            title: r.get(C::Title).into_owned(),
             kind,
             filing_date,
             grant_date,
-            status: r.get(C::Status).to_string(),
+            status: r.get(C::Status).into_owned(),
             lapse_date,
             ipc,
             holders,
@@ -236,6 +188,26 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
         }),
         warnings,
     ))
+}
+
+/// Whether a number names another office than China's (`US 2011/0185700 A1`, `TW-I823028-B`).
+fn foreign_office(number: &str) -> bool {
+    let head: String =
+        crate::rules::text::fold_width(number.trim()).chars().take(2).collect::<String>().to_ascii_uppercase();
+    head.len() == 2 && head.bytes().all(|b| b.is_ascii_uppercase()) && head != "CN" && head != "ZL"
+}
+
+/// Split a list of codes (IPC, family members) on `;`, `；`, `|`, `,` and `，`.
+fn split_codes(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([';', '；', '|', ',', '，']).map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Lens writes owners with the date they acquired the patent: `ISUZU MOTORS LIMITED (2007-09-26)`.
+fn strip_date_suffix(name: &str) -> &str {
+    match name.trim_end().strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+        Some((head, date)) if parse_date(date).is_ok_and(|d| d.is_some()) => head.trim_end(),
+        _ => name,
+    }
 }
 
 /// Rows of one patent merged into one record, plus the count of rows merged.

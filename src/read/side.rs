@@ -69,6 +69,7 @@ fn locate<'a>(table: &'a RawTable, names: &[&str], required: usize, label: &'a s
                     path: table.info.path.clone(),
                     column: name.to_string(),
                     found: table.headers.clone(),
+                    nearest: crate::read::profile::nearest(name, &table.headers).map(str::to_string),
                 })
             }
         }

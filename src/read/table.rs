@@ -1,5 +1,6 @@
-//! Reading one CSV file into an all-text table with polars: encoding check, BOM,
-//! delimiter sniffing, and the file's size and sha256 for the manifest.
+//! Reading one input file into an all-text table: CSV in UTF-8 (with or without
+//! BOM), UTF-16 or GB18030 with any of three delimiters (parsed by polars), or an
+//! Excel/ODS workbook (calamine); with the file's size and sha256 for the manifest.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ impl FileInfo {
     }
 }
 
-/// A CSV file read as text: every cell a string (empty when missing).
+/// A file read as text: every cell a string (empty when missing).
 pub struct RawTable {
     /// The file's identity.
     pub info: FileInfo,
@@ -35,6 +36,10 @@ pub struct RawTable {
     pub headers: Vec<String>,
     columns: Vec<StringChunked>,
     height: usize,
+    /// The encoding the file was read in (`UTF-8`, `GB18030`…, or `xlsx`).
+    pub encoding: &'static str,
+    /// Lines before the header (a `search URL:` preamble).
+    line_offset: u64,
 }
 
 impl RawTable {
@@ -48,15 +53,10 @@ impl RawTable {
         self.columns[col].get(row).unwrap_or("")
     }
 
-    /// The 1-based line of data row `row` (the header is line 1; a quoted cell
-    /// spanning several lines shifts the rows after it).
+    /// The 1-based line of data row `row` (the header is line 1, after any preamble;
+    /// a quoted cell spanning several lines shifts the rows after it).
     pub fn line(&self, row: usize) -> u64 {
-        row as u64 + 2
-    }
-
-    /// The index of a column, by exact (trimmed) name.
-    pub fn column(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h == name)
+        row as u64 + 2 + self.line_offset
     }
 
     /// A row rendered back as one CSV line (for `rejects.csv`).
@@ -76,38 +76,135 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
     [b',', b'\t', b';'].into_iter().max_by_key(|d| (count(*d), *d == b',')).unwrap_or(b',')
 }
 
-/// Read a CSV file as text.
+/// Decode a file's bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM
+/// (Excel's "Unicode text"), or GB18030/GBK as Chinese Excel saves CSV. Returns the
+/// text and the encoding's name; bytes that are none of these are an error.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), InputError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(t) => Ok((t.to_string(), "UTF-8 (BOM)")),
+            Err(e) => Err(InputError::Encoding { path: path.to_path_buf(), offset: e.valid_up_to() + 3 }),
+        };
+    }
+    for (bom, enc, name) in
+        [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, "UTF-16LE"), (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, "UTF-16BE")]
+    {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return enc
+                .decode_without_bom_handling_and_without_replacement(rest)
+                .map(|t| (t.into_owned(), name))
+                .ok_or(InputError::Encoding { path: path.to_path_buf(), offset: 0 });
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok((t.to_string(), "UTF-8")),
+        Err(e) => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .filter(|t| !t.contains('\0'))
+            .map(|t| (t.into_owned(), "GB18030"))
+            .ok_or(InputError::Encoding { path: path.to_path_buf(), offset: e.valid_up_to() }),
+    }
+}
+
+/// Drop a Google Patents `search URL:` preamble line.
+fn skip_preamble(text: &str) -> &str {
+    if text.trim_start().to_ascii_lowercase().starts_with("search url") {
+        text.split_once('\n').map_or("", |(_, rest)| rest)
+    } else {
+        text
+    }
+}
+
+/// Read a CSV (any supported encoding) or a workbook (first sheet) as text.
 pub fn read_table(path: &Path) -> Result<RawTable, InputError> {
+    read_table_sheet(path, None)
+}
+
+/// [`read_table`] with a named worksheet for workbooks.
+pub fn read_table_sheet(path: &Path, sheet: Option<&str>) -> Result<RawTable, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
     let info = FileInfo::of(path, &bytes);
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if let Err(e) = std::str::from_utf8(body) {
-        return Err(InputError::Encoding { path: path.to_path_buf(), offset: e.valid_up_to() });
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        return read_workbook(path, info, sheet);
     }
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
+    let (text, encoding) = decode(path, &bytes)?;
+    let body = skip_preamble(&text);
+    if body.trim().is_empty() {
         return Err(InputError::Empty { path: path.to_path_buf() });
     }
-    let separator = sniff_delimiter(body);
+    let separator = sniff_delimiter(body.as_bytes());
     let df = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .with_raise_if_empty(false)
         .map_parse_options(|o| o.with_separator(separator).with_truncate_ragged_lines(true))
-        .into_reader_with_file_handle(Cursor::new(body.to_vec()))
+        .into_reader_with_file_handle(Cursor::new(body.as_bytes().to_vec()))
         .finish()
         .map_err(|e| InputError::Csv { path: path.to_path_buf(), message: e.to_string() })?;
-    let height = df.height();
+    let mut table = from_frame(path, info, &df)?;
+    table.encoding = encoding;
+    table.line_offset = u64::from(body.len() != text.len());
+    Ok(table)
+}
+
+fn from_frame(path: &Path, info: FileInfo, df: &DataFrame) -> Result<RawTable, InputError> {
+    let csv_err = |e: PolarsError| InputError::Csv { path: path.to_path_buf(), message: e.to_string() };
     let mut headers = Vec::with_capacity(df.width());
     let mut columns = Vec::with_capacity(df.width());
     for col in df.columns() {
-        headers.push(col.name().trim().to_string());
-        let s = col
-            .cast(&DataType::String)
-            .map_err(|e| InputError::Csv { path: path.to_path_buf(), message: e.to_string() })?;
-        let ca = s.str().map_err(|e| InputError::Csv { path: path.to_path_buf(), message: e.to_string() })?;
-        columns.push(ca.rechunk().into_owned());
+        headers.push(col.name().trim().trim_start_matches('\u{feff}').to_string());
+        let s = col.cast(&DataType::String).map_err(csv_err)?;
+        columns.push(s.str().map_err(csv_err)?.rechunk().into_owned());
     }
-    Ok(RawTable { info, headers, columns, height })
+    Ok(RawTable { info, headers, columns, height: df.height(), encoding: "UTF-8", line_offset: 0 })
+}
+
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::{Data, DataType as _};
+    match cell {
+        Data::DateTime(_) => cell.as_datetime().map(|d| d.date().to_string()).unwrap_or_else(|| cell.to_string()),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        other => other.to_string(),
+    }
+}
+
+fn read_workbook(path: &Path, info: FileInfo, sheet: Option<&str>) -> Result<RawTable, InputError> {
+    use calamine::Reader as _;
+    let bad = |message: String| InputError::Csv { path: path.to_path_buf(), message };
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| bad(format!("cannot open workbook: {e}")))?;
+    let names = book.sheet_names();
+    let name = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| bad(format!("no sheet {s:?} (sheets: {})", names.join(", "))))?,
+        None => names.first().cloned().ok_or_else(|| bad("the workbook has no sheets".into()))?,
+    };
+    let range = book.worksheet_range(&name).map_err(|e| bad(format!("sheet {name:?}: {e}")))?;
+    let mut rows = range.rows();
+    let headers: Vec<String> = match rows.next() {
+        Some(h) => h.iter().map(|c| cell_text(c).trim().to_string()).collect(),
+        None => return Err(InputError::Empty { path: path.to_path_buf() }),
+    };
+    let mut cells: Vec<Vec<String>> = vec![Vec::new(); headers.len()];
+    for row in rows {
+        for (i, col) in cells.iter_mut().enumerate() {
+            col.push(row.get(i).map(cell_text).unwrap_or_default());
+        }
+    }
+    // Polars needs distinct column names; the headers themselves are kept as written.
+    let columns: Vec<Column> = cells
+        .into_iter()
+        .enumerate()
+        .map(|(i, values)| Column::from(Series::new(format!("c{i}").into(), values)))
+        .collect();
+    let df = DataFrame::new(range.height().saturating_sub(1), columns).map_err(|e| bad(e.to_string()))?;
+    let mut table = from_frame(path, info, &df)?;
+    table.headers = headers;
+    table.encoding = "xlsx";
+    Ok(table)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -140,15 +237,36 @@ mod tests {
         assert_eq!(t.line(1), 3);
         assert_eq!(t.raw_row(0), "201310699744.2,2013-12-20");
         assert_eq!(t.info.bytes, text.len() as u64);
+        assert_eq!(t.encoding, "UTF-8 (BOM)");
     }
 
     #[test]
-    fn empty_and_non_utf8_files_are_errors() {
+    fn encodings_are_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("gbk.csv");
+        let (gbk, _, _) = encoding_rs::GB18030.encode("申请号,申请人\n201310699744.2,清华大学\n");
+        std::fs::write(&p, &gbk).unwrap();
+        let t = read_table(&p).unwrap();
+        assert_eq!((t.encoding, t.headers[1].as_str(), t.cell(0, 1)), ("GB18030", "申请人", "清华大学"));
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "申请号\t申请人\r\n201310699744.2\t清华大学\r\n".encode_utf16() {
+            utf16.extend(u.to_le_bytes());
+        }
+        std::fs::write(&p, &utf16).unwrap();
+        let t = read_table(&p).unwrap();
+        assert_eq!((t.encoding, t.cell(0, 1)), ("UTF-16LE", "清华大学"));
+        std::fs::write(&p, "search URL:,https://patents.google.com/?q=x\nid,title\nCN-1-B,t\n").unwrap();
+        let t = read_table(&p).unwrap();
+        assert_eq!((t.headers[0].as_str(), t.cell(0, 0), t.line(0)), ("id", "CN-1-B", 3));
+    }
+
+    #[test]
+    fn empty_and_undecodable_files_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("e.csv");
         std::fs::write(&p, "").unwrap();
         assert!(matches!(read_table(&p), Err(InputError::Empty { .. })));
-        std::fs::write(&p, b"a,b\n\xff\xfe,1\n").unwrap();
+        std::fs::write(&p, b"a,b\n\xff\xff\xff,1\n").unwrap();
         assert!(matches!(read_table(&p), Err(InputError::Encoding { .. })));
         assert!(matches!(read_table(&dir.path().join("missing.csv")), Err(InputError::Io { .. })));
     }

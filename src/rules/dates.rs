@@ -18,6 +18,8 @@ pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, DateError> {
         return Ok(None);
     }
     let err = || DateError(raw.trim().to_string());
+    let cjk = s.replace(['年', '月'], "-").replace('日', "");
+    let s = cjk.as_str();
     let date_part = s.split([' ', 'T']).next().unwrap_or(s);
     let parts: Vec<&str> = date_part.split(['-', '/', '.']).collect();
     let num = |p: &str| -> Result<u32, DateError> {
@@ -70,6 +72,7 @@ mod tests {
             "3/5/2019",
             "2019-03-05 00:00:00",
             "２０１９－０３－０５",
+            "2019年3月5日",
             " 2019-3-5 ",
         ] {
             assert_eq!(parse_date(s), Ok(Some(d(2019, 3, 5))), "{s}");

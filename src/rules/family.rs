@@ -6,6 +6,9 @@ use crate::rules::text::fold_width;
 /// Parse `US10123456B2`, `EP 3456789 A1`, `WO2019123456A1`, `US-2023377099-A1`, or a bare
 /// jurisdiction `US`. Returns `None` when the text does not start with a two-letter office code.
 pub fn parse_member(raw: &str) -> Option<FamilyMember> {
+    if let Some(code) = jurisdiction_by_name(raw.trim()) {
+        return Some(FamilyMember { jurisdiction: code.to_string(), kind: None, label: code.to_string() });
+    }
     let s: String = fold_width(raw)
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '/' | ','))
@@ -35,6 +38,48 @@ pub fn parse_member(raw: &str) -> Option<FamilyMember> {
         None => None,
     };
     Some(FamilyMember { jurisdiction, kind, label: s })
+}
+
+/// Office codes of jurisdictions written by name in Chinese exports (`同族国家/地区`).
+fn jurisdiction_by_name(name: &str) -> Option<&'static str> {
+    const NAMES: &[(&str, &str)] = &[
+        ("中国", "CN"),
+        ("美国", "US"),
+        ("日本", "JP"),
+        ("韩国", "KR"),
+        ("欧洲专利局", "EP"),
+        ("欧专局", "EP"),
+        ("欧洲", "EP"),
+        ("世界知识产权组织", "WO"),
+        ("德国", "DE"),
+        ("英国", "GB"),
+        ("法国", "FR"),
+        ("加拿大", "CA"),
+        ("澳大利亚", "AU"),
+        ("俄罗斯", "RU"),
+        ("印度", "IN"),
+        ("新加坡", "SG"),
+        ("巴西", "BR"),
+        ("中国香港", "HK"),
+        ("香港", "HK"),
+        ("中国台湾", "TW"),
+        ("台湾", "TW"),
+        ("中国澳门", "MO"),
+        ("澳门", "MO"),
+        ("西班牙", "ES"),
+        ("意大利", "IT"),
+        ("荷兰", "NL"),
+        ("瑞士", "CH"),
+        ("瑞典", "SE"),
+        ("以色列", "IL"),
+        ("墨西哥", "MX"),
+        ("南非", "ZA"),
+        ("新西兰", "NZ"),
+        ("奥地利", "AT"),
+        ("丹麦", "DK"),
+        ("芬兰", "FI"),
+    ];
+    NAMES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
 }
 
 /// Whether a kind code means a granted patent (begins with B, C or E).
@@ -67,7 +112,8 @@ mod tests {
         assert_eq!(m.kind, None);
         assert!(parse_member("").is_none());
         assert!(parse_member("1234").is_none());
-        assert!(parse_member("美国").is_none());
+        assert_eq!(parse_member("美国").map(|m| m.jurisdiction), Some("US".to_string()));
+        assert!(parse_member("火星").is_none());
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub fn split_holders(cell: &str, commas: bool) -> Vec<String> {
         }
         let mut current = String::new();
         for piece in part.split(", ") {
-            let head = piece.trim().split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+            let head = piece.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
             if !current.is_empty() && COMPANY_SUFFIXES.contains(&head.as_str()) {
                 current.push_str(", ");
                 current.push_str(piece);

@@ -171,26 +171,43 @@ fn is_pre2003_year(two: &str) -> bool {
 
 /// Parse any accepted spelling of a patent number (SPEC §2).
 pub fn parse_number(raw: &str) -> Result<ParsedNumber, NumberError> {
+    parse_as(raw, true)
+}
+
+/// Parse a cell known to hold a publication number (`CN-86103036-A`, `CN 85102431 A`):
+/// the application-number readings are not tried.
+pub fn parse_publication(raw: &str) -> Result<PubNumber, NumberError> {
+    match parse_as(raw, false)? {
+        ParsedNumber::Pub(p) => Ok(p),
+        ParsedNumber::App(_) => Err(NumberError::Unparseable(raw.trim().to_string())),
+    }
+}
+
+fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
     let s = compact(raw);
     if s.is_empty() {
         return Err(NumberError::Empty);
     }
     let bad = || NumberError::Unparseable(raw.trim().to_string());
     let (prefix, rest) = split_office(&s);
-    let rest_bytes = rest.as_bytes();
-    let digit_run = rest_bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    let tail = &rest[digit_run..];
-    let digits = &rest[..digit_run];
+    let digit_run = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (digits, tail) = rest.split_at(digit_run);
 
     // Application numbers: CN/ZL or no prefix, 12 or 8 digits, optional check digit.
-    if prefix.is_empty() || prefix == "CN" || prefix == "ZL" {
+    if try_app && (prefix.is_empty() || prefix == "CN" || prefix == "ZL") {
+        let old = digits.len() >= 2 && is_pre2003_year(&digits[..2]);
+        // 8-digit numbers were still issued in 2003, before the 12-digit form.
+        let old8 = digits.len() == 8 && (old || &digits[..2] == "03");
         let app = match (digits.len(), tail) {
             (13, "") => Some((&digits[..12], digits.as_bytes()[12] as char)),
             (12, "X") => Some((digits, 'X')),
             (12, "") => check_digit(digits).map(|c| (digits, c)),
-            (9, "") if is_pre2003_year(&digits[..2]) => Some((&digits[..8], digits.as_bytes()[8] as char)),
-            (8, "X") if is_pre2003_year(&digits[..2]) => Some((digits, 'X')),
-            (8, "") if is_pre2003_year(&digits[..2]) => check_digit(digits).map(|c| (digits, c)),
+            (9, "") if old => Some((&digits[..8], digits.as_bytes()[8] as char)),
+            (8, "X") if old8 => Some((digits, 'X')),
+            (8, "") if old8 => check_digit(digits).map(|c| (digits, c)),
+            // Lens writes application numbers as `CN 201320717143 U`: no check digit, a kind letter.
+            (12, k) if is_kind_letter(k) => check_digit(digits).map(|c| (digits, c)),
+            (8, k) if old8 && is_kind_letter(k) => check_digit(digits).map(|c| (digits, c)),
             _ => None,
         };
         if let Some((d, check)) = app {
@@ -204,17 +221,14 @@ pub fn parse_number(raw: &str) -> Result<ParsedNumber, NumberError> {
     }
     // Publication numbers: office + digits + optional kind code.
     let country = if prefix.is_empty() { "CN" } else { prefix };
-    if digits.is_empty() || country.len() != 2 {
+    if digits.is_empty() {
         return Err(bad());
     }
     let kind_ok = tail.is_empty()
         || (tail.len() <= 2
             && tail.as_bytes()[0].is_ascii_uppercase()
             && tail[1..].bytes().all(|b| b.is_ascii_digit()));
-    if !kind_ok {
-        return Err(bad());
-    }
-    if country == "CN" && !(digits.len() == 9 || digits.len() == 7) {
+    if !kind_ok || (country == "CN" && !(7..=9).contains(&digits.len())) {
         return Err(bad());
     }
     Ok(ParsedNumber::Pub(PubNumber {
@@ -222,6 +236,10 @@ pub fn parse_number(raw: &str) -> Result<ParsedNumber, NumberError> {
         number: digits.to_string(),
         kind: tail.to_string(),
     }))
+}
+
+fn is_kind_letter(tail: &str) -> bool {
+    matches!(tail, "A" | "B" | "C" | "U" | "Y" | "S" | "D")
 }
 
 /// A CN 9-digit number followed by a kind code is a publication, not an old application.
@@ -359,6 +377,19 @@ mod tests {
                 other => panic!("{raw}: {other:?}"),
             }
         }
+        // Lens application numbers: no check digit, a kind letter.
+        assert_eq!(
+            id_of("CN 201320717143 U").unwrap().0,
+            format!("CN201320717143.{}", check_digit("201320717143").unwrap())
+        );
+        // 8·2 + 5·3 + 1·4 + 0·5 + 2·6 + 4·7 + 3·8 + 1·9 = 108; 108 mod 11 = 9.
+        assert_eq!(id_of("CN 85102431 A").unwrap().0, "CN85102431.9");
+        assert_eq!(id_of("CN-117911230-B").unwrap().0, "CN117911230");
+        assert_eq!(id_of("CN 03119196 A").unwrap().0, format!("CN03119196.{}", check_digit("03119196").unwrap()));
+        // In a publication column the same spellings are publications.
+        assert_eq!(parse_publication("CN 85102431 A").map(|p| p.to_string()), Ok("CN85102431A".to_string()));
+        assert_eq!(parse_publication("CN-86103036-A").map(|p| p.to_string()), Ok("CN86103036A".to_string()));
+        assert!(parse_publication("201310699744.2").is_err());
         // A 9-digit CN publication with a kind code whose first digits look like a year.
         assert_eq!(id_of("CN951156085A").unwrap().0, "CN951156085");
     }

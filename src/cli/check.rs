@@ -1,0 +1,126 @@
+//! `hvpat check FILE…`: validate and profile portfolio files without scoring:
+//! layout, encoding, row counts, CN inventions, rejects and warnings by reason.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::model::RowIssue;
+use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
+use crate::read::profile::{Layout, Profile};
+use crate::read::table::read_table_sheet;
+use crate::rules::numbers::Kind;
+use crate::write::csv_out::write_issues;
+
+/// Arguments of `hvpat check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Portfolio files (CSV or .xlsx).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Force a layout instead of detecting it.
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Also write every rejected row to this CSV file.
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+}
+
+/// `--profile` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ProfileArg {
+    /// hvpat's own columns.
+    Native,
+    /// Chinese headers (incoPat, Patsnap, CNIPA).
+    Cn,
+    /// Lens.org.
+    Lens,
+    /// Google Patents.
+    Google,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(p: ProfileArg) -> Profile {
+        match p {
+            ProfileArg::Native => Profile::Native,
+            ProfileArg::Cn => Profile::Cn,
+            ProfileArg::Lens => Profile::Lens,
+            ProfileArg::Google => Profile::Google,
+        }
+    }
+}
+
+fn by_reason(issues: &[RowIssue]) -> String {
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for i in issues {
+        *counts.entry((i.column.as_str(), i.reason.as_str())).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows.iter().map(|((col, reason), n)| format!("    {n:>7}  {reason} [{col}]\n")).collect()
+}
+
+/// Check every file and print one summary per file.
+pub fn run(args: CheckArgs) -> Result<()> {
+    let mut all_rejects = Vec::new();
+    let mut out = String::new();
+    for (file, path) in args.files.iter().enumerate() {
+        let table = read_table_sheet(path, args.sheet.as_deref())?;
+        let forced = args.profile.map(Profile::from);
+        let layout = Layout::locate(&table, forced)?;
+        let label = path.display().to_string();
+        let (mut rejects, mut warnings, mut out_of_scope) = (Vec::new(), Vec::new(), 0usize);
+        let mut merged = Merged::default();
+        let mut index = std::collections::HashMap::new();
+        for outcome in normalize_rows(&table, &layout, file, &label) {
+            match outcome {
+                RowOutcome::Patent(p, w) => {
+                    warnings.extend(w);
+                    merged.add(*p, &mut index);
+                }
+                RowOutcome::OutOfScope => out_of_scope += 1,
+                RowOutcome::Reject(r) => rejects.push(r),
+            }
+        }
+        let inventions = merged.patents.iter().filter(|p| p.kind == Some(Kind::Invention)).count();
+        let unknown_kind = merged.patents.iter().filter(|p| p.kind.is_none()).count();
+        let _ = writeln!(out, "{label}");
+        let _ = writeln!(
+            out,
+            "  layout {} ({}), encoding {}, {} data rows",
+            layout.profile.as_str(),
+            if forced.is_some() { "given" } else { "detected" },
+            table.encoding,
+            table.height()
+        );
+        let _ = writeln!(
+            out,
+            "  {} CN patents ({} invention, {} of unknown kind), {} duplicate rows merged, {} out of scope (other offices), {} rejected, {} warnings",
+            merged.patents.len(),
+            inventions,
+            unknown_kind,
+            merged.duplicates,
+            out_of_scope,
+            rejects.len(),
+            warnings.len()
+        );
+        if !rejects.is_empty() {
+            let _ = write!(out, "  rejects by reason:\n{}", by_reason(&rejects));
+        }
+        if !warnings.is_empty() {
+            let _ = write!(out, "  warnings by reason:\n{}", by_reason(&warnings));
+        }
+        all_rejects.extend(rejects);
+    }
+    print!("{out}");
+    if let Some(path) = &args.rejects {
+        write_issues(path, &all_rejects)?;
+    }
+    Ok(())
+}

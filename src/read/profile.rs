@@ -1,0 +1,389 @@
+//! Layout profiles (SPEC §3): which column of an export holds each field of the
+//! canonical record, detected from the header row or named in the config.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::read::table::RawTable;
+use crate::read::InputError;
+use crate::rules::text::fold_char;
+
+/// The export layouts hvpat reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// hvpat's own columns (`app_no, pub_no, …`).
+    Native,
+    /// Chinese headers of incoPat, Patsnap (智慧芽) and CNIPA-style systems.
+    Cn,
+    /// Lens.org exports (old and current column sets).
+    Lens,
+    /// Google Patents "Download (CSV)".
+    Google,
+}
+
+impl Profile {
+    /// The config spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Native => "native",
+            Profile::Cn => "cn",
+            Profile::Lens => "lens",
+            Profile::Google => "google",
+        }
+    }
+}
+
+/// The fields of the canonical record, in the native column order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Application number.
+    AppNo,
+    /// Publication number.
+    PubNo,
+    /// Title.
+    Title,
+    /// Kind / patent type label.
+    Kind,
+    /// Filing date.
+    FilingDate,
+    /// Grant date.
+    GrantDate,
+    /// Legal status.
+    Status,
+    /// Lapse date.
+    LapseDate,
+    /// IPC codes.
+    Ipc,
+    /// Applicants.
+    Applicants,
+    /// Current holders.
+    Holders,
+    /// Family members or their jurisdictions.
+    Family,
+    /// Pledge amount attributed, 万元.
+    PledgeAmount,
+    /// Awards.
+    Awards,
+}
+
+/// The native column names, in order; also the names fields have in messages.
+pub const NATIVE_COLUMNS: [&str; 14] = [
+    "app_no",
+    "pub_no",
+    "title",
+    "kind",
+    "filing_date",
+    "grant_date",
+    "status",
+    "lapse_date",
+    "ipc",
+    "applicants",
+    "holders",
+    "family",
+    "pledge_amount",
+    "awards",
+];
+
+/// Header spellings per profile and field, compared after [`fold_header`]. A field
+/// whose several spellings are all present reads them all (joined), in this order.
+fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
+    use Field::*;
+    match profile {
+        Profile::Native => match field {
+            AppNo => &["app_no"],
+            PubNo => &["pub_no"],
+            Title => &["title"],
+            Kind => &["kind"],
+            FilingDate => &["filing_date"],
+            GrantDate => &["grant_date"],
+            Status => &["status"],
+            LapseDate => &["lapse_date"],
+            Ipc => &["ipc"],
+            Applicants => &["applicants"],
+            Holders => &["holders"],
+            Family => &["family"],
+            PledgeAmount => &["pledge_amount"],
+            Awards => &["awards"],
+        },
+        Profile::Cn => match field {
+            AppNo => &["申请号"],
+            PubNo => &["公开公告号", "公开号", "公告号", "授权公告号"],
+            Title => &["标题", "发明名称", "名称", "专利名称", "中文标题", "标题中文"],
+            Kind => &["专利类型", "类型", "专利种类"],
+            FilingDate => &["申请日", "申请日期"],
+            GrantDate => &["授权公告日", "授权日", "授权日期", "授权公告日期"],
+            Status => &["专利有效性", "法律状态", "当前法律状态", "简单法律状态", "法律状态事件"],
+            LapseDate => &["失效日", "失效日期"],
+            Ipc => &["ipc主分类", "ipc主分类号", "主分类号", "ipc分类号", "ipc", "分类号", "ipc分类"],
+            Applicants => &["申请人", "申请专利权人", "原始申请专利权人", "申请人名称"],
+            Holders => &["当前权利人", "当前申请专利权人", "当前专利权人", "专利权人"],
+            Family => &["简单同族", "简单同族成员", "同族专利", "扩展同族", "同族国家地区"],
+            PledgeAmount => &["质押金额", "质押金额万元"],
+            Awards => &["获奖情况", "获奖信息", "奖励"],
+        },
+        Profile::Lens => match field {
+            AppNo => &["applicationnumber"],
+            PubNo => &["displaykey", "publicationnumber"],
+            Title => &["title"],
+            FilingDate => &["applicationdate"],
+            Status => &["legalstatus"],
+            Ipc => &["ipcrclassifications", "ipcclassifications"],
+            Applicants => &["applicants"],
+            Holders => &["owners", "ownersus", "currentowners"],
+            Family => &["simplefamilymembers", "simplefamilymemberjurisdictions"],
+            Kind | GrantDate | LapseDate | PledgeAmount | Awards => &[],
+        },
+        Profile::Google => match field {
+            PubNo => &["id"],
+            Title => &["title"],
+            FilingDate => &["filingcreationdate", "filingdate"],
+            GrantDate => &["grantdate"],
+            Holders => &["assignee", "currentassignee"],
+            AppNo | Kind | Status | LapseDate | Ipc | Applicants | Family | PledgeAmount | Awards => &[],
+        },
+    }
+}
+
+/// A header folded for matching: half-width, lower case, `[标]` dropped, without
+/// spaces, brackets, slashes, dashes, underscores or dots (the native names keep `_`).
+pub fn fold_header(header: &str) -> String {
+    let h = header.trim().trim_start_matches('\u{feff}').replace("[标]", "").replace("【标】", "");
+    let native = h.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    h.chars()
+        .map(fold_char)
+        .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '【' | '】' | '/' | '-' | '.' | '、'))
+        .filter(|c| native || *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Where each field of the canonical record is found in one file.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The profile.
+    pub profile: Profile,
+    sources: [Vec<usize>; 14],
+    /// Lens: the kind column, whose B/C rows take their publication date as grant date.
+    lens_kind: Option<usize>,
+    lens_pub_date: Option<usize>,
+}
+
+fn find(folded: &[String], name: &str) -> Option<usize> {
+    folded.iter().position(|h| h == name)
+}
+
+/// Tell the profile from the headers: the clear signatures first, else the profile
+/// with the most known column names (so a file missing one required column is still
+/// recognised, and the message can name that column).
+pub fn detect(headers: &[String]) -> Option<Profile> {
+    let f: Vec<String> = headers.iter().map(|h| fold_header(h)).collect();
+    let has = |n: &str| find(&f, n).is_some();
+    if has("filing_date") && (has("app_no") || has("pub_no")) {
+        return Some(Profile::Native);
+    } else if has("id") && (has("filingcreationdate") || has("resultlink")) {
+        return Some(Profile::Google);
+    } else if has("jurisdiction") && (has("applicationnumber") || has("displaykey") || has("lensid")) {
+        return Some(Profile::Lens);
+    } else if (has("申请号") || has("公开公告号") || has("公开号")) && (has("申请日") || has("申请日期"))
+    {
+        return Some(Profile::Cn);
+    }
+    let score = |p: Profile| {
+        ALL_FIELDS.iter().map(|field| spellings(p, *field).iter().filter(|n| has(n)).count()).sum::<usize>()
+    };
+    [Profile::Native, Profile::Cn, Profile::Lens]
+        .into_iter()
+        .map(|p| (score(p), p))
+        .filter(|(n, _)| *n >= 2)
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, p)| p)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The header most like `wanted`, when one is reasonably close.
+pub fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
+    let w = fold_header(wanted);
+    headers
+        .iter()
+        .map(|h| (edit_distance(&w, &fold_header(h)), h))
+        .filter(|(d, h)| *d <= (w.chars().count().max(h.chars().count()) / 2).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, h)| h.as_str())
+}
+
+impl Layout {
+    /// Locate the fields in a table, detecting the profile unless one is given.
+    /// A number column (application or publication) and the filing date are required.
+    pub fn locate(table: &RawTable, profile: Option<Profile>) -> Result<Layout, InputError> {
+        let profile = match profile.or_else(|| detect(&table.headers)) {
+            Some(p) => p,
+            None => {
+                return Err(InputError::UnknownLayout {
+                    path: table.info.path.clone(),
+                    found: table.headers.clone(),
+                    hint: ["filing_date", "app_no"]
+                        .iter()
+                        .filter_map(|w| nearest(w, &table.headers).map(|h| format!("{h:?} for {w:?}")))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+            }
+        };
+        let folded: Vec<String> = table.headers.iter().map(|h| fold_header(h)).collect();
+        let mut sources: [Vec<usize>; 14] = Default::default();
+        for (i, field) in ALL_FIELDS.iter().enumerate() {
+            sources[i] = spellings(profile, *field).iter().filter_map(|n| find(&folded, n)).collect();
+            if matches!(profile, Profile::Lens | Profile::Google)
+                || matches!(field, Field::Status | Field::Ipc | Field::Family)
+            {
+                continue;
+            }
+            sources[i].truncate(1);
+        }
+        if profile == Profile::Lens {
+            sources[Field::PubNo as usize].truncate(1);
+            sources[Field::Holders as usize].truncate(1);
+        }
+        let missing = |field: Field| {
+            let names = spellings(profile, field);
+            let wanted = if profile == Profile::Native {
+                NATIVE_COLUMNS[field as usize]
+            } else {
+                names.first().copied().unwrap_or("")
+            };
+            InputError::MissingColumn {
+                path: table.info.path.clone(),
+                column: format!("{wanted} ({} layout)", profile.as_str()),
+                found: table.headers.clone(),
+                nearest: nearest(wanted, &table.headers).map(str::to_string),
+            }
+        };
+        if sources[Field::AppNo as usize].is_empty() && sources[Field::PubNo as usize].is_empty() {
+            return Err(missing(if profile == Profile::Google { Field::PubNo } else { Field::AppNo }));
+        }
+        if sources[Field::FilingDate as usize].is_empty() {
+            return Err(missing(Field::FilingDate));
+        }
+        let (lens_kind, lens_pub_date) = if profile == Profile::Lens {
+            (find(&folded, "kind"), find(&folded, "publicationdate"))
+        } else {
+            (None, None)
+        };
+        Ok(Layout { profile, sources, lens_kind, lens_pub_date })
+    }
+
+    /// The text of `field` in `row`: one column's cell, or several columns' non-empty
+    /// cells joined by `;` (IPC main + list, family members + jurisdictions) or a
+    /// space (status columns).
+    pub fn get<'a>(&self, table: &'a RawTable, row: usize, field: Field) -> Cow<'a, str> {
+        let cols = &self.sources[field as usize];
+        let value = match cols.as_slice() {
+            [] => Cow::Borrowed(""),
+            [one] => Cow::Borrowed(table.cell(row, *one).trim()),
+            many => {
+                let sep = if field == Field::Status { " " } else { ";" };
+                let parts: Vec<&str> =
+                    many.iter().map(|c| table.cell(row, *c).trim()).filter(|s| !s.is_empty()).collect();
+                Cow::Owned(parts.join(sep))
+            }
+        };
+        if field == Field::GrantDate && value.is_empty() {
+            if let (Some(k), Some(d)) = (self.lens_kind, self.lens_pub_date) {
+                // A CN B/C publication is the grant announcement: its date is the grant date.
+                if matches!(table.cell(row, k).trim().as_bytes().first(), Some(b'B' | b'C')) {
+                    return Cow::Borrowed(table.cell(row, d).trim());
+                }
+            }
+        }
+        value
+    }
+
+    /// Whether holder cells separate names with `, ` (Google Patents).
+    pub fn holder_commas(&self) -> bool {
+        self.profile == Profile::Google
+    }
+
+    /// The column name of a field in this file, for messages.
+    pub fn column_name<'a>(&self, table: &'a RawTable, field: Field) -> Cow<'a, str> {
+        match self.sources[field as usize].first() {
+            Some(&c) => Cow::Borrowed(table.headers[c].as_str()),
+            None => Cow::Owned(NATIVE_COLUMNS[field as usize].to_string()),
+        }
+    }
+}
+
+const ALL_FIELDS: [Field; 14] = [
+    Field::AppNo,
+    Field::PubNo,
+    Field::Title,
+    Field::Kind,
+    Field::FilingDate,
+    Field::GrantDate,
+    Field::Status,
+    Field::LapseDate,
+    Field::Ipc,
+    Field::Applicants,
+    Field::Holders,
+    Field::Family,
+    Field::PledgeAmount,
+    Field::Awards,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn headers_fold() {
+        assert_eq!(fold_header("公开（公告）号"), "公开公告号");
+        assert_eq!(fold_header("[标]当前申请(专利权)人"), "当前申请专利权人");
+        assert_eq!(fold_header("同族国家/地区"), "同族国家地区");
+        assert_eq!(fold_header("IPC 主分类"), "ipc主分类");
+        assert_eq!(fold_header("Owners (US)"), "ownersus");
+        assert_eq!(fold_header("filing/creation date"), "filingcreationdate");
+        assert_eq!(fold_header("app_no"), "app_no");
+        assert_eq!(fold_header("\u{feff}Application Number"), "applicationnumber");
+    }
+
+    #[test]
+    fn profiles_are_detected_from_headers() {
+        assert_eq!(detect(&h(&["app_no", "filing_date"])), Some(Profile::Native));
+        assert_eq!(
+            detect(&h(&["id", "title", "assignee", "inventor/author", "priority date", "filing/creation date"])),
+            Some(Profile::Google)
+        );
+        assert_eq!(
+            detect(&h(&["#", "Jurisdiction", "Kind", "Publication Number", "Lens ID", "Application Number"])),
+            Some(Profile::Lens)
+        );
+        assert_eq!(detect(&h(&["申请号", "申请日", "公开（公告）号", "[标]当前申请(专利权)人"])), Some(Profile::Cn));
+        assert_eq!(detect(&h(&["foo", "bar"])), None);
+        // Recognised by its other columns, so the missing one can be named.
+        assert_eq!(detect(&h(&["app_no", "filling_date", "title", "holders"])), Some(Profile::Native));
+    }
+
+    #[test]
+    fn nearest_header() {
+        let found = h(&["app_no", "filling_date", "title"]);
+        assert_eq!(nearest("filing_date", &found), Some("filling_date"));
+        assert_eq!(nearest("filing_date", &h(&["x", "y"])), None);
+    }
+}
