@@ -158,7 +158,7 @@ impl ConfigFile {
 
     /// Merge with the command line and check every value.
     pub fn resolve(self, o: Overrides) -> Result<Settings> {
-        let portfolio = if o.portfolio.is_empty() { self.portfolio } else { o.portfolio };
+        let portfolio = expand_patterns(if o.portfolio.is_empty() { self.portfolio } else { o.portfolio })?;
         if portfolio.is_empty() {
             bail!("no portfolio given: name one or more CSV files, or `portfolio = [...]` in the config");
         }
@@ -218,6 +218,30 @@ impl ConfigFile {
     }
 }
 
+/// Expand glob patterns (`exports/*.csv`) in sorted order; a pattern that matches
+/// nothing is an error, a plain path is kept as it is.
+fn expand_patterns(paths: Vec<PathBuf>) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let text = p.to_string_lossy();
+        if !text.contains(['*', '?', '[']) {
+            out.push(p);
+            continue;
+        }
+        let mut matched: Vec<PathBuf> = glob::glob(&text)
+            .with_context(|| format!("bad portfolio pattern {text:?}"))?
+            .filter_map(Result::ok)
+            .filter(|m| m.is_file())
+            .collect();
+        if matched.is_empty() {
+            bail!("portfolio pattern {text:?} matches no file");
+        }
+        matched.sort();
+        out.extend(matched);
+    }
+    Ok(out)
+}
+
 fn date_arg(s: &str, what: &str) -> Result<NaiveDate> {
     match parse_date(s) {
         Ok(Some(d)) => Ok(d),
@@ -236,7 +260,7 @@ fn year_arg(y: i32) -> Result<NaiveDate> {
 pub const TEMPLATE: &str = r#"# hvpat configuration. Every key mirrors a `hvpat run` flag; flags win.
 # Paths are relative to this file.
 
-# Portfolio files: CSV (UTF-8, UTF-16 or GB18030; comma, tab or semicolon) or
+# Portfolio files or glob patterns (exports/*.csv): CSV (UTF-8, UTF-16 or GB18030; comma, tab or semicolon) or
 # .xlsx. The layout is detected from the headers: native (app_no, pub_no, title,
 # kind, filing_date, grant_date, status, lapse_date, ipc, applicants, holders,
 # family, pledge_amount, awards), cn (incoPat / Patsnap / CNIPA Chinese headers),

@@ -20,7 +20,7 @@ use crate::rules::concordance::Concordance;
 use crate::rules::institutions::AliasTable;
 use crate::score::{score_all, ScoreContext, Scored};
 use crate::write::manifest::{institutions_json, write_json, Counts, InputRecord};
-use crate::write::{csv_out, parquet, OutputDir};
+use crate::write::{csv_out, parquet, OutputDir, OutputLock};
 
 /// Everything read and scored, before writing.
 pub struct Loaded {
@@ -201,19 +201,72 @@ pub struct RunSummary {
     pub institutions: Vec<InstitutionRow>,
 }
 
-/// A full run: load, aggregate, write every output atomically.
-pub fn run(settings: &Settings) -> Result<RunSummary> {
+/// How a run ended.
+pub enum RunOutcome {
+    /// Outputs written.
+    Done(RunSummary),
+    /// `--if-changed` found the inputs, config and version unchanged.
+    Skipped {
+        /// The existing output folder.
+        out: PathBuf,
+    },
+}
+
+/// Options of one run besides the settings.
+pub struct RunOptions<'a> {
+    /// Skip the run when the fingerprint equals the existing manifest's.
+    pub if_changed: bool,
+    /// Where stage messages go (a timestamped stderr line in the CLI).
+    pub log: &'a dyn Fn(&str),
+}
+
+/// A fingerprint of everything a run's outputs depend on: the tool version, the
+/// resolved settings and every input file's sha256.
+pub fn fingerprint(settings: &Settings) -> Result<String> {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(serde_json::to_string(settings)?.as_bytes());
+    let side = [&settings.families, &settings.pledges, &settings.awards, &settings.aliases, &settings.concordance];
+    for path in settings.portfolio.iter().chain(side.into_iter().flatten()) {
+        let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.clone(), source: e })?;
+        h.update(path.to_string_lossy().as_bytes());
+        h.update(sha2::Sha256::digest(&bytes));
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn previous_fingerprint(out: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(out.join("manifest.json")).ok()?;
+    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
+    manifest["fingerprint"].as_str().map(str::to_string)
+}
+
+/// A full run: lock the output folder, load, aggregate, write every output into a
+/// temporary folder and swap it into place.
+pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> {
     let started = Instant::now();
+    let _lock = OutputLock::acquire(&settings.out)?;
+    let fingerprint = fingerprint(settings)?;
+    if options.if_changed && previous_fingerprint(&settings.out).as_deref() == Some(fingerprint.as_str()) {
+        return Ok(RunOutcome::Skipped { out: settings.out.clone() });
+    }
+    (options.log)(&format!("reading {} portfolio file(s) as of {}", settings.portfolio.len(), settings.as_of));
     let mut loaded = load(settings)?;
+    let c = &loaded.counts;
+    (options.log)(&format!(
+        "scored {} patents from {} rows ({} duplicates, {} out of scope, {} rejected)",
+        c.scored, c.rows_read, c.duplicates, c.out_of_scope, c.rejected
+    ));
     let t = Instant::now();
     let institutions = aggregate(&loaded.scored, settings.institution_types.as_deref(), settings.counting)
         .context("aggregation failed")?;
     loaded.timings.push(("aggregate", t.elapsed().as_millis()));
     loaded.counts.institutions = institutions.len();
-    debug_assert!(loaded.counts.balanced());
+    (options.log)(&format!("aggregated {} institutions; writing {}", institutions.len(), settings.out.display()));
 
     let out = OutputDir::create(&settings.out)?;
-    let written = write_all(&out, settings, &loaded, &institutions, started);
+    let written = write_all(&out, settings, &loaded, &institutions, started, &fingerprint);
     if let Err(e) = written {
         out.abandon();
         return Err(e);
@@ -233,7 +286,7 @@ pub fn run(settings: &Settings) -> Result<RunSummary> {
             .into());
         }
     }
-    Ok(RunSummary { out: dir, counts: loaded.counts, institutions })
+    Ok(RunOutcome::Done(RunSummary { out: dir, counts: loaded.counts, institutions }))
 }
 
 fn write_all(
@@ -242,6 +295,7 @@ fn write_all(
     loaded: &Loaded,
     institutions: &[InstitutionRow],
     started: Instant,
+    fingerprint: &str,
 ) -> Result<()> {
     let t = Instant::now();
     csv_out::write_patents(&out.file("patents.csv"), &loaded.scored)?;
@@ -261,6 +315,7 @@ fn write_all(
         "version": env!("CARGO_PKG_VERSION"),
         "as_of": settings.as_of.to_string(),
         "as_of_prev": settings.as_of_prev.to_string(),
+        "fingerprint": fingerprint,
         "parameters": {
             "rules": settings.rules,
             "institution_types": settings.institution_types.as_ref().map(|t| t.iter().map(|k| k.as_str()).collect::<Vec<_>>()),

@@ -274,7 +274,9 @@ fn bad_config_and_inputs_get_one_clear_line_and_distinct_codes() {
     assert_eq!(code(&o), 3);
     let e = stderr(&o);
     assert!(
-        e.contains("nofiling.csv") && e.contains("\"filing_date (native layout)\"") && e.contains("found columns: app_no, title"),
+        e.contains("nofiling.csv")
+            && e.contains("\"filing_date (native layout)\"")
+            && e.contains("found columns: app_no, title"),
         "{e}"
     );
 
@@ -302,7 +304,7 @@ fn a_failed_run_leaves_the_previous_output_in_place() {
     let names: Vec<String> = std::fs::read_dir(wd.dir.path())
         .expect("list")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.contains(".tmp-"))
         .collect();
     assert!(names.is_empty(), "no temporary folders left: {names:?}");
 }
@@ -571,4 +573,154 @@ fn check_names_a_missing_column_and_the_nearest_header() {
     wd.write("cn.csv", "申请号,申请人\n201810000101.7,清华大学\n");
     let e = stderr(&wd.hvpat(&["check", "cn.csv"]));
     assert!(e.contains("申请日 (cn layout)"), "{e}");
+}
+
+/// Write a native portfolio of `n` distinct valid patents (for runs long enough to
+/// interrupt), built from the hand-worked fixture's shapes.
+fn write_large_portfolio(wd: &Workdir, name: &str, n: u32) {
+    use std::io::Write as _;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(wd.path(name)).expect("create"));
+    writeln!(f, "app_no,pub_no,title,kind,filing_date,grant_date,status,lapse_date,ipc,applicants,holders,family,pledge_amount,awards").expect("write");
+    let holders = ["清华大学", "浙江大学", "北京大学;华为技术有限公司", "TSINGHUA UNIV"];
+    let ipc = ["G06N 3/08", "A47J 27/00", "H01L 31/0224;C08L 23/06"];
+    for i in 0..n {
+        let digits = format!("2015{}{:07}", 1, i);
+        let check = hvpat::rules::numbers::check_digit(&digits).expect("12 digits");
+        let year = 2005 + (i % 20);
+        writeln!(
+            f,
+            "{digits}.{check},,title {i},发明,{year}-0{}-1{},{}-01-01,有效,,{},,{},,,",
+            1 + i % 9,
+            i % 9,
+            year + 2,
+            ipc[(i % 3) as usize],
+            holders[(i % 4) as usize]
+        )
+        .expect("write");
+    }
+}
+
+#[test]
+fn a_second_run_on_a_locked_folder_exits_at_once_with_the_lock_code() {
+    let wd = Workdir::with_fixture("handworked");
+    let held = hvpat::write::OutputLock::acquire(&wd.path("out")).expect("lock");
+    let o = wd.hvpat(RUN_HANDWORKED);
+    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    assert!(stderr(&o).contains("is being written by another hvpat run (pid "), "{}", stderr(&o));
+    assert!(!wd.path("out").exists());
+    drop(held);
+    assert_eq!(code(&wd.hvpat(RUN_HANDWORKED)), 0, "the lock goes with its holder");
+
+    // Two real runs at once on the same folder: the second one is refused.
+    write_large_portfolio(&wd, "large.csv", 400_000);
+    let first = Command::new(env!("CARGO_BIN_EXE_hvpat"))
+        .args(["run", "large.csv", "--year", "2025", "--out", "shared", "--quiet"])
+        .current_dir(wd.dir.path())
+        .spawn()
+        .expect("spawn");
+    let lock = wd.path(".shared.lock");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !std::fs::read_to_string(&lock).is_ok_and(|t| t.starts_with("pid")) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let second = wd.hvpat(&["run", "portfolio.csv", "--year", "2025", "--out", "shared"]);
+    let first = first.wait_with_output().expect("wait");
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(code(&second), 5, "{}", stderr(&second));
+}
+
+#[test]
+fn a_run_killed_mid_write_leaves_the_previous_output_intact() {
+    let wd = Workdir::with_fixture("handworked");
+    assert_eq!(code(&wd.hvpat(RUN_HANDWORKED)), 0);
+    let names = ["institutions.csv", "patents.csv", "manifest.json", "patents.parquet"];
+    let before: Vec<Vec<u8>> =
+        names.iter().map(|n| std::fs::read(wd.path(&format!("out/{n}"))).expect("read")).collect();
+    write_large_portfolio(&wd, "large.csv", 300_000);
+    let mut killed = 0;
+    for delay_ms in [20u64, 150, 400, 700, 1000] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hvpat"))
+            .args(["run", "large.csv", "--year", "2025", "--out", "out", "--quiet"])
+            .current_dir(wd.dir.path())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().expect("wait").is_some();
+        child.kill().ok(); // SIGKILL
+        child.wait().expect("reap");
+        if finished {
+            continue;
+        }
+        killed += 1;
+        for (n, old) in names.iter().zip(&before) {
+            let now = std::fs::read(wd.path(&format!("out/{n}"))).expect("previous output still there");
+            assert!(&now == old, "{n} changed after a kill at {delay_ms} ms");
+        }
+    }
+    assert!(killed >= 3, "the runs were interrupted, not finished ({killed} of 5)");
+    // The next run clears what the killed ones left and replaces the output.
+    assert_eq!(code(&wd.hvpat(RUN_HANDWORKED)), 0);
+    let left: Vec<String> = std::fs::read_dir(wd.dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn if_changed_skips_unchanged_inputs_and_runs_after_a_change() {
+    let wd = Workdir::with_fixture("handworked");
+    let mut args: Vec<&str> = RUN_HANDWORKED.to_vec();
+    args.push("--if-changed");
+    args.push("--json");
+    let o = wd.hvpat(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let first: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json summary");
+    assert_eq!(first["skipped"], false);
+    assert_eq!(first["counts"]["scored"], 11);
+    let manifest = wd.read("out/manifest.json");
+
+    let o = wd.hvpat(&args);
+    assert_eq!(code(&o), 0);
+    assert!(stderr(&o).contains("skipped: inputs, config and version unchanged"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1, "one line");
+    let second: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json summary");
+    assert_eq!(second["skipped"], true);
+    assert_eq!(wd.read("out/manifest.json"), manifest, "nothing rewritten");
+
+    let awards = wd.read("awards.csv");
+    wd.write("awards.csv", &format!("{awards}CN201810000001.4,中国专利奖,金奖,2020\n"));
+    let o = wd.hvpat(&args);
+    let third: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json summary");
+    assert_eq!(third["skipped"], false, "an input changed");
+    // A different as_of is a different config too.
+    let mut other = args.clone();
+    other[9] = "2025-06-30";
+    let fourth: serde_json::Value = serde_json::from_slice(&wd.hvpat(&other).stdout).expect("json");
+    assert_eq!(fourth["skipped"], false);
+}
+
+#[test]
+fn a_config_alone_is_a_complete_run_with_glob_patterns_and_stage_lines() {
+    let wd = Workdir::with_fixture("handworked");
+    std::fs::create_dir(wd.path("exports")).expect("mkdir");
+    std::fs::rename(wd.path("portfolio.csv"), wd.path("exports/a.csv")).expect("move");
+    wd.write(
+        "hvpat.toml",
+        "portfolio = [\"exports/*.csv\"]\nfamilies = \"families.csv\"\npledges = \"pledges.csv\"\nawards = \"awards.csv\"\nas_of = \"2025-12-31\"\nout = \"report\"\n",
+    );
+    let o = wd.hvpat(&["run", "--config", "hvpat.toml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let want = std::fs::read_to_string(fixture("handworked/expected/institutions.csv")).expect("expected");
+    assert_same("institutions.csv", &wd.read("report/institutions.csv"), &want);
+    let lines: Vec<String> = stderr(&o).lines().map(str::to_string).collect();
+    assert!(lines.len() >= 3, "{lines:?}");
+    for l in &lines {
+        assert!(l.len() > 21 && l.as_bytes()[4] == b'-' && l[19..].starts_with("Z hvpat: "), "timestamped: {l}");
+    }
+    wd.write("bad.toml", "portfolio = [\"nothing/*.csv\"]\nyear = 2025\n");
+    let o = wd.hvpat(&["run", "--config", "bad.toml"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("matches no file"), "{}", stderr(&o));
 }

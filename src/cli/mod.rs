@@ -25,6 +25,8 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_INPUT: u8 = 3;
 /// Exit code: outputs written, but the reject share passed `max_reject_share`.
 pub const EXIT_REJECTS: u8 = 4;
+/// Exit code: another run is writing the same output folder.
+pub const EXIT_LOCKED: u8 = 5;
 
 /// A bad command line or config value.
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +137,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
         if cause.is::<UsageError>() {
             return EXIT_USAGE;
+        }
+        if cause.is::<crate::write::Locked>() {
+            return EXIT_LOCKED;
         }
         if let Some(e) = cause.downcast_ref::<RunError>() {
             return match e {

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
+use serde_json::json;
+
 use crate::cli::InputArgs;
-use crate::pipeline;
+use crate::pipeline::{self, RunOptions, RunOutcome};
 
 /// Arguments of `hvpat run`.
 #[derive(Debug, Args)]
@@ -18,36 +20,70 @@ pub struct RunArgs {
     /// Output folder (replaced atomically).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Skip the run when the inputs, config and tool version equal those of the existing output.
+    #[arg(long)]
+    pub if_changed: bool,
+    /// Print a JSON summary of the run on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
-/// Run the pipeline and print a one-line summary on stderr.
+/// A timestamped log line on stderr, as schedulers keep them.
+pub fn log_line(message: &str) {
+    eprintln!("{} hvpat: {message}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
+}
+
+/// Run the pipeline: stage lines on stderr (none with `--quiet`), a spinner on a terminal.
 pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
     let settings = args.inputs.settings(args.out.clone())?;
     let spinner = if quiet || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()
     } else {
         let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_message(format!("scoring {} portfolio file(s) as of {}", settings.portfolio.len(), settings.as_of));
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     };
-    let result = pipeline::run(&settings);
+    let log = |message: &str| {
+        if !quiet {
+            spinner.suspend(|| log_line(message));
+        }
+    };
+    let result = pipeline::run(&settings, &RunOptions { if_changed: args.if_changed, log: &log });
     spinner.finish_and_clear();
-    let summary = result?;
+    let summary = match result? {
+        RunOutcome::Skipped { out } => {
+            if !quiet {
+                log_line(&format!("skipped: inputs, config and version unchanged since the run in {}", out.display()));
+            }
+            if args.json {
+                println!("{}", json!({ "skipped": true, "out": out.display().to_string() }));
+            }
+            return Ok(());
+        }
+        RunOutcome::Done(summary) => summary,
+    };
+    let c = &summary.counts;
     if !quiet {
-        let c = &summary.counts;
-        eprintln!(
-            "hvpat: as of {}: {} rows read, {} patents scored ({} eligible, {} high-value), {} duplicates, {} out of scope, {} rejected; {} institutions → {}",
+        log_line(&format!(
+            "done: as of {}: {} rows read, {} patents scored ({} eligible, {} high-value), {} institutions → {}",
             settings.as_of,
             c.rows_read,
             c.scored,
             c.eligible,
             c.high_value,
-            c.duplicates,
-            c.out_of_scope,
-            c.rejected,
             c.institutions,
             summary.out.display()
+        ));
+    }
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "skipped": false,
+                "out": summary.out.display().to_string(),
+                "as_of": settings.as_of.to_string(),
+                "counts": c,
+            })
         );
     }
     Ok(())

@@ -18,26 +18,116 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The folder beside `target` where its siblings live, and `target`'s file name.
+fn parent_and_name(target: &Path) -> (PathBuf, String) {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "hvpat-out".into());
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (parent, name)
+}
+
+/// A lock on an output folder, held for a whole run: an OS file lock on
+/// `.<name>.lock` beside it, released by the OS when the process ends (so a lock
+/// left by a killed run is never stale).
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+/// Another run holds the output folder.
+#[derive(Debug, thiserror::Error)]
+#[error("{target} is being written by another hvpat run ({holder}); try again when it has finished")]
+pub struct Locked {
+    /// The output folder.
+    pub target: String,
+    /// What the lock file says about its holder.
+    pub holder: String,
+}
+
+impl OutputLock {
+    /// Take the lock on `target`, or fail at once with [`Locked`].
+    pub fn acquire(target: &Path) -> Result<OutputLock> {
+        use std::io::{Seek, Write};
+        let (parent, name) = parent_and_name(target);
+        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let path = parent.join(format!(".{name}.lock"));
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path).unwrap_or_default().trim().to_string();
+                return Err(Locked { target: target.display().to_string(), holder }.into());
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(anyhow::Error::new(e).context(format!("cannot lock {}", path.display())));
+            }
+        }
+        file.set_len(0)?;
+        file.rewind()?;
+        write!(file, "pid {}", std::process::id())?;
+        Ok(OutputLock { _file: file })
+    }
+}
+
 /// An output folder being written: files go to a temporary sibling folder that
-/// [`OutputDir::commit`] renames to the target.
+/// [`OutputDir::commit`] swaps with the target in one step.
 pub struct OutputDir {
     target: PathBuf,
     temp: PathBuf,
 }
 
+/// Exchange two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let ca = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let cb = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+    let rc =
+        unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "no atomic exchange"))
+}
+
 impl OutputDir {
-    /// Create the temporary folder beside `target`.
+    /// Create the temporary folder beside `target`, first clearing what killed runs
+    /// left there (temporary folders; a previous output moved aside is moved back).
+    /// Call it while holding the [`OutputLock`].
     pub fn create(target: &Path) -> Result<OutputDir> {
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "hvpat-out".into());
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) = parent_and_name(target);
         std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if temp.exists() {
-            std::fs::remove_dir_all(&temp).with_context(|| format!("cannot clear {}", temp.display()))?;
+        let prefix = format!(".{name}.tmp-");
+        for entry in std::fs::read_dir(&parent).with_context(|| format!("cannot list {}", parent.display()))? {
+            let entry = entry?;
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            if !file_name.starts_with(&prefix) {
+                continue;
+            }
+            if file_name.ends_with(".old") && !target.exists() {
+                std::fs::rename(entry.path(), target)
+                    .with_context(|| format!("cannot restore {}", target.display()))?;
+            } else {
+                std::fs::remove_dir_all(entry.path())
+                    .with_context(|| format!("cannot clear {}", entry.path().display()))?;
+            }
         }
+        let temp = parent.join(format!("{prefix}{}", std::process::id()));
         std::fs::create_dir(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
         Ok(OutputDir { target: target.to_path_buf(), temp })
     }
@@ -47,22 +137,29 @@ impl OutputDir {
         self.temp.join(name)
     }
 
-    /// Move the finished folder into place, replacing an earlier output.
+    /// Put the finished folder in place of the target in one step, then remove the
+    /// previous output. Where the OS cannot exchange two folders atomically, the
+    /// previous output is moved aside first (and moved back by the next run if this
+    /// one is killed in between).
     pub fn commit(self) -> Result<PathBuf> {
+        if !self.target.exists() {
+            std::fs::rename(&self.temp, &self.target)
+                .with_context(|| format!("cannot move the new output into {}", self.target.display()))?;
+            return Ok(self.target);
+        }
+        if exchange(&self.temp, &self.target).is_ok() {
+            std::fs::remove_dir_all(&self.temp).with_context(|| format!("cannot remove {}", self.temp.display()))?;
+            return Ok(self.target);
+        }
         let old = self.temp.with_file_name(format!(
             "{}.old",
             self.temp.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
         ));
-        let had_old = self.target.exists();
-        if had_old {
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the previous output {} aside", self.target.display()))?;
-        }
+        std::fs::rename(&self.target, &old)
+            .with_context(|| format!("cannot move the previous output {} aside", self.target.display()))?;
         std::fs::rename(&self.temp, &self.target)
             .with_context(|| format!("cannot move the new output into {}", self.target.display()))?;
-        if had_old {
-            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
-        }
+        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
         Ok(self.target)
     }
 
@@ -100,5 +197,30 @@ mod tests {
         assert_eq!(std::fs::read_to_string(target.join("new.txt")).unwrap(), "new");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn leftovers_of_killed_runs_are_cleared_or_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        std::fs::create_dir(dir.path().join(".out.tmp-99999")).unwrap();
+        std::fs::create_dir(dir.path().join(".out.tmp-99998.old")).unwrap();
+        std::fs::write(dir.path().join(".out.tmp-99998.old/institutions.csv"), "previous").unwrap();
+        let out = OutputDir::create(&target).unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("institutions.csv")).unwrap(), "previous");
+        assert!(!dir.path().join(".out.tmp-99999").exists());
+        out.abandon();
+    }
+
+    #[test]
+    fn a_second_lock_on_one_folder_fails_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let first = OutputLock::acquire(&target).unwrap();
+        let second = OutputLock::acquire(&target).unwrap_err();
+        assert!(second.downcast_ref::<Locked>().is_some(), "{second}");
+        assert!(second.to_string().contains(&format!("pid {}", std::process::id())), "{second}");
+        drop(first);
+        assert!(OutputLock::acquire(&target).is_ok(), "released when dropped");
     }
 }
