@@ -45,6 +45,8 @@ pub struct InstitutionRow {
     pub high_value_prev: u64,
     /// Whether counts are fractional (then written with four decimals).
     pub fractional: bool,
+    /// (valid inventions, high-value) in units at each trend date, oldest first.
+    pub trend: Vec<(u64, u64)>,
 }
 
 /// `units` rounded half-up to four decimals, in ten-thousandths.
@@ -134,7 +136,8 @@ pub fn aggregate(
     let mut names: Vec<&str> = Vec::new();
     let mut kinds: Vec<&str> = Vec::new();
     let mut parents: Vec<&str> = Vec::new();
-    let mut weights: Vec<Vec<u64>> = vec![Vec::new(); COUNTED.len()];
+    let trend_len = scored.first().map_or(0, |s| s.trend.len());
+    let mut weights: Vec<Vec<u64>> = vec![Vec::new(); COUNTED.len() + 2 * trend_len];
     for s in scored {
         let v = &s.verdict;
         let e = v.eligible;
@@ -162,7 +165,8 @@ pub fn aggregate(
             names.push(&inst.name);
             kinds.push(inst.kind.as_str());
             parents.push(inst.parent.as_deref().unwrap_or(""));
-            for (col, flag) in weights.iter_mut().zip(row) {
+            let trend_flags = s.trend.iter().flat_map(|(valid, high)| [*valid, *high]);
+            for (col, flag) in weights.iter_mut().zip(row.into_iter().chain(trend_flags)) {
                 col.push(if flag { weight } else { 0 });
             }
         }
@@ -172,11 +176,17 @@ pub fn aggregate(
         Column::from(Series::new("type".into(), kinds)),
         Column::from(Series::new("parent".into(), parents)),
     ];
-    for (name, values) in COUNTED.iter().zip(weights) {
-        columns.push(Column::from(Series::new((*name).into(), values)));
+    let mut counted_names: Vec<String> = COUNTED.iter().map(|c| c.to_string()).collect();
+    for k in 0..trend_len {
+        counted_names.push(format!("trend_valid_{k}"));
+        counted_names.push(format!("trend_high_{k}"));
+    }
+    for (name, values) in counted_names.iter().zip(weights) {
+        columns.push(Column::from(Series::new(name.as_str().into(), values)));
     }
     let long = DataFrame::new_infer_height(columns)?;
-    let aggs: Vec<Expr> = COUNTED.iter().map(|c| col(*c).sum().cast(DataType::UInt64).alias(*c)).collect();
+    let aggs: Vec<Expr> =
+        counted_names.iter().map(|c| col(c.as_str()).sum().cast(DataType::UInt64).alias(c.as_str())).collect();
     let grouped = long.lazy().group_by([col("institution"), col("type"), col("parent")]).agg(aggs).collect()?;
 
     let text = |name: &str| -> PolarsResult<Vec<String>> {
@@ -190,7 +200,7 @@ pub fn aggregate(
     let institutions = text("institution")?;
     let kinds = text("type")?;
     let parents = text("parent")?;
-    let counted: Vec<Vec<u64>> = COUNTED.iter().map(|c| number(c)).collect::<PolarsResult<_>>()?;
+    let counted: Vec<Vec<u64>> = counted_names.iter().map(|c| number(c)).collect::<PolarsResult<_>>()?;
     let mut rows: Vec<InstitutionRow> = (0..grouped.height())
         .map(|i| {
             let at = |k: usize| counted[k][i];
@@ -208,6 +218,7 @@ pub fn aggregate(
                 valid_inventions_prev: at(18),
                 high_value_prev: at(19),
                 fractional: counting == Counting::Fractional,
+                trend: (0..trend_len).map(|k| (at(20 + 2 * k), at(21 + 2 * k))).collect(),
             }
         })
         .collect();
@@ -262,6 +273,7 @@ mod tests {
             kind: String::new(),
             parent: String::new(),
             fractional: false,
+            trend: vec![],
             patents: 0,
             inventions: 0,
             valid_inventions: 0,

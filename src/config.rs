@@ -47,6 +47,8 @@ pub struct ConfigFile {
     pub profile: Option<Profile>,
     /// Worksheet of an `.xlsx` portfolio (default: the first).
     pub sheet: Option<String>,
+    /// Years in the trend (the report year and the ones before it); default 5.
+    pub trend_years: Option<u32>,
     /// Rule thresholds.
     #[serde(default)]
     pub rules: RuleParams,
@@ -126,6 +128,8 @@ pub struct Settings {
     pub profile: Option<Profile>,
     /// Worksheet of workbook portfolios.
     pub sheet: Option<String>,
+    /// Trend dates, oldest first: `as_of` and its anniversaries before it.
+    pub trend_dates: Vec<NaiveDate>,
     /// Rule thresholds.
     pub rules: RuleParams,
 }
@@ -186,6 +190,10 @@ impl ConfigFile {
                     .collect::<Result<_>>()?,
             ),
         };
+        let trend_years = self.trend_years.unwrap_or(5);
+        if !(1..=50).contains(&trend_years) {
+            bail!("trend_years must be between 1 and 50, not {trend_years}");
+        }
         let max_reject_share = self.max_reject_share.unwrap_or(DEFAULT_MAX_REJECT_SHARE);
         if !(0.0..=1.0).contains(&max_reject_share) {
             bail!("max_reject_share must be between 0 and 1, not {max_reject_share}");
@@ -213,6 +221,7 @@ impl ConfigFile {
             rollup_campuses: self.rollup_campuses.unwrap_or(false),
             profile: self.profile,
             sheet: self.sheet,
+            trend_dates: (0..i32::try_from(trend_years).unwrap_or(5)).rev().map(|k| add_years(as_of, -k)).collect(),
             rules: self.rules,
         })
     }
@@ -294,6 +303,9 @@ counting = "full"
 # under their parent university instead of as institutions of their own.
 rollup_campuses = false
 
+# Years in the report's trend (the report date and its anniversaries before it).
+trend_years = 5
+
 # Fail (exit code 4) when more than this share of portfolio rows is rejected.
 max_reject_share = 0.05
 
@@ -316,6 +328,10 @@ mod tests {
         let s = cfg.resolve(Overrides::default()).unwrap();
         assert_eq!(s.as_of.to_string(), "2025-12-31");
         assert_eq!(s.as_of_prev.to_string(), "2024-12-31");
+        assert_eq!(
+            s.trend_dates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            ["2021-12-31", "2022-12-31", "2023-12-31", "2024-12-31", "2025-12-31"]
+        );
         assert_eq!(s.rules, RuleParams::default());
         assert_eq!(s.institution_types, Some(vec![InstitutionType::University]));
         assert_eq!((s.counting, s.rollup_campuses), (Counting::Full, false));

@@ -20,6 +20,7 @@ use crate::rules::concordance::Concordance;
 use crate::rules::institutions::AliasTable;
 use crate::score::{score_all, ScoreContext, Scored};
 use crate::write::manifest::{institutions_json, write_json, Counts, InputRecord};
+use crate::write::report::{self, ReportData};
 use crate::write::{csv_out, parquet, OutputDir, OutputLock};
 
 /// Everything read and scored, before writing.
@@ -173,6 +174,7 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         as_of: settings.as_of,
         as_of_prev: settings.as_of_prev,
         rollup_campuses: settings.rollup_campuses,
+        trend_dates: &settings.trend_dates,
     };
     let scored = score_all(patents, &ctx);
     timings.push(("score", t2.elapsed().as_millis()));
@@ -302,10 +304,14 @@ fn write_all(
     parquet::write_patents(&out.file("patents.parquet"), &loaded.scored)?;
     csv_out::write_institutions(&out.file("institutions.csv"), institutions)?;
     parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
-    write_json(&out.file("institutions.json"), &institutions_json(institutions))?;
+    write_json(&out.file("institutions.json"), &institutions_json(institutions, &settings.trend_dates))?;
     csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects)?;
     csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings)?;
     csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved_names(&loaded.scored))?;
+    let report = ReportData { settings, loaded, institutions };
+    std::fs::write(out.file("report.html"), report::html(&report)).context("cannot write report.html")?;
+    std::fs::write(out.file("summary.md"), report::summary_markdown(&report)).context("cannot write summary.md")?;
+    report::write_xlsx(&out.file("report.xlsx"), &report)?;
     let mut timings: serde_json::Map<String, serde_json::Value> =
         loaded.timings.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
     timings.insert("write".into(), json!(t.elapsed().as_millis()));
@@ -326,7 +332,7 @@ fn write_all(
         },
         "inputs": loaded.inputs,
         "counts": loaded.counts,
-        "outputs": ["patents.csv", "patents.parquet", "institutions.csv", "institutions.parquet", "institutions.json", "rejects.csv", "warnings.csv", "unresolved.csv", "manifest.json"],
+        "outputs": ["patents.csv", "patents.parquet", "institutions.csv", "institutions.parquet", "institutions.json", "rejects.csv", "warnings.csv", "unresolved.csv", "report.html", "report.xlsx", "summary.md", "manifest.json"],
         "timings_ms": timings,
     });
     write_json(&out.file("manifest.json"), &manifest)

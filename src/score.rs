@@ -21,6 +21,8 @@ pub struct Scored {
     pub prev_eligible: bool,
     /// High-value one year before `as_of`.
     pub prev_high_value: bool,
+    /// (eligible, high-value) at each trend date, oldest first.
+    pub trend: Vec<(bool, bool)>,
     /// SEI category codes matched (sorted, distinct), e.g. `1.5`.
     pub sei_codes: Vec<String>,
     /// SEI industries 1–9 matched (index 0 = industry 1).
@@ -43,6 +45,8 @@ pub struct ScoreContext<'a> {
     pub as_of_prev: NaiveDate,
     /// Count campuses under their parent university.
     pub rollup_campuses: bool,
+    /// Trend dates, oldest first (the last is `as_of`).
+    pub trend_dates: &'a [NaiveDate],
 }
 
 /// Score one patent.
@@ -50,6 +54,18 @@ pub fn score_one(patent: Patent, ctx: &ScoreContext<'_>) -> Scored {
     let matches = ctx.concordance.match_codes(&patent.ipc);
     let now = verdict(&patent, &matches, ctx.as_of, ctx.rules);
     let prev = verdict(&patent, &matches, ctx.as_of_prev, ctx.rules);
+    let trend = ctx
+        .trend_dates
+        .iter()
+        .map(|d| match *d {
+            d if d == ctx.as_of => (now.eligible, now.high_value()),
+            d if d == ctx.as_of_prev => (prev.eligible, prev.high_value()),
+            d => {
+                let v = verdict(&patent, &matches, d, ctx.rules);
+                (v.eligible, v.high_value())
+            }
+        })
+        .collect();
     let mut industries = [false; 9];
     let mut sei_codes: Vec<String> = Vec::with_capacity(matches.len());
     for m in &matches {
@@ -68,6 +84,7 @@ pub fn score_one(patent: Patent, ctx: &ScoreContext<'_>) -> Scored {
     Scored {
         prev_eligible: prev.eligible,
         prev_high_value: prev.high_value(),
+        trend,
         verdict: now,
         patent,
         sei_codes,

@@ -724,3 +724,78 @@ fn a_config_alone_is_a_complete_run_with_glob_patterns_and_stage_lines() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("matches no file"), "{}", stderr(&o));
 }
+
+#[test]
+fn trend_and_previous_year_follow_grants_lapses_and_the_ten_year_line() {
+    let wd = Workdir::with_fixture("trend");
+    let o = wd.hvpat(&["run", "portfolio.csv", "--year", "2025", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Worked by hand (see the titles): T1 valid throughout, high-value once past
+    // 2023-06-01; T2 valid from its 2022 grant (D1); T3 valid and high-value until
+    // its 2023 lapse; T4 high-value (D3) until it expires on 2025-06-30; T5 is a
+    // utility model; T6 (29 February 2016) stays short of its 10-year line.
+    let institutions = wd.read("out/institutions.csv");
+    let row: Vec<&str> = institutions.lines().nth(1).expect("one row").split(',').collect();
+    assert_eq!(&row[..7], ["清华大学", "university", "6", "5", "3", "2", "0.6667"]);
+    assert_eq!(&row[21..23], ["4", "3"], "previous year: valid 4, high-value 3");
+    let json: serde_json::Value = serde_json::from_str(&wd.read("out/institutions.json")).expect("json");
+    let trend: Vec<(String, u64, u64)> = json[0]["trend"]
+        .as_array()
+        .expect("trend")
+        .iter()
+        .map(|p| {
+            (
+                p["as_of"].as_str().expect("date").to_string(),
+                p["valid_inventions"].as_u64().expect("n"),
+                p["high_value"].as_u64().expect("n"),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64, u64)> =
+        [("2021-12-31", 4, 2), ("2022-12-31", 5, 3), ("2023-12-31", 4, 3), ("2024-12-31", 4, 3), ("2025-12-31", 3, 2)]
+            .iter()
+            .map(|(d, v, h)| (d.to_string(), *v, *h))
+            .collect();
+    assert_eq!(trend, want);
+    let html = wd.read("out/report.html");
+    assert!(html.contains("<td>3 / 5</td>"), "2022 in the trend table");
+}
+
+#[test]
+fn reports_escape_names_hold_no_external_url_and_neutralise_formulas() {
+    let wd = Workdir::with_fixture("handworked");
+    let portfolio = wd.read("portfolio.csv");
+    let portfolio = portfolio
+        .replace("P8,发明,2021-01-01,2023-01-01,有效,,A47J 36/00,浙江大学,浙江大学", "P8,发明,2021-01-01,2023-01-01,有效,,A47J 36/00,浙江大学,<script>alert(1)</script>")
+        .replace("P9,发明,2021-02-01,2023-01-01,有效,,C08L 23/06 (2006.01),清华大学,清华大学", "P9,发明,2021-02-01,2023-01-01,有效,,C08L 23/06 (2006.01),清华大学,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+    wd.write("portfolio.csv", &portfolio);
+    wd.write("all.toml", "institution_types = [\"all\"]\n");
+    let mut args = vec!["run", "--config", "all.toml"];
+    args.extend(RUN_HANDWORKED[1..].iter());
+    let o = wd.hvpat(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let html = wd.read("out/report.html");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped");
+    assert!(!html.contains("<script"), "no script element at all");
+    for needle in ["src=", "href=", "@import", "url("] {
+        assert!(!html.contains(needle), "no external resource: {needle}");
+    }
+    assert!(!html.replace("http://x", "").contains("http"), "no URL but the data's own text");
+    let institutions = wd.read("out/institutions.csv");
+    assert!(institutions.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), "{institutions}");
+    let patents = wd.read("out/patents.csv");
+    assert!(patents.contains("'=HYPERLINK("), "holders cell neutralised");
+
+    use calamine::Reader as _;
+    let mut book = calamine::open_workbook_auto(wd.path("out/report.xlsx")).expect("xlsx opens");
+    assert_eq!(book.sheet_names(), ["Summary", "Institutions", "Patents", "Rejects", "Parameters"]);
+    let sheet = book.worksheet_range("Institutions").expect("sheet");
+    let header: Vec<String> = sheet.rows().next().expect("header").iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[..3], ["institution", "type", "patents"]);
+    let formula_row =
+        sheet.rows().find(|r| r[0].to_string().contains("HYPERLINK")).expect("the formula-like holder is a row");
+    assert!(matches!(formula_row[0], calamine::Data::String(_)), "stored as text, not a formula");
+    assert!(book.worksheet_formula("Institutions").expect("formulas").rows().all(|r| r.iter().all(|f| f.is_empty())));
+    let patents_sheet = book.worksheet_range("Patents").expect("sheet");
+    assert_eq!(patents_sheet.height(), 12, "header + 11 patents");
+}

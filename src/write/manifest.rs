@@ -62,8 +62,9 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// `institutions.json`: an array of objects with the columns of `institutions.csv`.
-pub fn institutions_json(rows: &[InstitutionRow]) -> Value {
+/// `institutions.json`: an array of objects with the columns of `institutions.csv`,
+/// then `trend`: valid inventions and high-value patents at each trend date.
+pub fn institutions_json(rows: &[InstitutionRow], trend_dates: &[chrono::NaiveDate]) -> Value {
     let names = institution_columns();
     Value::Array(
         rows.iter()
@@ -74,7 +75,16 @@ pub fn institutions_json(rows: &[InstitutionRow]) -> Value {
                 values.push(json!(r.high_value_share_e4 as f64 / 10_000.0));
                 values.extend_from_slice(&counts[4..]);
                 values.push(json!(r.parent));
-                Value::Object(names.iter().cloned().zip(values).collect::<Map<String, Value>>())
+                let mut object: Map<String, Value> = names.iter().cloned().zip(values).collect();
+                let trend: Vec<Value> = trend_dates
+                    .iter()
+                    .zip(&r.trend)
+                    .map(|(d, (valid, high))| {
+                        json!({ "as_of": d.to_string(), "valid_inventions": r.count_json(*valid), "high_value": r.count_json(*high) })
+                    })
+                    .collect();
+                object.insert("trend".into(), Value::Array(trend));
+                Value::Object(object)
             })
             .collect(),
     )

@@ -1,0 +1,620 @@
+//! The reader-facing reports: `report.html` (self-contained, inline CSS and SVG
+//! charts), `report.xlsx` (five formatted sheets) and `summary.md` (for an email).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::Datelike;
+
+use crate::aggregate::{e4_text, share_e4, InstitutionRow, UNIT};
+use crate::config::Settings;
+use crate::model::{RowIssue, DIMENSIONS};
+use crate::pipeline::Loaded;
+use crate::score::Scored;
+use crate::write::csv_out::{institution_columns, patent_cells, PATENT_COLUMNS};
+
+/// Everything a report shows.
+pub struct ReportData<'a> {
+    /// The run's settings.
+    pub settings: &'a Settings,
+    /// What was read and scored.
+    pub loaded: &'a Loaded,
+    /// Institution rows in report order.
+    pub institutions: &'a [InstitutionRow],
+}
+
+const DIMENSION_LABELS: [&str; DIMENSIONS] =
+    ["D1 战略性新兴产业", "D2 海外同族", "D3 维持超10年", "D4 质押融资", "D5 国家级奖励"];
+const INDUSTRIES: [&str; 9] = [
+    "1 新一代信息技术",
+    "2 高端装备制造",
+    "3 新材料",
+    "4 生物",
+    "5 新能源汽车",
+    "6 新能源",
+    "7 节能环保",
+    "8 数字创意",
+    "9 相关服务",
+];
+const PALETTE: [&str; 5] = ["#2b6cb0", "#dd6b20", "#2f855a", "#b7791f", "#805ad5"];
+
+/// Escape text for HTML and SVG.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Patents held by at least one reported institution (each once).
+fn reported_patents<'a>(data: &'a ReportData<'_>) -> Vec<&'a Scored> {
+    let types = data.settings.institution_types.as_deref();
+    data.loaded
+        .scored
+        .iter()
+        .filter(|s| s.institutions.iter().any(|i| types.is_none_or(|t| t.contains(&i.kind))))
+        .collect()
+}
+
+/// A horizontal bar chart as inline SVG.
+fn bar_chart(title: &str, items: &[(String, f64)], color: &str) -> String {
+    let label_w = 190.0;
+    let bar_w = 420.0;
+    let row_h = 24.0;
+    let height = 40.0 + row_h * items.len().max(1) as f64;
+    let max = items.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0);
+    let mut svg = format!(
+        r#"<figure><figcaption>{}</figcaption><svg viewBox="0 0 {} {height}" width="100%" role="img" aria-label="{}">"#,
+        escape(title),
+        label_w + bar_w + 70.0,
+        escape(title)
+    );
+    for (i, (label, value)) in items.iter().enumerate() {
+        let y = 20.0 + row_h * i as f64;
+        let w = bar_w * value / max;
+        let _ = write!(
+            svg,
+            r#"<text x="{}" y="{}" text-anchor="end" class="lbl">{}</text><rect x="{label_w}" y="{}" width="{w:.1}" height="{}" fill="{color}"/><text x="{}" y="{}" class="val">{}</text>"#,
+            label_w - 6.0,
+            y + 16.0,
+            escape(label),
+            y + 4.0,
+            row_h - 8.0,
+            label_w + w + 5.0,
+            y + 16.0,
+            format_number(*value)
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+/// A line chart of several series over the trend dates, as inline SVG.
+fn line_chart(title: &str, labels: &[String], series: &[(&str, Vec<f64>, &str)]) -> String {
+    let (w, h, left, top, bottom) = (640.0, 260.0, 50.0, 20.0, 40.0);
+    let plot_w = w - left - 20.0;
+    let plot_h = h - top - bottom;
+    let max = series.iter().flat_map(|(_, v, _)| v.iter().copied()).fold(0.0, f64::max).max(1.0);
+    let n = labels.len().max(2) as f64 - 1.0;
+    let x = |i: usize| left + plot_w * i as f64 / n;
+    let y = |v: f64| top + plot_h * (1.0 - v / max);
+    let mut svg = format!(
+        r#"<figure><figcaption>{}</figcaption><svg viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{}">"#,
+        escape(title),
+        escape(title)
+    );
+    let _ = write!(
+        svg,
+        r##"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#999"/><text x="{}" y="{}" text-anchor="end" class="val">{}</text><text x="{}" y="{}" text-anchor="end" class="val">0</text>"##,
+        top + plot_h,
+        left + plot_w,
+        top + plot_h,
+        left - 4.0,
+        top + 4.0,
+        format_number(max),
+        left - 4.0,
+        top + plot_h
+    );
+    for (i, label) in labels.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle" class="lbl">{}</text>"#,
+            x(i),
+            h - 18.0,
+            escape(label)
+        );
+    }
+    for (k, (name, values, color)) in series.iter().enumerate() {
+        let points: Vec<String> = values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
+        let _ =
+            write!(svg, r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2.5"/>"#, points.join(" "));
+        for (i, v) in values.iter().enumerate() {
+            let _ = write!(
+                svg,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{color}"/><text x="{:.1}" y="{:.1}" text-anchor="middle" class="val">{}</text>"#,
+                x(i),
+                y(*v),
+                x(i),
+                y(*v) - 8.0,
+                format_number(*v)
+            );
+        }
+        let _ = write!(
+            svg,
+            r#"<rect x="{}" y="{}" width="12" height="12" fill="{color}"/><text x="{}" y="{}" class="lbl">{}</text>"#,
+            left + 10.0 + 170.0 * k as f64,
+            h - 12.0,
+            left + 26.0 + 170.0 * k as f64,
+            h - 2.0,
+            escape(name)
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn units(u: u64) -> f64 {
+    u as f64 / UNIT as f64
+}
+
+fn change(now: u64, before: u64, row: &InstitutionRow) -> String {
+    let (n, b) = (units(now), units(before));
+    let d = n - b;
+    let text = if row.fractional { format!("{d:+.4}") } else { format!("{:+}", d as i64) };
+    if d == 0.0 {
+        "±0".into()
+    } else {
+        text
+    }
+}
+
+/// The patents of one institution shown in its section: high-value ones, most dimensions first.
+fn top_patents<'a>(data: &'a ReportData<'_>, institution: &str, limit: usize) -> Vec<&'a Scored> {
+    let mut list: Vec<&Scored> = data
+        .loaded
+        .scored
+        .iter()
+        .filter(|s| s.verdict.high_value() && s.institutions.iter().any(|i| i.name == institution))
+        .collect();
+    list.sort_by(|a, b| {
+        b.verdict.dimension_count().cmp(&a.verdict.dimension_count()).then_with(|| a.patent.id.cmp(&b.patent.id))
+    });
+    list.truncate(limit);
+    list
+}
+
+const CSS: &str = r#"
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",system-ui,sans-serif;margin:0;color:#1a202c;background:#f7fafc}
+main{max-width:1100px;margin:0 auto;padding:24px}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid #2b6cb0;padding-bottom:4px}
+h3{font-size:17px;margin:24px 0 6px}.sub{color:#4a5568;margin:0 0 16px}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:13px;margin:8px 0}
+th,td{border:1px solid #e2e8f0;padding:4px 6px;text-align:right;vertical-align:top}
+th{background:#edf2f7;position:sticky;top:0}td.t,th.t{text-align:left}
+.cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border:1px solid #e2e8f0;border-radius:6px;padding:10px 14px;min-width:140px}
+.card b{display:block;font-size:24px;color:#2b6cb0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+figure{background:#fff;border:1px solid #e2e8f0;border-radius:6px;margin:0;padding:8px}figcaption{font-weight:600;margin-bottom:4px}
+svg .lbl{font-size:12px;fill:#2d3748}svg .val{font-size:11px;fill:#4a5568}.up{color:#2f855a}.down{color:#c53030}
+.ev{font-size:12px;color:#4a5568;text-align:left}footer{color:#718096;font-size:12px;margin-top:32px}
+@media(max-width:800px){.grid{grid-template-columns:1fr}}
+"#;
+
+/// Render `report.html`.
+pub fn html(data: &ReportData<'_>) -> String {
+    let s = data.settings;
+    let c = &data.loaded.counts;
+    let r = &s.rules;
+    let mut h = String::new();
+    let title = format!("高价值发明专利报告 · High-value invention patents as of {}", s.as_of);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{CSS}</style></head><body><main>",
+        escape(&title)
+    );
+    let _ = write!(
+        h,
+        "<h1>{}</h1><p class=\"sub\">Report date (as of) {} · previous year {} · {} institutions</p>",
+        escape(&title),
+        s.as_of,
+        s.as_of_prev,
+        data.institutions.len()
+    );
+    let patents = reported_patents(data);
+    let eligible = patents.iter().filter(|p| p.verdict.eligible).count();
+    let high = patents.iter().filter(|p| p.verdict.high_value()).count();
+    let high_prev = patents.iter().filter(|p| p.prev_high_value).count();
+    let _ = write!(
+        h,
+        "<div class=\"cards\"><div class=\"card\"><b>{}</b>CN patents held</div><div class=\"card\"><b>{eligible}</b>valid inventions</div><div class=\"card\"><b>{high}</b>high-value ({} a year before)</div><div class=\"card\"><b>{}</b>high-value share</div></div>",
+        patents.len(),
+        high_prev,
+        e4_text(share_e4(high as u64, eligible as u64)),
+    );
+
+    h.push_str("<h2>Ranking</h2><table><thead><tr><th>#</th><th class=\"t\">Institution</th><th class=\"t\">Type</th><th>Patents</th><th>Valid inventions</th><th>High-value</th><th>Share</th>");
+    for d in DIMENSION_LABELS {
+        let _ = write!(h, "<th>{}</th>", escape(d));
+    }
+    h.push_str("<th>Change on last year</th></tr></thead><tbody>");
+    for (i, row) in data.institutions.iter().enumerate() {
+        let delta = change(row.high_value, row.high_value_prev, row);
+        let class = if delta.starts_with('+') {
+            "up"
+        } else if delta.starts_with('-') {
+            "down"
+        } else {
+            ""
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td><td><b>{}</b></td><td>{}</td>",
+            i + 1,
+            escape(&row.institution),
+            escape(&row.kind),
+            row.count_text(row.patents),
+            row.count_text(row.valid_inventions),
+            row.count_text(row.high_value),
+            row.share_text()
+        );
+        for d in row.dimensions {
+            let _ = write!(h, "<td>{}</td>", row.count_text(d));
+        }
+        let _ = write!(h, "<td class=\"{class}\">{}</td></tr>", escape(&delta));
+    }
+    h.push_str("</tbody></table>");
+
+    h.push_str("<h2>Charts</h2><div class=\"grid\">");
+    let ranking: Vec<(String, f64)> =
+        data.institutions.iter().take(20).map(|r| (r.institution.clone(), units(r.high_value))).collect();
+    h.push_str(&bar_chart("High-value patents by institution (top 20)", &ranking, PALETTE[0]));
+    let dims: Vec<(String, f64)> = DIMENSION_LABELS
+        .iter()
+        .enumerate()
+        .map(|(d, label)| {
+            let n = patents.iter().filter(|p| p.verdict.eligible && p.verdict.dimensions[d]).count();
+            (label.to_string(), n as f64)
+        })
+        .collect();
+    h.push_str(&bar_chart("Dimension mix (valid inventions meeting each)", &dims, PALETTE[1]));
+    let sei: Vec<(String, f64)> = INDUSTRIES
+        .iter()
+        .enumerate()
+        .map(|(k, label)| {
+            let n = patents.iter().filter(|p| p.verdict.eligible && p.industries[k]).count();
+            (label.to_string(), n as f64)
+        })
+        .collect();
+    h.push_str(&bar_chart("Strategic emerging industry mix (valid inventions)", &sei, PALETTE[2]));
+    let labels: Vec<String> = s.trend_dates.iter().map(|d| d.year().to_string()).collect();
+    let valid_series: Vec<f64> =
+        (0..s.trend_dates.len()).map(|k| patents.iter().filter(|p| p.trend[k].0).count() as f64).collect();
+    let high_series: Vec<f64> =
+        (0..s.trend_dates.len()).map(|k| patents.iter().filter(|p| p.trend[k].1).count() as f64).collect();
+    h.push_str(&line_chart(
+        "Trend by year",
+        &labels,
+        &[("valid inventions", valid_series, PALETTE[0]), ("high-value", high_series, PALETTE[1])],
+    ));
+    h.push_str("</div>");
+
+    h.push_str("<h2>Trend by institution (high-value / valid inventions)</h2><table><thead><tr><th class=\"t\">Institution</th>");
+    for d in &s.trend_dates {
+        let _ = write!(h, "<th>{d}</th>");
+    }
+    h.push_str("</tr></thead><tbody>");
+    for row in data.institutions {
+        let _ = write!(h, "<tr><td class=\"t\">{}</td>", escape(&row.institution));
+        for (valid, high) in &row.trend {
+            let _ = write!(h, "<td>{} / {}</td>", row.count_text(*high), row.count_text(*valid));
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</tbody></table>");
+
+    h.push_str("<h2>Institutions</h2>");
+    for row in data.institutions.iter().take(30) {
+        let _ = write!(
+            h,
+            "<h3>{}</h3><p class=\"sub\">{} high-value of {} valid inventions ({}); {} a year before</p>",
+            escape(&row.institution),
+            row.count_text(row.high_value),
+            row.count_text(row.valid_inventions),
+            row.share_text(),
+            row.count_text(row.high_value_prev)
+        );
+        let top = top_patents(data, &row.institution, 10);
+        if top.is_empty() {
+            h.push_str("<p>No high-value patents.</p>");
+            continue;
+        }
+        h.push_str("<table><thead><tr><th class=\"t\">Patent</th><th class=\"t\">Title</th><th>Dimensions</th><th class=\"t\">Evidence</th></tr></thead><tbody>");
+        for p in top {
+            let evidence: Vec<String> = p
+                .verdict
+                .evidence
+                .iter()
+                .zip(p.verdict.dimensions)
+                .enumerate()
+                .filter(|(_, (_, met))| *met)
+                .map(|(d, (e, _))| format!("D{} {}", d + 1, escape(e)))
+                .collect();
+            let _ = write!(
+                h,
+                "<tr><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}</td><td class=\"ev\">{}</td></tr>",
+                escape(&p.patent.id.0),
+                escape(&p.patent.title),
+                p.verdict.dimension_count(),
+                evidence.join("<br>")
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+
+    h.push_str("<h2>Parameters and sources</h2><table><tbody>");
+    let types = s
+        .institution_types
+        .as_ref()
+        .map_or("all".to_string(), |t| t.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "));
+    let params: Vec<(&str, String)> = vec![
+        ("as_of", s.as_of.to_string()),
+        ("previous year", s.as_of_prev.to_string()),
+        ("D4 pledge threshold (万元)", format_number(r.pledge_threshold_wan)),
+        ("D4 apportion", format!("{:?}", r.apportion).to_lowercase()),
+        ("D3 maintained years / anchor", format!("{} / {:?}", r.maintained_years, r.maintained_anchor).to_lowercase()),
+        ("term years", r.term_years.to_string()),
+        ("D2 HK/MO/TW count as overseas", r.hmt_overseas.to_string()),
+        ("counting", s.counting.as_str().to_string()),
+        ("campuses rolled up", s.rollup_campuses.to_string()),
+        ("institution types", types),
+        ("concordance", data.loaded.concordance.clone()),
+        (
+            "rows",
+            format!(
+                "{} read = {} scored + {} duplicates + {} out of scope + {} rejected",
+                c.rows_read, c.scored, c.duplicates, c.out_of_scope, c.rejected
+            ),
+        ),
+    ];
+    for (k, v) in params {
+        let _ = write!(h, "<tr><th class=\"t\">{}</th><td class=\"t\">{}</td></tr>", escape(k), escape(&v));
+    }
+    for input in &data.loaded.inputs {
+        let _ = write!(
+            h,
+            "<tr><th class=\"t\">{}</th><td class=\"t\">{} ({} rows, sha256 {})</td></tr>",
+            escape(input.role),
+            escape(&input.file.path.display().to_string()),
+            input.rows,
+            &input.file.sha256[..12.min(input.file.sha256.len())]
+        );
+    }
+    h.push_str("</tbody></table>");
+    let _ = writeln!(
+        h,
+        "<footer>hvpat {} · SEI concordance: cn-patent-ipc (MIT) after the 2021 CNIPA table · every figure is traceable in patents.csv (evidence column)</footer></main></body></html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    h
+}
+
+/// Render `summary.md`: a few lines and the top of the ranking, fit for an email.
+pub fn summary_markdown(data: &ReportData<'_>) -> String {
+    let s = data.settings;
+    let patents = reported_patents(data);
+    let eligible = patents.iter().filter(|p| p.verdict.eligible).count();
+    let high = patents.iter().filter(|p| p.verdict.high_value()).count();
+    let high_prev = patents.iter().filter(|p| p.prev_high_value).count();
+    let mut m = format!("# High-value invention patents as of {}\n\n", s.as_of);
+    let _ = writeln!(
+        m,
+        "{} institutions hold {} CN patents, {} of them valid inventions; **{} are high-value** ({} a year before, on {}).\n",
+        data.institutions.len(),
+        patents.len(),
+        eligible,
+        high,
+        high_prev,
+        s.as_of_prev
+    );
+    m.push_str("| # | Institution | High-value | Share | Valid inventions | Change |\n|---|---|---:|---:|---:|---:|\n");
+    for (i, row) in data.institutions.iter().take(10).enumerate() {
+        let name = row.institution.replace('|', "\\|");
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | {} | {} | {} |",
+            i + 1,
+            name,
+            row.count_text(row.high_value),
+            row.share_text(),
+            row.count_text(row.valid_inventions),
+            change(row.high_value, row.high_value_prev, row)
+        );
+    }
+    let _ = writeln!(
+        m,
+        "\nPledge threshold {} 万元 ({} sharing), maintained > {} years, counting {}. Full tables: institutions.csv, report.html, report.xlsx.",
+        format_number(s.rules.pledge_threshold_wan),
+        format!("{:?}", s.rules.apportion).to_lowercase(),
+        s.rules.maintained_years,
+        s.counting.as_str()
+    );
+    m
+}
+
+/// Write `report.xlsx`: Summary, Institutions, Patents, Rejects, Parameters.
+pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
+    use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook};
+    let s = data.settings;
+    let mut book = Workbook::new();
+    // A fixed creation date (the report date) keeps the file identical across runs.
+    let created = ExcelDateTime::from_ymd(s.as_of.year() as u16, s.as_of.month() as u8, s.as_of.day() as u8)?;
+    book.set_properties(&DocProperties::new().set_title("hvpat report").set_creation_datetime(&created));
+    let header = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_text_wrap();
+    let share = Format::new().set_num_format("0.00%");
+    let count_format = Format::new().set_num_format(if data.institutions.first().is_some_and(|r| r.fractional) {
+        "0.0000"
+    } else {
+        "0"
+    });
+    let ws = book.add_worksheet();
+    ws.set_name("Summary")?;
+    let patents = reported_patents(data);
+    let eligible = patents.iter().filter(|p| p.verdict.eligible).count();
+    let high = patents.iter().filter(|p| p.verdict.high_value()).count();
+    write_headers(ws, &["figure".into(), "value".into()], &[44.0, 18.0], &header)?;
+    let rows: Vec<(&str, f64)> = vec![
+        ("institutions", data.institutions.len() as f64),
+        ("CN patents held by them", patents.len() as f64),
+        ("valid inventions", eligible as f64),
+        ("high-value", high as f64),
+        ("high-value a year before", patents.iter().filter(|p| p.prev_high_value).count() as f64),
+    ];
+    ws.write_string(1, 0, "as_of")?;
+    ws.write_string(1, 1, s.as_of.to_string())?;
+    for (i, (k, v)) in rows.iter().enumerate() {
+        ws.write_string(i as u32 + 2, 0, *k)?;
+        ws.write_number(i as u32 + 2, 1, *v)?;
+    }
+    let r = rows.len() as u32 + 2;
+    ws.write_string(r, 0, "high-value share")?;
+    ws.write_number_with_format(r, 1, share_e4(high as u64, eligible as u64) as f64 / 10_000.0, &share)?;
+
+    let ws = book.add_worksheet();
+    ws.set_name("Institutions")?;
+    let names = institution_columns();
+    let mut widths = vec![30.0, 12.0];
+    widths.extend(std::iter::repeat_n(11.0, names.len() - 3));
+    widths.push(24.0);
+    write_headers(ws, &names, &widths, &header)?;
+    for (i, row) in data.institutions.iter().enumerate() {
+        let y = i as u32 + 1;
+        ws.write_string(y, 0, &row.institution)?;
+        ws.write_string(y, 1, &row.kind)?;
+        let counts = row.counts();
+        let mut col = 2u16;
+        for (k, u) in counts.iter().enumerate() {
+            if k == 4 {
+                ws.write_number_with_format(y, col, row.high_value_share_e4 as f64 / 10_000.0, &share)?;
+                col += 1;
+            }
+            ws.write_number_with_format(y, col, units(*u), &count_format)?;
+            col += 1;
+        }
+        ws.write_string(y, col, &row.parent)?;
+    }
+    ws.autofilter(0, 0, data.institutions.len() as u32, names.len() as u16 - 1)?;
+
+    let ws = book.add_worksheet();
+    ws.set_name("Patents")?;
+    let patent_names: Vec<String> = PATENT_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut widths = vec![18.0, 16.0, 40.0, 12.0, 11.0, 11.0, 10.0, 30.0, 24.0];
+    widths.extend(std::iter::repeat_n(9.0, 9));
+    widths.push(80.0);
+    write_headers(ws, &patent_names, &widths, &header)?;
+    // Excel holds 1,048,576 rows: the CSV and Parquet files keep every patent.
+    for (i, p) in data.loaded.scored.iter().take(1_048_575).enumerate() {
+        for (c, cell) in patent_cells(p).iter().enumerate() {
+            ws.write_string(i as u32 + 1, c as u16, cell)?;
+        }
+    }
+    issues_sheet(book.add_worksheet(), "Rejects", &data.loaded.rejects, &header)?;
+
+    let ws = book.add_worksheet();
+    ws.set_name("Parameters")?;
+    write_headers(ws, &["parameter".into(), "value".into()], &[36.0, 60.0], &header)?;
+    let rules = serde_json::to_value(&s.rules)?;
+    let mut params: Vec<(String, String)> = vec![
+        ("as_of".into(), s.as_of.to_string()),
+        ("as_of_prev".into(), s.as_of_prev.to_string()),
+        ("counting".into(), s.counting.as_str().into()),
+        ("rollup_campuses".into(), s.rollup_campuses.to_string()),
+        ("concordance".into(), data.loaded.concordance.clone()),
+        ("tool".into(), format!("hvpat {}", env!("CARGO_PKG_VERSION"))),
+    ];
+    if let Some(map) = rules.as_object() {
+        params.extend(map.iter().map(|(k, v)| (format!("rules.{k}"), v.to_string().trim_matches('"').to_string())));
+    }
+    for input in &data.loaded.inputs {
+        params
+            .push((format!("input ({})", input.role), format!("{} · {} rows", input.file.path.display(), input.rows)));
+    }
+    for (i, (k, v)) in params.iter().enumerate() {
+        ws.write_string(i as u32 + 1, 0, k)?;
+        ws.write_string(i as u32 + 1, 1, v)?;
+    }
+    book.save(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// A bold, shaded, frozen header row with column widths.
+fn write_headers(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    names: &[String],
+    widths: &[f64],
+    format: &rust_xlsxwriter::Format,
+) -> Result<()> {
+    for (c, name) in names.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, name, format)?;
+        ws.set_column_width(c as u16, widths.get(c).copied().unwrap_or(12.0))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn issues_sheet(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    name: &str,
+    issues: &[RowIssue],
+    header: &rust_xlsxwriter::Format,
+) -> Result<()> {
+    ws.set_name(name)?;
+    let names: Vec<String> =
+        ["file", "line", "column", "value", "reason", "raw"].iter().map(|s| s.to_string()).collect();
+    write_headers(ws, &names, &[30.0, 8.0, 14.0, 20.0, 36.0, 80.0], header)?;
+    for (i, issue) in issues.iter().take(1_048_575).enumerate() {
+        let y = i as u32 + 1;
+        ws.write_string(y, 0, &issue.file)?;
+        ws.write_number(y, 1, issue.line as f64)?;
+        ws.write_string(y, 2, &issue.column)?;
+        ws.write_string(y, 3, &issue.value)?;
+        ws.write_string(y, 4, &issue.reason)?;
+        ws.write_string(y, 5, &issue.raw)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(escape("a & \"b\" 'c'"), "a &amp; &quot;b&quot; &#39;c&#39;");
+    }
+
+    #[test]
+    fn charts_scale_to_the_largest_value() {
+        let svg = bar_chart("t", &[("a".into(), 10.0), ("<b>".into(), 5.0)], "#000");
+        assert!(svg.contains("width=\"420.0\"") && svg.contains("width=\"210.0\""), "{svg}");
+        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
+        let line = line_chart("t", &["2024".into(), "2025".into()], &[("s", vec![1.0, 2.0], "#000")]);
+        assert!(line.contains("<polyline"), "{line}");
+    }
+}
