@@ -67,15 +67,15 @@ fn reported_patents<'a>(data: &'a ReportData<'_>) -> Vec<&'a Scored> {
 
 /// A horizontal bar chart as inline SVG.
 fn bar_chart(title: &str, items: &[(String, f64)], color: &str) -> String {
-    let label_w = 190.0;
-    let bar_w = 420.0;
-    let row_h = 24.0;
+    let label_w = 170.0;
+    let bar_w = 300.0;
+    let row_h = 26.0;
     let height = 40.0 + row_h * items.len().max(1) as f64;
     let max = items.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0);
     let mut svg = format!(
         r#"<figure><figcaption>{}</figcaption><svg viewBox="0 0 {} {height}" width="100%" role="img" aria-label="{}">"#,
         escape(title),
-        label_w + bar_w + 70.0,
+        label_w + bar_w + 60.0,
         escape(title)
     );
     for (i, (label, value)) in items.iter().enumerate() {
@@ -85,12 +85,12 @@ fn bar_chart(title: &str, items: &[(String, f64)], color: &str) -> String {
             svg,
             r#"<text x="{}" y="{}" text-anchor="end" class="lbl">{}</text><rect x="{label_w}" y="{}" width="{w:.1}" height="{}" fill="{color}"/><text x="{}" y="{}" class="val">{}</text>"#,
             label_w - 6.0,
-            y + 16.0,
+            y + 18.0,
             escape(label),
             y + 4.0,
-            row_h - 8.0,
+            row_h - 6.0,
             label_w + w + 5.0,
-            y + 16.0,
+            y + 18.0,
             format_number(*value)
         );
     }
@@ -100,7 +100,7 @@ fn bar_chart(title: &str, items: &[(String, f64)], color: &str) -> String {
 
 /// A line chart of several series over the trend dates, as inline SVG.
 fn line_chart(title: &str, labels: &[String], series: &[(&str, Vec<f64>, &str)]) -> String {
-    let (w, h, left, top, bottom) = (640.0, 260.0, 50.0, 20.0, 40.0);
+    let (w, h, left, top, bottom) = (540.0, 300.0, 56.0, 48.0, 36.0);
     let plot_w = w - left - 20.0;
     let plot_h = h - top - bottom;
     let max = series.iter().flat_map(|(_, v, _)| v.iter().copied()).fold(0.0, f64::max).max(1.0);
@@ -112,18 +112,19 @@ fn line_chart(title: &str, labels: &[String], series: &[(&str, Vec<f64>, &str)])
         escape(title),
         escape(title)
     );
-    let _ = write!(
-        svg,
-        r##"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#999"/><text x="{}" y="{}" text-anchor="end" class="val">{}</text><text x="{}" y="{}" text-anchor="end" class="val">0</text>"##,
-        top + plot_h,
-        left + plot_w,
-        top + plot_h,
-        left - 4.0,
-        top + 4.0,
-        format_number(max),
-        left - 4.0,
-        top + plot_h
-    );
+    for step in 0..=4 {
+        let v = max * f64::from(step) / 4.0;
+        let _ = write!(
+            svg,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="{}"/><text x="{}" y="{:.1}" text-anchor="end" class="val">{}</text>"##,
+            left + plot_w,
+            if step == 0 { "#999" } else { "#e2e8f0" },
+            left - 6.0,
+            y(v) + 4.0,
+            format_number(v.round()),
+            y = y(v)
+        );
+    }
     for (i, label) in labels.iter().enumerate() {
         let _ = write!(
             svg,
@@ -151,10 +152,10 @@ fn line_chart(title: &str, labels: &[String], series: &[(&str, Vec<f64>, &str)])
         let _ = write!(
             svg,
             r#"<rect x="{}" y="{}" width="12" height="12" fill="{color}"/><text x="{}" y="{}" class="lbl">{}</text>"#,
-            left + 10.0 + 170.0 * k as f64,
-            h - 12.0,
-            left + 26.0 + 170.0 * k as f64,
-            h - 2.0,
+            left + 10.0 + 190.0 * k as f64,
+            8.0,
+            left + 28.0 + 190.0 * k as f64,
+            19.0,
             escape(name)
         );
     }
@@ -209,9 +210,9 @@ table{border-collapse:collapse;width:100%;background:#fff;font-size:13px;margin:
 th,td{border:1px solid #e2e8f0;padding:4px 6px;text-align:right;vertical-align:top}
 th{background:#edf2f7;position:sticky;top:0}td.t,th.t{text-align:left}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border:1px solid #e2e8f0;border-radius:6px;padding:10px 14px;min-width:140px}
-.card b{display:block;font-size:24px;color:#2b6cb0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+.card b{display:block;font-size:24px;color:#2b6cb0}.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px;align-items:start}
 figure{background:#fff;border:1px solid #e2e8f0;border-radius:6px;margin:0;padding:8px}figcaption{font-weight:600;margin-bottom:4px}
-svg .lbl{font-size:12px;fill:#2d3748}svg .val{font-size:11px;fill:#4a5568}.up{color:#2f855a}.down{color:#c53030}
+svg .lbl{font-size:15px;fill:#2d3748}svg .val{font-size:13px;fill:#4a5568}td.t{white-space:nowrap}.key{font-size:12px;color:#4a5568}.up{color:#2f855a}.down{color:#c53030}
 .ev{font-size:12px;color:#4a5568;text-align:left}footer{color:#718096;font-size:12px;margin-top:32px}
 @media(max-width:800px){.grid{grid-template-columns:1fr}}
 "#;
@@ -249,10 +250,10 @@ pub fn html(data: &ReportData<'_>) -> String {
     );
 
     h.push_str("<h2>Ranking</h2><table><thead><tr><th>#</th><th class=\"t\">Institution</th><th class=\"t\">Type</th><th>Patents</th><th>Valid inventions</th><th>High-value</th><th>Share</th>");
-    for d in DIMENSION_LABELS {
-        let _ = write!(h, "<th>{}</th>", escape(d));
+    for (d, label) in DIMENSION_LABELS.iter().enumerate() {
+        let _ = write!(h, "<th title=\"{}\">D{}</th>", escape(label), d + 1);
     }
-    h.push_str("<th>Change on last year</th></tr></thead><tbody>");
+    h.push_str("<th>Δ year</th></tr></thead><tbody>");
     for (i, row) in data.institutions.iter().enumerate() {
         let delta = change(row.high_value, row.high_value_prev, row);
         let class = if delta.starts_with('+') {
@@ -279,11 +280,17 @@ pub fn html(data: &ReportData<'_>) -> String {
         let _ = write!(h, "<td class=\"{class}\">{}</td></tr>", escape(&delta));
     }
     h.push_str("</tbody></table>");
+    let key: Vec<String> = DIMENSION_LABELS.iter().map(|l| escape(l)).collect();
+    let _ = write!(
+        h,
+        "<p class=\"key\">{} · Δ year: high-value patents now minus one year before · share = high-value / valid inventions</p>",
+        key.join(" · ")
+    );
 
     h.push_str("<h2>Charts</h2><div class=\"grid\">");
     let ranking: Vec<(String, f64)> =
         data.institutions.iter().take(20).map(|r| (r.institution.clone(), units(r.high_value))).collect();
-    h.push_str(&bar_chart("High-value patents by institution (top 20)", &ranking, PALETTE[0]));
+    h.push_str(&bar_chart(&format!("High-value patents by institution (top {})", ranking.len()), &ranking, PALETTE[0]));
     let dims: Vec<(String, f64)> = DIMENSION_LABELS
         .iter()
         .enumerate()
@@ -612,7 +619,7 @@ mod tests {
     #[test]
     fn charts_scale_to_the_largest_value() {
         let svg = bar_chart("t", &[("a".into(), 10.0), ("<b>".into(), 5.0)], "#000");
-        assert!(svg.contains("width=\"420.0\"") && svg.contains("width=\"210.0\""), "{svg}");
+        assert!(svg.contains("width=\"300.0\"") && svg.contains("width=\"150.0\""), "{svg}");
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
         let line = line_chart("t", &["2024".into(), "2025".into()], &[("s", vec![1.0, 2.0], "#000")]);
         assert!(line.contains("<polyline"), "{line}");
