@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::rules::ipc::{parse_ipc, Ipc};
+use crate::rules::TableError;
 
 /// One SEI category a concordance row maps to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,22 +25,6 @@ impl SeiCategory {
 /// The built-in concordance table (see `data/NOTICE-concordance.md`).
 pub const BUILTIN_TABLE: &str = include_str!("../../data/concordance.csv");
 
-/// Why a concordance table could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum ConcordanceError {
-    /// A row of the table is malformed.
-    #[error("line {line}: {message}")]
-    Row {
-        /// 1-based line in the table.
-        line: u64,
-        /// What is wrong.
-        message: String,
-    },
-    /// The table is not valid CSV or lacks a column.
-    #[error(transparent)]
-    Csv(#[from] csv::Error),
-}
-
 /// A loaded concordance.
 #[derive(Debug, Default)]
 pub struct Concordance {
@@ -59,11 +44,11 @@ pub struct SeiMatch<'a> {
 
 impl Concordance {
     /// Load a table with columns `ipc,sei_code,sei_name[,legacy]` from CSV text.
-    pub fn from_csv(text: &str) -> Result<Concordance, ConcordanceError> {
+    pub fn from_csv(text: &str) -> Result<Concordance, TableError> {
         let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
         let headers = rdr.headers()?.clone();
         let col = |name: &str| {
-            headers.iter().position(|h| h.trim() == name).ok_or_else(|| ConcordanceError::Row {
+            headers.iter().position(|h| h.trim() == name).ok_or_else(|| TableError::Row {
                 line: 1,
                 message: format!("missing column {name:?} (found: {})", headers.iter().collect::<Vec<_>>().join(", ")),
             })
@@ -75,10 +60,10 @@ impl Concordance {
             let rec = rec?;
             let line = rec.position().map_or(0, |p| p.line());
             let field = |i: usize| rec.get(i).unwrap_or("").trim();
-            let ipc = parse_ipc(field(ci)).map_err(|e| ConcordanceError::Row { line, message: e.to_string() })?;
+            let ipc = parse_ipc(field(ci)).map_err(|e| TableError::Row { line, message: e.to_string() })?;
             let (code, name) = (field(cc).to_string(), field(cn).to_string());
             if code.is_empty() {
-                return Err(ConcordanceError::Row { line, message: "empty sei_code".into() });
+                return Err(TableError::Row { line, message: "empty sei_code".into() });
             }
             let next = table.categories.len();
             let idx = *category_index.entry((code.clone(), name.clone())).or_insert(next);

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::rules::text::fold_char;
+use crate::rules::TableError;
 
 /// The type of an institution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -157,22 +158,6 @@ pub struct Institution {
     pub known: bool,
 }
 
-/// Why an alias table could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum AliasError {
-    /// A row of the table is malformed.
-    #[error("line {line}: {message}")]
-    Row {
-        /// 1-based line.
-        line: u64,
-        /// What is wrong.
-        message: String,
-    },
-    /// The table is not valid CSV.
-    #[error(transparent)]
-    Csv(#[from] csv::Error),
-}
-
 /// The built-in alias table (`data/aliases.csv`).
 pub const BUILTIN_ALIASES: &str = include_str!("../../data/aliases.csv");
 
@@ -192,11 +177,11 @@ impl AliasTable {
     }
 
     /// Add (and override with) rows `alias,institution,type[,parent]` from CSV text.
-    pub fn add_csv(&mut self, text: &str) -> Result<usize, AliasError> {
+    pub fn add_csv(&mut self, text: &str) -> Result<usize, TableError> {
         let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
         let headers = rdr.headers()?.clone();
         let col = |name: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
-        let missing = |name: &str| AliasError::Row {
+        let missing = |name: &str| TableError::Row {
             line: 1,
             message: format!("missing column {name:?} (found: {})", headers.iter().collect::<Vec<_>>().join(", ")),
         };
@@ -211,14 +196,14 @@ impl AliasTable {
             let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
             let (alias, name) = (get(Some(ca)), get(Some(ci)));
             if alias.is_empty() || name.is_empty() {
-                return Err(AliasError::Row { line, message: "empty alias or institution".into() });
+                return Err(TableError::Row { line, message: "empty alias or institution".into() });
             }
             let type_label = get(ct);
             let kind = if type_label.is_empty() {
                 type_by_words(&name)
             } else {
                 InstitutionType::parse(&type_label)
-                    .ok_or_else(|| AliasError::Row { line, message: format!("unknown type {type_label:?}") })?
+                    .ok_or_else(|| TableError::Row { line, message: format!("unknown type {type_label:?}") })?
             };
             let parent = Some(get(cp)).filter(|p| !p.is_empty());
             let inst = Institution { name: name.clone(), kind, parent, known: true };

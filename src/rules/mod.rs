@@ -14,6 +14,22 @@ pub mod validity;
 
 use serde::{Deserialize, Serialize};
 
+/// Why a reference table (the concordance, an alias table) could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    /// A row of the table is malformed.
+    #[error("line {line}: {message}")]
+    Row {
+        /// 1-based line in the table.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// The table is not valid CSV.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+}
+
 use crate::model::Apportion;
 
 /// What the 10-year maintenance count (D3) starts from.
