@@ -49,6 +49,8 @@ pub struct ConfigFile {
     pub sheet: Option<String>,
     /// Years in the trend (the report year and the ones before it); default 5.
     pub trend_years: Option<u32>,
+    /// Write cells as they are, without neutralising spreadsheet formulas (default false).
+    pub raw_cells: Option<bool>,
     /// Rule thresholds.
     #[serde(default)]
     pub rules: RuleParams,
@@ -130,6 +132,8 @@ pub struct Settings {
     pub sheet: Option<String>,
     /// Trend dates, oldest first: `as_of` and its anniversaries before it.
     pub trend_dates: Vec<NaiveDate>,
+    /// CSV cells written without formula neutralising.
+    pub raw_cells: bool,
     /// Rule thresholds.
     pub rules: RuleParams,
 }
@@ -221,6 +225,7 @@ impl ConfigFile {
             rollup_campuses: self.rollup_campuses.unwrap_or(false),
             profile: self.profile,
             sheet: self.sheet,
+            raw_cells: self.raw_cells.unwrap_or(false),
             trend_dates: (0..i32::try_from(trend_years).unwrap_or(5)).rev().map(|k| add_years(as_of, -k)).collect(),
             rules: self.rules,
         })
@@ -305,6 +310,11 @@ rollup_campuses = false
 
 # Years in the report's trend (the report date and its anniversaries before it).
 trend_years = 5
+
+# CSV cells that a spreadsheet would run as a formula (starting with = + - @,
+# tab or carriage return) get a leading apostrophe. Set true to write them raw
+# (for tools that read the CSV as data, not for people who open it in Excel).
+raw_cells = false
 
 # Fail (exit code 4) when more than this share of portfolio rows is rejected.
 max_reject_share = 0.05

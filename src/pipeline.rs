@@ -300,14 +300,15 @@ fn write_all(
     fingerprint: &str,
 ) -> Result<()> {
     let t = Instant::now();
-    csv_out::write_patents(&out.file("patents.csv"), &loaded.scored)?;
+    let raw = settings.raw_cells;
+    csv_out::write_patents(&out.file("patents.csv"), &loaded.scored, raw)?;
     parquet::write_patents(&out.file("patents.parquet"), &loaded.scored)?;
-    csv_out::write_institutions(&out.file("institutions.csv"), institutions)?;
+    csv_out::write_institutions(&out.file("institutions.csv"), institutions, raw)?;
     parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
     write_json(&out.file("institutions.json"), &institutions_json(institutions, &settings.trend_dates))?;
-    csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects)?;
-    csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings)?;
-    csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved_names(&loaded.scored))?;
+    csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects, raw)?;
+    csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings, raw)?;
+    csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved_names(&loaded.scored), raw)?;
     let report = ReportData { settings, loaded, institutions };
     std::fs::write(out.file("report.html"), report::html(&report)).context("cannot write report.html")?;
     std::fs::write(out.file("summary.md"), report::summary_markdown(&report)).context("cannot write summary.md")?;
@@ -327,6 +328,7 @@ fn write_all(
             "institution_types": settings.institution_types.as_ref().map(|t| t.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
             "counting": settings.counting.as_str(),
             "rollup_campuses": settings.rollup_campuses,
+            "raw_cells": settings.raw_cells,
             "max_reject_share": settings.max_reject_share,
             "concordance": loaded.concordance,
         },

@@ -799,3 +799,83 @@ fn reports_escape_names_hold_no_external_url_and_neutralise_formulas() {
     let patents_sheet = book.worksheet_range("Patents").expect("sheet");
     assert_eq!(patents_sheet.height(), 12, "header + 11 patents");
 }
+
+/// Run hvpat on one file of the malformed corpus; return the exit code, stderr and
+/// (when a manifest was written) its counts, checked to add up.
+fn run_corpus_file(wd: &Workdir, file: &str) -> (i32, String, Option<serde_json::Value>) {
+    let out = format!("out-{file}");
+    let o = wd.hvpat(&["run", file, "--year", "2025", "--out", &out, "--quiet"]);
+    let counts = wd.path(&format!("{out}/manifest.json")).exists().then(|| manifest_counts(wd, &out));
+    if let Some(c) = &counts {
+        assert_counts_add_up(c);
+    }
+    (code(&o), stderr(&o), counts)
+}
+
+#[test]
+fn every_file_of_the_malformed_corpus_has_its_expected_outcome() {
+    let wd = Workdir::with_fixture("corpus");
+    // Files that cannot be read at all: exit 3 and one line naming the file and the cause.
+    for (file, says) in [
+        ("empty.csv", "the file is empty"),
+        ("bom-only.csv", "the file is empty"),
+        ("mixed-encoding.csv", "mixed encodings"),
+        ("unterminated-quote.csv", "line 2: a quoted field opens and is never closed"),
+    ] {
+        let (code, err, counts) = run_corpus_file(&wd, file);
+        assert_eq!(code, 3, "{file}: {err}");
+        assert!(err.starts_with(&format!("hvpat: {file}: ")) && err.contains(says), "{file}: {err}");
+        assert_eq!(err.lines().count(), 1, "{file}: one line");
+        assert!(counts.is_none(), "{file}: nothing written");
+    }
+    // Files that are read: every row scored, merged, out of scope or rejected.
+    let n = |c: &serde_json::Value, k: &str| c[k].as_u64().unwrap_or(u64::MAX);
+    let (code, _, c) = run_corpus_file(&wd, "header-only.csv");
+    let c = c.expect("manifest");
+    assert_eq!((code, n(&c, "rows_read")), (0, 0));
+    let (code, _, c) = run_corpus_file(&wd, "ragged.csv");
+    let c = c.expect("manifest");
+    assert_eq!((code, n(&c, "rows_read"), n(&c, "scored")), (0, 3, 3), "short rows read as empty cells, long rows cut");
+    let (code, _, c) = run_corpus_file(&wd, "duplicate-headers.csv");
+    assert_eq!((code, n(&c.expect("manifest"), "scored")), (0, 1), "the first of two same-named columns is used");
+    let (code, _, c) = run_corpus_file(&wd, "nul-bytes.csv");
+    let c = c.expect("manifest");
+    assert_eq!((code, n(&c, "scored"), n(&c, "rejected")), (4, 1, 1));
+    let (code, _, c) = run_corpus_file(&wd, "bad-dates.csv");
+    let c = c.expect("manifest");
+    assert_eq!((code, n(&c, "scored"), n(&c, "rejected")), (4, 1, 3));
+    let rejects = wd.read("out-bad-dates.csv/rejects.csv");
+    for (line, column, value) in
+        [(2, "filing_date", "0000-00-00"), (3, "filing_date", "2019-02-30"), (4, "grant_date", "2018-13-45")]
+    {
+        assert!(rejects.contains(&format!("bad-dates.csv,{line},{column},{value},unparseable {column}")), "{rejects}");
+    }
+    let (code, _, c) = run_corpus_file(&wd, "letters-in-numbers.csv");
+    let c = c.expect("manifest");
+    assert_eq!((code, n(&c, "scored"), n(&c, "rejected"), n(&c, "out_of_scope")), (4, 1, 3, 0));
+    let rejects = wd.read("out-letters-in-numbers.csv/rejects.csv");
+    assert!(rejects.contains("letters-in-numbers.csv,2,app_no,2013106997AB.2,unparseable application number"));
+    assert!(rejects.contains("letters-in-numbers.csv,3,app_no,ABCDEFG,unparseable application number"));
+    assert!(rejects.contains("letters-in-numbers.csv,4,pub_no,CN10282219XB,unparseable publication number"));
+}
+
+#[test]
+fn a_ten_megabyte_cell_and_a_million_commas_are_read_without_harm() {
+    let wd = Workdir::new();
+    let header = "app_no,pub_no,title,kind,filing_date,grant_date,status,lapse_date,ipc,applicants,holders,family,pledge_amount,awards";
+    let big_title = "专".repeat(10 * 1024 * 1024 / 3);
+    wd.write(
+        "big-cell.csv",
+        &format!("{header}\n201810000101.7,,{big_title},发明,2018-01-01,2020-01-01,有效,,G06N 3/08,清华大学,,,,\n"),
+    );
+    let (code, err, c) = run_corpus_file(&wd, "big-cell.csv");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(c.expect("manifest")["scored"], 1);
+    wd.write(
+        "commas.csv",
+        &format!("{header}\n201810000101.7,,t,发明,2018-01-01,2020-01-01,有效,,,清华大学,,,,{}\n201810000102.1,,t,发明,2018-01-01,2020-01-01,有效,,,清华大学,,,,\n", ",".repeat(1_000_000)),
+    );
+    let (code, err, c) = run_corpus_file(&wd, "commas.csv");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(c.expect("manifest")["scored"], 2);
+}

@@ -120,7 +120,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
     }
     print!("{out}");
     if let Some(path) = &args.rejects {
-        write_issues(path, &all_rejects)?;
+        write_issues(path, &all_rejects, false)?;
     }
     Ok(())
 }

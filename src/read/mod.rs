@@ -27,6 +27,14 @@ pub enum InputError {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// Parts of the file are UTF-8 and parts another encoding.
+    #[error("{}: mixed encodings: UTF-8 text with bytes of another encoding (first at offset {offset}); re-save the whole file as UTF-8", path.display())]
+    MixedEncoding {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the first byte that is not UTF-8.
+        offset: usize,
+    },
     /// No header row.
     #[error("{}: the file is empty (no header row)", path.display())]
     Empty {

@@ -190,11 +190,23 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
     ))
 }
 
-/// Whether a number names another office than China's (`US 2011/0185700 A1`, `TW-I823028-B`).
+/// Whether a number names another office than China's (`US 2011/0185700 A1`,
+/// `TW-I823028-B`, `EP3456789B1`): a two-letter code other than CN/ZL, then (after
+/// separators and at most two serial letters) a digit.
 fn foreign_office(number: &str) -> bool {
-    let head: String =
-        crate::rules::text::fold_width(number.trim()).chars().take(2).collect::<String>().to_ascii_uppercase();
-    head.len() == 2 && head.bytes().all(|b| b.is_ascii_uppercase()) && head != "CN" && head != "ZL"
+    let folded = crate::rules::text::fold_width(number.trim()).to_ascii_uppercase();
+    let b = folded.as_bytes();
+    if b.len() < 3
+        || !b[0].is_ascii_uppercase()
+        || !b[1].is_ascii_uppercase()
+        || &folded[..2] == "CN"
+        || &folded[..2] == "ZL"
+    {
+        return false;
+    }
+    let rest = folded[2..].trim_start_matches([' ', '-', '_']);
+    let letters = rest.bytes().take_while(u8::is_ascii_uppercase).count();
+    letters <= 2 && rest.as_bytes().get(letters).is_some_and(u8::is_ascii_digit)
 }
 
 /// Split a list of codes (IPC, family members) on `;`, `；`, `|`, `,` and `，`.
@@ -290,5 +302,29 @@ fn merge_into(kept: &mut Patent, other: Patent) {
             Some(existing) => existing.contract_wan = existing.contract_wan.max(share.contract_wan),
             None => kept.pledges.push(share),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn foreign_offices() {
+        for n in
+            ["US 2011/0185700 A1", "US 65784810 A", "TW-I823028-B", "EP3456789B1", "JP-WO2020017213-A1", "USRE49123E"]
+        {
+            assert!(foreign_office(n), "{n}");
+        }
+        for n in ["ABCDEFG", "CN102822194B", "ZL201310699744.2", "201310699744.2", "", "US", "清华大学"] {
+            assert!(!foreign_office(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn lens_owner_dates_are_dropped() {
+        assert_eq!(strip_date_suffix("ISUZU MOTORS LIMITED (2007-09-26)"), "ISUZU MOTORS LIMITED");
+        assert_eq!(strip_date_suffix("哈尔滨工业大学（深圳）"), "哈尔滨工业大学（深圳）");
+        assert_eq!(strip_date_suffix("ACME (UK)"), "ACME (UK)");
     }
 }

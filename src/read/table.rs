@@ -98,12 +98,27 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), Input
     }
     match std::str::from_utf8(bytes) {
         Ok(t) => Ok((t.to_string(), "UTF-8")),
+        Err(e) if mixed_utf8(bytes) => {
+            Err(InputError::MixedEncoding { path: path.to_path_buf(), offset: e.valid_up_to() })
+        }
         Err(e) => encoding_rs::GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
             .filter(|t| !t.contains('\0'))
             .map(|t| (t.into_owned(), "GB18030"))
             .ok_or(InputError::Encoding { path: path.to_path_buf(), offset: e.valid_up_to() }),
     }
+}
+
+/// Whether bytes that are not valid UTF-8 still hold mostly valid UTF-8 multi-byte
+/// characters: a file with parts saved in two encodings. (GBK text forms a valid
+/// UTF-8 sequence only now and then.)
+fn mixed_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    valid > 0 && valid >= invalid
 }
 
 /// Drop a Google Patents `search URL:` preamble line.
@@ -123,12 +138,18 @@ pub fn read_table(path: &Path) -> Result<RawTable, InputError> {
 /// [`read_table`] with a named worksheet for workbooks.
 pub fn read_table_sheet(path: &Path, sheet: Option<&str>) -> Result<RawTable, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
-    let info = FileInfo::of(path, &bytes);
+    table_from_bytes(path, &bytes, sheet)
+}
+
+/// [`read_table_sheet`] on bytes already read; `path` names them in messages and
+/// tells a workbook by its extension.
+pub fn table_from_bytes(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, InputError> {
+    let info = FileInfo::of(path, bytes);
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        return read_workbook(path, info, sheet);
+        return read_workbook(path, bytes, info, sheet);
     }
-    let (text, encoding) = decode(path, &bytes)?;
+    let (text, encoding) = decode(path, bytes)?;
     let body = skip_preamble(&text);
     if body.trim().is_empty() {
         return Err(InputError::Empty { path: path.to_path_buf() });
@@ -141,11 +162,42 @@ pub fn read_table_sheet(path: &Path, sheet: Option<&str>) -> Result<RawTable, In
         .map_parse_options(|o| o.with_separator(separator).with_truncate_ragged_lines(true))
         .into_reader_with_file_handle(Cursor::new(body.as_bytes().to_vec()))
         .finish()
-        .map_err(|e| InputError::Csv { path: path.to_path_buf(), message: e.to_string() })?;
+        .map_err(|e| csv_error(path, body, &e.to_string(), u64::from(body.len() != text.len())))?;
     let mut table = from_frame(path, info, &df)?;
     table.encoding = encoding;
     table.line_offset = u64::from(body.len() != text.len());
     Ok(table)
+}
+
+/// The line where a quoted field opens and is never closed, if any (1-based).
+fn unterminated_quote_line(text: &str) -> Option<u64> {
+    let (mut in_quotes, mut opened_at, mut line) = (false, 0u64, 1u64);
+    let mut prev = b'\n';
+    for &b in text.as_bytes() {
+        match b {
+            b'"' if in_quotes => in_quotes = false,
+            b'"' if matches!(prev, b',' | b'\t' | b';' | b'\n' | b'\r') => {
+                in_quotes = true;
+                opened_at = line;
+            }
+            b'\n' => line += 1,
+            _ => {}
+        }
+        prev = b;
+    }
+    in_quotes.then_some(opened_at)
+}
+
+/// One clear line for a file polars could not parse.
+fn csv_error(path: &Path, body: &str, message: &str, line_offset: u64) -> InputError {
+    let message = match unterminated_quote_line(body) {
+        Some(line) => format!("line {}: a quoted field opens and is never closed", line + line_offset),
+        None => {
+            let first = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("malformed CSV");
+            first.chars().take(200).collect()
+        }
+    };
+    InputError::Csv { path: path.to_path_buf(), message }
 }
 
 fn from_frame(path: &Path, info: FileInfo, df: &DataFrame) -> Result<RawTable, InputError> {
@@ -169,10 +221,11 @@ fn cell_text(cell: &calamine::Data) -> String {
     }
 }
 
-fn read_workbook(path: &Path, info: FileInfo, sheet: Option<&str>) -> Result<RawTable, InputError> {
+fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>) -> Result<RawTable, InputError> {
     use calamine::Reader as _;
     let bad = |message: String| InputError::Csv { path: path.to_path_buf(), message };
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| bad(format!("cannot open workbook: {e}")))?;
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
+        .map_err(|e| bad(format!("cannot open workbook: {e}")))?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
@@ -258,6 +311,24 @@ mod tests {
         std::fs::write(&p, "search URL:,https://patents.google.com/?q=x\nid,title\nCN-1-B,t\n").unwrap();
         let t = read_table(&p).unwrap();
         assert_eq!((t.headers[0].as_str(), t.cell(0, 0), t.line(0)), ("id", "CN-1-B", 3));
+    }
+
+    #[test]
+    fn unterminated_quotes_are_located() {
+        assert_eq!(unterminated_quote_line("a,b\n1,\"x\n2,3\n"), Some(2));
+        assert_eq!(unterminated_quote_line("a,b\n1,\"x\ny\",2\n"), None);
+        assert_eq!(unterminated_quote_line("a,b\n1,x\"y\n"), None, "a quote inside a bare field");
+    }
+
+    #[test]
+    fn mixed_encodings_are_refused() {
+        let mut bytes = "申请号,申请人\n201310699744.2,清华大学\n".as_bytes().to_vec();
+        let (gbk, _, _) = encoding_rs::GB18030.encode("201310699745.7,浙江大学\n");
+        bytes.extend_from_slice(&gbk);
+        assert!(matches!(table_from_bytes(Path::new("m.csv"), &bytes, None), Err(InputError::MixedEncoding { .. })));
+        let (all_gbk, _, _) =
+            encoding_rs::GB18030.encode("申请号,申请人,标题\n201310699744.2,清华大学,一种基于深度学习的图像识别方法\n");
+        assert!(!mixed_utf8(&all_gbk));
     }
 
     #[test]

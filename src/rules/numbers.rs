@@ -196,15 +196,18 @@ fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
     // Application numbers: CN/ZL or no prefix, 12 or 8 digits, optional check digit.
     if try_app && (prefix.is_empty() || prefix == "CN" || prefix == "ZL") {
         let old = digits.len() >= 2 && is_pre2003_year(&digits[..2]);
-        // 8-digit numbers were still issued in 2003, before the 12-digit form.
-        let old8 = digits.len() == 8 && (old || &digits[..2] == "03");
+        // 8-digit numbers were still issued in 2003, before the 12-digit form; a bare
+        // 9-digit number from 03 is a publication, unless a dot marks its check digit.
+        let year03 = digits.len() >= 2 && &digits[..2] == "03";
+        let dotted = dotted_check_digit(raw);
+        let old8 = digits.len() == 8 && (old || year03);
         let app = match (digits.len(), tail) {
             (13, "") => Some((&digits[..12], digits.as_bytes()[12] as char)),
             (12, "X") => Some((digits, 'X')),
-            (12, "") => check_digit(digits).map(|c| (digits, c)),
-            (9, "") if old => Some((&digits[..8], digits.as_bytes()[8] as char)),
+            (12, "") if !dotted => check_digit(digits).map(|c| (digits, c)),
+            (9, "") if old || (year03 && dotted) => Some((&digits[..8], digits.as_bytes()[8] as char)),
             (8, "X") if old8 => Some((digits, 'X')),
-            (8, "") if old8 => check_digit(digits).map(|c| (digits, c)),
+            (8, "") if old8 && !dotted => check_digit(digits).map(|c| (digits, c)),
             // Lens writes application numbers as `CN 201320717143 U`: no check digit, a kind letter.
             (12, k) if is_kind_letter(k) => check_digit(digits).map(|c| (digits, c)),
             (8, k) if old8 && is_kind_letter(k) => check_digit(digits).map(|c| (digits, c)),
@@ -216,7 +219,8 @@ fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
             }
         }
     }
-    if prefix == "ZL" {
+    // A dot before the last digit marks an application number's check digit.
+    if prefix == "ZL" || dotted_check_digit(raw) {
         return Err(bad());
     }
     // Publication numbers: office + digits + optional kind code.
@@ -236,6 +240,17 @@ fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
         number: digits.to_string(),
         kind: tail.to_string(),
     }))
+}
+
+/// Whether the number is written with a dot before a one-character check digit
+/// (`03991742.5`): then it is an application number, whatever its length.
+fn dotted_check_digit(raw: &str) -> bool {
+    let folded = crate::rules::text::fold_width(raw);
+    let t = folded.trim().replace('。', ".");
+    match t.rsplit_once('.') {
+        Some((_, check)) => check.len() == 1 && check.chars().all(|c| c.is_ascii_digit() || c == 'X' || c == 'x'),
+        None => false,
+    }
 }
 
 fn is_kind_letter(tail: &str) -> bool {
@@ -386,6 +401,16 @@ mod tests {
         assert_eq!(id_of("CN 85102431 A").unwrap().0, "CN85102431.9");
         assert_eq!(id_of("CN-117911230-B").unwrap().0, "CN117911230");
         assert_eq!(id_of("CN 03119196 A").unwrap().0, format!("CN03119196.{}", check_digit("03119196").unwrap()));
+        // Found by the fuzzer: `0399174.2` is 7 digits and a check digit, not an
+        // 8-digit number; and a 2003 8-digit number parses back from its canonical form.
+        assert!(parse_number("0399174.2").is_err());
+        let app = parse_number("03991742").unwrap();
+        let text = match &app {
+            ParsedNumber::App(a) => a.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(parse_number(&text), Ok(app));
+        assert!(matches!(parse_number("039917425"), Ok(ParsedNumber::Pub(_))), "bare 9 digits from 03: a publication");
         // In a publication column the same spellings are publications.
         assert_eq!(parse_publication("CN 85102431 A").map(|p| p.to_string()), Ok("CN85102431A".to_string()));
         assert_eq!(parse_publication("CN-86103036-A").map(|p| p.to_string()), Ok("CN86103036A".to_string()));

@@ -37,8 +37,13 @@ fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>>
     Ok(csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(std::io::BufWriter::new(f)))
 }
 
-fn write_row<W: std::io::Write>(w: &mut csv::Writer<W>, cells: &[String]) -> csv::Result<()> {
-    w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
+/// Write one row, neutralising formula-like cells unless `raw`.
+fn write_row<W: std::io::Write>(w: &mut csv::Writer<W>, cells: &[String], raw: bool) -> csv::Result<()> {
+    if raw {
+        w.write_record(cells)
+    } else {
+        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
+    }
 }
 
 fn bool_text(b: bool) -> String {
@@ -83,11 +88,11 @@ pub fn patent_cells(s: &Scored) -> Vec<String> {
 }
 
 /// Write `patents.csv`.
-pub fn write_patents(path: &Path, scored: &[Scored]) -> Result<()> {
+pub fn write_patents(path: &Path, scored: &[Scored], raw: bool) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record(PATENT_COLUMNS)?;
     for s in scored {
-        write_row(&mut w, &patent_cells(s))?;
+        write_row(&mut w, &patent_cells(s), raw)?;
     }
     w.flush()?;
     Ok(())
@@ -109,7 +114,7 @@ pub fn institution_columns() -> Vec<String> {
 }
 
 /// Write `institutions.csv`.
-pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
+pub fn write_institutions(path: &Path, rows: &[InstitutionRow], raw: bool) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record(institution_columns())?;
     for r in rows {
@@ -119,7 +124,7 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
         cells.push(r.share_text());
         cells.extend_from_slice(&counts[4..]);
         cells.push(r.parent.clone());
-        write_row(&mut w, &cells)?;
+        write_row(&mut w, &cells, raw)?;
     }
     w.flush()?;
     Ok(())
@@ -127,24 +132,26 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
 
 /// Write `unresolved.csv`: holder names the alias table does not know, with their type by words
 /// and patent counts, so that an analyst knows which aliases to add.
-pub fn write_unresolved(path: &Path, names: &[UnresolvedName]) -> Result<()> {
+pub fn write_unresolved(path: &Path, names: &[UnresolvedName], raw: bool) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record(["name", "type", "patents"])?;
     for n in names {
-        write_row(&mut w, &[n.name.clone(), n.kind.as_str().to_string(), n.patents.to_string()])?;
+        write_row(&mut w, &[n.name.clone(), n.kind.as_str().to_string(), n.patents.to_string()], raw)?;
     }
     w.flush()?;
     Ok(())
 }
 
 /// Write `rejects.csv` or `warnings.csv`: file, line, column, value, reason, raw row.
-pub fn write_issues(path: &Path, issues: &[RowIssue]) -> Result<()> {
+/// Every CSV writer neutralises formula-like cells unless `raw` (config `raw_cells`).
+pub fn write_issues(path: &Path, issues: &[RowIssue], raw: bool) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record(["file", "line", "column", "value", "reason", "raw"])?;
     for i in issues {
         write_row(
             &mut w,
             &[i.file.clone(), i.line.to_string(), i.column.clone(), i.value.clone(), i.reason.clone(), i.raw.clone()],
+            raw,
         )?;
     }
     w.flush()?;

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-/// Neutralise a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
-/// first) by prefixing an apostrophe.
+/// Neutralise a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
+/// tab or carriage return first) by prefixing an apostrophe.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@') => std::borrow::Cow::Owned(format!("'{cell}")),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => std::borrow::Cow::Owned(format!("'{cell}")),
         _ => std::borrow::Cow::Borrowed(cell),
     }
 }
@@ -180,6 +180,8 @@ mod tests {
         assert_eq!(neutralise("+1"), "'+1");
         assert_eq!(neutralise("-1"), "'-1");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("\t=1"), "'\t=1");
+        assert_eq!(neutralise("\r=1"), "'\r=1");
         assert_eq!(neutralise("清华大学"), "清华大学");
         assert_eq!(neutralise(""), "");
     }

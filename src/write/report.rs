@@ -511,7 +511,7 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     write_headers(ws, &names, &widths, &header)?;
     for (i, row) in data.institutions.iter().enumerate() {
         let y = i as u32 + 1;
-        ws.write_string(y, 0, &row.institution)?;
+        ws.write_string(y, 0, cell_text(&row.institution))?;
         ws.write_string(y, 1, &row.kind)?;
         let counts = row.counts();
         let mut col = 2u16;
@@ -523,7 +523,7 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
             ws.write_number_with_format(y, col, units(*u), &count_format)?;
             col += 1;
         }
-        ws.write_string(y, col, &row.parent)?;
+        ws.write_string(y, col, cell_text(&row.parent))?;
     }
     ws.autofilter(0, 0, data.institutions.len() as u32, names.len() as u16 - 1)?;
 
@@ -537,7 +537,7 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     // Excel holds 1,048,576 rows: the CSV and Parquet files keep every patent.
     for (i, p) in data.loaded.scored.iter().take(1_048_575).enumerate() {
         for (c, cell) in patent_cells(p).iter().enumerate() {
-            ws.write_string(i as u32 + 1, c as u16, cell)?;
+            ws.write_string(i as u32 + 1, c as u16, cell_text(cell))?;
         }
     }
     issues_sheet(book.add_worksheet(), "Rejects", &data.loaded.rejects, &header)?;
@@ -562,11 +562,25 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
             .push((format!("input ({})", input.role), format!("{} · {} rows", input.file.path.display(), input.rows)));
     }
     for (i, (k, v)) in params.iter().enumerate() {
-        ws.write_string(i as u32 + 1, 0, k)?;
-        ws.write_string(i as u32 + 1, 1, v)?;
+        ws.write_string(i as u32 + 1, 0, cell_text(k))?;
+        ws.write_string(i as u32 + 1, 1, cell_text(v))?;
     }
     book.save(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// Excel's limit on the characters of one cell.
+const EXCEL_CELL_LIMIT: usize = 32_767;
+
+/// Text for one Excel cell: cut (with a note) at Excel's limit; the CSV keeps it whole.
+fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
+    const NOTE: &str = "… [cut at Excel's cell limit; see the CSV]";
+    if text.chars().count() <= EXCEL_CELL_LIMIT {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut cut: String = text.chars().take(EXCEL_CELL_LIMIT - NOTE.chars().count()).collect();
+    cut.push_str(NOTE);
+    std::borrow::Cow::Owned(cut)
 }
 
 /// A bold, shaded, frozen header row with column widths.
@@ -596,12 +610,12 @@ fn issues_sheet(
     write_headers(ws, &names, &[30.0, 8.0, 14.0, 20.0, 36.0, 80.0], header)?;
     for (i, issue) in issues.iter().take(1_048_575).enumerate() {
         let y = i as u32 + 1;
-        ws.write_string(y, 0, &issue.file)?;
+        ws.write_string(y, 0, cell_text(&issue.file))?;
         ws.write_number(y, 1, issue.line as f64)?;
         ws.write_string(y, 2, &issue.column)?;
-        ws.write_string(y, 3, &issue.value)?;
-        ws.write_string(y, 4, &issue.reason)?;
-        ws.write_string(y, 5, &issue.raw)?;
+        ws.write_string(y, 3, cell_text(&issue.value))?;
+        ws.write_string(y, 4, cell_text(&issue.reason))?;
+        ws.write_string(y, 5, cell_text(&issue.raw))?;
     }
     Ok(())
 }
@@ -614,6 +628,15 @@ mod tests {
     fn escapes_markup() {
         assert_eq!(escape("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
         assert_eq!(escape("a & \"b\" 'c'"), "a &amp; &quot;b&quot; &#39;c&#39;");
+    }
+
+    #[test]
+    fn long_cells_are_cut_at_excels_limit() {
+        assert_eq!(cell_text("短"), "短");
+        let long = "专".repeat(40_000);
+        let cut = cell_text(&long);
+        assert_eq!(cut.chars().count(), EXCEL_CELL_LIMIT);
+        assert!(cut.ends_with("see the CSV]"));
     }
 
     #[test]
