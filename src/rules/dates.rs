@@ -29,7 +29,7 @@ pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, DateError> {
         p.parse::<u32>().map_err(|_| err())
     };
     let (y, m, d) = match parts.as_slice() {
-        [one] if one.len() == 8 => (num(&one[..4])?, num(&one[4..6])?, num(&one[6..])?),
+        [one] if one.len() == 8 && one.is_ascii() => (num(&one[..4])?, num(&one[4..6])?, num(&one[6..])?),
         [y, m, d] if y.len() == 4 => (num(y)?, num(m)?, num(d)?),
         [m, d, y] if y.len() == 4 && date_part.contains('/') => (num(y)?, num(m)?, num(d)?),
         _ => return Err(err()),
@@ -97,6 +97,8 @@ mod tests {
             assert!(parse_date(s).is_err(), "{s}");
         }
         assert_eq!(parse_date("2020-02-29"), Ok(Some(d(2020, 2, 29))));
+        // Found by the property test: eight bytes that are not eight characters.
+        assert!(parse_date("ÔlﬂÇ").is_err());
         assert!(parse_date("2019-02-29").is_err());
     }
 
