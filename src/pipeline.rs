@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::aggregate::{aggregate, unresolved_names, InstitutionRow};
 use crate::config::Settings;
 use crate::model::{Patent, RowIssue};
-use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
+use crate::read::portfolio::{normalize_rows, Merged};
 use crate::read::profile::Layout;
 use crate::read::side::{self, IdResolver, SideTable};
 use crate::read::table::{read_table, read_table_sheet};
@@ -109,29 +109,18 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     }
 
     let mut counts = Counts::default();
-    let mut rejects = Vec::new();
-    let mut warnings = Vec::new();
     let mut merged = Merged::default();
-    let mut index = HashMap::new();
     for (file, path) in settings.portfolio.iter().enumerate() {
         let table = read_table_sheet(path, settings.sheet.as_deref())?;
-        let cols = Layout::locate(&table, settings.profile)?;
+        let layout = Layout::locate(&table, settings.profile)?;
         counts.rows_read += table.height();
-        for outcome in normalize_rows(&table, &cols, file, &label(path)) {
-            match outcome {
-                RowOutcome::Patent(p, w) => {
-                    warnings.extend(w);
-                    merged.add(*p, &mut index);
-                }
-                RowOutcome::OutOfScope => counts.out_of_scope += 1,
-                RowOutcome::Reject(issue) => rejects.push(issue),
-            }
-        }
+        merged.take(normalize_rows(&table, &layout, file, &label(path)));
         inputs.push(InputRecord { role: "portfolio", rows: table.height(), file: table.info });
     }
-    counts.rejected = rejects.len();
+    counts.rejected = merged.rejects.len();
     counts.duplicates = merged.duplicates;
-    let Merged { mut patents, by_publication, .. } = merged;
+    counts.out_of_scope = merged.out_of_scope;
+    let Merged { mut patents, by_publication, index, mut rejects, mut warnings, .. } = merged;
     timings.push(("read_portfolio", t0.elapsed().as_millis()));
 
     let t1 = Instant::now();
@@ -235,7 +224,7 @@ pub fn fingerprint(settings: &Settings) -> Result<String> {
         h.update(path.to_string_lossy().as_bytes());
         h.update(sha2::Sha256::digest(&bytes));
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::read::table::hex(&h.finalize()))
 }
 
 fn previous_fingerprint(out: &Path) -> Option<String> {

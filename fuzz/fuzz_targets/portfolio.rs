@@ -1,12 +1,11 @@
 //! Any bytes as a portfolio file: read, detect the layout, normalise, merge and score
 //! without a panic, and every row is accounted for.
 #![no_main]
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use hvpat::read::portfolio::{normalize_rows, Merged, RowOutcome};
+use hvpat::read::portfolio::{normalize_rows, Merged};
 use hvpat::read::profile::Layout;
 use hvpat::read::table::table_from_bytes;
 use hvpat::rules::concordance::Concordance;
@@ -20,14 +19,9 @@ static TABLES: OnceLock<(Concordance, AliasTable)> = OnceLock::new();
 fuzz_target!(|data: &[u8]| {
     let Ok(table) = table_from_bytes(Path::new("fuzz.csv"), data, None) else { return };
     let Ok(layout) = Layout::locate(&table, None) else { return };
-    let (mut merged, mut index, mut other) = (Merged::default(), HashMap::new(), 0usize);
-    for outcome in normalize_rows(&table, &layout, 0, "fuzz.csv") {
-        match outcome {
-            RowOutcome::Patent(p, _) => merged.add(*p, &mut index),
-            RowOutcome::OutOfScope | RowOutcome::Reject(_) => other += 1,
-        }
-    }
-    assert_eq!(merged.patents.len() + merged.duplicates + other, table.height());
+    let mut merged = Merged::default();
+    merged.take(normalize_rows(&table, &layout, 0, "fuzz.csv"));
+    assert_eq!(merged.rows(), table.height());
     let (concordance, aliases) = TABLES.get_or_init(|| (Concordance::builtin(), AliasTable::builtin()));
     let as_of = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
     let trend = [NaiveDate::from_ymd_opt(2024, 12, 31).expect("date"), as_of];

@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::model::RowIssue;
-use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
+use crate::read::portfolio::{normalize_rows, Merged};
 use crate::read::profile::{Layout, Profile};
 use crate::read::table::read_table_sheet;
 use crate::rules::numbers::Kind;
@@ -75,21 +75,11 @@ pub fn run(args: CheckArgs) -> Result<()> {
         let forced = args.profile.map(Profile::from);
         let layout = Layout::locate(&table, forced)?;
         let label = path.display().to_string();
-        let (mut rejects, mut warnings, mut out_of_scope) = (Vec::new(), Vec::new(), 0usize);
         let mut merged = Merged::default();
-        let mut index = std::collections::HashMap::new();
-        for outcome in normalize_rows(&table, &layout, file, &label) {
-            match outcome {
-                RowOutcome::Patent(p, w) => {
-                    warnings.extend(w);
-                    merged.add(*p, &mut index);
-                }
-                RowOutcome::OutOfScope => out_of_scope += 1,
-                RowOutcome::Reject(r) => rejects.push(r),
-            }
-        }
-        let inventions = merged.patents.iter().filter(|p| p.kind == Some(Kind::Invention)).count();
-        let unknown_kind = merged.patents.iter().filter(|p| p.kind.is_none()).count();
+        merged.take(normalize_rows(&table, &layout, file, &label));
+        let Merged { patents, duplicates, out_of_scope, rejects, warnings, .. } = merged;
+        let inventions = patents.iter().filter(|p| p.kind == Some(Kind::Invention)).count();
+        let unknown_kind = patents.iter().filter(|p| p.kind.is_none()).count();
         let _ = writeln!(out, "{label}");
         let _ = writeln!(
             out,
@@ -102,10 +92,10 @@ pub fn run(args: CheckArgs) -> Result<()> {
         let _ = writeln!(
             out,
             "  {} CN patents ({} invention, {} of unknown kind), {} duplicate rows merged, {} out of scope (other offices), {} rejected, {} warnings",
-            merged.patents.len(),
+            patents.len(),
             inventions,
             unknown_kind,
-            merged.duplicates,
+            duplicates,
             out_of_scope,
             rejects.len(),
             warnings.len()

@@ -222,35 +222,63 @@ fn strip_date_suffix(name: &str) -> &str {
     }
 }
 
-/// Rows of one patent merged into one record, plus the count of rows merged.
+/// A portfolio's rows sorted: patents (rows of one patent merged into one record),
+/// duplicates, out-of-scope documents, rejects and warnings, in input order.
 #[derive(Debug, Default)]
 pub struct Merged {
     /// Distinct patents, in order of first appearance.
     pub patents: Vec<Patent>,
+    /// Patent id → position in `patents`.
+    pub index: HashMap<PatentId, usize>,
     /// Rows that repeated a patent already seen.
     pub duplicates: usize,
+    /// Documents of other offices.
+    pub out_of_scope: usize,
+    /// Rows that could not be scored.
+    pub rejects: Vec<RowIssue>,
+    /// Problems with rows that were kept.
+    pub warnings: Vec<RowIssue>,
     /// Publication id (without kind code) → patent id, for side tables that name publications.
     pub by_publication: HashMap<PatentId, PatentId>,
 }
 
 impl Merged {
+    /// Take the outcomes of one file's rows, in order.
+    pub fn take(&mut self, outcomes: Vec<RowOutcome>) {
+        for outcome in outcomes {
+            match outcome {
+                RowOutcome::Patent(p, w) => {
+                    self.warnings.extend(w);
+                    self.add(*p);
+                }
+                RowOutcome::OutOfScope => self.out_of_scope += 1,
+                RowOutcome::Reject(issue) => self.rejects.push(issue),
+            }
+        }
+    }
+
     /// Add a patent row, merging it into an earlier row of the same id.
-    pub fn add(&mut self, p: Patent, index: &mut HashMap<PatentId, usize>) {
+    pub fn add(&mut self, p: Patent) {
         if !p.pub_no.is_empty() {
             if let Ok(pub_id) = crate::rules::numbers::id_of(&p.pub_no) {
                 self.by_publication.entry(pub_id).or_insert_with(|| p.id.clone());
             }
         }
-        match index.get(&p.id) {
+        match self.index.get(&p.id) {
             Some(&i) => {
                 merge_into(&mut self.patents[i], p);
                 self.duplicates += 1;
             }
             None => {
-                index.insert(p.id.clone(), self.patents.len());
+                self.index.insert(p.id.clone(), self.patents.len());
                 self.patents.push(p);
             }
         }
+    }
+
+    /// Rows accounted for so far.
+    pub fn rows(&self) -> usize {
+        self.patents.len() + self.duplicates + self.out_of_scope + self.rejects.len()
     }
 }
 

@@ -260,7 +260,8 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
     Ok(table)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of bytes (hashes in the manifest).
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
