@@ -23,37 +23,13 @@ pub struct CheckArgs {
     pub files: Vec<PathBuf>,
     /// Force a layout instead of detecting it.
     #[arg(long, value_enum)]
-    pub profile: Option<ProfileArg>,
+    pub profile: Option<Profile>,
     /// Worksheet of an .xlsx file (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
     /// Also write every rejected row to this CSV file.
     #[arg(long)]
     pub rejects: Option<PathBuf>,
-}
-
-/// `--profile` values.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum ProfileArg {
-    /// hvpat's own columns.
-    Native,
-    /// Chinese headers (incoPat, Patsnap, CNIPA).
-    Cn,
-    /// Lens.org.
-    Lens,
-    /// Google Patents.
-    Google,
-}
-
-impl From<ProfileArg> for Profile {
-    fn from(p: ProfileArg) -> Profile {
-        match p {
-            ProfileArg::Native => Profile::Native,
-            ProfileArg::Cn => Profile::Cn,
-            ProfileArg::Lens => Profile::Lens,
-            ProfileArg::Google => Profile::Google,
-        }
-    }
 }
 
 fn by_reason(issues: &[RowIssue]) -> String {
@@ -72,7 +48,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
     let mut out = String::new();
     for (file, path) in args.files.iter().enumerate() {
         let table = read_table_sheet(path, args.sheet.as_deref())?;
-        let forced = args.profile.map(Profile::from);
+        let forced = args.profile;
         let layout = Layout::locate(&table, forced)?;
         let label = path.display().to_string();
         let mut merged = Merged::default();

@@ -10,7 +10,7 @@ use crate::read::InputError;
 use crate::rules::text::fold_char;
 
 /// The export layouts hvpat reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// hvpat's own columns (`app_no, pub_no, …`).
