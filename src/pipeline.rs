@@ -1,7 +1,6 @@
 //! One run: read → normalise → score → aggregate → write, with the row accounting
 //! and the manifest. The CLI's `run` and `explain` both start here.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,10 +9,10 @@ use serde_json::json;
 
 use crate::aggregate::{aggregate, unresolved_names, InstitutionRow};
 use crate::config::Settings;
-use crate::model::{Patent, RowIssue};
+use crate::model::RowIssue;
 use crate::read::portfolio::{normalize_rows, Merged};
 use crate::read::profile::Layout;
-use crate::read::side::{self, IdResolver, SideTable};
+use crate::read::side::{self, IdResolver};
 use crate::read::table::{read_table, read_table_sheet};
 use crate::read::InputError;
 use crate::rules::concordance::Concordance;
@@ -69,23 +68,6 @@ fn label(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn attach<T>(
-    table: SideTable<T>,
-    index: &HashMap<crate::rules::numbers::PatentId, usize>,
-    patents: &mut [Patent],
-    rejects: &mut Vec<RowIssue>,
-    warnings: &mut Vec<RowIssue>,
-    mut put: impl FnMut(&mut Patent, T),
-) {
-    for (id, item) in table.items {
-        if let Some(&i) = index.get(&id) {
-            put(&mut patents[i], item);
-        }
-    }
-    rejects.extend(table.rejects);
-    warnings.extend(table.warnings);
-}
-
 /// Read every input and score it.
 pub fn load(settings: &Settings) -> Result<Loaded> {
     let mut timings = Vec::new();
@@ -120,17 +102,17 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     counts.rejected = merged.rejects.len();
     counts.duplicates = merged.duplicates;
     counts.out_of_scope = merged.out_of_scope;
-    let Merged { mut patents, by_publication, index, mut rejects, mut warnings, .. } = merged;
     timings.push(("read_portfolio", t0.elapsed().as_millis()));
 
     let t1 = Instant::now();
+    let by_publication = std::mem::take(&mut merged.by_publication);
     let ids = IdResolver { by_publication: &by_publication };
-    let before = rejects.len();
+    let before = merged.rejects.len();
     if let Some(path) = &settings.families {
         let table = read_table(path)?;
         let t = side::families(&table, &label(path), &ids)?;
         inputs.push(InputRecord { role: "families", rows: t.rows, file: table.info.clone() });
-        attach(t, &index, &mut patents, &mut rejects, &mut warnings, |p, m| {
+        merged.attach(t, |p, m| {
             if !p.family.contains(&m) {
                 p.family.push(m)
             }
@@ -140,19 +122,20 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         let table = read_table(path)?;
         let t = side::pledges(&table, &label(path), &ids)?;
         inputs.push(InputRecord { role: "pledges", rows: t.rows, file: table.info.clone() });
-        attach(t, &index, &mut patents, &mut rejects, &mut warnings, |p, s| p.pledges.push(s));
+        merged.attach(t, |p, s| p.pledges.push(s));
     }
     if let Some(path) = &settings.awards {
         let table = read_table(path)?;
         let t = side::awards(&table, &label(path), &ids)?;
         inputs.push(InputRecord { role: "awards", rows: t.rows, file: table.info.clone() });
-        attach(t, &index, &mut patents, &mut rejects, &mut warnings, |p, a| {
+        merged.attach(t, |p, a| {
             if !p.awards.contains(&a) {
                 p.awards.push(a)
             }
         });
     }
-    counts.side_rejected = rejects.len() - before;
+    counts.side_rejected = merged.rejects.len() - before;
+    let Merged { patents, rejects, warnings, .. } = merged;
     timings.push(("read_side_tables", t1.elapsed().as_millis()));
 
     let t2 = Instant::now();

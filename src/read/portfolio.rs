@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::model::{Patent, PledgeShare, RowIssue, SourceRef};
 use crate::read::profile::{Field as C, Layout, NATIVE_COLUMNS};
+use crate::read::side::SideTable;
 use crate::read::table::RawTable;
 use crate::rules::awards::parse_award_entry;
 use crate::rules::dates::parse_date;
@@ -274,6 +275,18 @@ impl Merged {
                 self.patents.push(p);
             }
         }
+    }
+
+    /// Attach a side table's items to the patents they name (items naming no patent
+    /// of the portfolio are dropped) and take its rejects and warnings.
+    pub fn attach<T>(&mut self, table: SideTable<T>, mut put: impl FnMut(&mut Patent, T)) {
+        for (id, item) in table.items {
+            if let Some(&i) = self.index.get(&id) {
+                put(&mut self.patents[i], item);
+            }
+        }
+        self.rejects.extend(table.rejects);
+        self.warnings.extend(table.warnings);
     }
 
     /// Rows accounted for so far.
