@@ -879,3 +879,28 @@ fn a_ten_megabyte_cell_and_a_million_commas_are_read_without_harm() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(c.expect("manifest")["scored"], 2);
 }
+
+#[test]
+fn synth_is_deterministic_and_its_portfolio_runs_clean() {
+    let wd = Workdir::new();
+    for out in ["a", "b"] {
+        let o = wd.hvpat(&["synth", "--patents", "5000", "--seed", "42", "--out", out]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    for name in ["portfolio.csv", "families.csv", "pledges.csv", "awards.csv", "hvpat.toml"] {
+        assert!(wd.read(&format!("a/{name}")) == wd.read(&format!("b/{name}")), "{name} differs between runs");
+    }
+    assert_eq!(wd.read("a/portfolio.csv").lines().count(), 5001);
+    let other = wd.hvpat(&["synth", "--patents", "5000", "--seed", "43", "--out", "c"]);
+    assert_eq!(code(&other), 0);
+    assert!(wd.read("c/portfolio.csv") != wd.read("a/portfolio.csv"), "the seed matters");
+    let o = wd.hvpat(&["run", "--config", "a/hvpat.toml", "--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let counts = manifest_counts(&wd, "a/hvpat-out");
+    assert_counts_add_up(&counts);
+    assert_eq!(
+        (counts["scored"].as_u64(), counts["rejected"].as_u64(), counts["side_rejected"].as_u64()),
+        (Some(5000), Some(0), Some(0))
+    );
+    assert!(counts["high_value"].as_u64().unwrap_or(0) > 0);
+}

@@ -5,6 +5,7 @@ pub mod check;
 pub mod explain;
 pub mod init;
 pub mod run;
+pub mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +57,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Write a commented config file.
     Init(init::InitArgs),
+    /// Write a deterministic synthetic portfolio (native layout) for demos and benchmarks.
+    Synth(synth::SynthArgs),
 }
 
 /// Inputs and dates shared by `run` and `explain`; they override the config.
@@ -114,6 +117,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Init(args) => init::run(args),
+        Command::Synth(args) => synth::run(args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

@@ -1,0 +1,248 @@
+//! `hvpat synth`: deterministic, realistic synthetic portfolios of any size in the
+//! native layout, for demos and benchmarks. The same `--patents` and `--seed`
+//! give the same bytes; rows are streamed, so size is bounded by disk, not memory.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::rules::numbers::check_digit;
+
+/// Arguments of `hvpat synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Number of patents (portfolio rows).
+    #[arg(long, default_value_t = 10_000)]
+    pub patents: u64,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder to write portfolio.csv, families.csv, pledges.csv, awards.csv and hvpat.toml into.
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+/// SplitMix64: a small, fast, well-known generator; fixed for the life of the format.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// A float in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+    /// An index into `n` items skewed to the first ones (a few institutions hold most patents).
+    fn skewed(&mut self, n: usize) -> usize {
+        ((n as f64) * self.unit().powi(3)) as usize % n.max(1)
+    }
+}
+
+const SEI_CODES: &[&str] = &[
+    "G06N 3/08",
+    "G06F 18/24",
+    "G06V 10/82",
+    "G06K 9/62",
+    "H01L 21/02",
+    "H01L 31/18",
+    "H10K 50/00",
+    "H04W 72/04",
+    "C12N 15/11",
+    "A61K 38/00",
+    "H01M 10/0525",
+    "C01B 32/182",
+    "G16H 50/20",
+    "B64C 39/02",
+    "F03D 1/06",
+];
+const OTHER_CODES: &[&str] =
+    &["A47J 27/00", "E04B 1/00", "B65D 81/00", "F16B 5/00", "A63B 21/00", "A47C 7/00", "B43K 5/00", "E06B 3/00"];
+const ENTERPRISES: &[&str] = &[
+    "华为技术有限公司",
+    "比亚迪股份有限公司",
+    "深圳市大疆创新科技有限公司",
+    "中兴通讯股份有限公司",
+    "腾讯科技(深圳)有限公司",
+    "宁德时代新能源科技股份有限公司",
+    "国家电网有限公司",
+    "京东方科技集团股份有限公司",
+];
+const TITLES: &[&str] = &[
+    "一种基于深度学习的图像识别方法",
+    "一种锂离子电池正极材料及其制备方法",
+    "一种连接结构",
+    "一种无线通信资源分配方法",
+    "一种生物传感器及检测方法",
+];
+
+/// University names of the built-in alias table, in table order.
+fn universities() -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in crate::rules::institutions::BUILTIN_ALIASES.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        if let [_, name, "university", ..] = cells.as_slice() {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+fn date(year: u64, rng: &mut Rng) -> String {
+    format!("{year}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))
+}
+
+fn create(dir: &Path, name: &str) -> Result<BufWriter<std::fs::File>> {
+    let path = dir.join(name);
+    Ok(BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?,
+    ))
+}
+
+/// Write the synthetic portfolio.
+pub fn run(args: SynthArgs) -> Result<()> {
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut rng = Rng(args.seed ^ 0x6876_7061_7400_0000);
+    let universities = universities();
+    let mut portfolio = create(&args.out, "portfolio.csv")?;
+    let mut families = create(&args.out, "families.csv")?;
+    let mut pledges = create(&args.out, "pledges.csv")?;
+    let mut awards = create(&args.out, "awards.csv")?;
+    writeln!(portfolio, "app_no,pub_no,title,kind,filing_date,grant_date,status,lapse_date,ipc,applicants,holders,family,pledge_amount,awards")?;
+    writeln!(families, "patent,member")?;
+    writeln!(pledges, "contract_id,patent,amount_wan,registered_on")?;
+    writeln!(awards, "patent,award,level,date")?;
+    let mut serials = vec![[0u64; 10]; 30];
+    let mut recent: Vec<String> = Vec::with_capacity(8);
+    let mut contracts = 0u64;
+    for i in 0..args.patents {
+        // Filing years 1998–2025, more recent ones more often.
+        let year = 2025 - (27.0 * rng.unit().powi(2)) as u64;
+        let type_digit = match rng.below(100) {
+            0..=84 => 1,
+            85..=94 => 2,
+            _ => 3,
+        };
+        let serial = &mut serials[(year - 1998) as usize][type_digit as usize];
+        *serial += 1;
+        let digits = format!("{year}{type_digit}{:07}", *serial);
+        let app = format!("{digits}.{}", check_digit(&digits).unwrap_or('0'));
+        let kind = ["", "发明", "实用新型", "外观设计"][type_digit as usize];
+        let granted = type_digit != 1 || rng.chance(0.6);
+        let grant_year = (year + 1 + rng.below(4)).min(2026);
+        let grant = if granted { date(grant_year, &mut rng) } else { String::new() };
+        let (status, lapse) = if !granted {
+            (if rng.chance(0.7) { "审中" } else { "驳回" }, String::new())
+        } else if rng.chance(0.35) {
+            let lapse_year = (grant_year + 1 + rng.below(10)).min(2026);
+            ("失效", if rng.chance(0.6) { date(lapse_year, &mut rng) } else { String::new() })
+        } else {
+            ("有效", String::new())
+        };
+        let ipc = if type_digit == 3 {
+            String::new()
+        } else if rng.chance(0.45) {
+            format!(
+                "{};{}",
+                SEI_CODES[rng.below(SEI_CODES.len() as u64) as usize],
+                OTHER_CODES[rng.below(OTHER_CODES.len() as u64) as usize]
+            )
+        } else {
+            OTHER_CODES[rng.below(OTHER_CODES.len() as u64) as usize].to_string()
+        };
+        let mut holders: Vec<&str> = Vec::new();
+        let holder_count = if rng.chance(0.12) { 2 + rng.below(2) } else { 1 };
+        for _ in 0..holder_count {
+            let name = if rng.chance(0.8) {
+                universities[rng.skewed(universities.len())].as_str()
+            } else {
+                ENTERPRISES[rng.below(ENTERPRISES.len() as u64) as usize]
+            };
+            if !holders.contains(&name) {
+                holders.push(name);
+            }
+        }
+        let holders = holders.join(";");
+        let pub_no = format!(
+            "CN{}{}",
+            100_000_000 + i % 900_000_000,
+            if granted && type_digit == 1 {
+                "B"
+            } else if type_digit == 1 {
+                "A"
+            } else if type_digit == 2 {
+                "U"
+            } else {
+                "S"
+            }
+        );
+        writeln!(
+            portfolio,
+            "{app},{pub_no},{},{kind},{},{grant},{status},{lapse},{ipc},{holders},{holders},,,",
+            TITLES[rng.below(TITLES.len() as u64) as usize],
+            date(year, &mut rng)
+        )?;
+        if type_digit == 1 && rng.chance(0.08) {
+            for _ in 0..1 + rng.below(3) {
+                let office = ["US", "EP", "JP", "KR", "WO", "DE"][rng.below(6) as usize];
+                let kind = if office == "WO" {
+                    "A1"
+                } else if rng.chance(0.5) {
+                    "B2"
+                } else {
+                    "A1"
+                };
+                writeln!(families, "{app},{office}{}{kind}", 10_000_000 + rng.below(9_000_000))?;
+            }
+        }
+        if type_digit == 1 && rng.chance(0.003) {
+            let (award, level) = [
+                ("中国专利奖", "金奖"),
+                ("中国专利奖", "优秀奖"),
+                ("国家技术发明奖", "二等奖"),
+                ("广东省专利奖", "金奖"),
+            ][rng.below(4) as usize];
+            writeln!(awards, "{app},{award},{level},{}", 2010 + rng.below(16))?;
+        }
+        recent.push(app);
+        if recent.len() > 5 {
+            recent.remove(0);
+        }
+        if rng.chance(0.005) {
+            contracts += 1;
+            let covered = 1 + rng.below(recent.len() as u64) as usize;
+            let amount = 100 + rng.below(4900);
+            let registered = if rng.chance(0.1) { String::new() } else { date(2015 + rng.below(12), &mut rng) };
+            for patent in &recent[recent.len() - covered..] {
+                writeln!(pledges, "P{contracts:08},{patent},{amount},{registered}")?;
+            }
+        }
+    }
+    for mut w in [portfolio, families, pledges, awards] {
+        w.flush()?;
+    }
+    std::fs::write(
+        args.out.join("hvpat.toml"),
+        format!(
+            "# Synthetic portfolio: hvpat synth --patents {} --seed {}\nportfolio = [\"portfolio.csv\"]\nfamilies = \"families.csv\"\npledges = \"pledges.csv\"\nawards = \"awards.csv\"\nyear = 2025\nout = \"hvpat-out\"\n",
+            args.patents, args.seed
+        ),
+    )?;
+    eprintln!("hvpat: wrote {} patents into {}", args.patents, args.out.display());
+    Ok(())
+}
