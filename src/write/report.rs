@@ -527,7 +527,9 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     }
     ws.autofilter(0, 0, data.institutions.len() as u32, names.len() as u16 - 1)?;
 
-    let ws = book.add_worksheet();
+    // The two sheets that grow with the portfolio stream their rows to a temporary
+    // file instead of holding every cell in memory.
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name("Patents")?;
     let patent_names: Vec<String> = PATENT_COLUMNS.iter().map(|c| c.to_string()).collect();
     let mut widths = vec![18.0, 16.0, 40.0, 12.0, 11.0, 11.0, 10.0, 30.0, 24.0];
@@ -540,7 +542,7 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
             ws.write_string(i as u32 + 1, c as u16, cell_text(cell))?;
         }
     }
-    issues_sheet(book.add_worksheet(), "Rejects", &data.loaded.rejects, &header)?;
+    issues_sheet(book.add_worksheet_with_constant_memory()?, "Rejects", &data.loaded.rejects, &header)?;
 
     let ws = book.add_worksheet();
     ws.set_name("Parameters")?;
