@@ -157,12 +157,13 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     Ok(Loaded { scored, rejects, warnings, counts, inputs, concordance: concordance_label, timings })
 }
 
+/// A reference table's text, decoded like every other input (UTF-8 with or without
+/// BOM, UTF-16, GB18030).
 fn read_text(path: &Path) -> Result<(String, crate::read::table::FileInfo), InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
     let info = crate::read::table::FileInfo::of(path, &bytes);
-    let text = String::from_utf8(bytes)
-        .map_err(|e| InputError::Encoding { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })?;
-    Ok((text.trim_start_matches('\u{feff}').to_string(), info))
+    let (text, _) = crate::read::table::decode(path, &bytes)?;
+    Ok((text, info))
 }
 
 /// What a finished run reports.

@@ -904,3 +904,18 @@ fn synth_is_deterministic_and_its_portfolio_runs_clean() {
     );
     assert!(counts["high_value"].as_u64().unwrap_or(0) > 0);
 }
+
+#[test]
+fn an_alias_table_saved_by_chinese_excel_is_read() {
+    let wd = Workdir::new();
+    wd.write("p.csv", "app_no,filing_date,grant_date,status,holders\n201810000101.7,2018-01-01,2020-01-01,有效,华工\n");
+    let (gbk, _, _) = encoding_rs::GB18030.encode("alias,institution,type\n华工,华南理工大学,university\n");
+    std::fs::write(wd.path("aliases.csv"), &gbk).expect("write");
+    let o = wd.hvpat(&["run", "p.csv", "--aliases", "aliases.csv", "--year", "2025", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(wd
+        .read("out/institutions.csv")
+        .lines()
+        .nth(1)
+        .is_some_and(|l| l.starts_with("华南理工大学,university,1,")));
+}
