@@ -17,7 +17,7 @@ use crate::rules::family::parse_member;
 use crate::rules::institutions::split_holders;
 use crate::rules::ipc::parse_ipc;
 use crate::rules::numbers::{parse_number, parse_publication, Kind, ParsedNumber, PatentId};
-use crate::rules::text::split_list;
+use crate::rules::text::{split_codes, split_list};
 
 /// What one portfolio row became.
 #[derive(Debug)]
@@ -208,11 +208,6 @@ fn foreign_office(number: &str) -> bool {
     let rest = folded[2..].trim_start_matches([' ', '-', '_']);
     let letters = rest.bytes().take_while(u8::is_ascii_uppercase).count();
     letters <= 2 && rest.as_bytes().get(letters).is_some_and(u8::is_ascii_digit)
-}
-
-/// Split a list of codes (IPC, family members) on `;`, `；`, `|`, `,` and `，`.
-fn split_codes(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split([';', '；', '|', ',', '，']).map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Lens writes owners with the date they acquired the patent: `ISUZU MOTORS LIMITED (2007-09-26)`.

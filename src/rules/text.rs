@@ -20,6 +20,12 @@ pub fn split_list(cell: &str) -> impl Iterator<Item = &str> {
     cell.split([';', '；']).map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Split a list of codes (IPC codes, family members) on `;`, `；`, `|`, `,` and `，`
+/// too: exports separate codes with any of them, and no code contains one.
+pub fn split_codes(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([';', '；', '|', ',', '，']).map(str::trim).filter(|s| !s.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +42,7 @@ mod tests {
         let v: Vec<_> = split_list(" a; b ；;c ;").collect();
         assert_eq!(v, ["a", "b", "c"]);
         assert_eq!(split_list("").count(), 0);
+        let codes: Vec<_> = split_codes("G06N 3/08 | G06F 17/00，A47J 27/00,;").collect();
+        assert_eq!(codes, ["G06N 3/08", "G06F 17/00", "A47J 27/00"]);
     }
 }
