@@ -1,13 +1,11 @@
-//! Per-institution figures (SPEC §5): one long frame of (patent, institution)
-//! pairs grouped with polars, then sorted by high-value count and name.
+//! Per-institution figures (SPEC §5): a parallel fold of every patent's flags into
+//! one row of counters per institution, then sorted by high-value count and name.
 
-use polars::prelude::*;
-
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
 use crate::config::Counting;
 use crate::model::DIMENSIONS;
-use crate::rules::institutions::InstitutionType;
+use crate::rules::institutions::{Institution, InstitutionType};
 use crate::rules::numbers::Kind;
 use crate::score::Scored;
 
@@ -103,127 +101,97 @@ pub fn share_e4(high: u64, valid: u64) -> u64 {
     }
 }
 
-const COUNTED: [&str; 20] = [
-    "patents",
-    "invention",
-    "eligible",
-    "high_value",
-    "d1",
-    "d2",
-    "d3",
-    "d4",
-    "d5",
-    "sei_1",
-    "sei_2",
-    "sei_3",
-    "sei_4",
-    "sei_5",
-    "sei_6",
-    "sei_7",
-    "sei_8",
-    "sei_9",
-    "eligible_prev",
-    "high_value_prev",
-];
+/// Columns counted per institution before the trend: patents, inventions, eligible,
+/// high-value, D1..D5, SEI 1..9, eligible and high-value a year before.
+const COUNTED: usize = 20;
 
-/// Aggregate scored patents per institution, keeping the given types (`None`: all).
+/// The counted flags of one patent, trend pairs after the fixed ones.
+fn counted_flags(s: &Scored, trend_len: usize) -> impl Iterator<Item = bool> + '_ {
+    let v = &s.verdict;
+    let e = v.eligible;
+    let mut row = [false; COUNTED];
+    row[0] = true;
+    row[1] = s.patent.kind == Some(Kind::Invention);
+    row[2] = e;
+    row[3] = v.high_value();
+    for d in 0..DIMENSIONS {
+        row[4 + d] = e && v.dimensions[d];
+    }
+    for k in 0..9 {
+        row[9 + k] = e && s.industries[k];
+    }
+    row[18] = s.prev.eligible;
+    row[19] = s.prev.high_value();
+    row.into_iter().chain((0..trend_len).flat_map(|k| {
+        let (valid, high) = s.trend_at(k);
+        [valid, high]
+    }))
+}
+
+/// Aggregate scored patents per institution (`institutions` is the table that
+/// [`Scored::institutions`] index), keeping the given types (`None`: all).
 /// Under fractional counting each of a patent's n institutions counts 1/n of it.
+/// Sums are integers in [`UNIT`]s, so the parallel fold gives the same figures
+/// whatever the thread count.
 pub fn aggregate(
     scored: &[Scored],
+    institutions: &[Institution],
+    trend_len: usize,
     types: Option<&[InstitutionType]>,
     counting: Counting,
-) -> PolarsResult<Vec<InstitutionRow>> {
-    let mut names: Vec<&str> = Vec::new();
-    let mut kinds: Vec<&str> = Vec::new();
-    let mut parents: Vec<&str> = Vec::new();
-    let trend_len = scored.first().map_or(0, |s| s.trend.len());
-    let mut weights: Vec<Vec<u64>> = vec![Vec::new(); COUNTED.len() + 2 * trend_len];
-    for s in scored {
-        let v = &s.verdict;
-        let e = v.eligible;
-        let mut row = [false; 20];
-        row[0] = true;
-        row[1] = s.patent.kind == Some(Kind::Invention);
-        row[2] = e;
-        row[3] = v.high_value();
-        for d in 0..DIMENSIONS {
-            row[4 + d] = e && v.dimensions[d];
-        }
-        for k in 0..9 {
-            row[9 + k] = e && s.industries[k];
-        }
-        row[18] = s.prev_eligible;
-        row[19] = s.prev_high_value;
-        let weight = match counting {
-            Counting::Full => UNIT,
-            Counting::Fractional => UNIT / s.institutions.len().max(1) as u64,
-        };
-        for inst in &s.institutions {
-            if types.is_some_and(|t| !t.contains(&inst.kind)) {
-                continue;
-            }
-            names.push(&inst.name);
-            kinds.push(inst.kind.as_str());
-            parents.push(inst.parent.as_deref().unwrap_or(""));
-            let trend_flags = s.trend.iter().flat_map(|(valid, high)| [*valid, *high]);
-            for (col, flag) in weights.iter_mut().zip(row.into_iter().chain(trend_flags)) {
-                col.push(if flag { weight } else { 0 });
-            }
-        }
-    }
-    let mut columns = vec![
-        Column::from(Series::new("institution".into(), names)),
-        Column::from(Series::new("type".into(), kinds)),
-        Column::from(Series::new("parent".into(), parents)),
-    ];
-    let mut counted_names: Vec<String> = COUNTED.iter().map(|c| c.to_string()).collect();
-    for k in 0..trend_len {
-        counted_names.push(format!("trend_valid_{k}"));
-        counted_names.push(format!("trend_high_{k}"));
-    }
-    for (name, values) in counted_names.iter().zip(weights) {
-        columns.push(Column::from(Series::new(name.as_str().into(), values)));
-    }
-    let long = DataFrame::new_infer_height(columns)?;
-    let aggs: Vec<Expr> =
-        counted_names.iter().map(|c| col(c.as_str()).sum().cast(DataType::UInt64).alias(c.as_str())).collect();
-    let grouped = long.lazy().group_by([col("institution"), col("type"), col("parent")]).agg(aggs).collect()?;
-
-    let text = |name: &str| -> PolarsResult<Vec<String>> {
-        let ca = grouped.column(name)?.str()?;
-        Ok((0..ca.len()).map(|i| ca.get(i).unwrap_or("").to_string()).collect())
-    };
-    let number = |name: &str| -> PolarsResult<Vec<u64>> {
-        let ca = grouped.column(name)?.u64()?;
-        Ok((0..ca.len()).map(|i| ca.get(i).unwrap_or(0)).collect())
-    };
-    let institutions = text("institution")?;
-    let kinds = text("type")?;
-    let parents = text("parent")?;
-    let counted: Vec<Vec<u64>> = counted_names.iter().map(|c| number(c)).collect::<PolarsResult<_>>()?;
-    let mut rows: Vec<InstitutionRow> = (0..grouped.height())
-        .map(|i| {
-            let at = |k: usize| counted[k][i];
-            InstitutionRow {
-                institution: institutions[i].clone(),
-                kind: kinds[i].clone(),
-                parent: parents[i].clone(),
-                patents: at(0),
-                inventions: at(1),
-                valid_inventions: at(2),
-                high_value: at(3),
-                high_value_share_e4: share_e4(at(3), at(2)),
-                dimensions: std::array::from_fn(|d| at(4 + d)),
-                sei: std::array::from_fn(|k| at(9 + k)),
-                valid_inventions_prev: at(18),
-                high_value_prev: at(19),
-                fractional: counting == Counting::Fractional,
-                trend: (0..trend_len).map(|k| (at(20 + 2 * k), at(21 + 2 * k))).collect(),
-            }
+) -> Vec<InstitutionRow> {
+    let width = COUNTED + 2 * trend_len;
+    let keep: Vec<bool> = institutions.iter().map(|i| types.is_none_or(|t| t.contains(&i.kind))).collect();
+    let totals = scored
+        .par_chunks(1 << 14)
+        .fold(
+            || vec![0u64; institutions.len() * width],
+            |mut acc, chunk| {
+                for s in chunk {
+                    let weight = match counting {
+                        Counting::Full => UNIT,
+                        Counting::Fractional => UNIT / s.institutions.len().max(1) as u64,
+                    };
+                    for &inst in s.institutions.iter().filter(|&&i| keep[i as usize]) {
+                        let cells = &mut acc[inst as usize * width..][..width];
+                        for (cell, flag) in cells.iter_mut().zip(counted_flags(s, trend_len)) {
+                            *cell += u64::from(flag) * weight;
+                        }
+                    }
+                }
+                acc
+            },
+        )
+        .reduce(
+            || vec![0u64; institutions.len() * width],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
+    let mut rows: Vec<InstitutionRow> = institutions
+        .iter()
+        .zip(totals.chunks(width.max(1)))
+        .filter(|(_, t)| t.first().is_some_and(|&patents| patents > 0))
+        .map(|(inst, t)| InstitutionRow {
+            institution: inst.name.clone(),
+            kind: inst.kind.as_str().to_string(),
+            parent: inst.parent.clone().unwrap_or_default(),
+            patents: t[0],
+            inventions: t[1],
+            valid_inventions: t[2],
+            high_value: t[3],
+            high_value_share_e4: share_e4(t[3], t[2]),
+            dimensions: std::array::from_fn(|d| t[4 + d]),
+            sei: std::array::from_fn(|k| t[9 + k]),
+            valid_inventions_prev: t[18],
+            high_value_prev: t[19],
+            fractional: counting == Counting::Fractional,
+            trend: (0..trend_len).map(|k| (t[20 + 2 * k], t[21 + 2 * k])).collect(),
         })
         .collect();
     rows.sort_by(|a, b| b.high_value.cmp(&a.high_value).then_with(|| a.institution.cmp(&b.institution)));
-    Ok(rows)
+    rows
 }
 
 /// A holder name the alias table does not know, with the patents it holds.
@@ -239,16 +207,18 @@ pub struct UnresolvedName {
 
 /// Every holder name not in the alias table, most patents first, so an analyst
 /// sees which aliases to add.
-pub fn unresolved_names(scored: &[Scored]) -> Vec<UnresolvedName> {
-    let mut counts: BTreeMap<(&str, InstitutionType), u64> = BTreeMap::new();
+pub fn unresolved_names(scored: &[Scored], institutions: &[Institution]) -> Vec<UnresolvedName> {
+    let mut counts = vec![0u64; institutions.len()];
     for s in scored {
-        for inst in s.institutions.iter().filter(|i| !i.known) {
-            *counts.entry((inst.name.as_str(), inst.kind)).or_default() += 1;
+        for &i in s.institutions.iter() {
+            counts[i as usize] += 1;
         }
     }
-    let mut out: Vec<UnresolvedName> = counts
-        .into_iter()
-        .map(|((name, kind), patents)| UnresolvedName { name: name.to_string(), kind, patents })
+    let mut out: Vec<UnresolvedName> = institutions
+        .iter()
+        .zip(counts)
+        .filter(|(inst, n)| !inst.known && *n > 0)
+        .map(|(inst, patents)| UnresolvedName { name: inst.name.clone(), kind: inst.kind, patents })
         .collect();
     out.sort_by(|a, b| b.patents.cmp(&a.patents).then_with(|| a.name.cmp(&b.name)));
     out

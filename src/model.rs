@@ -122,7 +122,28 @@ pub const DIMENSIONS: usize = 5;
 /// Short names of the dimensions, in order (D1..D5), as used in column names.
 pub const DIMENSION_NAMES: [&str; DIMENSIONS] = ["d1_sei", "d2_overseas", "d3_maintained", "d4_pledge", "d5_award"];
 
-/// The verdict on one patent at one date.
+/// The decisions on one patent at one date, without evidence text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flags {
+    /// Eligible: a CN invention patent valid on the date.
+    pub eligible: bool,
+    /// D1..D5 met.
+    pub dimensions: [bool; DIMENSIONS],
+}
+
+impl Flags {
+    /// Number of dimensions met.
+    pub fn dimension_count(&self) -> usize {
+        self.dimensions.iter().filter(|d| **d).count()
+    }
+
+    /// Eligible and at least one dimension met.
+    pub fn high_value(&self) -> bool {
+        self.eligible && self.dimensions.iter().any(|d| *d)
+    }
+}
+
+/// The verdict on one patent at one date, with one evidence line per decision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     /// Eligible: a CN invention patent valid on the date.
@@ -143,7 +164,12 @@ impl Verdict {
 
     /// Eligible and at least one dimension met.
     pub fn high_value(&self) -> bool {
-        self.eligible && self.dimensions.iter().any(|d| *d)
+        self.flags().high_value()
+    }
+
+    /// The decisions without their evidence.
+    pub fn flags(&self) -> Flags {
+        Flags { eligible: self.eligible, dimensions: self.dimensions }
     }
 }
 

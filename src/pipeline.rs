@@ -16,16 +16,22 @@ use crate::read::side::{self, IdResolver};
 use crate::read::table::{read_table, read_table_sheet};
 use crate::read::InputError;
 use crate::rules::concordance::Concordance;
-use crate::rules::institutions::AliasTable;
-use crate::score::{score_all, ScoreContext, Scored};
+use crate::rules::institutions::{AliasTable, Institution};
+use crate::score::{score_all, ScoreContext, Scored, Scoring};
 use crate::write::manifest::{institutions_json, write_json, Counts, InputRecord};
 use crate::write::report::{self, ReportData};
-use crate::write::{csv_out, parquet, OutputDir, OutputLock};
+use crate::write::{csv_out, parquet, patents, OutputDir, OutputLock};
 
 /// Everything read and scored, before writing.
 pub struct Loaded {
     /// Scored patents, sorted by id.
     pub scored: Vec<Scored>,
+    /// The institutions that [`Scored::institutions`] index.
+    pub institutions: Vec<Institution>,
+    /// The concordance the patents were scored with (evidence is rendered from it).
+    pub concordance: Concordance,
+    /// The alias table the holders were resolved with.
+    pub aliases: AliasTable,
     /// Rejected rows (portfolio first, then side tables).
     pub rejects: Vec<RowIssue>,
     /// Warnings about kept rows.
@@ -35,7 +41,7 @@ pub struct Loaded {
     /// Inputs for the manifest.
     pub inputs: Vec<InputRecord>,
     /// Concordance description for the manifest.
-    pub concordance: String,
+    pub concordance_label: String,
     /// Per-stage timings in milliseconds.
     pub timings: Vec<(&'static str, u128)>,
 }
@@ -148,13 +154,39 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         rollup_campuses: settings.rollup_campuses,
         trend_dates: &settings.trend_dates,
     };
-    let scored = score_all(patents, &ctx);
+    let Scoring { scored, institutions } = score_all(patents, &ctx);
     timings.push(("score", t2.elapsed().as_millis()));
     counts.scored = scored.len();
     counts.eligible = scored.iter().filter(|s| s.verdict.eligible).count();
     counts.high_value = scored.iter().filter(|s| s.verdict.high_value()).count();
     counts.warnings = warnings.len();
-    Ok(Loaded { scored, rejects, warnings, counts, inputs, concordance: concordance_label, timings })
+    Ok(Loaded {
+        scored,
+        institutions,
+        concordance,
+        aliases,
+        rejects,
+        warnings,
+        counts,
+        inputs,
+        concordance_label,
+        timings,
+    })
+}
+
+impl Loaded {
+    /// The context the patents were scored in, to render their evidence.
+    pub fn context<'a>(&'a self, settings: &'a Settings) -> ScoreContext<'a> {
+        ScoreContext {
+            concordance: &self.concordance,
+            aliases: &self.aliases,
+            rules: &settings.rules,
+            as_of: settings.as_of,
+            as_of_prev: settings.as_of_prev,
+            rollup_campuses: settings.rollup_campuses,
+            trend_dates: &settings.trend_dates,
+        }
+    }
 }
 
 /// A reference table's text, decoded like every other input (UTF-8 with or without
@@ -234,8 +266,13 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
         c.scored, c.rows_read, c.duplicates, c.out_of_scope, c.rejected
     ));
     let t = Instant::now();
-    let institutions = aggregate(&loaded.scored, settings.institution_types.as_deref(), settings.counting)
-        .context("aggregation failed")?;
+    let institutions = aggregate(
+        &loaded.scored,
+        &loaded.institutions,
+        settings.trend_dates.len(),
+        settings.institution_types.as_deref(),
+        settings.counting,
+    );
     loaded.timings.push(("aggregate", t.elapsed().as_millis()));
     loaded.counts.institutions = institutions.len();
     (options.log)(&format!("aggregated {} institutions; writing {}", institutions.len(), settings.out.display()));
@@ -274,15 +311,15 @@ fn write_all(
 ) -> Result<()> {
     let t = Instant::now();
     let raw = settings.raw_cells;
-    csv_out::write_patents(&out.file("patents.csv"), &loaded.scored, raw)?;
-    parquet::write_patents(&out.file("patents.parquet"), &loaded.scored)?;
+    let ctx = loaded.context(settings);
+    patents::write_patents(&out.file("patents.csv"), &out.file("patents.parquet"), &loaded.scored, &ctx, raw)?;
     csv_out::write_institutions(&out.file("institutions.csv"), institutions, raw)?;
     parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
     write_json(&out.file("institutions.json"), &institutions_json(institutions, &settings.trend_dates))?;
     csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects, raw)?;
     csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings, raw)?;
-    csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved_names(&loaded.scored), raw)?;
-    let report = ReportData { settings, loaded, institutions };
+    csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved_names(&loaded.scored, &loaded.institutions), raw)?;
+    let report = ReportData::new(settings, loaded, institutions);
     std::fs::write(out.file("report.html"), report::html(&report)).context("cannot write report.html")?;
     std::fs::write(out.file("summary.md"), report::summary_markdown(&report)).context("cannot write summary.md")?;
     report::write_xlsx(&out.file("report.xlsx"), &report)?;
@@ -303,7 +340,7 @@ fn write_all(
             "rollup_campuses": settings.rollup_campuses,
             "raw_cells": settings.raw_cells,
             "max_reject_share": settings.max_reject_share,
-            "concordance": loaded.concordance,
+            "concordance": loaded.concordance_label,
         },
         "inputs": loaded.inputs,
         "counts": loaded.counts,

@@ -1,34 +1,44 @@
 //! The parallel pass that applies the rules to every patent: SEI matches, the
-//! verdict at `as_of` and one year before, and the holders' institutions.
+//! decisions at `as_of`, one year before and at each trend date, and the holders'
+//! institutions. Evidence text is not built here: [`ScoreContext::verdict`] renders
+//! it when an output needs it, so scoring allocates little per patent.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::model::{Patent, Verdict};
+use crate::model::{Flags, Patent, Verdict};
 use crate::rules::concordance::Concordance;
-use crate::rules::dimensions::verdict;
+use crate::rules::dimensions::{flags, verdict};
 use crate::rules::institutions::{AliasTable, Institution};
+use crate::rules::validity::classify_status;
 use crate::rules::RuleParams;
 
-/// A patent with its verdicts.
+/// A patent with its decisions.
 #[derive(Debug, Clone)]
 pub struct Scored {
     /// The patent.
     pub patent: Patent,
-    /// The verdict at `as_of`.
-    pub verdict: Verdict,
-    /// Eligible one year before `as_of`.
-    pub prev_eligible: bool,
-    /// High-value one year before `as_of`.
-    pub prev_high_value: bool,
-    /// (eligible, high-value) at each trend date, oldest first.
-    pub trend: Vec<(bool, bool)>,
-    /// SEI category codes matched (sorted, distinct), e.g. `1.5`.
-    pub sei_codes: Vec<String>,
+    /// The decisions at `as_of`.
+    pub verdict: Flags,
+    /// The decisions one year before `as_of`.
+    pub prev: Flags,
+    /// (eligible, high-value) at each trend date, oldest first: two bits per date.
+    trend: u128,
+    /// SEI categories matched: indices into the concordance, sorted by category code.
+    pub sei: Box<[u16]>,
     /// SEI industries 1–9 matched (index 0 = industry 1).
     pub industries: [bool; 9],
-    /// The holders' institutions, distinct by name, in holder order.
-    pub institutions: Vec<Institution>,
+    /// The holders' institutions (indices into [`Scoring::institutions`]), distinct, in holder order.
+    pub institutions: Box<[u32]>,
+}
+
+impl Scored {
+    /// (eligible, high-value) at trend date `k` (0 = the oldest).
+    pub fn trend_at(&self, k: usize) -> (bool, bool) {
+        (self.trend >> (2 * k) & 1 == 1, self.trend >> (2 * k + 1) & 1 == 1)
+    }
 }
 
 /// What scoring needs besides the patents.
@@ -45,57 +55,96 @@ pub struct ScoreContext<'a> {
     pub as_of_prev: NaiveDate,
     /// Count campuses under their parent university.
     pub rollup_campuses: bool,
-    /// Trend dates, oldest first (the last is `as_of`).
+    /// Trend dates, oldest first (the last is `as_of`); at most 64.
     pub trend_dates: &'a [NaiveDate],
 }
 
-/// Score one patent.
-pub fn score_one(patent: Patent, ctx: &ScoreContext<'_>) -> Scored {
+impl ScoreContext<'_> {
+    /// The verdict on a scored patent at `as_of`, with its evidence lines.
+    pub fn verdict(&self, s: &Scored) -> Verdict {
+        verdict(&s.patent, &self.concordance.match_codes(&s.patent.ipc), self.as_of, self.rules)
+    }
+
+    /// The SEI category codes of a scored patent, `;`-joined.
+    pub fn sei_codes(&self, s: &Scored) -> String {
+        let codes: Vec<&str> = s.sei.iter().map(|&i| self.concordance.category(i.into()).code.as_str()).collect();
+        codes.join(";")
+    }
+}
+
+/// Every patent scored, sorted by patent id, with the institutions they name.
+pub struct Scoring {
+    /// Scored patents, sorted by id.
+    pub scored: Vec<Scored>,
+    /// Distinct institutions, in order of first appearance; [`Scored::institutions`] index it.
+    pub institutions: Vec<Institution>,
+}
+
+/// Score one patent, given its holders' institution indices.
+fn score_one(patent: Patent, institutions: Box<[u32]>, ctx: &ScoreContext<'_>) -> Scored {
     let matches = ctx.concordance.match_codes(&patent.ipc);
-    let now = verdict(&patent, &matches, ctx.as_of, ctx.rules);
-    let prev = verdict(&patent, &matches, ctx.as_of_prev, ctx.rules);
-    let trend = ctx
-        .trend_dates
-        .iter()
-        .map(|d| match *d {
-            d if d == ctx.as_of => (now.eligible, now.high_value()),
-            d if d == ctx.as_of_prev => (prev.eligible, prev.high_value()),
-            d => {
-                let v = verdict(&patent, &matches, d, ctx.rules);
-                (v.eligible, v.high_value())
-            }
-        })
-        .collect();
+    let has_sei = !matches.is_empty();
+    let status = classify_status(&patent.status);
+    let at = |date: NaiveDate| flags(&patent, has_sei, status, date, ctx.rules);
+    let now = at(ctx.as_of);
+    let prev = at(ctx.as_of_prev);
+    let mut trend = 0u128;
+    for (k, date) in ctx.trend_dates.iter().enumerate() {
+        let f = match *date {
+            d if d == ctx.as_of => now,
+            d if d == ctx.as_of_prev => prev,
+            d => at(d),
+        };
+        trend |= (u128::from(f.eligible) | u128::from(f.high_value()) << 1) << (2 * k);
+    }
     let mut industries = [false; 9];
-    let mut sei_codes: Vec<String> = Vec::with_capacity(matches.len());
     for m in &matches {
         if let Some(i) = m.category.industry() {
             industries[usize::from(i) - 1] = true;
         }
-        sei_codes.push(m.category.code.clone());
     }
-    let mut institutions: Vec<Institution> = Vec::with_capacity(patent.holders.len());
-    for h in &patent.holders {
-        let inst = ctx.aliases.resolve_with(h, ctx.rollup_campuses);
-        if !institutions.iter().any(|i| i.name == inst.name) {
-            institutions.push(inst);
+    let sei = matches.iter().map(|m| m.index as u16).collect();
+    Scored { verdict: now, prev, trend, patent, sei, industries, institutions }
+}
+
+/// Resolve every distinct holder name once: name → index into the returned institutions.
+fn resolve_holders<'p>(patents: &'p [Patent], ctx: &ScoreContext<'_>) -> (HashMap<&'p str, u32>, Vec<Institution>) {
+    let mut by_holder: HashMap<&str, u32> = HashMap::new();
+    let mut by_name: HashMap<String, u32> = HashMap::new();
+    let mut institutions: Vec<Institution> = Vec::new();
+    for h in patents.iter().flat_map(|p| &p.holders) {
+        if by_holder.contains_key(h.as_str()) {
+            continue;
         }
+        let inst = ctx.aliases.resolve_with(h, ctx.rollup_campuses);
+        let index = *by_name.entry(inst.name.clone()).or_insert_with(|| {
+            institutions.push(inst);
+            institutions.len() as u32 - 1
+        });
+        by_holder.insert(h, index);
     }
-    Scored {
-        prev_eligible: prev.eligible,
-        prev_high_value: prev.high_value(),
-        trend,
-        verdict: now,
-        patent,
-        sei_codes,
-        industries,
-        institutions,
-    }
+    (by_holder, institutions)
 }
 
 /// Score every patent in parallel; the result is sorted by patent id.
-pub fn score_all(patents: Vec<Patent>, ctx: &ScoreContext<'_>) -> Vec<Scored> {
-    let mut scored: Vec<Scored> = patents.into_par_iter().map(|p| score_one(p, ctx)).collect();
+pub fn score_all(patents: Vec<Patent>, ctx: &ScoreContext<'_>) -> Scoring {
+    let (by_holder, institutions) = resolve_holders(&patents, ctx);
+    let holder_indices: Vec<Box<[u32]>> = patents
+        .par_iter()
+        .map(|p| {
+            let mut list: Vec<u32> = Vec::with_capacity(p.holders.len());
+            for h in &p.holders {
+                let i = by_holder[h.as_str()];
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+            list.into_boxed_slice()
+        })
+        .collect();
+    drop(by_holder);
+    let mut scored: Vec<Scored> =
+        patents.into_par_iter().zip(holder_indices).map(|(p, insts)| score_one(p, insts, ctx)).collect();
     scored.par_sort_by(|a, b| a.patent.id.cmp(&b.patent.id));
-    scored
+    Scoring { scored, institutions }
 }

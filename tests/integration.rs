@@ -796,8 +796,14 @@ fn reports_escape_names_hold_no_external_url_and_neutralise_formulas() {
         sheet.rows().find(|r| r[0].to_string().contains("HYPERLINK")).expect("the formula-like holder is a row");
     assert!(matches!(formula_row[0], calamine::Data::String(_)), "stored as text, not a formula");
     assert!(book.worksheet_formula("Institutions").expect("formulas").rows().all(|r| r.iter().all(|f| f.is_empty())));
+    // The Patents sheet lists the valid inventions (patents.csv has every patent).
+    let mut rows = csv::Reader::from_reader(patents.as_bytes());
+    let eligible = rows.records().filter(|r| r.as_ref().expect("row").get(9) == Some("true")).count();
+    assert_eq!(patents.lines().count(), 12, "header + 11 patents");
     let patents_sheet = book.worksheet_range("Patents").expect("sheet");
-    assert_eq!(patents_sheet.height(), 12, "header + 11 patents");
+    assert!(eligible > 0);
+    assert_eq!(patents_sheet.height(), 1 + eligible, "header + the valid inventions");
+    assert!(patents_sheet.rows().skip(1).all(|r| r[9].to_string() == "true"));
 }
 
 /// Run hvpat on one file of the malformed corpus; return the exit code, stderr and

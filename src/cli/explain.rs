@@ -7,7 +7,8 @@ use clap::Args;
 
 use crate::cli::{InputArgs, UsageError};
 use crate::model::DIMENSIONS;
-use crate::pipeline::load;
+use crate::config::Settings;
+use crate::pipeline::{load, Loaded};
 use crate::rules::numbers::id_of;
 use crate::score::Scored;
 
@@ -38,9 +39,10 @@ fn yes(b: bool) -> &'static str {
 }
 
 /// The explanation text for one scored patent.
-pub fn explain_text(s: &Scored, as_of: chrono::NaiveDate, as_of_prev: chrono::NaiveDate) -> String {
+pub fn explain_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String {
+    let (as_of, as_of_prev) = (settings.as_of, settings.as_of_prev);
     let p = &s.patent;
-    let v = &s.verdict;
+    let v = loaded.context(settings).verdict(s);
     let mut out = String::new();
     let _ = writeln!(out, "{}  {}  {}", p.id, p.pub_no, p.title);
     let _ = writeln!(
@@ -58,14 +60,19 @@ pub fn explain_text(s: &Scored, as_of: chrono::NaiveDate, as_of_prev: chrono::Na
         let _ = writeln!(out, "  {label:<32} {}  {evidence}", yes(met));
     }
     let _ = writeln!(out, "  {:<32} {}  {} dimension(s) met", "high value", yes(v.high_value()), v.dimension_count());
-    let insts: Vec<String> = s.institutions.iter().map(|i| format!("{} ({})", i.name, i.kind.as_str())).collect();
+    let insts: Vec<String> = s
+        .institutions
+        .iter()
+        .map(|&i| &loaded.institutions[i as usize])
+        .map(|i| format!("{} ({})", i.name, i.kind.as_str()))
+        .collect();
     let _ =
         writeln!(out, "  {:<32} {}", "institutions", if insts.is_empty() { "-".to_string() } else { insts.join("; ") });
     let _ = writeln!(
         out,
         "one year before ({as_of_prev}): eligible {}, high value {}",
-        yes(s.prev_eligible).trim(),
-        yes(s.prev_high_value).trim()
+        yes(s.prev.eligible).trim(),
+        yes(s.prev.high_value()).trim()
     );
     out
 }
@@ -84,7 +91,7 @@ pub fn run(args: ExplainArgs) -> Result<()> {
         .or_else(|| loaded.scored.iter().find(|s| id_of(&s.patent.pub_no).is_ok_and(|pub_id| pub_id == wanted)));
     match found {
         Some(s) => {
-            print!("{}", explain_text(s, settings.as_of, settings.as_of_prev));
+            print!("{}", explain_text(s, &loaded, &settings));
             Ok(())
         }
         None => bail!(UsageError(anyhow::anyhow!(

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::rules::ipc::{parse_ipc, Ipc};
 use crate::rules::TableError;
 
@@ -28,7 +30,7 @@ pub const BUILTIN_TABLE: &str = include_str!("../../data/concordance.csv");
 /// A loaded concordance.
 #[derive(Debug, Default)]
 pub struct Concordance {
-    by_key: HashMap<String, Vec<usize>>,
+    by_key: FxHashMap<Ipc, Vec<usize>>,
     categories: Vec<SeiCategory>,
     rows: usize,
 }
@@ -40,6 +42,8 @@ pub struct SeiMatch<'a> {
     pub ipc: &'a Ipc,
     /// The category it maps to.
     pub category: &'a SeiCategory,
+    /// The category's index in the table (see [`Concordance::category`]).
+    pub index: usize,
 }
 
 impl Concordance {
@@ -70,7 +74,7 @@ impl Concordance {
             if idx == next {
                 table.categories.push(SeiCategory { code, name });
             }
-            let entry = table.by_key.entry(ipc.key()).or_default();
+            let entry = table.by_key.entry(ipc).or_default();
             if !entry.contains(&idx) {
                 entry.push(idx);
             }
@@ -82,6 +86,11 @@ impl Concordance {
     /// The built-in table.
     pub fn builtin() -> Concordance {
         Concordance::from_csv(BUILTIN_TABLE).unwrap_or_default()
+    }
+
+    /// The category at `index` (an index from a [`SeiMatch`]).
+    pub fn category(&self, index: usize) -> &SeiCategory {
+        &self.categories[index]
     }
 
     /// Number of rows loaded.
@@ -103,7 +112,7 @@ impl Concordance {
                 for &idx in self.by_key.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
                     let category = &self.categories[idx];
                     if !found.iter().any(|m| m.category.code == category.code) {
-                        found.push(SeiMatch { ipc, category });
+                        found.push(SeiMatch { ipc, category, index: idx });
                     }
                 }
             }

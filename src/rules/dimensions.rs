@@ -3,11 +3,11 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{AwardClass, Patent, Verdict};
+use crate::model::{AwardClass, Flags, Patent, Verdict};
 use crate::rules::concordance::SeiMatch;
 use crate::rules::dates::add_years;
 use crate::rules::family::kind_is_granted;
-use crate::rules::validity::eligibility;
+use crate::rules::validity::{decide, eligibility, StatusClass};
 use crate::rules::{MaintainedAnchor, RuleParams};
 
 /// Amounts are compared with this tolerance so that 3000 万元 shared by 3 meets 1000.
@@ -21,12 +21,67 @@ pub fn verdict(p: &Patent, sei: &[SeiMatch<'_>], as_of: NaiveDate, params: &Rule
     let (d3, e3) = d3_maintained(p, e.eligible, as_of, params);
     let (d4, e4) = d4_pledge(p, as_of, params);
     let (d5, e5) = d5_award(p, as_of);
+    debug_assert_eq!(
+        flags(p, !sei.is_empty(), crate::rules::validity::classify_status(&p.status), as_of, params).dimensions,
+        [d1, d2, d3, d4, d5]
+    );
     Verdict {
         eligible: e.eligible,
         eligibility: e.evidence,
         dimensions: [d1, d2, d3, d4, d5],
         evidence: [e1, e2, e3, e4, e5],
     }
+}
+
+/// The decisions on `p` at `as_of` without evidence text (the same as [`verdict`]'s):
+/// what scoring at many dates runs, allocation-free.
+pub fn flags(p: &Patent, has_sei: bool, status: StatusClass, as_of: NaiveDate, params: &RuleParams) -> Flags {
+    let eligible = decide(p, status, as_of, params).eligible();
+    Flags {
+        eligible,
+        dimensions: [
+            has_sei,
+            d2_met(p, params),
+            d3_met(p, eligible, as_of, params),
+            d4_met(p, as_of, params),
+            d5_met(p, as_of),
+        ],
+    }
+}
+
+fn d2_met(p: &Patent, params: &RuleParams) -> bool {
+    p.family.iter().any(|m| overseas(&m.jurisdiction, params) && m.kind.as_deref().is_none_or(kind_is_granted))
+}
+
+/// The anchor's label and date, and the day the maintained years are reached.
+fn maintained_line(p: &Patent, params: &RuleParams) -> Option<(&'static str, NaiveDate, NaiveDate)> {
+    let (label, anchor) = match params.maintained_anchor {
+        MaintainedAnchor::Filing => ("filed", Some(p.filing_date)),
+        MaintainedAnchor::Grant => ("granted", p.grant_date),
+    };
+    anchor.map(|a| (label, a, add_years(a, params.maintained_years)))
+}
+
+fn d3_met(p: &Patent, eligible: bool, as_of: NaiveDate, params: &RuleParams) -> bool {
+    eligible && maintained_line(p, params).is_some_and(|(_, _, line)| as_of > line)
+}
+
+fn meets_threshold(total: f64, params: &RuleParams) -> bool {
+    let threshold = params.pledge_threshold_wan;
+    total + AMOUNT_EPSILON * threshold.abs().max(1.0) >= threshold
+}
+
+fn d4_met(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> bool {
+    let counted = p.pledges.iter().filter(|s| s.registered_on.is_none_or(|r| r <= as_of));
+    !p.pledges.is_empty() && meets_threshold(counted.map(|s| s.credited_wan(params.apportion)).sum(), params)
+}
+
+fn award_counts(a: &crate::model::Award, as_of: NaiveDate) -> bool {
+    a.class != AwardClass::Other && a.date.is_none_or(|d| d <= as_of)
+}
+
+fn d5_met(p: &Patent, as_of: NaiveDate) -> bool {
+    p.awards.iter().any(|a| award_counts(a, as_of))
 }
 
 /// D1: any IPC code in the concordance.
@@ -74,14 +129,9 @@ pub fn d2_overseas(p: &Patent, params: &RuleParams) -> (bool, String) {
 
 /// D3: eligible and `as_of` strictly after the anchor date plus the maintained years.
 pub fn d3_maintained(p: &Patent, eligible: bool, as_of: NaiveDate, params: &RuleParams) -> (bool, String) {
-    let (label, anchor) = match params.maintained_anchor {
-        MaintainedAnchor::Filing => ("filed", Some(p.filing_date)),
-        MaintainedAnchor::Grant => ("granted", p.grant_date),
-    };
-    let Some(anchor) = anchor else {
+    let Some((label, anchor, line)) = maintained_line(p, params) else {
         return (false, "no grant date to count from".into());
     };
-    let line = add_years(anchor, params.maintained_years);
     let years = params.maintained_years;
     if !eligible {
         return (false, format!("not valid on {as_of} ({label} {anchor}, {years} years on {line})"));
@@ -129,7 +179,7 @@ pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, St
         });
     }
     let threshold = params.pledge_threshold_wan;
-    let met = total + AMOUNT_EPSILON * threshold.abs().max(1.0) >= threshold;
+    let met = meets_threshold(total, params);
     let mut line = format!(
         "{} 万元 {} {} ({})",
         format_wan(total),
@@ -155,7 +205,7 @@ pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, String) {
     let counted: Vec<String> = p
         .awards
         .iter()
-        .filter(|a| a.class != AwardClass::Other && a.date.is_none_or(|d| d <= as_of))
+        .filter(|a| award_counts(a, as_of))
         .map(label)
         .collect();
     if !counted.is_empty() {
@@ -353,6 +403,41 @@ mod tests {
         let v = verdict(&p, &m, d("2025-12-31"), &RuleParams::default());
         assert!(!v.eligible && !v.high_value());
         assert_eq!(v.dimensions, [true, false, false, false, false]);
+    }
+
+    /// The allocation-free decisions agree with the verdict's, for every kind of
+    /// patent in these tests, at dates around each boundary and under both anchors.
+    #[test]
+    fn flags_agree_with_the_verdict() {
+        let t = Concordance::builtin();
+        let mut patents = vec![
+            with_family(&["US10123456B2"]),
+            with_family(&["US10123456A1", "WO2019123456A1"]),
+            with_family(&["JP", "CN"]),
+            with_family(&["HK1234567A"]),
+            pledged(&[("P1", 3000.0, 3, Some("2020-01-01")), ("P2", 10.0, 1, None)]),
+            pledged(&[("P9", 5000.0, 1, Some("2026-01-01"))]),
+            awarded(&["中国专利金奖(2024)", "广东省专利奖 金奖 2020"]),
+            awarded(&["国家技术发明奖 二等奖 2026"]),
+            patent("2015-12-31", Some("2017-01-01"), "有效", None),
+            patent("2005-12-31", Some("2007-01-01"), "有效", None),
+            patent("2012-02-29", None, "授权", None),
+            patent("2012-02-29", None, "失效", None),
+            patent("2016-03-01", Some("2018-01-01"), "失效", Some("2025-06-30")),
+            patent("2020-01-01", Some("2026-01-05"), "有效", None),
+        ];
+        patents[0].ipc = vec![parse_ipc("G06N 3/08").unwrap()];
+        for anchor in [MaintainedAnchor::Filing, MaintainedAnchor::Grant] {
+            let prm = RuleParams { maintained_anchor: anchor, ..RuleParams::default() };
+            for p in &patents {
+                let m = t.match_codes(&p.ipc);
+                let status = crate::rules::validity::classify_status(&p.status);
+                for day in ["2015-12-31", "2024-12-31", "2025-06-30", "2025-12-31", "2026-01-01", "2026-01-05"] {
+                    let v = verdict(p, &m, d(day), &prm);
+                    assert_eq!(flags(p, !m.is_empty(), status, d(day), &prm), v.flags(), "{:?} on {day}", p.id);
+                }
+            }
+        }
     }
 
     #[test]

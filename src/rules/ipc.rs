@@ -3,15 +3,21 @@
 
 use std::fmt;
 
-/// A canonical IPC code. `main` and `sub` are empty for a bare subclass.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The longest key: a 4-character subclass, a 4-digit main group, `/` and 6 subgroup digits.
+const KEY_MAX: usize = 15;
+
+/// A canonical IPC code, stored inline as its compact key (`G06N3/08`, `G06N`, `G16`):
+/// no heap allocation, so patents carry codes and the concordance looks them up cheaply.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Ipc {
-    /// Section + class + subclass, e.g. `G06N` (or a bare class `G16`, 3 characters).
-    pub subclass: String,
-    /// Main group number without leading zeros, e.g. `3`.
-    pub main: String,
-    /// Subgroup digits, at least two, trailing zeros beyond two trimmed, e.g. `08`, `0464`.
-    pub sub: String,
+    key: [u8; KEY_MAX],
+    len: u8,
+}
+
+impl fmt::Debug for Ipc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ipc({})", self.key())
+    }
 }
 
 /// Why an IPC spelling could not be read.
@@ -20,39 +26,64 @@ pub struct Ipc {
 pub struct IpcError(pub String);
 
 impl Ipc {
-    /// The compact key used by the concordance table: `G06N3/08`, `G06N3/00`, `G06N`, `G16`.
-    pub fn key(&self) -> String {
-        if self.main.is_empty() {
-            self.subclass.clone()
-        } else {
-            format!("{}{}/{}", self.subclass, self.main, self.sub)
-        }
+    fn from_key(key: &str) -> Ipc {
+        let mut bytes = [0u8; KEY_MAX];
+        bytes[..key.len()].copy_from_slice(key.as_bytes());
+        Ipc { key: bytes, len: key.len() as u8 }
     }
 
-    /// Keys of this code and every level above it, most specific first
-    /// (the code, its main group, its subclass, its class).
-    pub fn lookup_keys(&self) -> Vec<String> {
-        let mut keys = Vec::with_capacity(4);
-        if !self.main.is_empty() {
-            keys.push(self.key());
-            if self.sub != "00" {
-                keys.push(format!("{}{}/00", self.subclass, self.main));
+    fn from_parts(subclass: &str, main: &str, sub: &str) -> Ipc {
+        let mut ipc = Ipc::from_key(subclass);
+        if !main.is_empty() {
+            for part in [main, "/", sub] {
+                let at = ipc.len as usize;
+                ipc.key[at..at + part.len()].copy_from_slice(part.as_bytes());
+                ipc.len += part.len() as u8;
             }
         }
-        if self.subclass.len() == 4 {
-            keys.push(self.subclass.clone());
+        ipc
+    }
+
+    /// The compact key used by the concordance table: `G06N3/08`, `G06N3/00`, `G06N`, `G16`.
+    pub fn key(&self) -> &str {
+        std::str::from_utf8(&self.key[..self.len as usize]).unwrap_or("")
+    }
+
+    /// Section + class + subclass (`G06N`), or a bare class (`G16`).
+    pub fn subclass(&self) -> &str {
+        let key = self.key();
+        &key[..key.len().min(if key.as_bytes().get(3).is_some_and(u8::is_ascii_uppercase) { 4 } else { 3 })]
+    }
+
+    /// Main group and subgroup (`3`, `08`), when the code has them.
+    fn group(&self) -> Option<(&str, &str)> {
+        self.key()[self.subclass().len()..].split_once('/')
+    }
+
+    /// This code and every level above it, most specific first
+    /// (the code, its main group, its subclass, its class).
+    pub fn lookup_keys(&self) -> impl Iterator<Item = Ipc> {
+        let subclass = self.subclass();
+        let mut keys = [None; 4];
+        if let Some((main, sub)) = self.group() {
+            keys[0] = Some(*self);
+            if sub != "00" {
+                keys[1] = Some(Ipc::from_parts(subclass, main, "00"));
+            }
         }
-        keys.push(self.subclass[..3].to_string());
-        keys
+        if subclass.len() == 4 {
+            keys[2] = Some(Ipc::from_key(subclass));
+        }
+        keys[3] = Some(Ipc::from_key(&subclass[..3]));
+        keys.into_iter().flatten()
     }
 }
 
 impl fmt::Display for Ipc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.main.is_empty() {
-            f.write_str(&self.subclass)
-        } else {
-            write!(f, "{} {}/{}", self.subclass, self.main, self.sub)
+        match self.group() {
+            Some((main, sub)) => write!(f, "{} {main}/{sub}", self.subclass()),
+            None => f.write_str(self.subclass()),
         }
     }
 }
@@ -82,15 +113,14 @@ pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
         return Err(err());
     }
     if b.len() == 3 {
-        return Ok(Ipc { subclass: s, main: String::new(), sub: String::new() });
+        return Ok(Ipc::from_key(&s));
     }
     if !b[3].is_ascii_uppercase() {
         return Err(err());
     }
-    let subclass = s[..4].to_string();
-    let rest = &s[4..];
+    let (subclass, rest) = s.split_at(4);
     if rest.is_empty() {
-        return Ok(Ipc { subclass, main: String::new(), sub: String::new() });
+        return Ok(Ipc::from_key(subclass));
     }
     let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
     let (main, sub) = match rest.split_once('/') {
@@ -102,7 +132,7 @@ pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
     if main.is_empty() {
         return Err(err());
     }
-    Ok(Ipc { subclass, main: main.to_string(), sub: trim_subgroup(sub) })
+    Ok(Ipc::from_parts(subclass, main, &trim_subgroup(sub)))
 }
 
 #[cfg(test)]
@@ -136,10 +166,16 @@ mod tests {
 
     #[test]
     fn hierarchy_keys() {
-        assert_eq!(parse_ipc("G06N 3/08").unwrap().lookup_keys(), ["G06N3/08", "G06N3/00", "G06N", "G06"]);
-        assert_eq!(parse_ipc("G06N 3/00").unwrap().lookup_keys(), ["G06N3/00", "G06N", "G06"]);
-        assert_eq!(parse_ipc("G06N").unwrap().lookup_keys(), ["G06N", "G06"]);
-        assert_eq!(parse_ipc("G16").unwrap().lookup_keys(), ["G16"]);
+        let keys = |s: &str| parse_ipc(s).unwrap().lookup_keys().map(|k| k.key().to_string()).collect::<Vec<_>>();
+        assert_eq!(keys("G06N 3/08"), ["G06N3/08", "G06N3/00", "G06N", "G06"]);
+        assert_eq!(keys("G06N 3/00"), ["G06N3/00", "G06N", "G06"]);
+        assert_eq!(keys("G06N"), ["G06N", "G06"]);
+        assert_eq!(keys("G16"), ["G16"]);
+        assert_eq!(keys("G06N0003046400"), ["G06N3/0464", "G06N3/00", "G06N", "G06"]);
+        assert_eq!(parse_ipc("G06N 3/08").unwrap().subclass(), "G06N");
+        assert_eq!(parse_ipc("G16").unwrap().subclass(), "G16");
+        assert_eq!(parse_ipc("H01M 10/0525").unwrap().to_string(), "H01M 10/0525");
+        assert_eq!(parse_ipc("A99Z9999/999999").unwrap().key().len(), 15);
     }
 
     #[test]

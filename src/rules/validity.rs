@@ -75,43 +75,95 @@ pub struct Eligibility {
     pub evidence: String,
 }
 
-fn no(evidence: String) -> Eligibility {
-    Eligibility { eligible: false, evidence }
+/// Why a patent is or is not eligible on a date; decided without building text, so
+/// that scoring at many dates costs no allocation ([`Decision::evidence`] renders it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Another office's patent.
+    NotCn,
+    /// A utility model or design.
+    NotInvention(Kind),
+    /// The kind could not be told.
+    KindUnknown,
+    /// Granted after the date.
+    GrantedLater(NaiveDate),
+    /// No grant date and no in-force status.
+    NotGranted,
+    /// Lapsed on or before the date.
+    Lapsed(NaiveDate),
+    /// A dead status without a lapse date.
+    LapsedByStatus,
+    /// The term ended on or before the date.
+    Expired(NaiveDate),
+    /// Valid: granted (on the date, when known), term ending on `term_end`.
+    Valid {
+        /// The grant date, when known.
+        granted: Option<NaiveDate>,
+        /// Filing date plus the term.
+        term_end: NaiveDate,
+    },
 }
 
-/// Decide eligibility of `p` on `as_of`.
-pub fn eligibility(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> Eligibility {
+impl Decision {
+    /// Whether the patent is eligible.
+    pub fn eligible(self) -> bool {
+        matches!(self, Decision::Valid { .. })
+    }
+
+    /// The evidence line for `p` on `as_of`.
+    pub fn evidence(self, p: &Patent, as_of: NaiveDate, params: &RuleParams) -> String {
+        let status = p.status.trim();
+        match self {
+            Decision::NotCn => "not a CN patent".into(),
+            Decision::NotInvention(k) => format!("not an invention patent ({})", k.as_str()),
+            Decision::KindUnknown => "kind unknown".into(),
+            Decision::GrantedLater(g) => format!("not granted on {as_of} (granted {g})"),
+            Decision::NotGranted => {
+                format!("not granted (no grant date, status {})", if status.is_empty() { "none" } else { status })
+            }
+            Decision::Lapsed(l) => format!("lapsed {l}"),
+            Decision::LapsedByStatus => format!("lapsed (status {status}, no lapse date)"),
+            Decision::Expired(end) => format!("expired {end} (filed {} + {} years)", p.filing_date, params.term_years),
+            Decision::Valid { granted: Some(g), term_end } => format!("valid: granted {g}, not lapsed, term ends {term_end}"),
+            Decision::Valid { granted: None, term_end } => {
+                format!("valid: granted (status {status}, no grant date), not lapsed, term ends {term_end}")
+            }
+        }
+    }
+}
+
+/// Decide eligibility of `p` on `as_of`, given its status class (see [`classify_status`]).
+pub fn decide(p: &Patent, status: StatusClass, as_of: NaiveDate, params: &RuleParams) -> Decision {
     if !p.id.is_cn() {
-        return no("not a CN patent".into());
+        return Decision::NotCn;
     }
     match p.kind {
         Some(Kind::Invention) => {}
-        Some(k) => return no(format!("not an invention patent ({})", k.as_str())),
-        None => return no("kind unknown".into()),
+        Some(k) => return Decision::NotInvention(k),
+        None => return Decision::KindUnknown,
     }
-    let status = classify_status(&p.status);
-    let granted = match p.grant_date {
-        Some(g) if g <= as_of => format!("granted {g}"),
-        Some(g) => return no(format!("not granted on {as_of} (granted {g})")),
-        None if status == StatusClass::InForce => format!("granted (status {}, no grant date)", p.status.trim()),
-        None => {
-            let st = if p.status.trim().is_empty() { "none".to_string() } else { p.status.trim().to_string() };
-            return no(format!("not granted (no grant date, status {st})"));
-        }
-    };
-    match p.lapse_date {
-        Some(l) if l <= as_of => return no(format!("lapsed {l}")),
+    match p.grant_date {
+        Some(g) if g > as_of => return Decision::GrantedLater(g),
         Some(_) => {}
-        None if status == StatusClass::Dead => {
-            return no(format!("lapsed (status {}, no lapse date)", p.status.trim()));
-        }
-        None => {}
+        None if status == StatusClass::InForce => {}
+        None => return Decision::NotGranted,
+    }
+    match p.lapse_date {
+        Some(l) if l <= as_of => return Decision::Lapsed(l),
+        None if status == StatusClass::Dead => return Decision::LapsedByStatus,
+        _ => {}
     }
     let term_end = add_years(p.filing_date, params.term_years);
     if as_of >= term_end {
-        return no(format!("expired {term_end} (filed {} + {} years)", p.filing_date, params.term_years));
+        return Decision::Expired(term_end);
     }
-    Eligibility { eligible: true, evidence: format!("valid: {granted}, not lapsed, term ends {term_end}") }
+    Decision::Valid { granted: p.grant_date, term_end }
+}
+
+/// Decide eligibility of `p` on `as_of`, with the evidence line.
+pub fn eligibility(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> Eligibility {
+    let decision = decide(p, classify_status(&p.status), as_of, params);
+    Eligibility { eligible: decision.eligible(), evidence: decision.evidence(p, as_of, params) }
 }
 
 #[cfg(test)]

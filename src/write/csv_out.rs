@@ -1,4 +1,5 @@
-//! The CSV outputs: `patents.csv`, `institutions.csv`, `rejects.csv`, `warnings.csv`.
+//! The small CSV outputs: `institutions.csv`, `unresolved.csv`, `rejects.csv`, `warnings.csv`
+//! (`patents.csv` is written by [`crate::write::patents`]).
 
 use std::path::Path;
 
@@ -6,31 +7,7 @@ use anyhow::{Context, Result};
 
 use crate::aggregate::{InstitutionRow, UnresolvedName};
 use crate::model::{RowIssue, DIMENSION_NAMES};
-use crate::score::Scored;
 use crate::write::neutralise;
-
-/// Columns of `patents.csv` (SPEC §5).
-pub const PATENT_COLUMNS: [&str; 19] = [
-    "patent_id",
-    "pub_no",
-    "title",
-    "kind",
-    "filing_date",
-    "grant_date",
-    "status",
-    "holders",
-    "ipc",
-    "eligible",
-    "d1_sei",
-    "d2_overseas",
-    "d3_maintained",
-    "d4_pledge",
-    "d5_award",
-    "dimensions",
-    "high_value",
-    "sei_codes",
-    "evidence",
-];
 
 fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
     let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
@@ -44,58 +21,6 @@ fn write_row<W: std::io::Write>(w: &mut csv::Writer<W>, cells: &[String], raw: b
     } else {
         w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
     }
-}
-
-fn bool_text(b: bool) -> String {
-    if b { "true" } else { "false" }.to_string()
-}
-
-fn date_text(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
-}
-
-/// The evidence column: eligibility, then one line per dimension, joined by ` | `.
-pub fn evidence_text(s: &Scored) -> String {
-    let mut parts = vec![s.verdict.eligibility.clone()];
-    for (i, e) in s.verdict.evidence.iter().enumerate() {
-        parts.push(format!("D{} {e}", i + 1));
-    }
-    parts.join(" | ")
-}
-
-/// The cells of one `patents.csv` row (also used for Parquet).
-pub fn patent_cells(s: &Scored) -> Vec<String> {
-    let p = &s.patent;
-    let v = &s.verdict;
-    let mut cells = vec![
-        p.id.to_string(),
-        p.pub_no.clone(),
-        p.title.clone(),
-        p.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
-        p.filing_date.to_string(),
-        date_text(p.grant_date),
-        p.status.clone(),
-        p.holders.join(";"),
-        p.ipc.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(";"),
-        bool_text(v.eligible),
-    ];
-    cells.extend(v.dimensions.iter().map(|d| bool_text(*d)));
-    cells.push(v.dimension_count().to_string());
-    cells.push(bool_text(v.high_value()));
-    cells.push(s.sei_codes.join(";"));
-    cells.push(evidence_text(s));
-    cells
-}
-
-/// Write `patents.csv`.
-pub fn write_patents(path: &Path, scored: &[Scored], raw: bool) -> Result<()> {
-    let mut w = writer(path)?;
-    w.write_record(PATENT_COLUMNS)?;
-    for s in scored {
-        write_row(&mut w, &patent_cells(s), raw)?;
-    }
-    w.flush()?;
-    Ok(())
 }
 
 /// Columns of `institutions.csv` (SPEC §5), in order.

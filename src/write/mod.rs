@@ -4,6 +4,7 @@
 pub mod csv_out;
 pub mod manifest;
 pub mod parquet;
+pub mod patents;
 pub mod report;
 
 use std::path::{Path, PathBuf};

@@ -8,7 +8,8 @@ use polars::prelude::*;
 use crate::aggregate::{InstitutionRow, UNIT};
 use crate::model::DIMENSION_NAMES;
 use crate::score::Scored;
-use crate::write::csv_out::{evidence_text, institution_columns};
+use crate::write::csv_out::institution_columns;
+use crate::write::patents::{PatentCells, PATENT_COLUMNS};
 
 fn save(path: &Path, mut df: DataFrame) -> Result<()> {
     let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
@@ -20,51 +21,69 @@ fn text_col<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> Column {
     Column::from(Series::new(name.into(), values.collect::<Vec<&str>>()))
 }
 
-/// Write `patents.parquet`: the columns of `patents.csv`, typed (booleans, counts), values raw.
-pub fn write_patents(path: &Path, scored: &[Scored]) -> Result<()> {
-    let owned: Vec<[String; 7]> = scored
-        .iter()
-        .map(|s| {
-            let p = &s.patent;
-            [
-                p.id.to_string(),
-                p.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
-                p.filing_date.to_string(),
-                p.grant_date.map(|d| d.to_string()).unwrap_or_default(),
-                p.holders.join(";"),
-                p.ipc.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(";"),
-                evidence_text(s),
-            ]
-        })
-        .collect();
-    let text = |name: &str, i: usize| text_col(name, owned.iter().map(|o| o[i].as_str()));
-    let flag = |name: &str, f: &dyn Fn(&Scored) -> bool| -> Column {
-        Column::from(Series::new(name.into(), scored.iter().map(f).collect::<Vec<bool>>()))
-    };
-    let mut cols = vec![
-        text("patent_id", 0),
-        text_col("pub_no", scored.iter().map(|s| s.patent.pub_no.as_str())),
-        text_col("title", scored.iter().map(|s| s.patent.title.as_str())),
-        text("kind", 1),
-        text("filing_date", 2),
-        text("grant_date", 3),
-        text_col("status", scored.iter().map(|s| s.patent.status.as_str())),
-        text("holders", 4),
-        text("ipc", 5),
-        flag("eligible", &|s| s.verdict.eligible),
-    ];
-    for (i, name) in DIMENSION_NAMES.iter().enumerate() {
-        cols.push(flag(name, &|s| s.verdict.dimensions[i]));
+/// `patents.parquet` written a row group per chunk: the columns of `patents.csv`,
+/// typed (booleans, counts), values raw.
+pub struct PatentsWriter {
+    path: std::path::PathBuf,
+    writer: Option<polars::io::parquet::write::BatchedWriter<std::fs::File>>,
+    file: Option<std::fs::File>,
+}
+
+/// Columns of `patents.csv` that stay text in Parquet.
+const TEXT_COLUMNS: [usize; 11] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 17, 18];
+
+impl PatentsWriter {
+    /// Create the file; the schema is taken from the first chunk.
+    pub fn create(path: &Path) -> Result<PatentsWriter> {
+        let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(PatentsWriter { path: path.to_path_buf(), writer: None, file: Some(file) })
     }
-    cols.push(Column::from(Series::new(
-        "dimensions".into(),
-        scored.iter().map(|s| s.verdict.dimension_count() as u32).collect::<Vec<u32>>(),
-    )));
-    cols.push(flag("high_value", &|s| s.verdict.high_value()));
-    let sei: Vec<String> = scored.iter().map(|s| s.sei_codes.join(";")).collect();
-    cols.push(text_col("sei_codes", sei.iter().map(String::as_str)));
-    cols.push(text("evidence", 6));
-    save(path, DataFrame::new_infer_height(cols)?)
+
+    fn frame(scored: &[Scored], cells: &[&PatentCells]) -> PolarsResult<DataFrame> {
+        let text = |i: usize| text_col(PATENT_COLUMNS[i], cells.iter().map(|c| c.get(i)));
+        let flag = |name: &str, f: &dyn Fn(&Scored) -> bool| -> Column {
+            Column::from(Series::new(name.into(), scored.iter().map(f).collect::<Vec<bool>>()))
+        };
+        let mut cols: Vec<Column> = TEXT_COLUMNS[..9].iter().map(|&i| text(i)).collect();
+        cols.push(flag("eligible", &|s| s.verdict.eligible));
+        for (i, name) in DIMENSION_NAMES.iter().enumerate() {
+            cols.push(flag(name, &|s| s.verdict.dimensions[i]));
+        }
+        cols.push(Column::from(Series::new(
+            "dimensions".into(),
+            scored.iter().map(|s| s.verdict.dimension_count() as u32).collect::<Vec<u32>>(),
+        )));
+        cols.push(flag("high_value", &|s| s.verdict.high_value()));
+        cols.push(text(17));
+        cols.push(text(18));
+        DataFrame::new_infer_height(cols)
+    }
+
+    /// Write one chunk: the scored patents and their rendered cells, in the same order.
+    pub fn write(&mut self, scored: &[Scored], cells: &[&PatentCells]) -> Result<()> {
+        let err = |e: PolarsError| anyhow::anyhow!("cannot write {}: {e}", self.path.display());
+        let df = Self::frame(scored, cells).map_err(err)?;
+        if self.writer.is_none() {
+            let file = self.file.take().context("patents.parquet already finished")?;
+            self.writer = Some(ParquetWriter::new(file).batched(df.schema()).map_err(err)?);
+        }
+        if let Some(w) = self.writer.as_mut() {
+            w.write_batch(&df).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// Write the footer (an empty file with the schema when there were no patents).
+    pub fn finish(mut self) -> Result<()> {
+        if self.writer.is_none() {
+            self.write(&[], &[])?;
+        }
+        let path = self.path.clone();
+        match self.writer.take() {
+            Some(w) => w.finish().map(|_| ()).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Write `institutions.parquet`: the columns of `institutions.csv`; counts are whole

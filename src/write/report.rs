@@ -12,7 +12,8 @@ use crate::config::Settings;
 use crate::model::{RowIssue, DIMENSIONS};
 use crate::pipeline::Loaded;
 use crate::score::Scored;
-use crate::write::csv_out::{institution_columns, patent_cells, PATENT_COLUMNS};
+use crate::write::csv_out::institution_columns;
+use crate::write::patents::{patent_cells, PATENT_COLUMNS};
 
 /// Everything a report shows.
 pub struct ReportData<'a> {
@@ -22,6 +23,20 @@ pub struct ReportData<'a> {
     pub loaded: &'a Loaded,
     /// Institution rows in report order.
     pub institutions: &'a [InstitutionRow],
+    /// Patents held by at least one reported institution (each once), in id order.
+    pub patents: Vec<&'a Scored>,
+}
+
+impl<'a> ReportData<'a> {
+    /// The data of the reports, with the reported patents picked once for all of them.
+    pub fn new(settings: &'a Settings, loaded: &'a Loaded, institutions: &'a [InstitutionRow]) -> ReportData<'a> {
+        let types = settings.institution_types.as_deref();
+        let reported = |s: &&Scored| {
+            s.institutions.iter().any(|&i| types.is_none_or(|t| t.contains(&loaded.institutions[i as usize].kind)))
+        };
+        let patents = loaded.scored.iter().filter(reported).collect();
+        ReportData { settings, loaded, institutions, patents }
+    }
 }
 
 const DIMENSION_LABELS: [&str; DIMENSIONS] =
@@ -53,16 +68,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// Patents held by at least one reported institution (each once).
-fn reported_patents<'a>(data: &'a ReportData<'_>) -> Vec<&'a Scored> {
-    let types = data.settings.institution_types.as_deref();
-    data.loaded
-        .scored
-        .iter()
-        .filter(|s| s.institutions.iter().any(|i| types.is_none_or(|t| t.contains(&i.kind))))
-        .collect()
 }
 
 /// A horizontal bar chart as inline SVG.
@@ -187,12 +192,15 @@ fn change(now: u64, before: u64, row: &InstitutionRow) -> String {
 }
 
 /// The patents of one institution shown in its section: high-value ones, most dimensions first.
-fn top_patents<'a>(data: &'a ReportData<'_>, institution: &str, limit: usize) -> Vec<&'a Scored> {
+fn top_patents<'a>(data: &ReportData<'a>, institution: &str, limit: usize) -> Vec<&'a Scored> {
+    let Some(index) = data.loaded.institutions.iter().position(|i| i.name == institution) else {
+        return Vec::new();
+    };
     let mut list: Vec<&Scored> = data
-        .loaded
-        .scored
+        .patents
         .iter()
-        .filter(|s| s.verdict.high_value() && s.institutions.iter().any(|i| i.name == institution))
+        .copied()
+        .filter(|s| s.verdict.high_value() && s.institutions.contains(&(index as u32)))
         .collect();
     list.sort_by(|a, b| {
         b.verdict.dimension_count().cmp(&a.verdict.dimension_count()).then_with(|| a.patent.id.cmp(&b.patent.id))
@@ -237,10 +245,10 @@ pub fn html(data: &ReportData<'_>) -> String {
         s.as_of_prev,
         data.institutions.len()
     );
-    let patents = reported_patents(data);
+    let patents = &data.patents;
     let eligible = patents.iter().filter(|p| p.verdict.eligible).count();
     let high = patents.iter().filter(|p| p.verdict.high_value()).count();
-    let high_prev = patents.iter().filter(|p| p.prev_high_value).count();
+    let high_prev = patents.iter().filter(|p| p.prev.high_value()).count();
     let _ = write!(
         h,
         "<div class=\"cards\"><div class=\"card\"><b>{}</b>CN patents held</div><div class=\"card\"><b>{eligible}</b>valid inventions</div><div class=\"card\"><b>{high}</b>high-value ({} a year before)</div><div class=\"card\"><b>{}</b>high-value share</div></div>",
@@ -311,9 +319,9 @@ pub fn html(data: &ReportData<'_>) -> String {
     h.push_str(&bar_chart("Strategic emerging industry mix (valid inventions)", &sei, PALETTE[2]));
     let labels: Vec<String> = s.trend_dates.iter().map(|d| d.year().to_string()).collect();
     let valid_series: Vec<f64> =
-        (0..s.trend_dates.len()).map(|k| patents.iter().filter(|p| p.trend[k].0).count() as f64).collect();
+        (0..s.trend_dates.len()).map(|k| patents.iter().filter(|p| p.trend_at(k).0).count() as f64).collect();
     let high_series: Vec<f64> =
-        (0..s.trend_dates.len()).map(|k| patents.iter().filter(|p| p.trend[k].1).count() as f64).collect();
+        (0..s.trend_dates.len()).map(|k| patents.iter().filter(|p| p.trend_at(k).1).count() as f64).collect();
     h.push_str(&line_chart(
         "Trend by year",
         &labels,
@@ -347,14 +355,15 @@ pub fn html(data: &ReportData<'_>) -> String {
             row.count_text(row.high_value_prev)
         );
         let top = top_patents(data, &row.institution, 10);
+        let ctx = data.loaded.context(s);
         if top.is_empty() {
             h.push_str("<p>No high-value patents.</p>");
             continue;
         }
         h.push_str("<table><thead><tr><th class=\"t\">Patent</th><th class=\"t\">Title</th><th>Dimensions</th><th class=\"t\">Evidence</th></tr></thead><tbody>");
         for p in top {
-            let evidence: Vec<String> = p
-                .verdict
+            let evidence: Vec<String> = ctx
+                .verdict(p)
                 .evidence
                 .iter()
                 .zip(p.verdict.dimensions)
@@ -390,7 +399,7 @@ pub fn html(data: &ReportData<'_>) -> String {
         ("counting", s.counting.as_str().to_string()),
         ("campuses rolled up", s.rollup_campuses.to_string()),
         ("institution types", types),
-        ("concordance", data.loaded.concordance.clone()),
+        ("concordance", data.loaded.concordance_label.clone()),
         (
             "rows",
             format!(
@@ -424,10 +433,10 @@ pub fn html(data: &ReportData<'_>) -> String {
 /// Render `summary.md`: a few lines and the top of the ranking, fit for an email.
 pub fn summary_markdown(data: &ReportData<'_>) -> String {
     let s = data.settings;
-    let patents = reported_patents(data);
+    let patents = &data.patents;
     let eligible = patents.iter().filter(|p| p.verdict.eligible).count();
     let high = patents.iter().filter(|p| p.verdict.high_value()).count();
-    let high_prev = patents.iter().filter(|p| p.prev_high_value).count();
+    let high_prev = patents.iter().filter(|p| p.prev.high_value()).count();
     let mut m = format!("# High-value invention patents as of {}\n\n", s.as_of);
     let _ = writeln!(
         m,
@@ -481,7 +490,7 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     });
     let ws = book.add_worksheet();
     ws.set_name("Summary")?;
-    let patents = reported_patents(data);
+    let patents = &data.patents;
     let eligible = patents.iter().filter(|p| p.verdict.eligible).count();
     let high = patents.iter().filter(|p| p.verdict.high_value()).count();
     write_headers(ws, &["figure".into(), "value".into()], &[44.0, 18.0], &header)?;
@@ -490,7 +499,7 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
         ("CN patents held by them", patents.len() as f64),
         ("valid inventions", eligible as f64),
         ("high-value", high as f64),
-        ("high-value a year before", patents.iter().filter(|p| p.prev_high_value).count() as f64),
+        ("high-value a year before", patents.iter().filter(|p| p.prev.high_value()).count() as f64),
     ];
     ws.write_string(1, 0, "as_of")?;
     ws.write_string(1, 1, s.as_of.to_string())?;
@@ -536,11 +545,21 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     widths.extend(std::iter::repeat_n(9.0, 9));
     widths.push(80.0);
     write_headers(ws, &patent_names, &widths, &header)?;
-    // Excel holds 1,048,576 rows: the CSV and Parquet files keep every patent.
-    for (i, p) in data.loaded.scored.iter().take(1_048_575).enumerate() {
-        for (c, cell) in patent_cells(p).iter().enumerate() {
+    // The sheet lists the valid inventions of the reported institutions, the patents
+    // behind the counts, up to XLSX_PATENT_ROWS; patents.csv and .parquet keep every patent.
+    let ctx = data.loaded.context(s);
+    let valid: Vec<&Scored> = patents.iter().copied().filter(|p| p.verdict.eligible).collect();
+    for (i, p) in valid.iter().take(XLSX_PATENT_ROWS).enumerate() {
+        for (c, cell) in patent_cells(p, &ctx).iter().enumerate() {
             ws.write_string(i as u32 + 1, c as u16, cell_text(cell))?;
         }
+    }
+    if valid.len() > XLSX_PATENT_ROWS {
+        let note = format!(
+            "… {} more valid inventions not listed here: see patents.csv (every patent)",
+            valid.len() - XLSX_PATENT_ROWS
+        );
+        ws.write_string(XLSX_PATENT_ROWS as u32 + 1, 0, note)?;
     }
     issues_sheet(book.add_worksheet_with_constant_memory()?, "Rejects", &data.loaded.rejects, &header)?;
 
@@ -553,7 +572,7 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
         ("as_of_prev".into(), s.as_of_prev.to_string()),
         ("counting".into(), s.counting.as_str().into()),
         ("rollup_campuses".into(), s.rollup_campuses.to_string()),
-        ("concordance".into(), data.loaded.concordance.clone()),
+        ("concordance".into(), data.loaded.concordance_label.clone()),
         ("tool".into(), format!("hvpat {}", env!("CARGO_PKG_VERSION"))),
     ];
     if let Some(map) = rules.as_object() {
@@ -570,6 +589,10 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     book.save(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
+
+/// Rows of the workbook's Patents sheet: a sheet people scroll and filter; the CSV
+/// and Parquet files hold every patent.
+pub const XLSX_PATENT_ROWS: usize = 100_000;
 
 /// Excel's limit on the characters of one cell.
 const EXCEL_CELL_LIMIT: usize = 32_767;

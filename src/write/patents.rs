@@ -1,0 +1,182 @@
+//! `patents.csv` and `patents.parquet` in one pass: each patent's cells, evidence
+//! included, are rendered once, in parallel, a chunk at a time; the chunk's CSV
+//! bytes and Parquet row group are written and dropped, so memory stays bounded
+//! by the chunk, not by the portfolio.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::score::{ScoreContext, Scored};
+use crate::write::neutralise;
+
+/// Columns of `patents.csv` (SPEC §5).
+pub const PATENT_COLUMNS: [&str; 19] = [
+    "patent_id",
+    "pub_no",
+    "title",
+    "kind",
+    "filing_date",
+    "grant_date",
+    "status",
+    "holders",
+    "ipc",
+    "eligible",
+    "d1_sei",
+    "d2_overseas",
+    "d3_maintained",
+    "d4_pledge",
+    "d5_award",
+    "dimensions",
+    "high_value",
+    "sei_codes",
+    "evidence",
+];
+
+/// Patents rendered per chunk: enough to keep both cores busy, small enough that
+/// a chunk's text stays in tens of megabytes.
+const CHUNK: usize = 1 << 16;
+
+/// One patent's cells (the columns of [`PATENT_COLUMNS`]), rendered into one buffer.
+pub struct PatentCells {
+    text: String,
+    ends: [u32; PATENT_COLUMNS.len()],
+}
+
+impl PatentCells {
+    /// The cell of column `i`.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// Every cell, in column order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..PATENT_COLUMNS.len()).map(|i| self.get(i))
+    }
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// Render one patent's cells; the evidence is the verdict at `as_of`: eligibility,
+/// then one line per dimension, joined by ` | `.
+pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
+    let p = &s.patent;
+    let v = &s.verdict;
+    let mut text = String::with_capacity(256);
+    let mut ends = [0u32; PATENT_COLUMNS.len()];
+    let mut col = 0;
+    let mut end = |text: &String| {
+        ends[col] = text.len() as u32;
+        col += 1;
+    };
+    let join = |text: &mut String, items: &mut dyn Iterator<Item = &dyn std::fmt::Display>| {
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                text.push(';');
+            }
+            let _ = write!(text, "{item}");
+        }
+    };
+    let _ = write!(text, "{}", p.id);
+    end(&text);
+    text.push_str(&p.pub_no);
+    end(&text);
+    text.push_str(&p.title);
+    end(&text);
+    text.push_str(p.kind.map_or("", |k| k.as_str()));
+    end(&text);
+    let _ = write!(text, "{}", p.filing_date);
+    end(&text);
+    if let Some(g) = p.grant_date {
+        let _ = write!(text, "{g}");
+    }
+    end(&text);
+    text.push_str(&p.status);
+    end(&text);
+    join(&mut text, &mut p.holders.iter().map(|h| h as &dyn std::fmt::Display));
+    end(&text);
+    join(&mut text, &mut p.ipc.iter().map(|c| c as &dyn std::fmt::Display));
+    end(&text);
+    text.push_str(bool_text(v.eligible));
+    end(&text);
+    for d in v.dimensions {
+        text.push_str(bool_text(d));
+        end(&text);
+    }
+    let _ = write!(text, "{}", v.dimension_count());
+    end(&text);
+    text.push_str(bool_text(v.high_value()));
+    end(&text);
+    join(&mut text, &mut s.sei.iter().map(|&i| &ctx.concordance.category(i.into()).code as &dyn std::fmt::Display));
+    end(&text);
+    let verdict = ctx.verdict(s);
+    text.push_str(&verdict.eligibility);
+    for (i, e) in verdict.evidence.iter().enumerate() {
+        let _ = write!(text, " | D{} {e}", i + 1);
+    }
+    end(&text);
+    PatentCells { text, ends }
+}
+
+/// Write `patents.csv` and `patents.parquet` (the same columns, typed: booleans and
+/// counts; values raw). CSV cells are neutralised unless `raw`.
+pub fn write_patents(
+    csv_path: &Path,
+    parquet_path: &Path,
+    scored: &[Scored],
+    ctx: &ScoreContext<'_>,
+    raw: bool,
+) -> Result<()> {
+    let file = std::fs::File::create(csv_path).with_context(|| format!("cannot create {}", csv_path.display()))?;
+    let mut csv = std::io::BufWriter::with_capacity(1 << 20, file);
+    csv.write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().copied()), raw)?)?;
+    let mut parquet = crate::write::parquet::PatentsWriter::create(parquet_path)?;
+    for chunk in scored.chunks(CHUNK) {
+        let rendered: Vec<(Vec<PatentCells>, Vec<u8>)> = chunk
+            .par_chunks(2048)
+            .map(|part| {
+                let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
+                let bytes = csv_bytes(cells.iter().map(PatentCells::iter), raw)?;
+                Ok((cells, bytes))
+            })
+            .collect::<Result<_>>()?;
+        for (_, bytes) in &rendered {
+            csv.write_all(bytes).with_context(|| format!("cannot write {}", csv_path.display()))?;
+        }
+        let cells: Vec<&PatentCells> = rendered.iter().flat_map(|(c, _)| c).collect();
+        parquet.write(chunk, &cells)?;
+    }
+    csv.flush().with_context(|| format!("cannot write {}", csv_path.display()))?;
+    parquet.finish()
+}
+
+/// Rows as CSV bytes (`\n` line ends), formula-like cells neutralised unless `raw`.
+fn csv_bytes<'a, R, C>(rows: R, raw: bool) -> Result<Vec<u8>>
+where
+    R: Iterator<Item = C>,
+    C: Iterator<Item = &'a str>,
+{
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    for row in rows {
+        if raw {
+            w.write_record(row)?;
+        } else {
+            w.write_record(row.map(|cell| match neutralise(cell) {
+                Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+                Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+            }))?;
+        }
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
