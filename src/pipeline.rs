@@ -5,15 +5,16 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::aggregate::{aggregate, unresolved_names, InstitutionRow};
 use crate::config::Settings;
 use crate::model::RowIssue;
-use crate::read::portfolio::{normalize_rows, Merged};
+use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
 use crate::read::profile::Layout;
 use crate::read::side::{self, IdResolver};
-use crate::read::table::{read_table, read_table_sheet};
+use crate::read::table::{read_table, TableFile};
 use crate::read::InputError;
 use crate::rules::concordance::Concordance;
 use crate::rules::institutions::{AliasTable, Institution};
@@ -99,11 +100,23 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     let mut counts = Counts::default();
     let mut merged = Merged::default();
     for (file, path) in settings.portfolio.iter().enumerate() {
-        let table = read_table_sheet(path, settings.sheet.as_deref())?;
-        let layout = Layout::locate(&table, settings.profile)?;
-        counts.rows_read += table.height();
-        merged.take(normalize_rows(&table, &layout, file, &label(path)));
-        inputs.push(InputRecord { role: "portfolio", rows: table.height(), file: table.info });
+        let table = TableFile::open(path, settings.sheet.as_deref())?;
+        let layout = Layout::locate(&table.header_table(), settings.profile)?;
+        // Segments are parsed and normalised in parallel, each dropped once its rows are
+        // records: the file is never held as one parsed table.
+        let outcomes: Vec<(usize, Vec<RowOutcome>)> = (0..table.segments())
+            .into_par_iter()
+            .map(|i| {
+                let rows = table.segment(i)?;
+                Ok((rows.height(), normalize_rows(&rows, &layout, file, &label(path))))
+            })
+            .collect::<Result<_, InputError>>()?;
+        let rows: usize = outcomes.iter().map(|(n, _)| n).sum();
+        counts.rows_read += rows;
+        for (_, o) in outcomes {
+            merged.take(o);
+        }
+        inputs.push(InputRecord { role: "portfolio", rows, file: table.info });
     }
     counts.rejected = merged.rejects.len();
     counts.duplicates = merged.duplicates;
@@ -228,19 +241,24 @@ pub struct RunOptions<'a> {
 }
 
 /// A fingerprint of everything a run's outputs depend on: the tool version, the
-/// resolved settings and every input file's sha256.
-pub fn fingerprint(settings: &Settings) -> Result<String> {
+/// resolved settings and every input file's sha256 (hex, as `digest` gives it).
+pub fn fingerprint(settings: &Settings, digest: &dyn Fn(&Path) -> Result<String>) -> Result<String> {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(serde_json::to_string(settings)?.as_bytes());
     let side = [&settings.families, &settings.pledges, &settings.awards, &settings.aliases, &settings.concordance];
     for path in settings.portfolio.iter().chain(side.into_iter().flatten()) {
-        let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.clone(), source: e })?;
         h.update(path.to_string_lossy().as_bytes());
-        h.update(sha2::Sha256::digest(&bytes));
+        h.update(digest(path)?.as_bytes());
     }
     Ok(crate::read::table::hex(&h.finalize()))
+}
+
+/// The sha256 of a file, read for the purpose.
+fn file_digest(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
+    Ok(crate::read::table::FileInfo::of(path, &bytes).sha256)
 }
 
 fn previous_fingerprint(out: &Path) -> Option<String> {
@@ -254,12 +272,24 @@ fn previous_fingerprint(out: &Path) -> Option<String> {
 pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> {
     let started = Instant::now();
     let _lock = OutputLock::acquire(&settings.out)?;
-    let fingerprint = fingerprint(settings)?;
-    if options.if_changed && previous_fingerprint(&settings.out).as_deref() == Some(fingerprint.as_str()) {
+    // Without --if-changed the fingerprint takes the digests the inputs were read with,
+    // so big files are hashed once.
+    let early = match options.if_changed {
+        true => Some(fingerprint(settings, &file_digest)?),
+        false => None,
+    };
+    if early.is_some() && previous_fingerprint(&settings.out) == early {
         return Ok(RunOutcome::Skipped { out: settings.out.clone() });
     }
     (options.log)(&format!("reading {} portfolio file(s) as of {}", settings.portfolio.len(), settings.as_of));
     let mut loaded = load(settings)?;
+    let fingerprint = match early {
+        Some(f) => f,
+        None => fingerprint(settings, &|path| match loaded.inputs.iter().find(|i| i.file.path == path) {
+            Some(input) => Ok(input.file.sha256.clone()),
+            None => file_digest(path),
+        })?,
+    };
     let c = &loaded.counts;
     (options.log)(&format!(
         "scored {} patents from {} rows ({} duplicates, {} out of scope, {} rejected)",
@@ -312,17 +342,27 @@ fn write_all(
     let t = Instant::now();
     let raw = settings.raw_cells;
     let ctx = loaded.context(settings);
-    patents::write_patents(&out.file("patents.csv"), &out.file("patents.parquet"), &loaded.scored, &ctx, raw)?;
-    csv_out::write_institutions(&out.file("institutions.csv"), institutions, raw)?;
-    parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
-    write_json(&out.file("institutions.json"), &institutions_json(institutions, &settings.trend_dates))?;
-    csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects, raw)?;
-    csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings, raw)?;
-    csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved_names(&loaded.scored, &loaded.institutions), raw)?;
-    let report = ReportData::new(settings, loaded, institutions);
-    std::fs::write(out.file("report.html"), report::html(&report)).context("cannot write report.html")?;
-    std::fs::write(out.file("summary.md"), report::summary_markdown(&report)).context("cannot write summary.md")?;
-    report::write_xlsx(&out.file("report.xlsx"), &report)?;
+    // patents.csv/.parquet render in parallel; the reports (mostly sequential) are
+    // written beside them.
+    let (patents_written, reports_written) = rayon::join(
+        || patents::write_patents(&out.file("patents.csv"), &out.file("patents.parquet"), &loaded.scored, &ctx, raw),
+        || -> Result<()> {
+            csv_out::write_institutions(&out.file("institutions.csv"), institutions, raw)?;
+            parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
+            write_json(&out.file("institutions.json"), &institutions_json(institutions, &settings.trend_dates))?;
+            csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects, raw)?;
+            csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings, raw)?;
+            let unresolved = unresolved_names(&loaded.scored, &loaded.institutions);
+            csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved, raw)?;
+            let report = ReportData::new(settings, loaded, institutions);
+            std::fs::write(out.file("report.html"), report::html(&report)).context("cannot write report.html")?;
+            std::fs::write(out.file("summary.md"), report::summary_markdown(&report))
+                .context("cannot write summary.md")?;
+            report::write_xlsx(&out.file("report.xlsx"), &report)
+        },
+    );
+    patents_written?;
+    reports_written?;
     let mut timings: serde_json::Map<String, serde_json::Value> =
         loaded.timings.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
     timings.insert("write".into(), json!(t.elapsed().as_millis()));

@@ -3,10 +3,9 @@
 //! institutions. Evidence text is not built here: [`ScoreContext::verdict`] renders
 //! it when an output needs it, so scoring allocates little per patent.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::model::{Flags, Patent, Verdict};
 use crate::rules::concordance::Concordance;
@@ -108,9 +107,9 @@ fn score_one(patent: Patent, institutions: Box<[u32]>, ctx: &ScoreContext<'_>) -
 }
 
 /// Resolve every distinct holder name once: name → index into the returned institutions.
-fn resolve_holders<'p>(patents: &'p [Patent], ctx: &ScoreContext<'_>) -> (HashMap<&'p str, u32>, Vec<Institution>) {
-    let mut by_holder: HashMap<&str, u32> = HashMap::new();
-    let mut by_name: HashMap<String, u32> = HashMap::new();
+fn resolve_holders<'p>(patents: &'p [Patent], ctx: &ScoreContext<'_>) -> (FxHashMap<&'p str, u32>, Vec<Institution>) {
+    let mut by_holder: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut by_name: FxHashMap<String, u32> = FxHashMap::default();
     let mut institutions: Vec<Institution> = Vec::new();
     for h in patents.iter().flat_map(|p| &p.holders) {
         if by_holder.contains_key(h.as_str()) {

@@ -6,8 +6,8 @@ use anyhow::{bail, Result};
 use clap::Args;
 
 use crate::cli::{InputArgs, UsageError};
-use crate::model::DIMENSIONS;
 use crate::config::Settings;
+use crate::model::DIMENSIONS;
 use crate::pipeline::{load, Loaded};
 use crate::rules::numbers::id_of;
 use crate::score::Scored;

@@ -1,8 +1,6 @@
 //! The native portfolio layout (SPEC §3): each row normalised into a patent,
 //! an out-of-scope document, or a reject; then rows of one patent merged.
 
-use std::collections::HashMap;
-
 use std::borrow::Cow;
 
 use rayon::prelude::*;
@@ -22,8 +20,9 @@ use crate::rules::text::{split_codes, split_list};
 /// What one portfolio row became.
 #[derive(Debug)]
 pub enum RowOutcome {
-    /// A CN patent document, with warnings about it.
-    Patent(Box<Patent>, Vec<RowIssue>),
+    /// A CN patent document, the id of its publication number (when it has one),
+    /// and warnings about it.
+    Patent(Box<Patent>, Option<PatentId>, Vec<RowIssue>),
     /// A document of another office.
     OutOfScope,
     /// Could not be scored.
@@ -169,6 +168,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
         awards.push(parse_award_entry(entry).map_err(|_| r.issue(C::Awards, entry, "unparseable award date".into()))?);
     }
     let pub_no = publication.map(|p| p.to_string()).unwrap_or_default();
+    let pub_id = publication_id(&pub_no);
     Ok(RowOutcome::Patent(
         Box::new(Patent {
             id,
@@ -187,6 +187,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
             awards,
             source: SourceRef { file, line: r.table.line(r.row) },
         }),
+        pub_id,
         warnings,
     ))
 }
@@ -195,19 +196,24 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
 /// `TW-I823028-B`, `EP3456789B1`): a two-letter code other than CN/ZL, then (after
 /// separators and at most two serial letters) a digit.
 fn foreign_office(number: &str) -> bool {
-    let folded = crate::rules::text::fold_width(number.trim()).to_ascii_uppercase();
+    let folded = crate::rules::text::fold_width(number.trim());
     let b = folded.as_bytes();
     if b.len() < 3
-        || !b[0].is_ascii_uppercase()
-        || !b[1].is_ascii_uppercase()
-        || &folded[..2] == "CN"
-        || &folded[..2] == "ZL"
+        || !b[0].is_ascii_alphabetic()
+        || !b[1].is_ascii_alphabetic()
+        || b[..2].eq_ignore_ascii_case(b"CN")
+        || b[..2].eq_ignore_ascii_case(b"ZL")
     {
         return false;
     }
     let rest = folded[2..].trim_start_matches([' ', '-', '_']);
-    let letters = rest.bytes().take_while(u8::is_ascii_uppercase).count();
+    let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
     letters <= 2 && rest.as_bytes().get(letters).is_some_and(u8::is_ascii_digit)
+}
+
+/// The id of a publication number (empty: none).
+fn publication_id(pub_no: &str) -> Option<PatentId> {
+    (!pub_no.is_empty()).then(|| crate::rules::numbers::id_of(pub_no).ok()).flatten()
 }
 
 /// Lens writes owners with the date they acquired the patent: `ISUZU MOTORS LIMITED (2007-09-26)`.
@@ -225,7 +231,7 @@ pub struct Merged {
     /// Distinct patents, in order of first appearance.
     pub patents: Vec<Patent>,
     /// Patent id → position in `patents`.
-    pub index: HashMap<PatentId, usize>,
+    pub index: rustc_hash::FxHashMap<PatentId, usize>,
     /// Rows that repeated a patent already seen.
     pub duplicates: usize,
     /// Documents of other offices.
@@ -235,17 +241,20 @@ pub struct Merged {
     /// Problems with rows that were kept.
     pub warnings: Vec<RowIssue>,
     /// Publication id (without kind code) → patent id, for side tables that name publications.
-    pub by_publication: HashMap<PatentId, PatentId>,
+    pub by_publication: rustc_hash::FxHashMap<PatentId, PatentId>,
 }
 
 impl Merged {
     /// Take the outcomes of one file's rows, in order.
     pub fn take(&mut self, outcomes: Vec<RowOutcome>) {
+        self.patents.reserve(outcomes.len());
+        self.index.reserve(outcomes.len());
+        self.by_publication.reserve(outcomes.len());
         for outcome in outcomes {
             match outcome {
-                RowOutcome::Patent(p, w) => {
+                RowOutcome::Patent(p, pub_id, w) => {
                     self.warnings.extend(w);
-                    self.add(*p);
+                    self.insert(*p, pub_id);
                 }
                 RowOutcome::OutOfScope => self.out_of_scope += 1,
                 RowOutcome::Reject(issue) => self.rejects.push(issue),
@@ -255,10 +264,13 @@ impl Merged {
 
     /// Add a patent row, merging it into an earlier row of the same id.
     pub fn add(&mut self, p: Patent) {
-        if !p.pub_no.is_empty() {
-            if let Ok(pub_id) = crate::rules::numbers::id_of(&p.pub_no) {
-                self.by_publication.entry(pub_id).or_insert_with(|| p.id.clone());
-            }
+        let pub_id = publication_id(&p.pub_no);
+        self.insert(p, pub_id);
+    }
+
+    fn insert(&mut self, p: Patent, pub_id: Option<PatentId>) {
+        if let Some(pub_id) = pub_id {
+            self.by_publication.entry(pub_id).or_insert_with(|| p.id.clone());
         }
         match self.index.get(&p.id) {
             Some(&i) => {

@@ -1,7 +1,7 @@
 //! Side tables (SPEC §3): families, pledges and awards keyed by any patent number
 //! spelling, attached to the portfolio's patents. Bad rows become rejects.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
@@ -36,7 +36,7 @@ impl<T> SideTable<T> {
 /// numbers directly, publication numbers through the portfolio's publications.
 pub struct IdResolver<'a> {
     /// Publication id (no kind code) → patent id.
-    pub by_publication: &'a HashMap<PatentId, PatentId>,
+    pub by_publication: &'a rustc_hash::FxHashMap<PatentId, PatentId>,
 }
 
 impl IdResolver<'_> {

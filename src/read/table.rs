@@ -1,11 +1,14 @@
 //! Reading one input file into an all-text table: CSV in UTF-8 (with or without
-//! BOM), UTF-16 or GB18030 with any of three delimiters (parsed by polars), or an
-//! Excel/ODS workbook (calamine); with the file's size and sha256 for the manifest.
+//! BOM), UTF-16 or GB18030 with any of three delimiters, or an Excel/ODS workbook
+//! (calamine); with the file's size and sha256 for the manifest. A CSV file is
+//! split at row boundaries into segments that are parsed (csv crate) in parallel,
+//! one at a time per core, so a large portfolio never exists as one parsed table.
 
 use std::io::Cursor;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use polars::prelude::*;
+use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
 use crate::read::InputError;
@@ -28,45 +31,207 @@ impl FileInfo {
     }
 }
 
-/// A file read as text: every cell a string (empty when missing).
+/// Rows of a file (or of one segment of it) as text: every cell a string (empty when missing).
 pub struct RawTable {
     /// The file's identity.
     pub info: FileInfo,
     /// Header names, trimmed, BOM removed.
     pub headers: Vec<String>,
-    columns: Vec<StringChunked>,
-    height: usize,
+    rows: Vec<StringRecord>,
+    lines: Vec<u64>,
     /// The encoding the file was read in (`UTF-8`, `GB18030`…, or `xlsx`).
     pub encoding: &'static str,
-    /// Lines before the header (a `search URL:` preamble).
-    line_offset: u64,
 }
 
 impl RawTable {
     /// Number of data rows.
     pub fn height(&self) -> usize {
-        self.height
+        self.rows.len()
     }
 
-    /// The cell at `row`, `col` (empty when null).
+    /// The cell at `row`, `col` (empty when the row is short).
     pub fn cell(&self, row: usize, col: usize) -> &str {
-        self.columns[col].get(row).unwrap_or("")
+        self.rows[row].get(col).unwrap_or("")
     }
 
-    /// The 1-based line of data row `row` (the header is line 1, after any preamble;
-    /// a quoted cell spanning several lines shifts the rows after it).
+    /// The 1-based line where data row `row` starts (the header is line 1, after any
+    /// preamble; quoted cells spanning lines are counted).
     pub fn line(&self, row: usize) -> u64 {
-        row as u64 + 2 + self.line_offset
+        self.lines[row]
     }
 
     /// A row rendered back as one CSV line (for `rejects.csv`).
     pub fn raw_row(&self, row: usize) -> String {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-        let fields: Vec<&str> = (0..self.columns.len()).map(|c| self.cell(row, c)).collect();
-        let _ = w.write_record(&fields);
+        let _ = w.write_record(&self.rows[row]);
         let bytes = w.into_inner().unwrap_or_default();
         String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_string()
     }
+}
+
+/// Segments are cut at the first row boundary after this many bytes.
+const SEGMENT_BYTES: usize = 4 << 20;
+
+/// A decoded CSV file, or a workbook's rows, ready to be parsed a segment at a time.
+pub struct TableFile {
+    /// The file's identity.
+    pub info: FileInfo,
+    /// Header names, trimmed, BOM removed.
+    pub headers: Vec<String>,
+    /// The encoding the file was read in.
+    pub encoding: &'static str,
+    body: Body,
+}
+
+enum Body {
+    Text { text: String, delimiter: u8, segments: Vec<(Range<usize>, u64)> },
+    Rows(Vec<StringRecord>, Vec<u64>),
+}
+
+impl TableFile {
+    /// Read and decode a file (a workbook's first sheet, or `sheet`).
+    pub fn open(path: &Path, sheet: Option<&str>) -> Result<TableFile, InputError> {
+        let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
+        TableFile::from_bytes(path, bytes, sheet)
+    }
+
+    /// [`TableFile::open`] on bytes already read; `path` names them in messages and
+    /// tells a workbook by its extension.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>, sheet: Option<&str>) -> Result<TableFile, InputError> {
+        let info = FileInfo::of(path, &bytes);
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+            return read_workbook(path, &bytes, info, sheet);
+        }
+        let (mut text, encoding) = decode_owned(path, bytes)?;
+        let preamble = text.len() - skip_preamble(&text).len();
+        let first_line = if preamble > 0 { 2 } else { 1 };
+        text.drain(..preamble);
+        if text.trim().is_empty() {
+            return Err(InputError::Empty { path: path.to_path_buf() });
+        }
+        let delimiter = sniff_delimiter(text.as_bytes());
+        let mut reader = reader(delimiter, text.as_bytes());
+        let mut header = StringRecord::new();
+        let parsed = reader.read_record(&mut header).map_err(|e| csv_error(path, &e))?;
+        let body_start = if parsed { reader.position().byte() as usize } else { text.len() };
+        let headers = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
+        let header_lines = text.as_bytes()[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
+        let segments =
+            split_rows(&text, body_start, first_line + header_lines, delimiter).map_err(|line| InputError::Csv {
+                path: path.to_path_buf(),
+                message: format!("line {line}: a quoted field opens and is never closed"),
+            })?;
+        Ok(TableFile { info, headers, encoding, body: Body::Text { text, delimiter, segments } })
+    }
+
+    /// The headers alone, as a table without rows (to locate columns).
+    pub fn header_table(&self) -> RawTable {
+        RawTable {
+            info: self.info.clone(),
+            headers: self.headers.clone(),
+            rows: Vec::new(),
+            lines: Vec::new(),
+            encoding: self.encoding,
+        }
+    }
+
+    /// Number of segments.
+    pub fn segments(&self) -> usize {
+        match &self.body {
+            Body::Text { segments, .. } => segments.len(),
+            Body::Rows(..) => 1,
+        }
+    }
+
+    /// Parse segment `i` into a table of its rows.
+    pub fn segment(&self, i: usize) -> Result<RawTable, InputError> {
+        let mut table = self.header_table();
+        match &self.body {
+            Body::Text { text, delimiter, segments } => {
+                let (range, first_line) = &segments[i];
+                let mut reader = reader(*delimiter, &text.as_bytes()[range.clone()]);
+                let mut record = StringRecord::new();
+                loop {
+                    match reader.read_record(&mut record) {
+                        Ok(true) => {
+                            let line = record.position().map_or(1, |p| p.line());
+                            table.lines.push(first_line + line - 1);
+                            table.rows.push(std::mem::take(&mut record));
+                        }
+                        Ok(false) => break,
+                        Err(e) => return Err(csv_error(&self.info.path, &e)),
+                    }
+                }
+            }
+            Body::Rows(rows, lines) => {
+                table.rows = rows.clone();
+                table.lines = lines.clone();
+            }
+        }
+        Ok(table)
+    }
+
+    /// Every row in one table.
+    pub fn into_table(self) -> Result<RawTable, InputError> {
+        if let Body::Rows(rows, lines) = self.body {
+            return Ok(RawTable { info: self.info, headers: self.headers, rows, lines, encoding: self.encoding });
+        }
+        let mut table = self.header_table();
+        for i in 0..self.segments() {
+            let part = self.segment(i)?;
+            table.rows.extend(part.rows);
+            table.lines.extend(part.lines);
+        }
+        Ok(table)
+    }
+}
+
+fn reader(delimiter: u8, bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes)
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> InputError {
+    let line = e.position().map(|p| format!("line {}: ", p.line())).unwrap_or_default();
+    InputError::Csv { path: path.to_path_buf(), message: format!("{line}{e}") }
+}
+
+/// Cut `text[start..]` into segments of about [`SEGMENT_BYTES`] at row boundaries
+/// (newlines outside quoted fields), each with the line it starts on. A quoted field
+/// that never closes is an error carrying the line it opens on.
+fn split_rows(text: &str, start: usize, first_line: u64, delimiter: u8) -> Result<Vec<(Range<usize>, u64)>, u64> {
+    let bytes = text.as_bytes();
+    let mut segments = Vec::new();
+    let (mut seg_start, mut seg_line, mut line) = (start, first_line, first_line);
+    let (mut in_quotes, mut opened_at) = (false, 0u64);
+    let mut at = start;
+    while let Some(found) = memchr::memchr2(b'"', b'\n', &bytes[at..]) {
+        let i = at + found;
+        at = i + 1;
+        if bytes[i] == b'\n' {
+            line += 1;
+            if !in_quotes && at - seg_start >= SEGMENT_BYTES {
+                segments.push((seg_start..at, seg_line));
+                (seg_start, seg_line) = (at, line);
+            }
+        } else if in_quotes {
+            if bytes.get(at) == Some(&b'"') {
+                at += 1;
+            } else {
+                in_quotes = false;
+            }
+        } else if i == 0 || matches!(bytes[i - 1], b'\n' | b'\r') || bytes[i - 1] == delimiter {
+            in_quotes = true;
+            opened_at = line;
+        }
+    }
+    if in_quotes {
+        return Err(opened_at);
+    }
+    if seg_start < bytes.len() {
+        segments.push((seg_start..bytes.len(), seg_line));
+    }
+    Ok(segments)
 }
 
 /// Sniff the delimiter from the header line: the most frequent of comma, tab and semicolon.
@@ -80,10 +245,16 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
 /// (Excel's "Unicode text"), or GB18030/GBK as Chinese Excel saves CSV. Returns the
 /// text and the encoding's name; bytes that are none of these are an error.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), InputError> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
-            Ok(t) => Ok((t.to_string(), "UTF-8 (BOM)")),
-            Err(e) => Err(InputError::Encoding { path: path.to_path_buf(), offset: e.valid_up_to() + 3 }),
+    decode_owned(path, bytes.to_vec())
+}
+
+/// [`decode`] taking the bytes, so that UTF-8 (the usual case) is not copied.
+pub fn decode_owned(path: &Path, mut bytes: Vec<u8>) -> Result<(String, &'static str), InputError> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return match String::from_utf8(bytes) {
+            Ok(t) => Ok((t, "UTF-8 (BOM)")),
+            Err(e) => Err(InputError::Encoding { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() + 3 }),
         };
     }
     for (bom, enc, name) in
@@ -96,16 +267,19 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), Input
                 .ok_or(InputError::Encoding { path: path.to_path_buf(), offset: 0 });
         }
     }
-    match std::str::from_utf8(bytes) {
-        Ok(t) => Ok((t.to_string(), "UTF-8")),
-        Err(e) if mixed_utf8(bytes) => {
-            Err(InputError::MixedEncoding { path: path.to_path_buf(), offset: e.valid_up_to() })
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok((t, "UTF-8")),
+        Err(e) if mixed_utf8(e.as_bytes()) => {
+            Err(InputError::MixedEncoding { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
         }
-        Err(e) => encoding_rs::GB18030
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .filter(|t| !t.contains('\0'))
-            .map(|t| (t.into_owned(), "GB18030"))
-            .ok_or(InputError::Encoding { path: path.to_path_buf(), offset: e.valid_up_to() }),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(e.as_bytes())
+                .filter(|t| !t.contains('\0'))
+                .map(|t| (t.into_owned(), "GB18030"))
+                .ok_or(InputError::Encoding { path: path.to_path_buf(), offset })
+        }
     }
 }
 
@@ -137,79 +311,13 @@ pub fn read_table(path: &Path) -> Result<RawTable, InputError> {
 
 /// [`read_table`] with a named worksheet for workbooks.
 pub fn read_table_sheet(path: &Path, sheet: Option<&str>) -> Result<RawTable, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
-    table_from_bytes(path, &bytes, sheet)
+    TableFile::open(path, sheet)?.into_table()
 }
 
 /// [`read_table_sheet`] on bytes already read; `path` names them in messages and
 /// tells a workbook by its extension.
 pub fn table_from_bytes(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, InputError> {
-    let info = FileInfo::of(path, bytes);
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        return read_workbook(path, bytes, info, sheet);
-    }
-    let (text, encoding) = decode(path, bytes)?;
-    let body = skip_preamble(&text);
-    if body.trim().is_empty() {
-        return Err(InputError::Empty { path: path.to_path_buf() });
-    }
-    let separator = sniff_delimiter(body.as_bytes());
-    let df = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .with_raise_if_empty(false)
-        .map_parse_options(|o| o.with_separator(separator).with_truncate_ragged_lines(true))
-        .into_reader_with_file_handle(Cursor::new(body.as_bytes().to_vec()))
-        .finish()
-        .map_err(|e| csv_error(path, body, &e.to_string(), u64::from(body.len() != text.len())))?;
-    let mut table = from_frame(path, info, &df)?;
-    table.encoding = encoding;
-    table.line_offset = u64::from(body.len() != text.len());
-    Ok(table)
-}
-
-/// The line where a quoted field opens and is never closed, if any (1-based).
-fn unterminated_quote_line(text: &str) -> Option<u64> {
-    let (mut in_quotes, mut opened_at, mut line) = (false, 0u64, 1u64);
-    let mut prev = b'\n';
-    for &b in text.as_bytes() {
-        match b {
-            b'"' if in_quotes => in_quotes = false,
-            b'"' if matches!(prev, b',' | b'\t' | b';' | b'\n' | b'\r') => {
-                in_quotes = true;
-                opened_at = line;
-            }
-            b'\n' => line += 1,
-            _ => {}
-        }
-        prev = b;
-    }
-    in_quotes.then_some(opened_at)
-}
-
-/// One clear line for a file polars could not parse.
-fn csv_error(path: &Path, body: &str, message: &str, line_offset: u64) -> InputError {
-    let message = match unterminated_quote_line(body) {
-        Some(line) => format!("line {}: a quoted field opens and is never closed", line + line_offset),
-        None => {
-            let first = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("malformed CSV");
-            first.chars().take(200).collect()
-        }
-    };
-    InputError::Csv { path: path.to_path_buf(), message }
-}
-
-fn from_frame(path: &Path, info: FileInfo, df: &DataFrame) -> Result<RawTable, InputError> {
-    let csv_err = |e: PolarsError| InputError::Csv { path: path.to_path_buf(), message: e.to_string() };
-    let mut headers = Vec::with_capacity(df.width());
-    let mut columns = Vec::with_capacity(df.width());
-    for col in df.columns() {
-        headers.push(col.name().trim().trim_start_matches('\u{feff}').to_string());
-        let s = col.cast(&DataType::String).map_err(csv_err)?;
-        columns.push(s.str().map_err(csv_err)?.rechunk().into_owned());
-    }
-    Ok(RawTable { info, headers, columns, height: df.height(), encoding: "UTF-8", line_offset: 0 })
+    TableFile::from_bytes(path, bytes.to_vec(), sheet)?.into_table()
 }
 
 fn cell_text(cell: &calamine::Data) -> String {
@@ -221,7 +329,7 @@ fn cell_text(cell: &calamine::Data) -> String {
     }
 }
 
-fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>) -> Result<RawTable, InputError> {
+fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>) -> Result<TableFile, InputError> {
     use calamine::Reader as _;
     let bad = |message: String| InputError::Csv { path: path.to_path_buf(), message };
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
@@ -241,23 +349,9 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
         Some(h) => h.iter().map(|c| cell_text(c).trim().to_string()).collect(),
         None => return Err(InputError::Empty { path: path.to_path_buf() }),
     };
-    let mut cells: Vec<Vec<String>> = vec![Vec::new(); headers.len()];
-    for row in rows {
-        for (i, col) in cells.iter_mut().enumerate() {
-            col.push(row.get(i).map(cell_text).unwrap_or_default());
-        }
-    }
-    // Polars needs distinct column names; the headers themselves are kept as written.
-    let columns: Vec<Column> = cells
-        .into_iter()
-        .enumerate()
-        .map(|(i, values)| Column::from(Series::new(format!("c{i}").into(), values)))
-        .collect();
-    let df = DataFrame::new(range.height().saturating_sub(1), columns).map_err(|e| bad(e.to_string()))?;
-    let mut table = from_frame(path, info, &df)?;
-    table.headers = headers;
-    table.encoding = "xlsx";
-    Ok(table)
+    let records: Vec<StringRecord> = rows.map(|r| r.iter().map(cell_text).collect()).collect();
+    let lines = (0..records.len() as u64).map(|i| i + 2).collect();
+    Ok(TableFile { info, headers, encoding: "xlsx", body: Body::Rows(records, lines) })
 }
 
 /// Lower-case hex of bytes (hashes in the manifest).
@@ -316,9 +410,31 @@ mod tests {
 
     #[test]
     fn unterminated_quotes_are_located() {
-        assert_eq!(unterminated_quote_line("a,b\n1,\"x\n2,3\n"), Some(2));
-        assert_eq!(unterminated_quote_line("a,b\n1,\"x\ny\",2\n"), None);
-        assert_eq!(unterminated_quote_line("a,b\n1,x\"y\n"), None, "a quote inside a bare field");
+        let split = |t: &str| split_rows(t, 4, 2, b',');
+        let whole = |t: &str| Ok(vec![(4..t.len(), 2)]);
+        assert_eq!(split("a,b\n1,\"x\n2,3\n"), Err(2));
+        let t = "a,b\n1,\"x\ny\",2\n";
+        assert_eq!(split(t), whole(t));
+        let t = "a,b\n1,x\"y\n";
+        assert_eq!(split(t), whole(t), "a quote inside a bare field");
+        let t = "a,b\n1,\"x\"\"\ny\"\n";
+        assert_eq!(split(t), whole(t), "an escaped quote stays inside");
+    }
+
+    #[test]
+    fn segments_cut_at_row_boundaries_and_keep_line_numbers() {
+        let row = format!("201310699744.2,\"{}\nsecond line\"\n", "x".repeat(1000));
+        let text = format!("a,b\n{}", row.repeat(2 * SEGMENT_BYTES / row.len() + 10));
+        let file = TableFile::from_bytes(Path::new("big.csv"), text.clone().into_bytes(), None).unwrap();
+        assert!(file.segments() >= 2, "{}", file.segments());
+        let whole = file.into_table().unwrap();
+        let rows = 2 * SEGMENT_BYTES / row.len() + 10;
+        assert_eq!(whole.height(), rows);
+        for r in [0, 1, rows / 2, rows - 1] {
+            assert_eq!(whole.line(r), 2 + 2 * r as u64, "row {r}");
+            assert_eq!(whole.cell(r, 0), "201310699744.2");
+            assert!(whole.cell(r, 1).ends_with("\nsecond line"));
+        }
     }
 
     #[test]

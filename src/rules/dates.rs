@@ -8,10 +8,26 @@ use chrono::{Datelike, NaiveDate};
 #[error("not a date: {0:?}")]
 pub struct DateError(pub String);
 
+/// The common case without allocation: exactly `YYYY-MM-DD` (a valid date).
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let year = num(0..4).filter(|&y| y >= 1000)?;
+    NaiveDate::from_ymd_opt(year as i32, num(5..7)?, num(8..10)?)
+}
+
 /// Parse `2019-03-05`, `2019/3/5`, `2019.03.05`, `20190305`, `3/5/2019` (month first),
 /// optionally followed by a time (`2019-03-05 00:00:00`, `2019-03-05T00:00:00`).
 /// An empty cell is `Ok(None)`.
 pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, DateError> {
+    if let Some(date) = iso_date(raw.trim()) {
+        return Ok(Some(date));
+    }
     let folded = crate::rules::text::fold_width(raw);
     let s = folded.trim();
     if s.is_empty() {

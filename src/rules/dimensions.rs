@@ -202,12 +202,7 @@ pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, String) {
         Some(d) => format!("{} ({d})", a.name),
         None => format!("{} (undated)", a.name),
     };
-    let counted: Vec<String> = p
-        .awards
-        .iter()
-        .filter(|a| award_counts(a, as_of))
-        .map(label)
-        .collect();
+    let counted: Vec<String> = p.awards.iter().filter(|a| award_counts(a, as_of)).map(label).collect();
     if !counted.is_empty() {
         return (true, counted.join("; "));
     }

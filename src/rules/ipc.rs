@@ -105,15 +105,30 @@ fn is_section(b: u8) -> bool {
 /// lower case, full-width characters, `G06N-003/08`, a bare subclass `G06N` or class `G16`.
 pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
     let err = || IpcError(raw.trim().to_string());
-    let folded = crate::rules::text::fold_width(raw).to_ascii_uppercase();
-    let head = folded.split('(').next().unwrap_or("");
-    let s: String = head.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    // The code's characters, upper-cased, without spaces and dashes, up to a `(`: on
+    // the stack, since every valid code is short ASCII.
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    for c in crate::rules::text::fold_width(raw).chars() {
+        if c == '(' {
+            break;
+        }
+        if c.is_whitespace() || c == '-' {
+            continue;
+        }
+        if !c.is_ascii() || len == buf.len() {
+            return Err(err());
+        }
+        buf[len] = c.to_ascii_uppercase() as u8;
+        len += 1;
+    }
+    let s = std::str::from_utf8(&buf[..len]).map_err(|_| err())?;
     let b = s.as_bytes();
     if b.len() < 3 || !is_section(b[0]) || !b[1].is_ascii_digit() || !b[2].is_ascii_digit() {
         return Err(err());
     }
     if b.len() == 3 {
-        return Ok(Ipc::from_key(&s));
+        return Ok(Ipc::from_key(s));
     }
     if !b[3].is_ascii_uppercase() {
         return Err(err());

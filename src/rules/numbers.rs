@@ -158,7 +158,15 @@ impl fmt::Display for PubNumber {
 
 /// Upper-cased, width-folded text with spaces, dots, dashes and slashes removed.
 fn compact(raw: &str) -> String {
-    crate::rules::text::fold_width(raw)
+    let folded = crate::rules::text::fold_width(raw);
+    if folded.is_ascii() {
+        return folded
+            .bytes()
+            .filter(|b| !matches!(b, b' ' | b'\t' | b'-' | b'/' | b'_' | b',' | b'.'))
+            .map(|b| char::from(b.to_ascii_uppercase()))
+            .collect();
+    }
+    folded
         .chars()
         .filter(|c| !matches!(c, ' ' | '\t' | '-' | '/' | '_' | ',' | '.' | '。'))
         .flat_map(char::to_uppercase)
@@ -246,8 +254,7 @@ fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
 /// (`03991742.5`): then it is an application number, whatever its length.
 fn dotted_check_digit(raw: &str) -> bool {
     let folded = crate::rules::text::fold_width(raw);
-    let t = folded.trim().replace('。', ".");
-    match t.rsplit_once('.') {
+    match folded.trim().rsplit_once(['.', '。']) {
         Some((_, check)) => check.len() == 1 && check.chars().all(|c| c.is_ascii_digit() || c == 'X' || c == 'x'),
         None => false,
     }

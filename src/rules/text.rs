@@ -1,9 +1,16 @@
 //! Text folding shared by the parsers: full-width to half-width forms.
 
+use std::borrow::Cow;
+
 /// Fold full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space to
-/// their half-width equivalents; other characters are kept.
-pub fn fold_width(s: &str) -> String {
-    s.chars().map(fold_char).collect()
+/// their half-width equivalents; other characters are kept. Text with nothing to
+/// fold (nearly every cell) is returned as it is, without a copy.
+pub fn fold_width(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || !s.chars().any(|c| fold_char(c) != c) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().map(fold_char).collect())
+    }
 }
 
 /// Fold one character (see [`fold_width`]).

@@ -124,7 +124,9 @@ impl Decision {
             Decision::Lapsed(l) => format!("lapsed {l}"),
             Decision::LapsedByStatus => format!("lapsed (status {status}, no lapse date)"),
             Decision::Expired(end) => format!("expired {end} (filed {} + {} years)", p.filing_date, params.term_years),
-            Decision::Valid { granted: Some(g), term_end } => format!("valid: granted {g}, not lapsed, term ends {term_end}"),
+            Decision::Valid { granted: Some(g), term_end } => {
+                format!("valid: granted {g}, not lapsed, term ends {term_end}")
+            }
             Decision::Valid { granted: None, term_end } => {
                 format!("valid: granted (status {status}, no grant date), not lapsed, term ends {term_end}")
             }

@@ -191,22 +191,32 @@ fn change(now: u64, before: u64, row: &InstitutionRow) -> String {
     }
 }
 
-/// The patents of one institution shown in its section: high-value ones, most dimensions first.
-fn top_patents<'a>(data: &ReportData<'a>, institution: &str, limit: usize) -> Vec<&'a Scored> {
-    let Some(index) = data.loaded.institutions.iter().position(|i| i.name == institution) else {
-        return Vec::new();
-    };
-    let mut list: Vec<&Scored> = data
-        .patents
+/// The patents shown in each institution's section: its high-value ones, most
+/// dimensions first, at most `limit`; one pass over the patents for all of them.
+fn top_patents<'a>(data: &ReportData<'a>, institutions: &[&InstitutionRow], limit: usize) -> Vec<Vec<&'a Scored>> {
+    let slots: std::collections::HashMap<u32, usize> = institutions
         .iter()
-        .copied()
-        .filter(|s| s.verdict.high_value() && s.institutions.contains(&(index as u32)))
+        .enumerate()
+        .filter_map(|(k, row)| {
+            let index = data.loaded.institutions.iter().position(|i| i.name == row.institution)?;
+            Some((index as u32, k))
+        })
         .collect();
-    list.sort_by(|a, b| {
-        b.verdict.dimension_count().cmp(&a.verdict.dimension_count()).then_with(|| a.patent.id.cmp(&b.patent.id))
-    });
-    list.truncate(limit);
-    list
+    let mut lists: Vec<Vec<&Scored>> = vec![Vec::new(); institutions.len()];
+    for &s in data.patents.iter().filter(|s| s.verdict.high_value()) {
+        for i in s.institutions.iter() {
+            if let Some(&k) = slots.get(i) {
+                lists[k].push(s);
+            }
+        }
+    }
+    for list in &mut lists {
+        list.sort_by(|a, b| {
+            b.verdict.dimension_count().cmp(&a.verdict.dimension_count()).then_with(|| a.patent.id.cmp(&b.patent.id))
+        });
+        list.truncate(limit);
+    }
+    lists
 }
 
 const CSS: &str = r#"
@@ -344,7 +354,9 @@ pub fn html(data: &ReportData<'_>) -> String {
     h.push_str("</tbody></table>");
 
     h.push_str("<h2>Institutions</h2>");
-    for row in data.institutions.iter().take(30) {
+    let shown: Vec<&InstitutionRow> = data.institutions.iter().take(30).collect();
+    let ctx = data.loaded.context(s);
+    for (row, top) in shown.iter().zip(top_patents(data, &shown, 10)) {
         let _ = write!(
             h,
             "<h3>{}</h3><p class=\"sub\">{} high-value of {} valid inventions ({}); {} a year before</p>",
@@ -354,8 +366,6 @@ pub fn html(data: &ReportData<'_>) -> String {
             row.share_text(),
             row.count_text(row.high_value_prev)
         );
-        let top = top_patents(data, &row.institution, 10);
-        let ctx = data.loaded.context(s);
         if top.is_empty() {
             h.push_str("<p>No high-value patents.</p>");
             continue;
