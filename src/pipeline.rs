@@ -103,19 +103,32 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         let table = TableFile::open(path, settings.sheet.as_deref())?;
         let layout = Layout::locate(&table.header_table(), settings.profile)?;
         // Segments are parsed and normalised in parallel, each dropped once its rows are
-        // records: the file is never held as one parsed table.
-        let outcomes: Vec<(usize, Vec<RowOutcome>)> = (0..table.segments())
-            .into_par_iter()
-            .map(|i| {
-                let rows = table.segment(i)?;
-                Ok((rows.height(), normalize_rows(&rows, &layout, file, &label(path))))
-            })
-            .collect::<Result<_, InputError>>()?;
-        let rows: usize = outcomes.iter().map(|(n, _)| n).sum();
-        counts.rows_read += rows;
-        for (_, o) in outcomes {
-            merged.take(o);
+        // records, a batch at a time; a batch is merged (in order) while the next one is
+        // parsed. The file is never held as one parsed table.
+        let parse = |range: std::ops::Range<usize>| -> Result<Vec<(usize, Vec<RowOutcome>)>, InputError> {
+            range
+                .into_par_iter()
+                .map(|i| {
+                    let rows = table.segment(i)?;
+                    Ok((rows.height(), normalize_rows(&rows, &layout, file, &label(path))))
+                })
+                .collect()
+        };
+        merged.reserve(table.rows_at_most());
+        let (segments, batch) = (table.segments(), 4 * rayon::current_num_threads());
+        let mut rows = 0;
+        let mut ready = parse(0..batch.min(segments))?;
+        for start in (batch..segments.max(batch) + batch).step_by(batch) {
+            let merge = || {
+                for (n, outcomes) in ready {
+                    rows += n;
+                    merged.take(outcomes);
+                }
+            };
+            let (_, next) = rayon::join(merge, || parse(start.min(segments)..(start + batch).min(segments)));
+            ready = next?;
         }
+        counts.rows_read += rows;
         inputs.push(InputRecord { role: "portfolio", rows, file: table.info });
     }
     counts.rejected = merged.rejects.len();
@@ -344,27 +357,43 @@ fn write_all(
     let ctx = loaded.context(settings);
     // patents.csv/.parquet render in parallel; the reports (mostly sequential) are
     // written beside them.
+    let timed = |f: &dyn Fn() -> Result<()>| -> Result<u128> {
+        let t = Instant::now();
+        f().map(|()| t.elapsed().as_millis())
+    };
     let (patents_written, reports_written) = rayon::join(
-        || patents::write_patents(&out.file("patents.csv"), &out.file("patents.parquet"), &loaded.scored, &ctx, raw),
-        || -> Result<()> {
-            csv_out::write_institutions(&out.file("institutions.csv"), institutions, raw)?;
-            parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
-            write_json(&out.file("institutions.json"), &institutions_json(institutions, &settings.trend_dates))?;
-            csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects, raw)?;
-            csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings, raw)?;
-            let unresolved = unresolved_names(&loaded.scored, &loaded.institutions);
-            csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved, raw)?;
-            let report = ReportData::new(settings, loaded, institutions);
-            std::fs::write(out.file("report.html"), report::html(&report)).context("cannot write report.html")?;
-            std::fs::write(out.file("summary.md"), report::summary_markdown(&report))
-                .context("cannot write summary.md")?;
-            report::write_xlsx(&out.file("report.xlsx"), &report)
+        || {
+            timed(&|| {
+                patents::write_patents(
+                    &out.file("patents.csv"),
+                    &out.file("patents.parquet"),
+                    &loaded.scored,
+                    &ctx,
+                    raw,
+                )
+            })
+        },
+        || {
+            timed(&|| {
+                csv_out::write_institutions(&out.file("institutions.csv"), institutions, raw)?;
+                parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
+                write_json(&out.file("institutions.json"), &institutions_json(institutions, &settings.trend_dates))?;
+                csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects, raw)?;
+                csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings, raw)?;
+                let unresolved = unresolved_names(&loaded.scored, &loaded.institutions);
+                csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved, raw)?;
+                let report = ReportData::new(settings, loaded, institutions);
+                std::fs::write(out.file("report.html"), report::html(&report)).context("cannot write report.html")?;
+                std::fs::write(out.file("summary.md"), report::summary_markdown(&report))
+                    .context("cannot write summary.md")?;
+                report::write_xlsx(&out.file("report.xlsx"), &report)
+            })
         },
     );
-    patents_written?;
-    reports_written?;
     let mut timings: serde_json::Map<String, serde_json::Value> =
         loaded.timings.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+    timings.insert("write_patents".into(), json!(patents_written?));
+    timings.insert("write_reports".into(), json!(reports_written?));
     timings.insert("write".into(), json!(t.elapsed().as_millis()));
     timings.insert("total".into(), json!(started.elapsed().as_millis()));
     let manifest = json!({

@@ -125,8 +125,38 @@ fn resolve_holders<'p>(patents: &'p [Patent], ctx: &ScoreContext<'_>) -> (FxHash
     (by_holder, institutions)
 }
 
+/// Sort patents by id in place. The sort moves 8-byte keys, not the records (whose
+/// first 16 id bytes, big-endian, decide nearly every comparison); the records are
+/// then put in order by following the permutation's cycles, so no second copy of
+/// the portfolio is made.
+pub fn sort_by_id(patents: &mut [Patent]) {
+    let prefix = |p: &Patent| {
+        let mut key = [0u8; 16];
+        let id = p.id.0.as_bytes();
+        key[..id.len().min(16)].copy_from_slice(&id[..id.len().min(16)]);
+        u128::from_be_bytes(key)
+    };
+    let mut order: Vec<(u128, u32)> = patents.par_iter().enumerate().map(|(i, p)| (prefix(p), i as u32)).collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| patents[a.1 as usize].id.cmp(&patents[b.1 as usize].id))
+    });
+    // Position k receives the record now at order[k]; walk each cycle once.
+    let mut source: Vec<u32> = order.into_iter().map(|(_, i)| i).collect();
+    for start in 0..source.len() {
+        let mut k = start;
+        while source[k] as usize != start {
+            let from = source[k] as usize;
+            patents.swap(k, from);
+            source[k] = k as u32;
+            k = from;
+        }
+        source[k] = k as u32;
+    }
+}
+
 /// Score every patent in parallel; the result is sorted by patent id.
-pub fn score_all(patents: Vec<Patent>, ctx: &ScoreContext<'_>) -> Scoring {
+pub fn score_all(mut patents: Vec<Patent>, ctx: &ScoreContext<'_>) -> Scoring {
+    sort_by_id(&mut patents);
     let (by_holder, institutions) = resolve_holders(&patents, ctx);
     let holder_indices: Vec<Box<[u32]>> = patents
         .par_iter()
@@ -142,8 +172,7 @@ pub fn score_all(patents: Vec<Patent>, ctx: &ScoreContext<'_>) -> Scoring {
         })
         .collect();
     drop(by_holder);
-    let mut scored: Vec<Scored> =
+    let scored: Vec<Scored> =
         patents.into_par_iter().zip(holder_indices).map(|(p, insts)| score_one(p, insts, ctx)).collect();
-    scored.par_sort_by(|a, b| a.patent.id.cmp(&b.patent.id));
     Scoring { scored, institutions }
 }

@@ -80,7 +80,7 @@ proptest! {
         prop_assert_eq!(code.to_string(), canonical.clone());
         let wipo = format!("{section}{class:02}{letter}{main:04}{sub:0<6}");
         for spelling in [code.key().to_string(), wipo, format!("{canonical} (2006.01)"), canonical.to_lowercase()] {
-            prop_assert_eq!(parse_ipc(&spelling), Ok(code.clone()), "{}", spelling);
+            prop_assert_eq!(parse_ipc(&spelling), Ok(code), "{}", spelling);
         }
     }
 

@@ -247,9 +247,7 @@ pub struct Merged {
 impl Merged {
     /// Take the outcomes of one file's rows, in order.
     pub fn take(&mut self, outcomes: Vec<RowOutcome>) {
-        self.patents.reserve(outcomes.len());
-        self.index.reserve(outcomes.len());
-        self.by_publication.reserve(outcomes.len());
+        self.reserve(outcomes.len());
         for outcome in outcomes {
             match outcome {
                 RowOutcome::Patent(p, pub_id, w) => {
@@ -260,6 +258,14 @@ impl Merged {
                 RowOutcome::Reject(issue) => self.rejects.push(issue),
             }
         }
+    }
+
+    /// Make room for `rows` more rows at once, so that the tables do not grow (and
+    /// copy themselves) step by step.
+    pub fn reserve(&mut self, rows: usize) {
+        self.patents.reserve(rows);
+        self.index.reserve(rows);
+        self.by_publication.reserve(rows);
     }
 
     /// Add a patent row, merging it into an earlier row of the same id.

@@ -136,6 +136,17 @@ impl TableFile {
         }
     }
 
+    /// At least the number of data rows (lines after the header), to reserve room for them.
+    pub fn rows_at_most(&self) -> usize {
+        match &self.body {
+            Body::Text { text, segments, .. } => {
+                let start = segments.first().map_or(text.len(), |(r, _)| r.start);
+                memchr::memchr_iter(b'\n', &text.as_bytes()[start..]).count() + 1
+            }
+            Body::Rows(rows, _) => rows.len(),
+        }
+    }
+
     /// Number of segments.
     pub fn segments(&self) -> usize {
         match &self.body {

@@ -65,7 +65,12 @@ impl PatentsWriter {
         let df = Self::frame(scored, cells).map_err(err)?;
         if self.writer.is_none() {
             let file = self.file.take().context("patents.parquet already finished")?;
-            self.writer = Some(ParquetWriter::new(file).batched(df.schema()).map_err(err)?);
+            // LZ4 without statistics: the per-patent table is written for loading
+            // elsewhere, and zstd on its evidence text cost as much as rendering it.
+            let writer = ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Lz4Raw)
+                .with_statistics(StatisticsOptions::empty());
+            self.writer = Some(writer.batched(df.schema()).map_err(err)?);
         }
         if let Some(w) = self.writer.as_mut() {
             w.write_batch(&df).map_err(err)?;

@@ -129,6 +129,9 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     PatentCells { text, ends }
 }
 
+/// A run of patents rendered: their cells and their CSV bytes.
+type Rendered = (Vec<PatentCells>, Vec<u8>);
+
 /// Write `patents.csv` and `patents.parquet` (the same columns, typed: booleans and
 /// counts; values raw). CSV cells are neutralised unless `raw`.
 pub fn write_patents(
@@ -142,20 +145,32 @@ pub fn write_patents(
     let mut csv = std::io::BufWriter::with_capacity(1 << 20, file);
     csv.write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().copied()), raw)?)?;
     let mut parquet = crate::write::parquet::PatentsWriter::create(parquet_path)?;
-    for chunk in scored.chunks(CHUNK) {
-        let rendered: Vec<(Vec<PatentCells>, Vec<u8>)> = chunk
+    let render = |chunk: &[Scored]| -> Result<Vec<Rendered>> {
+        chunk
             .par_chunks(2048)
             .map(|part| {
                 let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
                 let bytes = csv_bytes(cells.iter().map(PatentCells::iter), raw)?;
                 Ok((cells, bytes))
             })
-            .collect::<Result<_>>()?;
+            .collect()
+    };
+    // Chunk k is written (CSV bytes, then a Parquet row group) while chunk k + 1 renders.
+    let mut write = |chunk: &[Scored], rendered: Vec<Rendered>| -> Result<()> {
         for (_, bytes) in &rendered {
             csv.write_all(bytes).with_context(|| format!("cannot write {}", csv_path.display()))?;
         }
         let cells: Vec<&PatentCells> = rendered.iter().flat_map(|(c, _)| c).collect();
-        parquet.write(chunk, &cells)?;
+        parquet.write(chunk, &cells)
+    };
+    let mut pending: Option<(&[Scored], Vec<Rendered>)> = None;
+    for chunk in scored.chunks(CHUNK) {
+        let (written, rendered) = rayon::join(|| pending.take().map_or(Ok(()), |(c, r)| write(c, r)), || render(chunk));
+        written?;
+        pending = Some((chunk, rendered?));
+    }
+    if let Some((c, r)) = pending {
+        write(c, r)?;
     }
     csv.flush().with_context(|| format!("cannot write {}", csv_path.display()))?;
     parquet.finish()
