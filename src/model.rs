@@ -7,7 +7,7 @@ use crate::rules::ipc::Ipc;
 use crate::rules::numbers::{Kind, PatentId};
 
 /// Where a record came from: the input file (index into the run's inputs) and its line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct SourceRef {
     /// Index of the input file in the run.
     pub file: usize,
@@ -82,7 +82,7 @@ pub struct Award {
 }
 
 /// One patent after reading, normalising and merging duplicate rows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Patent {
     /// Canonical id (SPEC §2).
     pub id: PatentId,

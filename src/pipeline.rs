@@ -131,6 +131,7 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         counts.rows_read += rows;
         inputs.push(InputRecord { role: "portfolio", rows, file: table.info });
     }
+    merged.finish();
     counts.rejected = merged.rejects.len();
     counts.duplicates = merged.duplicates;
     counts.out_of_scope = merged.out_of_scope;

@@ -17,8 +17,8 @@ use crate::rules::RuleParams;
 /// A patent with its decisions.
 #[derive(Debug, Clone)]
 pub struct Scored {
-    /// The patent.
-    pub patent: Patent,
+    /// The patent (boxed: the records are sorted and passed along by pointer).
+    pub patent: Box<Patent>,
     /// The decisions at `as_of`.
     pub verdict: Flags,
     /// The decisions one year before `as_of`.
@@ -80,7 +80,7 @@ pub struct Scoring {
 }
 
 /// Score one patent, given its holders' institution indices.
-fn score_one(patent: Patent, institutions: Box<[u32]>, ctx: &ScoreContext<'_>) -> Scored {
+fn score_one(patent: Box<Patent>, institutions: Box<[u32]>, ctx: &ScoreContext<'_>) -> Scored {
     let matches = ctx.concordance.match_codes(&patent.ipc);
     let has_sei = !matches.is_empty();
     let status = classify_status(&patent.status);
@@ -107,7 +107,7 @@ fn score_one(patent: Patent, institutions: Box<[u32]>, ctx: &ScoreContext<'_>) -
 }
 
 /// Resolve every distinct holder name once: name → index into the returned institutions.
-fn resolve_holders<'p>(patents: &'p [Patent], ctx: &ScoreContext<'_>) -> (FxHashMap<&'p str, u32>, Vec<Institution>) {
+fn resolve_holders<'p>(patents: &'p [Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMap<&'p str, u32>, Vec<Institution>) {
     let mut by_holder: FxHashMap<&str, u32> = FxHashMap::default();
     let mut by_name: FxHashMap<String, u32> = FxHashMap::default();
     let mut institutions: Vec<Institution> = Vec::new();
@@ -125,38 +125,9 @@ fn resolve_holders<'p>(patents: &'p [Patent], ctx: &ScoreContext<'_>) -> (FxHash
     (by_holder, institutions)
 }
 
-/// Sort patents by id in place. The sort moves 8-byte keys, not the records (whose
-/// first 16 id bytes, big-endian, decide nearly every comparison); the records are
-/// then put in order by following the permutation's cycles, so no second copy of
-/// the portfolio is made.
-pub fn sort_by_id(patents: &mut [Patent]) {
-    let prefix = |p: &Patent| {
-        let mut key = [0u8; 16];
-        let id = p.id.0.as_bytes();
-        key[..id.len().min(16)].copy_from_slice(&id[..id.len().min(16)]);
-        u128::from_be_bytes(key)
-    };
-    let mut order: Vec<(u128, u32)> = patents.par_iter().enumerate().map(|(i, p)| (prefix(p), i as u32)).collect();
-    order.par_sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| patents[a.1 as usize].id.cmp(&patents[b.1 as usize].id))
-    });
-    // Position k receives the record now at order[k]; walk each cycle once.
-    let mut source: Vec<u32> = order.into_iter().map(|(_, i)| i).collect();
-    for start in 0..source.len() {
-        let mut k = start;
-        while source[k] as usize != start {
-            let from = source[k] as usize;
-            patents.swap(k, from);
-            source[k] = k as u32;
-            k = from;
-        }
-        source[k] = k as u32;
-    }
-}
-
-/// Score every patent in parallel; the result is sorted by patent id.
-pub fn score_all(mut patents: Vec<Patent>, ctx: &ScoreContext<'_>) -> Scoring {
-    sort_by_id(&mut patents);
+/// Score every patent in parallel, keeping their order (sorted by id, as
+/// [`crate::read::portfolio::Merged::finish`] leaves them).
+pub fn score_all(patents: Vec<Box<Patent>>, ctx: &ScoreContext<'_>) -> Scoring {
     let (by_holder, institutions) = resolve_holders(&patents, ctx);
     let holder_indices: Vec<Box<[u32]>> = patents
         .par_iter()

@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(layout) = Layout::locate(&table, None) else { return };
     let mut merged = Merged::default();
     merged.take(normalize_rows(&table, &layout, 0, "fuzz.csv"));
+    merged.finish();
     assert_eq!(merged.rows(), table.height());
     let (concordance, aliases) = TABLES.get_or_init(|| (Concordance::builtin(), AliasTable::builtin()));
     let as_of = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");

@@ -53,6 +53,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         let label = path.display().to_string();
         let mut merged = Merged::default();
         merged.take(normalize_rows(&table, &layout, file, &label));
+        merged.finish();
         let Merged { patents, duplicates, out_of_scope, rejects, warnings, .. } = merged;
         let inventions = patents.iter().filter(|p| p.kind == Some(Kind::Invention)).count();
         let unknown_kind = patents.iter().filter(|p| p.kind.is_none()).count();

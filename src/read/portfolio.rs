@@ -226,13 +226,15 @@ fn strip_date_suffix(name: &str) -> &str {
 
 /// A portfolio's rows sorted: patents (rows of one patent merged into one record),
 /// duplicates, out-of-scope documents, rejects and warnings, in input order.
+/// Rows are taken as they come; [`Merged::finish`] then sorts them by id (in
+/// parallel) and merges each patent's rows in input order, so no table keyed by
+/// id is kept while reading.
 #[derive(Debug, Default)]
 pub struct Merged {
-    /// Distinct patents, in order of first appearance.
-    pub patents: Vec<Patent>,
-    /// Patent id → position in `patents`.
-    pub index: rustc_hash::FxHashMap<PatentId, usize>,
-    /// Rows that repeated a patent already seen.
+    /// Before [`Merged::finish`]: every patent row taken, in input order. After:
+    /// distinct patents, sorted by id.
+    pub patents: Vec<Box<Patent>>,
+    /// Rows that repeated a patent already seen (counted by [`Merged::finish`]).
     pub duplicates: usize,
     /// Documents of other offices.
     pub out_of_scope: usize,
@@ -240,8 +242,12 @@ pub struct Merged {
     pub rejects: Vec<RowIssue>,
     /// Problems with rows that were kept.
     pub warnings: Vec<RowIssue>,
-    /// Publication id (without kind code) → patent id, for side tables that name publications.
-    pub by_publication: rustc_hash::FxHashMap<PatentId, PatentId>,
+    /// After [`Merged::finish`]: publication id (without kind code) → the id of the
+    /// patent of the first row that named it, sorted by publication id, for side
+    /// tables that name publications.
+    pub by_publication: Vec<(PatentId, PatentId)>,
+    /// Publication ids of the rows taken, with the row's position in `patents`.
+    publications: Vec<(PatentId, u32)>,
 }
 
 impl Merged {
@@ -252,7 +258,7 @@ impl Merged {
             match outcome {
                 RowOutcome::Patent(p, pub_id, w) => {
                     self.warnings.extend(w);
-                    self.insert(*p, pub_id);
+                    self.insert(p, pub_id);
                 }
                 RowOutcome::OutOfScope => self.out_of_scope += 1,
                 RowOutcome::Reject(issue) => self.rejects.push(issue),
@@ -264,37 +270,60 @@ impl Merged {
     /// copy themselves) step by step.
     pub fn reserve(&mut self, rows: usize) {
         self.patents.reserve(rows);
-        self.index.reserve(rows);
-        self.by_publication.reserve(rows);
+        self.publications.reserve(rows);
     }
 
-    /// Add a patent row, merging it into an earlier row of the same id.
+    /// Add a patent row (merged with the other rows of its id by [`Merged::finish`]).
     pub fn add(&mut self, p: Patent) {
         let pub_id = publication_id(&p.pub_no);
-        self.insert(p, pub_id);
+        self.insert(Box::new(p), pub_id);
     }
 
-    fn insert(&mut self, p: Patent, pub_id: Option<PatentId>) {
+    fn insert(&mut self, p: Box<Patent>, pub_id: Option<PatentId>) {
         if let Some(pub_id) = pub_id {
-            self.by_publication.entry(pub_id).or_insert_with(|| p.id.clone());
+            self.publications.push((pub_id, self.patents.len() as u32));
         }
-        match self.index.get(&p.id) {
-            Some(&i) => {
-                merge_into(&mut self.patents[i], p);
+        self.patents.push(p);
+    }
+
+    /// Sort the rows by id and merge each patent's rows into its first one, in input
+    /// order; count the duplicates; index the publications.
+    pub fn finish(&mut self) {
+        let order = sort_order(&self.patents, |p| &p.id);
+        permute(&mut self.patents, &order);
+        // Rows are in (id, input order) now: each run of one id merges into its first
+        // row, compacting in place.
+        let patents = &mut self.patents;
+        let mut patent_of_row = vec![0u32; patents.len()];
+        let mut kept = 0usize;
+        for (k, &row) in order.iter().enumerate() {
+            if kept > 0 && patents[kept - 1].id == patents[k].id {
+                let later = std::mem::take(&mut *patents[k]);
+                merge_into(&mut patents[kept - 1], later);
                 self.duplicates += 1;
+            } else {
+                patents.swap(kept, k);
+                kept += 1;
             }
-            None => {
-                self.index.insert(p.id.clone(), self.patents.len());
-                self.patents.push(p);
-            }
+            patent_of_row[row as usize] = kept as u32 - 1;
         }
+        patents.truncate(kept);
+        let patents = &self.patents;
+        let mut publications = std::mem::take(&mut self.publications);
+        publications.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        publications.dedup_by(|later, first| later.0 == first.0);
+        self.by_publication = publications
+            .into_par_iter()
+            .map(|(pub_id, row)| (pub_id, patents[patent_of_row[row as usize] as usize].id.clone()))
+            .collect();
     }
 
     /// Attach a side table's items to the patents they name (items naming no patent
-    /// of the portfolio are dropped) and take its rejects and warnings.
+    /// of the portfolio are dropped) and take its rejects and warnings. Call after
+    /// [`Merged::finish`].
     pub fn attach<T>(&mut self, table: SideTable<T>, mut put: impl FnMut(&mut Patent, T)) {
         for (id, item) in table.items {
-            if let Some(&i) = self.index.get(&id) {
+            if let Ok(i) = self.patents.binary_search_by(|p| p.id.cmp(&id)) {
                 put(&mut self.patents[i], item);
             }
         }
@@ -305,6 +334,39 @@ impl Merged {
     /// Rows accounted for so far.
     pub fn rows(&self) -> usize {
         self.patents.len() + self.duplicates + self.out_of_scope + self.rejects.len()
+    }
+}
+
+/// The positions of `items` in order of their key (ties in position order), sorted in
+/// parallel on 8-byte keys: a key's first 16 bytes, big-endian, decide nearly every
+/// comparison, so records are neither moved nor compared byte by byte.
+pub fn sort_order<T: Sync>(items: &[T], key: impl Fn(&T) -> &PatentId + Sync) -> Vec<u32> {
+    let prefix = |id: &PatentId| {
+        let mut bytes = [0u8; 16];
+        let id = id.0.as_bytes();
+        bytes[..id.len().min(16)].copy_from_slice(&id[..id.len().min(16)]);
+        u128::from_be_bytes(bytes)
+    };
+    let mut order: Vec<(u128, u32)> = items.par_iter().enumerate().map(|(i, t)| (prefix(key(t)), i as u32)).collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| key(&items[a.1 as usize]).cmp(key(&items[b.1 as usize]))).then(a.1.cmp(&b.1))
+    });
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Put `items` in `order` (position k receives the item now at `order[k]`) in place,
+/// by walking the permutation's cycles: no second copy of the items is made.
+pub fn permute<T>(items: &mut [T], order: &[u32]) {
+    let mut source = order.to_vec();
+    for start in 0..source.len() {
+        let mut k = start;
+        while source[k] as usize != start {
+            let from = source[k] as usize;
+            items.swap(k, from);
+            source[k] = k as u32;
+            k = from;
+        }
+        source[k] = k as u32;
     }
 }
 

@@ -35,8 +35,8 @@ impl<T> SideTable<T> {
 /// Resolves a patent number of any spelling to the portfolio's id: application
 /// numbers directly, publication numbers through the portfolio's publications.
 pub struct IdResolver<'a> {
-    /// Publication id (no kind code) → patent id.
-    pub by_publication: &'a rustc_hash::FxHashMap<PatentId, PatentId>,
+    /// Publication id (no kind code) → patent id, sorted by publication id.
+    pub by_publication: &'a [(PatentId, PatentId)],
 }
 
 impl IdResolver<'_> {
@@ -46,7 +46,10 @@ impl IdResolver<'_> {
             ParsedNumber::App(a) => Some(PatentId::from_app(&a)),
             ParsedNumber::Pub(p) => {
                 let pub_id = PatentId::from_pub(&p);
-                Some(self.by_publication.get(&pub_id).cloned().unwrap_or(pub_id))
+                match self.by_publication.binary_search_by(|(p, _)| p.cmp(&pub_id)) {
+                    Ok(i) => Some(self.by_publication[i].1.clone()),
+                    Err(_) => Some(pub_id),
+                }
             }
         }
     }

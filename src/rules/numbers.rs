@@ -290,7 +290,7 @@ fn split_office(s: &str) -> (&str, &str) {
 
 /// The canonical patent id (SPEC §2): `CN` + application number with dot and check
 /// digit, or `CN` + publication number without kind code when there is no application number.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct PatentId(pub String);
 
 impl PatentId {
