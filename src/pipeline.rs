@@ -13,7 +13,7 @@ use crate::config::Settings;
 use crate::model::RowIssue;
 use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
 use crate::read::profile::Layout;
-use crate::read::side::{self, IdResolver};
+use crate::read::side;
 use crate::read::table::{read_table, TableFile};
 use crate::read::InputError;
 use crate::rules::concordance::Concordance;
@@ -138,12 +138,10 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     timings.push(("read_portfolio", t0.elapsed().as_millis()));
 
     let t1 = Instant::now();
-    let by_publication = std::mem::take(&mut merged.by_publication);
-    let ids = IdResolver { by_publication: &by_publication };
     let before = merged.rejects.len();
     if let Some(path) = &settings.families {
         let table = read_table(path)?;
-        let t = side::families(&table, &label(path), &ids)?;
+        let t = side::families(&table, &label(path), &merged.resolver())?;
         inputs.push(InputRecord { role: "families", rows: t.rows, file: table.info.clone() });
         merged.attach(t, |p, m| {
             if !p.family.contains(&m) {
@@ -153,13 +151,13 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     }
     if let Some(path) = &settings.pledges {
         let table = read_table(path)?;
-        let t = side::pledges(&table, &label(path), &ids)?;
+        let t = side::pledges(&table, &label(path), &merged.resolver())?;
         inputs.push(InputRecord { role: "pledges", rows: t.rows, file: table.info.clone() });
         merged.attach(t, |p, s| p.pledges.push(s));
     }
     if let Some(path) = &settings.awards {
         let table = read_table(path)?;
-        let t = side::awards(&table, &label(path), &ids)?;
+        let t = side::awards(&table, &label(path), &merged.resolver())?;
         inputs.push(InputRecord { role: "awards", rows: t.rows, file: table.info.clone() });
         merged.attach(t, |p, a| {
             if !p.awards.contains(&a) {
@@ -328,7 +326,11 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
         return Err(e);
     }
     let dir = out.commit()?;
-    let c = &loaded.counts;
+    let counts = loaded.counts.clone();
+    // Freeing millions of records one by one takes a noticeable share of a large run;
+    // a thread does it while the caller goes on (the CLI exits, and the OS reclaims).
+    std::thread::spawn(move || drop(loaded));
+    let c = &counts;
     if c.rows_read > 0 {
         let share = c.rejected as f64 / c.rows_read as f64;
         if share > settings.max_reject_share {
@@ -342,7 +344,7 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
             .into());
         }
     }
-    Ok(RunOutcome::Done(RunSummary { out: dir, counts: loaded.counts, institutions }))
+    Ok(RunOutcome::Done(RunSummary { out: dir, counts, institutions }))
 }
 
 fn write_all(

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{Flags, Patent, Verdict};
 use crate::rules::concordance::Concordance;
@@ -106,15 +106,28 @@ fn score_one(patent: Box<Patent>, institutions: Box<[u32]>, ctx: &ScoreContext<'
     Scored { verdict: now, prev, trend, patent, sei, industries, institutions }
 }
 
-/// Resolve every distinct holder name once: name → index into the returned institutions.
-fn resolve_holders<'p>(patents: &'p [Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMap<&'p str, u32>, Vec<Institution>) {
+/// Resolve every distinct holder name once: name → index into the returned
+/// institutions (numbered in order of the names, so the same at any thread count).
+fn resolve_holders<'p>(
+    patents: &'p [Box<Patent>],
+    ctx: &ScoreContext<'_>,
+) -> (FxHashMap<&'p str, u32>, Vec<Institution>) {
+    let distinct = patents
+        .par_iter()
+        .fold(FxHashSet::default, |mut names, p| {
+            names.extend(p.holders.iter().map(String::as_str));
+            names
+        })
+        .reduce(FxHashSet::default, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let mut names: Vec<&str> = distinct.into_iter().collect();
+    names.sort_unstable();
     let mut by_holder: FxHashMap<&str, u32> = FxHashMap::default();
     let mut by_name: FxHashMap<String, u32> = FxHashMap::default();
     let mut institutions: Vec<Institution> = Vec::new();
-    for h in patents.iter().flat_map(|p| &p.holders) {
-        if by_holder.contains_key(h.as_str()) {
-            continue;
-        }
+    for h in names {
         let inst = ctx.aliases.resolve_with(h, ctx.rollup_campuses);
         let index = *by_name.entry(inst.name.clone()).or_insert_with(|| {
             institutions.push(inst);

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::model::{Patent, PledgeShare, RowIssue, SourceRef};
 use crate::read::profile::{Field as C, Layout, NATIVE_COLUMNS};
-use crate::read::side::SideTable;
+use crate::read::side::{IdResolver, SideTable};
 use crate::read::table::RawTable;
 use crate::rules::awards::parse_award_entry;
 use crate::rules::dates::parse_date;
@@ -242,10 +242,13 @@ pub struct Merged {
     pub rejects: Vec<RowIssue>,
     /// Problems with rows that were kept.
     pub warnings: Vec<RowIssue>,
-    /// After [`Merged::finish`]: publication id (without kind code) → the id of the
-    /// patent of the first row that named it, sorted by publication id, for side
-    /// tables that name publications.
-    pub by_publication: Vec<(PatentId, PatentId)>,
+    /// After [`Merged::finish`]: publication id (without kind code) → the position
+    /// in `patents` of the patent of the first row that named it, sorted by
+    /// publication id, for side tables that name publications.
+    pub by_publication: Vec<(PatentId, u32)>,
+    /// After [`Merged::finish`]: each patent's id key ([`id_key`]), in `patents` order,
+    /// so that lookups compare integers before they compare ids.
+    keys: Vec<u128>,
     /// Publication ids of the rows taken, with the row's position in `patents`.
     publications: Vec<(PatentId, u32)>,
 }
@@ -290,32 +293,45 @@ impl Merged {
     /// order; count the duplicates; index the publications.
     pub fn finish(&mut self) {
         let order = sort_order(&self.patents, |p| &p.id);
-        permute(&mut self.patents, &order);
+        permute(&mut self.patents, &order.iter().map(|&(_, row)| row).collect::<Vec<u32>>());
         // Rows are in (id, input order) now: each run of one id merges into its first
         // row, compacting in place.
         let patents = &mut self.patents;
         let mut patent_of_row = vec![0u32; patents.len()];
+        let mut keys: Vec<u128> = Vec::with_capacity(patents.len());
         let mut kept = 0usize;
-        for (k, &row) in order.iter().enumerate() {
-            if kept > 0 && patents[kept - 1].id == patents[k].id {
+        for (k, &(key, row)) in order.iter().enumerate() {
+            if keys.last() == Some(&key) && patents[kept - 1].id == patents[k].id {
                 let later = std::mem::take(&mut *patents[k]);
                 merge_into(&mut patents[kept - 1], later);
                 self.duplicates += 1;
             } else {
                 patents.swap(kept, k);
+                keys.push(key);
                 kept += 1;
             }
             patent_of_row[row as usize] = kept as u32 - 1;
         }
         patents.truncate(kept);
-        let patents = &self.patents;
+        self.keys = keys;
         let mut publications = std::mem::take(&mut self.publications);
-        publications.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let order = sort_order(&publications, |(pub_id, _)| pub_id);
+        permute(&mut publications, &order.iter().map(|&(_, i)| i).collect::<Vec<u32>>());
         publications.dedup_by(|later, first| later.0 == first.0);
-        self.by_publication = publications
-            .into_par_iter()
-            .map(|(pub_id, row)| (pub_id, patents[patent_of_row[row as usize] as usize].id.clone()))
-            .collect();
+        publications.par_iter_mut().for_each(|(_, row)| *row = patent_of_row[*row as usize]);
+        self.by_publication = publications;
+    }
+
+    /// The position of the patent with `id`, after [`Merged::finish`].
+    pub fn position(&self, id: &PatentId) -> Option<usize> {
+        let key = id_key(id);
+        let start = self.keys.partition_point(|&k| k < key);
+        (start..self.keys.len()).take_while(|&i| self.keys[i] == key).find(|&i| self.patents[i].id == *id)
+    }
+
+    /// Resolves side-table numbers to this portfolio's ids, after [`Merged::finish`].
+    pub fn resolver(&self) -> IdResolver<'_> {
+        IdResolver { by_publication: &self.by_publication, patents: &self.patents }
     }
 
     /// Attach a side table's items to the patents they name (items naming no patent
@@ -323,7 +339,7 @@ impl Merged {
     /// [`Merged::finish`].
     pub fn attach<T>(&mut self, table: SideTable<T>, mut put: impl FnMut(&mut Patent, T)) {
         for (id, item) in table.items {
-            if let Ok(i) = self.patents.binary_search_by(|p| p.id.cmp(&id)) {
+            if let Some(i) = self.position(&id) {
                 put(&mut self.patents[i], item);
             }
         }
@@ -337,21 +353,24 @@ impl Merged {
     }
 }
 
-/// The positions of `items` in order of their key (ties in position order), sorted in
-/// parallel on 8-byte keys: a key's first 16 bytes, big-endian, decide nearly every
-/// comparison, so records are neither moved nor compared byte by byte.
-pub fn sort_order<T: Sync>(items: &[T], key: impl Fn(&T) -> &PatentId + Sync) -> Vec<u32> {
-    let prefix = |id: &PatentId| {
-        let mut bytes = [0u8; 16];
-        let id = id.0.as_bytes();
-        bytes[..id.len().min(16)].copy_from_slice(&id[..id.len().min(16)]);
-        u128::from_be_bytes(bytes)
-    };
-    let mut order: Vec<(u128, u32)> = items.par_iter().enumerate().map(|(i, t)| (prefix(key(t)), i as u32)).collect();
+/// An id's first 16 bytes as a big-endian integer: ordered like the ids, and equal
+/// only for ids that share those bytes (nearly always: the same id).
+pub fn id_key(id: &PatentId) -> u128 {
+    let mut bytes = [0u8; 16];
+    let id = id.0.as_bytes();
+    bytes[..id.len().min(16)].copy_from_slice(&id[..id.len().min(16)]);
+    u128::from_be_bytes(bytes)
+}
+
+/// The positions of `items` in order of their id (ties in position order), with
+/// each id's [`id_key`]; sorted in parallel on the keys, so records are neither
+/// moved nor (nearly ever) compared byte by byte.
+pub fn sort_order<T: Sync>(items: &[T], id: impl Fn(&T) -> &PatentId + Sync) -> Vec<(u128, u32)> {
+    let mut order: Vec<(u128, u32)> = items.par_iter().enumerate().map(|(i, t)| (id_key(id(t)), i as u32)).collect();
     order.par_sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| key(&items[a.1 as usize]).cmp(key(&items[b.1 as usize]))).then(a.1.cmp(&b.1))
+        a.0.cmp(&b.0).then_with(|| id(&items[a.1 as usize]).cmp(id(&items[b.1 as usize]))).then(a.1.cmp(&b.1))
     });
-    order.into_iter().map(|(_, i)| i).collect()
+    order
 }
 
 /// Put `items` in `order` (position k receives the item now at `order[k]`) in place,

@@ -35,8 +35,10 @@ impl<T> SideTable<T> {
 /// Resolves a patent number of any spelling to the portfolio's id: application
 /// numbers directly, publication numbers through the portfolio's publications.
 pub struct IdResolver<'a> {
-    /// Publication id (no kind code) → patent id, sorted by publication id.
-    pub by_publication: &'a [(PatentId, PatentId)],
+    /// Publication id (no kind code) → position in `patents`, sorted by publication id.
+    pub by_publication: &'a [(PatentId, u32)],
+    /// The portfolio's patents.
+    pub patents: &'a [Box<crate::model::Patent>],
 }
 
 impl IdResolver<'_> {
@@ -47,7 +49,7 @@ impl IdResolver<'_> {
             ParsedNumber::Pub(p) => {
                 let pub_id = PatentId::from_pub(&p);
                 match self.by_publication.binary_search_by(|(p, _)| p.cmp(&pub_id)) {
-                    Ok(i) => Some(self.by_publication[i].1.clone()),
+                    Ok(i) => Some(self.patents[self.by_publication[i].1 as usize].id.clone()),
                     Err(_) => Some(pub_id),
                 }
             }

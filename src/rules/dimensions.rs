@@ -129,17 +129,56 @@ pub fn d2_overseas(p: &Patent, params: &RuleParams) -> (bool, String) {
 
 /// D3: eligible and `as_of` strictly after the anchor date plus the maintained years.
 pub fn d3_maintained(p: &Patent, eligible: bool, as_of: NaiveDate, params: &RuleParams) -> (bool, String) {
+    let mut out = String::new();
+    let met = write_d3(&mut out, p, eligible, as_of, params);
+    (met, out)
+}
+
+/// [`d3_maintained`], its evidence written at the end of `out`.
+fn write_d3(out: &mut String, p: &Patent, eligible: bool, as_of: NaiveDate, params: &RuleParams) -> bool {
+    use std::fmt::Write as _;
     let Some((label, anchor, line)) = maintained_line(p, params) else {
-        return (false, "no grant date to count from".into());
+        out.push_str("no grant date to count from");
+        return false;
     };
     let years = params.maintained_years;
     if !eligible {
-        return (false, format!("not valid on {as_of} ({label} {anchor}, {years} years on {line})"));
+        let _ = write!(out, "not valid on {as_of} ({label} {anchor}, {years} years on {line})");
+        return false;
     }
-    if as_of > line {
-        (true, format!("{label} {anchor}, {years} years on {line}, before {as_of}"))
+    let met = as_of > line;
+    let _ = write!(out, "{label} {anchor}, {years} years on {line}, {}before {as_of}", if met { "" } else { "not " });
+    met
+}
+
+/// The evidence column of a patent on `as_of` (eligibility, then `D1 …` to `D5 …`,
+/// joined by ` | `), written at the end of `out`: the same lines as [`verdict`]'s,
+/// without building each as a string of its own in the common cases.
+pub fn write_evidence(out: &mut String, p: &Patent, sei: &[SeiMatch<'_>], as_of: NaiveDate, params: &RuleParams) {
+    let decision = decide(p, crate::rules::validity::classify_status(&p.status), as_of, params);
+    decision.write_evidence(out, p, as_of, params);
+    out.push_str(" | D1 ");
+    if sei.is_empty() {
+        out.push_str(if p.ipc.is_empty() { "no IPC code" } else { "no IPC code in the SEI concordance" });
     } else {
-        (false, format!("{label} {anchor}, {years} years on {line}, not before {as_of}"))
+        out.push_str(&d1_sei(sei, true).1);
+    }
+    out.push_str(" | D2 ");
+    match p.family.is_empty() {
+        true => out.push_str("no family members listed"),
+        false => out.push_str(&d2_overseas(p, params).1),
+    }
+    out.push_str(" | D3 ");
+    write_d3(out, p, decision.eligible(), as_of, params);
+    out.push_str(" | D4 ");
+    match p.pledges.is_empty() {
+        true => out.push_str("no pledges"),
+        false => out.push_str(&d4_pledge(p, as_of, params).1),
+    }
+    out.push_str(" | D5 ");
+    match p.awards.is_empty() {
+        true => out.push_str("no awards"),
+        false => out.push_str(&d5_award(p, as_of).1),
     }
 }
 

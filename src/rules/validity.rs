@@ -112,25 +112,35 @@ impl Decision {
 
     /// The evidence line for `p` on `as_of`.
     pub fn evidence(self, p: &Patent, as_of: NaiveDate, params: &RuleParams) -> String {
+        let mut out = String::new();
+        self.write_evidence(&mut out, p, as_of, params);
+        out
+    }
+
+    /// [`Decision::evidence`], written at the end of `out`.
+    pub fn write_evidence(self, out: &mut String, p: &Patent, as_of: NaiveDate, params: &RuleParams) {
+        use std::fmt::Write as _;
         let status = p.status.trim();
-        match self {
-            Decision::NotCn => "not a CN patent".into(),
-            Decision::NotInvention(k) => format!("not an invention patent ({})", k.as_str()),
-            Decision::KindUnknown => "kind unknown".into(),
-            Decision::GrantedLater(g) => format!("not granted on {as_of} (granted {g})"),
+        let _ = match self {
+            Decision::NotCn => write!(out, "not a CN patent"),
+            Decision::NotInvention(k) => write!(out, "not an invention patent ({})", k.as_str()),
+            Decision::KindUnknown => write!(out, "kind unknown"),
+            Decision::GrantedLater(g) => write!(out, "not granted on {as_of} (granted {g})"),
             Decision::NotGranted => {
-                format!("not granted (no grant date, status {})", if status.is_empty() { "none" } else { status })
+                write!(out, "not granted (no grant date, status {})", if status.is_empty() { "none" } else { status })
             }
-            Decision::Lapsed(l) => format!("lapsed {l}"),
-            Decision::LapsedByStatus => format!("lapsed (status {status}, no lapse date)"),
-            Decision::Expired(end) => format!("expired {end} (filed {} + {} years)", p.filing_date, params.term_years),
+            Decision::Lapsed(l) => write!(out, "lapsed {l}"),
+            Decision::LapsedByStatus => write!(out, "lapsed (status {status}, no lapse date)"),
+            Decision::Expired(end) => {
+                write!(out, "expired {end} (filed {} + {} years)", p.filing_date, params.term_years)
+            }
             Decision::Valid { granted: Some(g), term_end } => {
-                format!("valid: granted {g}, not lapsed, term ends {term_end}")
+                write!(out, "valid: granted {g}, not lapsed, term ends {term_end}")
             }
             Decision::Valid { granted: None, term_end } => {
-                format!("valid: granted (status {status}, no grant date), not lapsed, term ends {term_end}")
+                write!(out, "valid: granted (status {status}, no grant date), not lapsed, term ends {term_end}")
             }
-        }
+        };
     }
 }
 

@@ -9,6 +9,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 use crate::score::{ScoreContext, Scored};
@@ -60,6 +61,23 @@ impl PatentCells {
     }
 }
 
+/// `YYYY-MM-DD` (as `NaiveDate`'s `Display` writes years 0–9999), without the
+/// formatting machinery.
+fn push_date(text: &mut String, date: NaiveDate) {
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    if !(0..=9999).contains(&y) {
+        let _ = write!(text, "{date}");
+        return;
+    }
+    let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10];
+    text.extend(digits.map(|n| char::from(b'0' + n as u8)));
+    for (sep, n) in [('-', m), ('-', d)] {
+        text.push(sep);
+        text.push(char::from(b'0' + (n / 10) as u8));
+        text.push(char::from(b'0' + (n % 10) as u8));
+    }
+}
+
 fn bool_text(b: bool) -> &'static str {
     if b {
         "true"
@@ -73,7 +91,7 @@ fn bool_text(b: bool) -> &'static str {
 pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     let p = &s.patent;
     let v = &s.verdict;
-    let mut text = String::with_capacity(256);
+    let mut text = String::with_capacity(512);
     let mut ends = [0u32; PATENT_COLUMNS.len()];
     let mut col = 0;
     let mut end = |text: &String| {
@@ -88,7 +106,7 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
             let _ = write!(text, "{item}");
         }
     };
-    let _ = write!(text, "{}", p.id);
+    text.push_str(&p.id.0);
     end(&text);
     text.push_str(&p.pub_no);
     end(&text);
@@ -96,10 +114,10 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     end(&text);
     text.push_str(p.kind.map_or("", |k| k.as_str()));
     end(&text);
-    let _ = write!(text, "{}", p.filing_date);
+    push_date(&mut text, p.filing_date);
     end(&text);
     if let Some(g) = p.grant_date {
-        let _ = write!(text, "{g}");
+        push_date(&mut text, g);
     }
     end(&text);
     text.push_str(&p.status);
@@ -120,11 +138,8 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     end(&text);
     join(&mut text, &mut s.sei.iter().map(|&i| &ctx.concordance.category(i.into()).code as &dyn std::fmt::Display));
     end(&text);
-    let verdict = ctx.verdict(s);
-    text.push_str(&verdict.eligibility);
-    for (i, e) in verdict.evidence.iter().enumerate() {
-        let _ = write!(text, " | D{} {e}", i + 1);
-    }
+    let matches = ctx.concordance.match_codes(&p.ipc);
+    crate::rules::dimensions::write_evidence(&mut text, p, &matches, ctx.as_of, ctx.rules);
     end(&text);
     PatentCells { text, ends }
 }
@@ -194,4 +209,21 @@ where
         }
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        for (y, m, d) in
+            [(2025, 12, 31), (2024, 2, 29), (1985, 4, 1), (999, 1, 9), (1, 1, 1), (9999, 12, 31), (10_000, 1, 1)]
+        {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let mut text = String::new();
+            push_date(&mut text, date);
+            assert_eq!(text, date.to_string());
+        }
+    }
 }
