@@ -37,21 +37,70 @@ pub struct RawTable {
     pub info: FileInfo,
     /// Header names, trimmed, BOM removed.
     pub headers: Vec<String>,
-    rows: Vec<StringRecord>,
+    rows: Cells,
     lines: Vec<u64>,
     /// The encoding the file was read in (`UTF-8`, `GB18030`…, or `xlsx`).
     pub encoding: &'static str,
 }
 
+/// Rows of cells stored flat: one text buffer, where each cell ends, where each row
+/// starts. A parsed row costs no allocation of its own.
+#[derive(Debug, Clone, Default)]
+struct Cells {
+    text: String,
+    /// End offset in `text` of every cell, row after row.
+    ends: Vec<usize>,
+    /// Index in `ends` of each row's first cell, and one past the last row's.
+    row_starts: Vec<usize>,
+}
+
+impl Cells {
+    fn new() -> Cells {
+        Cells { row_starts: vec![0], ..Cells::default() }
+    }
+
+    fn rows(&self) -> usize {
+        self.row_starts.len().saturating_sub(1)
+    }
+
+    fn push_row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
+        for cell in cells {
+            self.text.push_str(cell);
+            self.ends.push(self.text.len());
+        }
+        self.row_starts.push(self.ends.len());
+    }
+
+    fn cell(&self, row: usize, col: usize) -> &str {
+        let at = self.row_starts[row] + col;
+        if at >= self.row_starts[row + 1] {
+            return "";
+        }
+        let start = if at == 0 { 0 } else { self.ends[at - 1] };
+        &self.text[start..self.ends[at]]
+    }
+
+    fn row(&self, row: usize) -> impl Iterator<Item = &str> {
+        (0..self.row_starts[row + 1] - self.row_starts[row]).map(move |col| self.cell(row, col))
+    }
+
+    fn append(&mut self, other: &Cells) {
+        let (offset, base) = (self.text.len(), self.ends.len());
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|e| e + offset));
+        self.row_starts.extend(other.row_starts[1..].iter().map(|s| s + base));
+    }
+}
+
 impl RawTable {
     /// Number of data rows.
     pub fn height(&self) -> usize {
-        self.rows.len()
+        self.rows.rows()
     }
 
     /// The cell at `row`, `col` (empty when the row is short).
     pub fn cell(&self, row: usize, col: usize) -> &str {
-        self.rows[row].get(col).unwrap_or("")
+        self.rows.cell(row, col)
     }
 
     /// The 1-based line where data row `row` starts (the header is line 1, after any
@@ -63,7 +112,7 @@ impl RawTable {
     /// A row rendered back as one CSV line (for `rejects.csv`).
     pub fn raw_row(&self, row: usize) -> String {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-        let _ = w.write_record(&self.rows[row]);
+        let _ = w.write_record(self.rows.row(row));
         let bytes = w.into_inner().unwrap_or_default();
         String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_string()
     }
@@ -85,7 +134,7 @@ pub struct TableFile {
 
 enum Body {
     Text { text: String, delimiter: u8, segments: Vec<(Range<usize>, u64)> },
-    Rows(Vec<StringRecord>, Vec<u64>),
+    Rows(Cells, Vec<u64>),
 }
 
 impl TableFile {
@@ -130,7 +179,7 @@ impl TableFile {
         RawTable {
             info: self.info.clone(),
             headers: self.headers.clone(),
-            rows: Vec::new(),
+            rows: Cells::new(),
             lines: Vec::new(),
             encoding: self.encoding,
         }
@@ -143,7 +192,7 @@ impl TableFile {
                 let start = segments.first().map_or(text.len(), |(r, _)| r.start);
                 memchr::memchr_iter(b'\n', &text.as_bytes()[start..]).count() + 1
             }
-            Body::Rows(rows, _) => rows.len(),
+            Body::Rows(rows, _) => rows.rows(),
         }
     }
 
@@ -162,18 +211,29 @@ impl TableFile {
             Body::Text { text, delimiter, segments } => {
                 let (range, first_line) = &segments[i];
                 let mut reader = reader(*delimiter, &text.as_bytes()[range.clone()]);
-                let mut record = StringRecord::new();
+                // Cells are gathered as bytes and checked as UTF-8 once per segment
+                // (they are pieces of a `str` cut at ASCII delimiters, so they are).
+                let mut bytes: Vec<u8> = Vec::with_capacity(range.len());
+                let mut record = csv::ByteRecord::new();
                 loop {
-                    match reader.read_record(&mut record) {
+                    match reader.read_byte_record(&mut record) {
                         Ok(true) => {
                             let line = record.position().map_or(1, |p| p.line());
                             table.lines.push(first_line + line - 1);
-                            table.rows.push(std::mem::take(&mut record));
+                            for cell in record.iter() {
+                                bytes.extend_from_slice(cell);
+                                table.rows.ends.push(bytes.len());
+                            }
+                            table.rows.row_starts.push(table.rows.ends.len());
                         }
                         Ok(false) => break,
                         Err(e) => return Err(csv_error(&self.info.path, &e)),
                     }
                 }
+                table.rows.text = String::from_utf8(bytes).map_err(|e| InputError::Encoding {
+                    path: self.info.path.clone(),
+                    offset: range.start + e.utf8_error().valid_up_to(),
+                })?;
             }
             Body::Rows(rows, lines) => {
                 table.rows = rows.clone();
@@ -191,7 +251,7 @@ impl TableFile {
         let mut table = self.header_table();
         for i in 0..self.segments() {
             let part = self.segment(i)?;
-            table.rows.extend(part.rows);
+            table.rows.append(&part.rows);
             table.lines.extend(part.lines);
         }
         Ok(table)
@@ -360,9 +420,13 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
         Some(h) => h.iter().map(|c| cell_text(c).trim().to_string()).collect(),
         None => return Err(InputError::Empty { path: path.to_path_buf() }),
     };
-    let records: Vec<StringRecord> = rows.map(|r| r.iter().map(cell_text).collect()).collect();
-    let lines = (0..records.len() as u64).map(|i| i + 2).collect();
-    Ok(TableFile { info, headers, encoding: "xlsx", body: Body::Rows(records, lines) })
+    let mut cells = Cells::new();
+    for row in rows {
+        let texts: Vec<String> = row.iter().map(cell_text).collect();
+        cells.push_row(texts.iter().map(String::as_str));
+    }
+    let lines = (0..cells.rows() as u64).map(|i| i + 2).collect();
+    Ok(TableFile { info, headers, encoding: "xlsx", body: Body::Rows(cells, lines) })
 }
 
 /// Lower-case hex of bytes (hashes in the manifest).
