@@ -157,7 +157,8 @@ pub fn write_patents(
     raw: bool,
 ) -> Result<()> {
     let file = std::fs::File::create(csv_path).with_context(|| format!("cannot create {}", csv_path.display()))?;
-    let mut csv = std::io::BufWriter::with_capacity(1 << 20, file);
+    // Rows arrive as buffers of thousands of rows: written straight to the file.
+    let mut csv = file;
     csv.write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().copied()), raw)?)?;
     let mut parquet = crate::write::parquet::PatentsWriter::create(parquet_path)?;
     let render = |chunk: &[Scored]| -> Result<Vec<Rendered>> {
