@@ -133,14 +133,52 @@ pub struct TableFile {
 }
 
 enum Body {
-    Text { text: String, delimiter: u8, segments: Vec<(Range<usize>, u64)> },
+    Text { text: Text, delimiter: u8, segments: Vec<(Range<usize>, u64)> },
     Rows(Cells, Vec<u64>),
+}
+
+/// A CSV file's text (valid UTF-8): decoded into memory, or — UTF-8 on disk, the
+/// usual case — the file mapped read-only and used where it lies, so a large
+/// portfolio is neither copied nor zero-filled first.
+enum Text {
+    Owned(String),
+    Mapped { map: memmap2::Mmap, start: usize },
+}
+
+impl Text {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Text::Owned(s) => s.as_bytes(),
+            Text::Mapped { map, start } => &map[*start..],
+        }
+    }
+}
+
+fn is_workbook(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
 }
 
 impl TableFile {
     /// Read and decode a file (a workbook's first sheet, or `sheet`).
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<TableFile, InputError> {
-        let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
+        let io = |e| InputError::Io { path: path.to_path_buf(), source: e };
+        let file = std::fs::File::open(path).map_err(io)?;
+        if !is_workbook(path) && file.metadata().map_err(io)?.len() > 0 {
+            // SAFETY: the map is read-only and hvpat never writes the file. Another
+            // process truncating it during the run would fault the mapping; the
+            // README says to hand hvpat finished exports.
+            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+                let bom = if map.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+                let (info, utf8) =
+                    rayon::join(|| FileInfo::of(path, &map), || std::str::from_utf8(&map[bom..]).is_ok());
+                if utf8 {
+                    let encoding = if bom > 0 { "UTF-8 (BOM)" } else { "UTF-8" };
+                    return TableFile::from_text(path, info, Text::Mapped { map, start: bom }, encoding);
+                }
+            }
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
         TableFile::from_bytes(path, bytes, sheet)
     }
 
@@ -148,26 +186,33 @@ impl TableFile {
     /// tells a workbook by its extension.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>, sheet: Option<&str>) -> Result<TableFile, InputError> {
         let info = FileInfo::of(path, &bytes);
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        if is_workbook(path) {
             return read_workbook(path, &bytes, info, sheet);
         }
-        let (mut text, encoding) = decode_owned(path, bytes)?;
-        let preamble = text.len() - skip_preamble(&text).len();
+        let (text, encoding) = decode_owned(path, bytes)?;
+        TableFile::from_text(path, info, Text::Owned(text), encoding)
+    }
+
+    fn from_text(path: &Path, info: FileInfo, mut text: Text, encoding: &'static str) -> Result<TableFile, InputError> {
+        let preamble = preamble_len(text.bytes());
         let first_line = if preamble > 0 { 2 } else { 1 };
-        text.drain(..preamble);
-        if text.trim().is_empty() {
+        match &mut text {
+            Text::Owned(s) => drop(s.drain(..preamble)),
+            Text::Mapped { start, .. } => *start += preamble,
+        }
+        let bytes = text.bytes();
+        if bytes.trim_ascii().is_empty() {
             return Err(InputError::Empty { path: path.to_path_buf() });
         }
-        let delimiter = sniff_delimiter(text.as_bytes());
-        let mut reader = reader(delimiter, text.as_bytes());
+        let delimiter = sniff_delimiter(bytes);
+        let mut reader = reader(delimiter, bytes);
         let mut header = StringRecord::new();
         let parsed = reader.read_record(&mut header).map_err(|e| csv_error(path, &e))?;
-        let body_start = if parsed { reader.position().byte() as usize } else { text.len() };
+        let body_start = if parsed { reader.position().byte() as usize } else { bytes.len() };
         let headers = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
-        let header_lines = text.as_bytes()[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
+        let header_lines = bytes[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
         let segments =
-            split_rows(&text, body_start, first_line + header_lines, delimiter).map_err(|line| InputError::Csv {
+            split_rows(bytes, body_start, first_line + header_lines, delimiter).map_err(|line| InputError::Csv {
                 path: path.to_path_buf(),
                 message: format!("line {line}: a quoted field opens and is never closed"),
             })?;
@@ -189,8 +234,8 @@ impl TableFile {
     pub fn rows_at_most(&self) -> usize {
         match &self.body {
             Body::Text { text, segments, .. } => {
-                let start = segments.first().map_or(text.len(), |(r, _)| r.start);
-                memchr::memchr_iter(b'\n', &text.as_bytes()[start..]).count() + 1
+                let start = segments.first().map_or(text.bytes().len(), |(r, _)| r.start);
+                memchr::memchr_iter(b'\n', &text.bytes()[start..]).count() + 1
             }
             Body::Rows(rows, _) => rows.rows(),
         }
@@ -210,7 +255,7 @@ impl TableFile {
         match &self.body {
             Body::Text { text, delimiter, segments } => {
                 let (range, first_line) = &segments[i];
-                let mut reader = reader(*delimiter, &text.as_bytes()[range.clone()]);
+                let mut reader = reader(*delimiter, &text.bytes()[range.clone()]);
                 // Cells are gathered as bytes and checked as UTF-8 once per segment
                 // (they are pieces of a `str` cut at ASCII delimiters, so they are).
                 let mut bytes: Vec<u8> = Vec::with_capacity(range.len());
@@ -270,8 +315,7 @@ fn csv_error(path: &Path, e: &csv::Error) -> InputError {
 /// Cut `text[start..]` into segments of about [`SEGMENT_BYTES`] at row boundaries
 /// (newlines outside quoted fields), each with the line it starts on. A quoted field
 /// that never closes is an error carrying the line it opens on.
-fn split_rows(text: &str, start: usize, first_line: u64, delimiter: u8) -> Result<Vec<(Range<usize>, u64)>, u64> {
-    let bytes = text.as_bytes();
+fn split_rows(bytes: &[u8], start: usize, first_line: u64, delimiter: u8) -> Result<Vec<(Range<usize>, u64)>, u64> {
     let mut segments = Vec::new();
     let (mut seg_start, mut seg_line, mut line) = (start, first_line, first_line);
     let (mut in_quotes, mut opened_at) = (false, 0u64);
@@ -366,12 +410,13 @@ fn mixed_utf8(bytes: &[u8]) -> bool {
     valid > 0 && valid >= invalid
 }
 
-/// Drop a Google Patents `search URL:` preamble line.
-fn skip_preamble(text: &str) -> &str {
-    if text.trim_start().to_ascii_lowercase().starts_with("search url") {
-        text.split_once('\n').map_or("", |(_, rest)| rest)
+/// The length of a Google Patents `search URL:` preamble line (0 when there is none).
+fn preamble_len(bytes: &[u8]) -> usize {
+    let head = bytes.trim_ascii_start();
+    if head.len() >= 10 && head[..10].eq_ignore_ascii_case(b"search url") {
+        memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1)
     } else {
-        text
+        0
     }
 }
 
@@ -485,7 +530,7 @@ mod tests {
 
     #[test]
     fn unterminated_quotes_are_located() {
-        let split = |t: &str| split_rows(t, 4, 2, b',');
+        let split = |t: &str| split_rows(t.as_bytes(), 4, 2, b',');
         let whole = |t: &str| Ok(vec![(4..t.len(), 2)]);
         assert_eq!(split("a,b\n1,\"x\n2,3\n"), Err(2));
         let t = "a,b\n1,\"x\ny\",2\n";
