@@ -108,10 +108,7 @@ fn score_one(patent: Box<Patent>, institutions: Box<[u32]>, ctx: &ScoreContext<'
 
 /// Resolve every distinct holder name once: name → index into the returned
 /// institutions (numbered in order of the names, so the same at any thread count).
-fn resolve_holders<'p>(
-    patents: &'p [Box<Patent>],
-    ctx: &ScoreContext<'_>,
-) -> (FxHashMap<&'p str, u32>, Vec<Institution>) {
+fn resolve_holders(patents: &[Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMap<String, u32>, Vec<Institution>) {
     let distinct = patents
         .par_iter()
         .fold(FxHashSet::default, |mut names, p| {
@@ -124,7 +121,7 @@ fn resolve_holders<'p>(
         });
     let mut names: Vec<&str> = distinct.into_iter().collect();
     names.sort_unstable();
-    let mut by_holder: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut by_holder: FxHashMap<String, u32> = FxHashMap::default();
     let mut by_name: FxHashMap<String, u32> = FxHashMap::default();
     let mut institutions: Vec<Institution> = Vec::new();
     for h in names {
@@ -133,7 +130,7 @@ fn resolve_holders<'p>(
             institutions.push(inst);
             institutions.len() as u32 - 1
         });
-        by_holder.insert(h, index);
+        by_holder.insert(h.to_string(), index);
     }
     (by_holder, institutions)
 }
@@ -142,8 +139,8 @@ fn resolve_holders<'p>(
 /// [`crate::read::portfolio::Merged::finish`] leaves them).
 pub fn score_all(patents: Vec<Box<Patent>>, ctx: &ScoreContext<'_>) -> Scoring {
     let (by_holder, institutions) = resolve_holders(&patents, ctx);
-    let holder_indices: Vec<Box<[u32]>> = patents
-        .par_iter()
+    let scored: Vec<Scored> = patents
+        .into_par_iter()
         .map(|p| {
             let mut list: Vec<u32> = Vec::with_capacity(p.holders.len());
             for h in &p.holders {
@@ -152,11 +149,8 @@ pub fn score_all(patents: Vec<Box<Patent>>, ctx: &ScoreContext<'_>) -> Scoring {
                     list.push(i);
                 }
             }
-            list.into_boxed_slice()
+            score_one(p, list.into_boxed_slice(), ctx)
         })
         .collect();
-    drop(by_holder);
-    let scored: Vec<Scored> =
-        patents.into_par_iter().zip(holder_indices).map(|(p, insts)| score_one(p, insts, ctx)).collect();
     Scoring { scored, institutions }
 }
