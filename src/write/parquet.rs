@@ -21,25 +21,38 @@ fn text_col<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> Column {
     Column::from(Series::new(name.into(), values.collect::<Vec<&str>>()))
 }
 
-/// `patents.parquet` written a row group per chunk: the columns of `patents.csv`,
-/// typed (booleans, counts), values raw.
+/// `patents.parquet`: the columns of `patents.csv`, typed (booleans, counts), values
+/// raw. Row groups are encoded and compressed in parallel ([`PatentsWriter::encode`],
+/// any thread) and written in order ([`PatentsWriter::write`]).
 pub struct PatentsWriter {
     path: std::path::PathBuf,
-    writer: Option<polars::io::parquet::write::BatchedWriter<std::fs::File>>,
-    file: Option<std::fs::File>,
+    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
 }
+
+/// A row group encoded and compressed, ready to be written.
+pub type EncodedGroup =
+    Box<dyn FnOnce(&polars::io::parquet::write::BatchedWriter<std::fs::File>) -> PolarsResult<()> + Send>;
 
 /// Columns of `patents.csv` that stay text in Parquet.
 const TEXT_COLUMNS: [usize; 11] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 17, 18];
 
 impl PatentsWriter {
-    /// Create the file; the schema is taken from the first chunk.
+    /// Create the file.
     pub fn create(path: &Path) -> Result<PatentsWriter> {
+        let err = |e: PolarsError| anyhow::anyhow!("cannot write {}: {e}", path.display());
         let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        Ok(PatentsWriter { path: path.to_path_buf(), writer: None, file: Some(file) })
+        let schema = Self::frame(&[], &[]).map_err(err)?.schema().clone();
+        // LZ4 without statistics: the per-patent table is written for loading
+        // elsewhere, and zstd on its evidence text cost as much as rendering it.
+        let writer = ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Lz4Raw)
+            .with_statistics(StatisticsOptions::empty())
+            .batched(&schema)
+            .map_err(err)?;
+        Ok(PatentsWriter { path: path.to_path_buf(), writer })
     }
 
-    fn frame(scored: &[Scored], cells: &[&PatentCells]) -> PolarsResult<DataFrame> {
+    fn frame(scored: &[Scored], cells: &[PatentCells]) -> PolarsResult<DataFrame> {
         let text = |i: usize| text_col(PATENT_COLUMNS[i], cells.iter().map(|c| c.get(i)));
         let flag = |name: &str, f: &dyn Fn(&Scored) -> bool| -> Column {
             Column::from(Series::new(name.into(), scored.iter().map(f).collect::<Vec<bool>>()))
@@ -59,35 +72,26 @@ impl PatentsWriter {
         DataFrame::new_infer_height(cols)
     }
 
-    /// Write one chunk: the scored patents and their rendered cells, in the same order.
-    pub fn write(&mut self, scored: &[Scored], cells: &[&PatentCells]) -> Result<()> {
+    /// Encode and compress one row group: scored patents and their rendered cells, in
+    /// the same order.
+    pub fn encode(&self, scored: &[Scored], cells: &[PatentCells]) -> Result<EncodedGroup> {
         let err = |e: PolarsError| anyhow::anyhow!("cannot write {}: {e}", self.path.display());
         let df = Self::frame(scored, cells).map_err(err)?;
-        if self.writer.is_none() {
-            let file = self.file.take().context("patents.parquet already finished")?;
-            // LZ4 without statistics: the per-patent table is written for loading
-            // elsewhere, and zstd on its evidence text cost as much as rendering it.
-            let writer = ParquetWriter::new(file)
-                .with_compression(ParquetCompression::Lz4Raw)
-                .with_statistics(StatisticsOptions::empty());
-            self.writer = Some(writer.batched(df.schema()).map_err(err)?);
-        }
-        if let Some(w) = self.writer.as_mut() {
-            w.write_batch(&df).map_err(err)?;
+        let groups = self.writer.encode_and_compress(&df).collect::<PolarsResult<Vec<_>>>().map_err(err)?;
+        Ok(Box::new(move |w| w.write_row_groups(groups)))
+    }
+
+    /// Write encoded row groups, in order.
+    pub fn write(&self, groups: Vec<EncodedGroup>) -> Result<()> {
+        for group in groups {
+            group(&self.writer).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.path.display()))?;
         }
         Ok(())
     }
 
-    /// Write the footer (an empty file with the schema when there were no patents).
-    pub fn finish(mut self) -> Result<()> {
-        if self.writer.is_none() {
-            self.write(&[], &[])?;
-        }
-        let path = self.path.clone();
-        match self.writer.take() {
-            Some(w) => w.finish().map(|_| ()).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
-            None => Ok(()),
-        }
+    /// Write the footer.
+    pub fn finish(self) -> Result<()> {
+        self.writer.finish().map(|_| ()).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.path.display()))
     }
 }
 

@@ -42,6 +42,9 @@ pub const PATENT_COLUMNS: [&str; 19] = [
 /// a chunk's text stays in tens of megabytes.
 const CHUNK: usize = 1 << 16;
 
+/// Patents per part of a chunk, rendered by one task: also a Parquet row group.
+const PART: usize = 1 << 14;
+
 /// One patent's cells (the columns of [`PATENT_COLUMNS`]), rendered into one buffer.
 pub struct PatentCells {
     text: String,
@@ -144,8 +147,8 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     PatentCells { text, ends }
 }
 
-/// A run of patents rendered: their cells and their CSV bytes.
-type Rendered = (Vec<PatentCells>, Vec<u8>);
+/// A part of the patents rendered: its CSV bytes and its Parquet row group.
+type Rendered = (Vec<u8>, crate::write::parquet::EncodedGroup);
 
 /// Write `patents.csv` and `patents.parquet` (the same columns, typed: booleans and
 /// counts; values raw). CSV cells are neutralised unless `raw`.
@@ -158,37 +161,40 @@ pub fn write_patents(
 ) -> Result<()> {
     let file = std::fs::File::create(csv_path).with_context(|| format!("cannot create {}", csv_path.display()))?;
     // Rows arrive as buffers of thousands of rows: written straight to the file.
-    let mut csv = file;
-    csv.write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().copied()), raw)?)?;
-    let mut parquet = crate::write::parquet::PatentsWriter::create(parquet_path)?;
+    let csv = file;
+    (&csv).write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().copied()), raw)?)?;
+    let parquet = crate::write::parquet::PatentsWriter::create(parquet_path)?;
+    // Each part is rendered, turned into CSV bytes and a compressed Parquet row group,
+    // and its cells dropped, in parallel.
     let render = |chunk: &[Scored]| -> Result<Vec<Rendered>> {
         chunk
-            .par_chunks(2048)
+            .par_chunks(PART)
             .map(|part| {
                 let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
                 let bytes = csv_bytes(cells.iter().map(PatentCells::iter), raw)?;
-                Ok((cells, bytes))
+                Ok((bytes, parquet.encode(part, &cells)?))
             })
             .collect()
     };
-    // Chunk k is written (CSV bytes, then a Parquet row group) while chunk k + 1 renders.
-    let mut write = |chunk: &[Scored], rendered: Vec<Rendered>| -> Result<()> {
-        for (_, bytes) in &rendered {
-            csv.write_all(bytes).with_context(|| format!("cannot write {}", csv_path.display()))?;
+    // Chunk k is written (CSV bytes, then its Parquet row groups) while chunk k + 1 renders.
+    let write = |rendered: Vec<Rendered>| -> Result<()> {
+        let mut groups = Vec::with_capacity(rendered.len());
+        for (bytes, group) in rendered {
+            (&csv).write_all(&bytes).with_context(|| format!("cannot write {}", csv_path.display()))?;
+            groups.push(group);
         }
-        let cells: Vec<&PatentCells> = rendered.iter().flat_map(|(c, _)| c).collect();
-        parquet.write(chunk, &cells)
+        parquet.write(groups)
     };
-    let mut pending: Option<(&[Scored], Vec<Rendered>)> = None;
+    let mut pending: Option<Vec<Rendered>> = None;
     for chunk in scored.chunks(CHUNK) {
-        let (written, rendered) = rayon::join(|| pending.take().map_or(Ok(()), |(c, r)| write(c, r)), || render(chunk));
+        let (written, rendered) = rayon::join(|| pending.take().map_or(Ok(()), write), || render(chunk));
         written?;
-        pending = Some((chunk, rendered?));
+        pending = Some(rendered?);
     }
-    if let Some((c, r)) = pending {
-        write(c, r)?;
+    if let Some(r) = pending {
+        write(r)?;
     }
-    csv.flush().with_context(|| format!("cannot write {}", csv_path.display()))?;
+    (&csv).flush().with_context(|| format!("cannot write {}", csv_path.display()))?;
     parquet.finish()
 }
 
