@@ -292,10 +292,26 @@ impl Merged {
     /// Sort the rows by id and merge each patent's rows into its first one, in input
     /// order; count the duplicates; index the publications.
     pub fn finish(&mut self) {
+        let mut publications = std::mem::take(&mut self.publications);
+        // The patents and the publications are sorted side by side.
+        let (patent_of_row, ()) = rayon::join(
+            || self.merge_sorted(),
+            || {
+                let order = sort_order(&publications, |(pub_id, _)| pub_id);
+                permute(&mut publications, &order.iter().map(|&(_, i)| i).collect::<Vec<u32>>());
+                publications.dedup_by(|later, first| later.0 == first.0);
+            },
+        );
+        publications.par_iter_mut().for_each(|(_, row)| *row = patent_of_row[*row as usize]);
+        self.by_publication = publications;
+    }
+
+    /// Sort the patent rows by id, merge each id's rows into its first (compacting in
+    /// place) and return the position each row ended up in.
+    fn merge_sorted(&mut self) -> Vec<u32> {
         let order = sort_order(&self.patents, |p| &p.id);
         permute(&mut self.patents, &order.iter().map(|&(_, row)| row).collect::<Vec<u32>>());
-        // Rows are in (id, input order) now: each run of one id merges into its first
-        // row, compacting in place.
+        // Rows are in (id, input order) now: each run of one id merges into its first row.
         let patents = &mut self.patents;
         let mut patent_of_row = vec![0u32; patents.len()];
         let mut keys: Vec<u128> = Vec::with_capacity(patents.len());
@@ -314,12 +330,7 @@ impl Merged {
         }
         patents.truncate(kept);
         self.keys = keys;
-        let mut publications = std::mem::take(&mut self.publications);
-        let order = sort_order(&publications, |(pub_id, _)| pub_id);
-        permute(&mut publications, &order.iter().map(|&(_, i)| i).collect::<Vec<u32>>());
-        publications.dedup_by(|later, first| later.0 == first.0);
-        publications.par_iter_mut().for_each(|(_, row)| *row = patent_of_row[*row as usize]);
-        self.by_publication = publications;
+        patent_of_row
     }
 
     /// The position of the patent with `id`, after [`Merged::finish`].

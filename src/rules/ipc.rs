@@ -79,6 +79,18 @@ impl Ipc {
     }
 }
 
+impl Ipc {
+    /// The code as [`Display`](fmt::Display) writes it (`G06N 3/08`), at the end of `out`.
+    pub fn write_to(&self, out: &mut String) {
+        let subclass = self.subclass();
+        out.push_str(subclass);
+        if self.group().is_some() {
+            out.push(' ');
+            out.push_str(&self.key()[subclass.len()..]);
+        }
+    }
+}
+
 impl fmt::Display for Ipc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.group() {
@@ -190,6 +202,11 @@ mod tests {
         assert_eq!(parse_ipc("G06N 3/08").unwrap().subclass(), "G06N");
         assert_eq!(parse_ipc("G16").unwrap().subclass(), "G16");
         assert_eq!(parse_ipc("H01M 10/0525").unwrap().to_string(), "H01M 10/0525");
+        for s in ["G06N 3/08", "G06N", "G16", "H01M 10/0525"] {
+            let (ipc, mut out) = (parse_ipc(s).unwrap(), String::from(";"));
+            ipc.write_to(&mut out);
+            assert_eq!(out, format!(";{ipc}"));
+        }
         assert_eq!(parse_ipc("A99Z9999/999999").unwrap().key().len(), 15);
     }
 

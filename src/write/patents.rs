@@ -101,12 +101,12 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
         ends[col] = text.len() as u32;
         col += 1;
     };
-    let join = |text: &mut String, items: &mut dyn Iterator<Item = &dyn std::fmt::Display>| {
+    let join = |text: &mut String, items: &mut dyn Iterator<Item = &str>| {
         for (i, item) in items.enumerate() {
             if i > 0 {
                 text.push(';');
             }
-            let _ = write!(text, "{item}");
+            text.push_str(item);
         }
     };
     text.push_str(&p.id.0);
@@ -125,9 +125,14 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     end(&text);
     text.push_str(&p.status);
     end(&text);
-    join(&mut text, &mut p.holders.iter().map(|h| h as &dyn std::fmt::Display));
+    join(&mut text, &mut p.holders.iter().map(String::as_str));
     end(&text);
-    join(&mut text, &mut p.ipc.iter().map(|c| c as &dyn std::fmt::Display));
+    for (i, code) in p.ipc.iter().enumerate() {
+        if i > 0 {
+            text.push(';');
+        }
+        code.write_to(&mut text);
+    }
     end(&text);
     text.push_str(bool_text(v.eligible));
     end(&text);
@@ -139,7 +144,7 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     end(&text);
     text.push_str(bool_text(v.high_value()));
     end(&text);
-    join(&mut text, &mut s.sei.iter().map(|&i| &ctx.concordance.category(i.into()).code as &dyn std::fmt::Display));
+    join(&mut text, &mut s.sei.iter().map(|&i| ctx.concordance.category(i.into()).code.as_str()));
     end(&text);
     let matches = ctx.concordance.match_codes(&p.ipc);
     crate::rules::dimensions::write_evidence(&mut text, p, &matches, ctx.as_of, ctx.rules);
