@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{Flags, Patent, Verdict};
 use crate::rules::concordance::Concordance;
-use crate::rules::dimensions::{flags, verdict};
+use crate::rules::dimensions::{verdict, Facts};
 use crate::rules::institutions::{AliasTable, Institution};
 use crate::rules::validity::classify_status;
 use crate::rules::RuleParams;
@@ -84,7 +84,8 @@ fn score_one(patent: Box<Patent>, institutions: Box<[u32]>, ctx: &ScoreContext<'
     let matches = ctx.concordance.match_codes(&patent.ipc);
     let has_sei = !matches.is_empty();
     let status = classify_status(&patent.status);
-    let at = |date: NaiveDate| flags(&patent, has_sei, status, date, ctx.rules);
+    let facts = Facts::of(&patent, has_sei, status, ctx.rules);
+    let at = |date: NaiveDate| facts.flags_at(&patent, date, ctx.rules);
     let now = at(ctx.as_of);
     let prev = at(ctx.as_of_prev);
     let mut trend = 0u128;

@@ -7,7 +7,7 @@ use crate::model::{AwardClass, Flags, Patent, Verdict};
 use crate::rules::concordance::SeiMatch;
 use crate::rules::dates::add_years;
 use crate::rules::family::kind_is_granted;
-use crate::rules::validity::{decide, eligibility, StatusClass};
+use crate::rules::validity::{decide, decide_with_term, eligibility, StatusClass};
 use crate::rules::{MaintainedAnchor, RuleParams};
 
 /// Amounts are compared with this tolerance so that 3000 万元 shared by 3 meets 1000.
@@ -36,16 +36,45 @@ pub fn verdict(p: &Patent, sei: &[SeiMatch<'_>], as_of: NaiveDate, params: &Rule
 /// The decisions on `p` at `as_of` without evidence text (the same as [`verdict`]'s):
 /// what scoring at many dates runs, allocation-free.
 pub fn flags(p: &Patent, has_sei: bool, status: StatusClass, as_of: NaiveDate, params: &RuleParams) -> Flags {
-    let eligible = decide(p, status, as_of, params).eligible();
-    Flags {
-        eligible,
-        dimensions: [
+    Facts::of(p, has_sei, status, params).flags_at(p, as_of, params)
+}
+
+/// What the decisions on a patent need that does not depend on the date, worked out
+/// once when a patent is decided at several dates.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts {
+    status: StatusClass,
+    has_sei: bool,
+    overseas_family: bool,
+    term_end: NaiveDate,
+    maintained_line: Option<NaiveDate>,
+}
+
+impl Facts {
+    /// The facts of `p`, given whether any of its codes is in the concordance and its status class.
+    pub fn of(p: &Patent, has_sei: bool, status: StatusClass, params: &RuleParams) -> Facts {
+        Facts {
+            status,
             has_sei,
-            d2_met(p, params),
-            d3_met(p, eligible, as_of, params),
-            d4_met(p, as_of, params),
-            d5_met(p, as_of),
-        ],
+            overseas_family: d2_met(p, params),
+            term_end: add_years(p.filing_date, params.term_years),
+            maintained_line: maintained_line(p, params).map(|(_, _, line)| line),
+        }
+    }
+
+    /// The decisions on `p` (whose facts these are) at `as_of`: the same as [`flags`].
+    pub fn flags_at(&self, p: &Patent, as_of: NaiveDate, params: &RuleParams) -> Flags {
+        let eligible = decide_with_term(p, self.status, self.term_end, as_of).eligible();
+        Flags {
+            eligible,
+            dimensions: [
+                self.has_sei,
+                self.overseas_family,
+                eligible && self.maintained_line.is_some_and(|line| as_of > line),
+                d4_met(p, as_of, params),
+                d5_met(p, as_of),
+            ],
+        }
     }
 }
 
@@ -60,10 +89,6 @@ fn maintained_line(p: &Patent, params: &RuleParams) -> Option<(&'static str, Nai
         MaintainedAnchor::Grant => ("granted", p.grant_date),
     };
     anchor.map(|a| (label, a, add_years(a, params.maintained_years)))
-}
-
-fn d3_met(p: &Patent, eligible: bool, as_of: NaiveDate, params: &RuleParams) -> bool {
-    eligible && maintained_line(p, params).is_some_and(|(_, _, line)| as_of > line)
 }
 
 fn meets_threshold(total: f64, params: &RuleParams) -> bool {

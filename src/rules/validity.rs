@@ -152,6 +152,11 @@ impl Decision {
 
 /// Decide eligibility of `p` on `as_of`, given its status class (see [`classify_status`]).
 pub fn decide(p: &Patent, status: StatusClass, as_of: NaiveDate, params: &RuleParams) -> Decision {
+    decide_with_term(p, status, add_years(p.filing_date, params.term_years), as_of)
+}
+
+/// [`decide`] with the term's end (filing date plus the term) already worked out.
+pub fn decide_with_term(p: &Patent, status: StatusClass, term_end: NaiveDate, as_of: NaiveDate) -> Decision {
     if !p.id.is_cn() {
         return Decision::NotCn;
     }
@@ -171,7 +176,6 @@ pub fn decide(p: &Patent, status: StatusClass, as_of: NaiveDate, params: &RulePa
         None if status == StatusClass::Dead => return Decision::LapsedByStatus,
         _ => {}
     }
-    let term_end = add_years(p.filing_date, params.term_years);
     if as_of >= term_end {
         return Decision::Expired(term_end);
     }
