@@ -259,6 +259,10 @@ impl TableFile {
                 // Cells are gathered as bytes: pieces of UTF-8 text cut at ASCII bytes
                 // (delimiters, quotes, line ends), so they stay UTF-8.
                 let mut bytes: Vec<u8> = Vec::with_capacity(range.len());
+                let rows = memchr::memchr_iter(b'\n', &text.bytes()[range.clone()]).count() + 1;
+                table.lines.reserve(rows);
+                table.rows.row_starts.reserve(rows);
+                table.rows.ends.reserve(rows * self.headers.len().max(1));
                 let mut record = csv::ByteRecord::new();
                 loop {
                     match reader.read_byte_record(&mut record) {

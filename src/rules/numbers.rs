@@ -68,8 +68,9 @@ impl Kind {
 
     /// Kind from a kind/type label (发明, 实用新型, 外观设计 and English equivalents).
     pub fn from_label(label: &str) -> Option<Kind> {
-        let folded = crate::rules::text::fold_width(label.trim()).to_lowercase();
-        let l = folded.as_str();
+        let folded = crate::rules::text::fold_width(label.trim());
+        let lower = crate::rules::text::lowercase(&folded);
+        let l = lower.as_ref();
         if l.is_empty() {
             return None;
         }
@@ -193,6 +194,7 @@ pub fn parse_publication(raw: &str) -> Result<PubNumber, NumberError> {
 
 fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
     let s = compact(raw);
+    let dotted = dotted_check_digit(raw);
     if s.is_empty() {
         return Err(NumberError::Empty);
     }
@@ -207,7 +209,6 @@ fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
         // 8-digit numbers were still issued in 2003, before the 12-digit form; a bare
         // 9-digit number from 03 is a publication, unless a dot marks its check digit.
         let year03 = digits.len() >= 2 && &digits[..2] == "03";
-        let dotted = dotted_check_digit(raw);
         let old8 = digits.len() == 8 && (old || year03);
         let app = match (digits.len(), tail) {
             (13, "") => Some((&digits[..12], digits.as_bytes()[12] as char)),
@@ -228,7 +229,7 @@ fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
         }
     }
     // A dot before the last digit marks an application number's check digit.
-    if prefix == "ZL" || dotted_check_digit(raw) {
+    if prefix == "ZL" || dotted {
         return Err(bad());
     }
     // Publication numbers: office + digits + optional kind code.

@@ -13,6 +13,16 @@ pub fn fold_width(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// `s` lower-cased, without a copy when lower-casing changes nothing (Chinese text,
+/// lower-case English: nearly every status and kind cell).
+pub fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
+}
+
 /// Fold one character (see [`fold_width`]).
 pub fn fold_char(c: char) -> char {
     match c {
@@ -42,6 +52,9 @@ mod tests {
         assert_eq!(fold_width("Ｇ０６Ｎ　３／０８"), "G06N 3/08");
         assert_eq!(fold_width("（深圳）"), "(深圳)");
         assert_eq!(fold_width("清华大学"), "清华大学");
+        for s in ["有效", "Expired - Fee Related", "ǅ", "granted", "İ"] {
+            assert_eq!(lowercase(s), s.to_lowercase(), "{s}");
+        }
     }
 
     #[test]

@@ -48,13 +48,7 @@ const PENDING: &[&str] = &["审中", "实审", "实质审查", "公开", "pendin
 /// in-force words (`inactive` is dead), except that a partial invalidation (`部分无效`)
 /// leaves the patent in force.
 pub fn classify_status(status: &str) -> StatusClass {
-    let trimmed = status.trim();
-    // Most statuses (Chinese words, lower-case English) have nothing to lower-case.
-    let s: std::borrow::Cow<'_, str> = if trimmed.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
-        std::borrow::Cow::Borrowed(trimmed)
-    } else {
-        std::borrow::Cow::Owned(trimmed.to_lowercase())
-    };
+    let s = crate::rules::text::lowercase(status.trim());
     if s.is_empty() {
         return StatusClass::Unknown;
     }
