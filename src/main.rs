@@ -21,3 +21,13 @@ fn main() -> ExitCode {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     hvpat::cli::main_with(hvpat::cli::Cli::parse())
 }
+
+#[cfg(test)]
+mod tests {
+    /// The option index is the pinned mimalloc's (v3) purge delay: it defaults to
+    /// 1000 ms (`src/options.c`), its neighbours to 1 and 0.
+    #[test]
+    fn purge_delay_is_the_option_set() {
+        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }, 1000);
+    }
+}

@@ -96,14 +96,15 @@ pub struct Patent {
     pub filing_date: NaiveDate,
     /// Grant date, when granted and known.
     pub grant_date: Option<NaiveDate>,
-    /// Legal status as written.
-    pub status: String,
+    /// Legal status as written (shared: a portfolio has few distinct statuses).
+    pub status: std::sync::Arc<str>,
     /// Lapse / invalidation date, when known.
     pub lapse_date: Option<NaiveDate>,
     /// IPC codes, main code first.
     pub ipc: Vec<Ipc>,
-    /// Current holders (falling back to applicants), as written.
-    pub holders: Vec<String>,
+    /// Current holders (falling back to applicants), as written (shared between the
+    /// patents of one holder).
+    pub holders: Vec<std::sync::Arc<str>>,
     /// Whether `holders` came from a holders column (not the applicants fallback).
     pub holders_explicit: bool,
     /// Family members from the portfolio and the families table.

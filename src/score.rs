@@ -113,7 +113,7 @@ fn resolve_holders(patents: &[Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMa
     let distinct = patents
         .par_iter()
         .fold(FxHashSet::default, |mut names, p| {
-            names.extend(p.holders.iter().map(String::as_str));
+            names.extend(p.holders.iter().map(|h| &**h));
             names
         })
         .reduce(FxHashSet::default, |mut a, b| {
@@ -145,7 +145,7 @@ pub fn score_all(patents: Vec<Box<Patent>>, ctx: &ScoreContext<'_>) -> Scoring {
         .map(|p| {
             let mut list: Vec<u32> = Vec::with_capacity(p.holders.len());
             for h in &p.holders {
-                let i = by_holder[h.as_str()];
+                let i = by_holder[&**h];
                 if !list.contains(&i) {
                     list.push(i);
                 }

@@ -2,6 +2,7 @@
 //! an out-of-scope document, or a reject; then rows of one patent merged.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -62,18 +63,34 @@ impl<'a> Row<'a> {
 pub fn normalize_rows(table: &RawTable, layout: &Layout, file: usize, file_label: &str) -> Vec<RowOutcome> {
     (0..table.height())
         .into_par_iter()
-        .map(|row| normalize_row(&Row { table, layout, row, file_label }, file))
+        .map_init(Interner::default, |names, row| normalize_row(&Row { table, layout, row, file_label }, file, names))
         .collect()
 }
 
-fn normalize_row(r: &Row<'_>, file: usize) -> RowOutcome {
-    match normalize_inner(r, file) {
+/// Shares one copy of each repeated text (statuses, holder names) among the rows a
+/// task normalises.
+#[derive(Default)]
+struct Interner(rustc_hash::FxHashMap<String, Arc<str>>);
+
+impl Interner {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.0.insert(text.to_string(), shared.clone());
+        shared
+    }
+}
+
+fn normalize_row(r: &Row<'_>, file: usize, names: &mut Interner) -> RowOutcome {
+    match normalize_inner(r, file, names) {
         Ok(outcome) => outcome,
         Err(issue) => RowOutcome::Reject(*issue),
     }
 }
 
-fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>> {
+fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<RowOutcome, Box<RowIssue>> {
     let mut warnings = Vec::new();
     let (app_cell, pub_cell) = (r.get(C::AppNo), r.get(C::PubNo));
     let (app_raw, pub_raw) = (app_cell.as_ref(), pub_cell.as_ref());
@@ -138,9 +155,9 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
     let holders_cell = r.get(C::Holders);
     let holders_explicit = !holders_cell.is_empty();
     let holders_cell = if holders_explicit { holders_cell } else { r.get(C::Applicants) };
-    let holders: Vec<String> = split_holders(&holders_cell, r.layout.holder_commas())
+    let holders: Vec<Arc<str>> = split_holders(&holders_cell, r.layout.holder_commas())
         .into_iter()
-        .map(|h| strip_date_suffix(&h).to_string())
+        .map(|h| names.get(strip_date_suffix(&h)))
         .collect();
     let mut family = Vec::new();
     for m in split_codes(&r.get(C::Family)) {
@@ -177,7 +194,7 @@ fn normalize_inner(r: &Row<'_>, file: usize) -> Result<RowOutcome, Box<RowIssue>
             kind,
             filing_date,
             grant_date,
-            status: r.get(C::Status).into_owned(),
+            status: names.get(&r.get(C::Status)),
             lapse_date,
             ipc,
             holders,

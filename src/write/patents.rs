@@ -125,7 +125,7 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     end(&text);
     text.push_str(&p.status);
     end(&text);
-    join(&mut text, &mut p.holders.iter().map(String::as_str));
+    join(&mut text, &mut p.holders.iter().map(|h| &**h));
     end(&text);
     for (i, code) in p.ipc.iter().enumerate() {
         if i > 0 {
