@@ -117,15 +117,16 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         merged.reserve(table.rows_at_most());
         let (segments, batch) = (table.segments(), 4 * rayon::current_num_threads());
         let mut rows = 0;
-        let mut ready = parse(0..batch.min(segments))?;
-        for start in (batch..segments.max(batch) + batch).step_by(batch) {
+        let mut ready = Vec::new();
+        // The last step parses nothing and merges the last batch.
+        for start in (0..segments).step_by(batch).chain(std::iter::once(segments)) {
             let merge = || {
                 for (n, outcomes) in ready {
                     rows += n;
                     merged.take(outcomes);
                 }
             };
-            let (_, next) = rayon::join(merge, || parse(start.min(segments)..(start + batch).min(segments)));
+            let (_, next) = rayon::join(merge, || parse(start..(start + batch).min(segments)));
             ready = next?;
         }
         counts.rows_read += rows;
