@@ -1,4 +1,4 @@
-//! Reading inputs: CSV files as text tables (polars), the native portfolio
+//! Reading inputs: CSV and workbook files as text tables, the native portfolio
 //! layout normalised into [`Patent`](crate::model::Patent) records, and the side tables.
 
 pub mod portfolio;

@@ -233,10 +233,13 @@ impl TableFile {
     /// At least the number of data rows (lines after the header), to reserve room for them.
     pub fn rows_at_most(&self) -> usize {
         match &self.body {
-            Body::Text { text, segments, .. } => {
-                let start = segments.first().map_or(text.bytes().len(), |(r, _)| r.start);
-                memchr::memchr_iter(b'\n', &text.bytes()[start..]).count() + 1
-            }
+            // Lines up to the last segment's first, and the last segment's.
+            Body::Text { text, segments, .. } => match (segments.first(), segments.last()) {
+                (Some((_, first)), Some((last, last_line))) => {
+                    (last_line - first) as usize + memchr::memchr_iter(b'\n', &text.bytes()[last.clone()]).count() + 1
+                }
+                _ => 0,
+            },
             Body::Rows(rows, _) => rows.rows(),
         }
     }
