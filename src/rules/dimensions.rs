@@ -1,6 +1,8 @@
 //! The five high-value dimensions (SPEC §1), each a yes/no with one evidence
 //! line, and the whole verdict on a patent at a date.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use crate::model::{AwardClass, Flags, Patent, Verdict};
@@ -29,7 +31,7 @@ pub fn verdict(p: &Patent, sei: &[SeiMatch<'_>], as_of: NaiveDate, params: &Rule
         eligible: e.eligible,
         eligibility: e.evidence,
         dimensions: [d1, d2, d3, d4, d5],
-        evidence: [e1, e2, e3, e4, e5],
+        evidence: [e1.into_owned(), e2.into_owned(), e3, e4.into_owned(), e5.into_owned()],
     }
 }
 
@@ -110,14 +112,14 @@ fn d5_met(p: &Patent, as_of: NaiveDate) -> bool {
 }
 
 /// D1: any IPC code in the concordance.
-pub fn d1_sei(sei: &[SeiMatch<'_>], has_ipc: bool) -> (bool, String) {
+pub fn d1_sei(sei: &[SeiMatch<'_>], has_ipc: bool) -> (bool, Cow<'static, str>) {
     if sei.is_empty() {
         let why = if has_ipc { "no IPC code in the SEI concordance" } else { "no IPC code" };
         return (false, why.into());
     }
     let lines: Vec<String> =
         sei.iter().map(|m| format!("{} → {} {}", m.ipc, m.category.code, m.category.name)).collect();
-    (true, lines.join("; "))
+    (true, lines.join("; ").into())
 }
 
 fn overseas(jurisdiction: &str, params: &RuleParams) -> bool {
@@ -129,7 +131,7 @@ fn overseas(jurisdiction: &str, params: &RuleParams) -> bool {
 }
 
 /// D2: a granted (or, without kind codes, any) member outside CN and WO.
-pub fn d2_overseas(p: &Patent, params: &RuleParams) -> (bool, String) {
+pub fn d2_overseas(p: &Patent, params: &RuleParams) -> (bool, Cow<'static, str>) {
     if p.family.is_empty() {
         return (false, "no family members listed".into());
     }
@@ -137,18 +139,18 @@ pub fn d2_overseas(p: &Patent, params: &RuleParams) -> (bool, String) {
     let granted: Vec<&str> =
         abroad.iter().filter(|m| m.kind.as_deref().is_some_and(kind_is_granted)).map(|m| m.label.as_str()).collect();
     if !granted.is_empty() {
-        return (true, format!("granted overseas: {}", granted.join(", ")));
+        return (true, format!("granted overseas: {}", granted.join(", ")).into());
     }
     let unknown: Vec<&str> = abroad.iter().filter(|m| m.kind.is_none()).map(|m| m.label.as_str()).collect();
     if !unknown.is_empty() {
-        return (true, format!("overseas member, grant unknown: {}", unknown.join(", ")));
+        return (true, format!("overseas member, grant unknown: {}", unknown.join(", ")).into());
     }
     if abroad.is_empty() {
         let all: Vec<&str> = p.family.iter().map(|m| m.label.as_str()).collect();
-        (false, format!("no member outside CN/WO: {}", all.join(", ")))
+        (false, format!("no member outside CN/WO: {}", all.join(", ")).into())
     } else {
         let all: Vec<&str> = abroad.iter().map(|m| m.label.as_str()).collect();
-        (false, format!("overseas members not granted: {}", all.join(", ")))
+        (false, format!("overseas members not granted: {}", all.join(", ")).into())
     }
 }
 
@@ -177,34 +179,21 @@ fn write_d3(out: &mut String, p: &Patent, eligible: bool, as_of: NaiveDate, para
 }
 
 /// The evidence column of a patent on `as_of` (eligibility, then `D1 …` to `D5 …`,
-/// joined by ` | `), written at the end of `out`: the same lines as [`verdict`]'s,
-/// without building each as a string of its own in the common cases.
+/// joined by ` | `), written at the end of `out`: the same lines as [`verdict`]'s;
+/// the common answers ("no pledges") are static text, so nothing is built for them.
 pub fn write_evidence(out: &mut String, p: &Patent, sei: &[SeiMatch<'_>], as_of: NaiveDate, params: &RuleParams) {
     let decision = decide(p, crate::rules::validity::classify_status(&p.status), as_of, params);
     decision.write_evidence(out, p, as_of, params);
     out.push_str(" | D1 ");
-    if sei.is_empty() {
-        out.push_str(if p.ipc.is_empty() { "no IPC code" } else { "no IPC code in the SEI concordance" });
-    } else {
-        out.push_str(&d1_sei(sei, true).1);
-    }
+    out.push_str(&d1_sei(sei, !p.ipc.is_empty()).1);
     out.push_str(" | D2 ");
-    match p.family.is_empty() {
-        true => out.push_str("no family members listed"),
-        false => out.push_str(&d2_overseas(p, params).1),
-    }
+    out.push_str(&d2_overseas(p, params).1);
     out.push_str(" | D3 ");
     write_d3(out, p, decision.eligible(), as_of, params);
     out.push_str(" | D4 ");
-    match p.pledges.is_empty() {
-        true => out.push_str("no pledges"),
-        false => out.push_str(&d4_pledge(p, as_of, params).1),
-    }
+    out.push_str(&d4_pledge(p, as_of, params).1);
     out.push_str(" | D5 ");
-    match p.awards.is_empty() {
-        true => out.push_str("no awards"),
-        false => out.push_str(&d5_award(p, as_of).1),
-    }
+    out.push_str(&d5_award(p, as_of).1);
 }
 
 /// Format an amount in 万元 with at most two decimals.
@@ -219,7 +208,7 @@ pub fn format_wan(amount: f64) -> String {
 }
 
 /// D4: pledge financing attributed to the patent, over pledges registered on or before `as_of`.
-pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, String) {
+pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, Cow<'static, str>) {
     if p.pledges.is_empty() {
         return (false, "no pledges".into());
     }
@@ -254,11 +243,11 @@ pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, St
     if later > 0 {
         line.push_str(&format!("; {later} registered after {as_of}"));
     }
-    (met, line)
+    (met, line.into())
 }
 
 /// D5: a China Patent Award or State S&T Award dated on or before `as_of` (undated counts).
-pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, String) {
+pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, Cow<'static, str>) {
     if p.awards.is_empty() {
         return (false, "no awards".into());
     }
@@ -268,7 +257,7 @@ pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, String) {
     };
     let counted: Vec<String> = p.awards.iter().filter(|a| award_counts(a, as_of)).map(label).collect();
     if !counted.is_empty() {
-        return (true, counted.join("; "));
+        return (true, counted.join("; ").into());
     }
     let others: Vec<String> = p
         .awards
@@ -281,7 +270,7 @@ pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, String) {
             }
         })
         .collect();
-    (false, others.join("; "))
+    (false, others.join("; ").into())
 }
 
 #[cfg(test)]
