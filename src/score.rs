@@ -63,12 +63,6 @@ impl ScoreContext<'_> {
     pub fn verdict(&self, s: &Scored) -> Verdict {
         verdict(&s.patent, &self.concordance.match_codes(&s.patent.ipc), self.as_of, self.rules)
     }
-
-    /// The SEI category codes of a scored patent, `;`-joined.
-    pub fn sei_codes(&self, s: &Scored) -> String {
-        let codes: Vec<&str> = s.sei.iter().map(|&i| self.concordance.category(i.into()).code.as_str()).collect();
-        codes.join(";")
-    }
 }
 
 /// Every patent scored, sorted by patent id, with the institutions they name.

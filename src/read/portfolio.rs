@@ -293,12 +293,6 @@ impl Merged {
         self.publications.reserve(rows);
     }
 
-    /// Add a patent row (merged with the other rows of its id by [`Merged::finish`]).
-    pub fn add(&mut self, p: Patent) {
-        let pub_id = publication_id(&p.pub_no);
-        self.insert(Box::new(p), pub_id);
-    }
-
     fn insert(&mut self, p: Box<Patent>, pub_id: Option<PatentId>) {
         if let Some(pub_id) = pub_id {
             self.publications.push((pub_id, self.patents.len() as u32));
