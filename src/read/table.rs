@@ -176,6 +176,8 @@ impl TableFile {
                     let encoding = if bom > 0 { "UTF-8 (BOM)" } else { "UTF-8" };
                     return TableFile::from_text(path, info, Text::Mapped { map, start: bom }, encoding);
                 }
+                // Another encoding: decoded from the mapped bytes, hashed already.
+                return TableFile::from_read(path, info, map.to_vec(), sheet);
             }
         }
         let bytes = std::fs::read(path).map_err(io)?;
@@ -185,7 +187,10 @@ impl TableFile {
     /// [`TableFile::open`] on bytes already read; `path` names them in messages and
     /// tells a workbook by its extension.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>, sheet: Option<&str>) -> Result<TableFile, InputError> {
-        let info = FileInfo::of(path, &bytes);
+        TableFile::from_read(path, FileInfo::of(path, &bytes), bytes, sheet)
+    }
+
+    fn from_read(path: &Path, info: FileInfo, bytes: Vec<u8>, sheet: Option<&str>) -> Result<TableFile, InputError> {
         if is_workbook(path) {
             return read_workbook(path, &bytes, info, sheet);
         }
