@@ -7,19 +7,32 @@ use anyhow::{Context, Result};
 
 use crate::aggregate::{InstitutionRow, UnresolvedName};
 use crate::model::{RowIssue, DIMENSION_NAMES};
-use crate::write::neutralise;
+use crate::write::push_csv_row;
 
-fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
-    let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    Ok(csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(std::io::BufWriter::new(f)))
+/// A small CSV file gathered in memory, rows encoded by [`push_csv_row`].
+struct CsvFile<'p> {
+    path: &'p Path,
+    bytes: Vec<u8>,
+    raw: bool,
 }
 
-/// Write one row, neutralising formula-like cells unless `raw`.
-fn write_row<W: std::io::Write>(w: &mut csv::Writer<W>, cells: &[String], raw: bool) -> csv::Result<()> {
-    if raw {
-        w.write_record(cells)
-    } else {
-        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
+impl<'p> CsvFile<'p> {
+    fn new(path: &'p Path, raw: bool) -> CsvFile<'p> {
+        CsvFile { path, bytes: Vec::new(), raw }
+    }
+
+    /// Add the header row (written as it is).
+    fn header<S: AsRef<str>>(&mut self, cells: &[S]) {
+        push_csv_row(&mut self.bytes, cells.iter().map(AsRef::as_ref), true);
+    }
+
+    /// Add one row, neutralising formula-like cells unless `raw`.
+    fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
+        push_csv_row(&mut self.bytes, cells.iter().map(AsRef::as_ref), self.raw);
+    }
+
+    fn save(self) -> Result<()> {
+        std::fs::write(self.path, self.bytes).with_context(|| format!("cannot write {}", self.path.display()))
     }
 }
 
@@ -40,8 +53,8 @@ pub fn institution_columns() -> Vec<String> {
 
 /// Write `institutions.csv`.
 pub fn write_institutions(path: &Path, rows: &[InstitutionRow], raw: bool) -> Result<()> {
-    let mut w = writer(path)?;
-    w.write_record(institution_columns())?;
+    let mut w = CsvFile::new(path, raw);
+    w.header(&institution_columns());
     for r in rows {
         let counts: Vec<String> = r.counts().into_iter().map(|u| r.count_text(u)).collect();
         let mut cells = vec![r.institution.clone(), r.kind.clone()];
@@ -49,36 +62,30 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow], raw: bool) -> Re
         cells.push(r.share_text());
         cells.extend_from_slice(&counts[4..]);
         cells.push(r.parent.clone());
-        write_row(&mut w, &cells, raw)?;
+        w.row(&cells);
     }
-    w.flush()?;
-    Ok(())
+    w.save()
 }
 
 /// Write `unresolved.csv`: holder names the alias table does not know, with their type by words
 /// and patent counts, so that an analyst knows which aliases to add.
 pub fn write_unresolved(path: &Path, names: &[UnresolvedName], raw: bool) -> Result<()> {
-    let mut w = writer(path)?;
-    w.write_record(["name", "type", "patents"])?;
+    let mut w = CsvFile::new(path, raw);
+    w.header(&["name", "type", "patents"]);
     for n in names {
-        write_row(&mut w, &[n.name.clone(), n.kind.as_str().to_string(), n.patents.to_string()], raw)?;
+        w.row(&[n.name.clone(), n.kind.as_str().to_string(), n.patents.to_string()]);
     }
-    w.flush()?;
-    Ok(())
+    w.save()
 }
 
 /// Write `rejects.csv` or `warnings.csv`: file, line, column, value, reason, raw row.
 /// Every CSV writer neutralises formula-like cells unless `raw` (config `raw_cells`).
 pub fn write_issues(path: &Path, issues: &[RowIssue], raw: bool) -> Result<()> {
-    let mut w = writer(path)?;
-    w.write_record(["file", "line", "column", "value", "reason", "raw"])?;
+    let mut w = CsvFile::new(path, raw);
+    w.header(&["file", "line", "column", "value", "reason", "raw"]);
     for i in issues {
-        write_row(
-            &mut w,
-            &[i.file.clone(), i.line.to_string(), i.column.clone(), i.value.clone(), i.reason.clone(), i.raw.clone()],
-            raw,
-        )?;
+        let line = i.line.to_string();
+        w.row(&[i.file.as_str(), &line, &i.column, &i.value, &i.reason, &i.raw]);
     }
-    w.flush()?;
-    Ok(())
+    w.save()
 }

@@ -3,7 +3,6 @@
 //! bytes and Parquet row group are written and dropped, so memory stays bounded
 //! by the chunk, not by the portfolio.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -13,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 use crate::score::{ScoreContext, Scored};
-use crate::write::neutralise;
+use crate::write::push_csv_row;
 
 /// Columns of `patents.csv` (SPEC §5).
 pub const PATENT_COLUMNS: [&str; 19] = [
@@ -204,9 +203,6 @@ pub fn write_patents(
 }
 
 /// Rows as CSV bytes (`\n` line ends), formula-like cells neutralised unless `raw`.
-/// Written straight into one buffer, byte for byte as the csv crate writes them
-/// (`,` between cells; a cell holding `,` `"` CR or LF quoted, its quotes doubled);
-/// the crate's record machinery cost as much as rendering the evidence.
 fn csv_bytes<'a, R, C>(rows: R, raw: bool) -> Result<Vec<u8>>
 where
     R: Iterator<Item = C>,
@@ -214,72 +210,14 @@ where
 {
     let mut out = Vec::with_capacity(1 << 16);
     for row in rows {
-        for (i, cell) in row.enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let cell = if raw { Cow::Borrowed(cell) } else { neutralise(cell) };
-            push_csv_cell(&mut out, cell.as_bytes());
-        }
-        out.push(b'\n');
+        push_csv_row(&mut out, row, raw);
     }
     Ok(out)
-}
-
-fn push_csv_cell(out: &mut Vec<u8>, cell: &[u8]) {
-    if !cell.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
-        out.extend_from_slice(cell);
-        return;
-    }
-    out.push(b'"');
-    for part in cell.split_inclusive(|&b| b == b'"') {
-        out.extend_from_slice(part);
-        if part.last() == Some(&b'"') {
-            out.push(b'"');
-        }
-    }
-    out.push(b'"');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rows_are_written_as_the_csv_crate_writes_them() {
-        let rows: Vec<Vec<&str>> = vec![
-            vec![
-                "plain",
-                "",
-                "a,b",
-                "say \"hi\"",
-                "\"",
-                "line\nbreak",
-                "cr\rhere",
-                "=SUM(A1)",
-                "-1",
-                "@x",
-                "\tt",
-                "清华大学",
-            ],
-            vec!["", "", ""],
-            vec!["\"\"", ",", " spaced ", "+86"],
-        ];
-        for raw in [false, true] {
-            let mut w = csv::WriterBuilder::new()
-                .flexible(true)
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(Vec::new());
-            for row in &rows {
-                let cells: Vec<Cow<'_, str>> =
-                    row.iter().map(|c| if raw { Cow::Borrowed(*c) } else { neutralise(c) }).collect();
-                w.write_record(cells.iter().map(|c| c.as_bytes())).unwrap();
-            }
-            let expected = w.into_inner().unwrap();
-            let got = csv_bytes(rows.iter().map(|r| r.iter().copied()), raw).unwrap();
-            assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(expected).unwrap(), "raw {raw}");
-        }
-    }
 
     #[test]
     fn dates_are_written_as_chrono_writes_them() {
