@@ -220,7 +220,7 @@ impl Loaded {
 fn read_text(path: &Path) -> Result<(String, crate::read::table::FileInfo), InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
     let info = crate::read::table::FileInfo::of(path, &bytes);
-    let (text, _) = crate::read::table::decode(path, &bytes)?;
+    let (text, _) = crate::read::table::decode(path, bytes)?;
     Ok((text, info))
 }
 

@@ -194,7 +194,7 @@ impl TableFile {
         if is_workbook(path) {
             return read_workbook(path, &bytes, info, sheet);
         }
-        let (text, encoding) = decode_owned(path, bytes)?;
+        let (text, encoding) = decode(path, bytes)?;
         TableFile::from_text(path, info, Text::Owned(text), encoding)
     }
 
@@ -369,15 +369,10 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
     [b',', b'\t', b';'].into_iter().max_by_key(|d| (count(*d), *d == b',')).unwrap_or(b',')
 }
 
-/// Decode a file's bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM
-/// (Excel's "Unicode text"), or GB18030/GBK as Chinese Excel saves CSV. Returns the
-/// text and the encoding's name; bytes that are none of these are an error.
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), InputError> {
-    decode_owned(path, bytes.to_vec())
-}
-
-/// [`decode`] taking the bytes, so that UTF-8 (the usual case) is not copied.
-pub fn decode_owned(path: &Path, mut bytes: Vec<u8>) -> Result<(String, &'static str), InputError> {
+/// Decode a file's bytes to text: UTF-8 (with or without BOM; not copied), UTF-16
+/// with BOM (Excel's "Unicode text"), or GB18030/GBK as Chinese Excel saves CSV.
+/// Returns the text and the encoding's name; bytes that are none of these are an error.
+pub fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<(String, &'static str), InputError> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
         return match String::from_utf8(bytes) {
