@@ -25,6 +25,19 @@ pub struct ReportData<'a> {
     pub institutions: &'a [InstitutionRow],
     /// Patents held by at least one reported institution (each once), in id order.
     pub patents: Vec<&'a Scored>,
+    /// Of those: valid inventions, high-value ones, and high-value ones a year before.
+    pub totals: Totals,
+}
+
+/// The headline figures every report shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Totals {
+    /// Valid inventions on `as_of`.
+    pub eligible: usize,
+    /// High-value on `as_of`.
+    pub high: usize,
+    /// High-value one year before.
+    pub high_prev: usize,
 }
 
 impl<'a> ReportData<'a> {
@@ -34,8 +47,14 @@ impl<'a> ReportData<'a> {
         let reported = |s: &&Scored| {
             s.institutions.iter().any(|&i| types.is_none_or(|t| t.contains(&loaded.institutions[i as usize].kind)))
         };
-        let patents = loaded.scored.iter().filter(reported).collect();
-        ReportData { settings, loaded, institutions, patents }
+        let patents: Vec<&Scored> = loaded.scored.iter().filter(reported).collect();
+        let count = |f: fn(&Scored) -> bool| patents.iter().filter(|p| f(p)).count();
+        let totals = Totals {
+            eligible: count(|p| p.verdict.eligible),
+            high: count(|p| p.verdict.high_value()),
+            high_prev: count(|p| p.prev.high_value()),
+        };
+        ReportData { settings, loaded, institutions, patents, totals }
     }
 }
 
@@ -256,9 +275,7 @@ pub fn html(data: &ReportData<'_>) -> String {
         data.institutions.len()
     );
     let patents = &data.patents;
-    let eligible = patents.iter().filter(|p| p.verdict.eligible).count();
-    let high = patents.iter().filter(|p| p.verdict.high_value()).count();
-    let high_prev = patents.iter().filter(|p| p.prev.high_value()).count();
+    let Totals { eligible, high, high_prev } = data.totals;
     let _ = write!(
         h,
         "<div class=\"cards\"><div class=\"card\"><b>{}</b>CN patents held</div><div class=\"card\"><b>{eligible}</b>valid inventions</div><div class=\"card\"><b>{high}</b>high-value ({} a year before)</div><div class=\"card\"><b>{}</b>high-value share</div></div>",
@@ -444,9 +461,7 @@ pub fn html(data: &ReportData<'_>) -> String {
 pub fn summary_markdown(data: &ReportData<'_>) -> String {
     let s = data.settings;
     let patents = &data.patents;
-    let eligible = patents.iter().filter(|p| p.verdict.eligible).count();
-    let high = patents.iter().filter(|p| p.verdict.high_value()).count();
-    let high_prev = patents.iter().filter(|p| p.prev.high_value()).count();
+    let Totals { eligible, high, high_prev } = data.totals;
     let mut m = format!("# High-value invention patents as of {}\n\n", s.as_of);
     let _ = writeln!(
         m,
@@ -503,15 +518,14 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     let ws = book.add_worksheet();
     ws.set_name("Summary")?;
     let patents = &data.patents;
-    let eligible = patents.iter().filter(|p| p.verdict.eligible).count();
-    let high = patents.iter().filter(|p| p.verdict.high_value()).count();
+    let Totals { eligible, high, high_prev } = data.totals;
     write_headers(ws, &["figure".into(), "value".into()], &[44.0, 18.0], &header)?;
     let rows: Vec<(&str, f64)> = vec![
         ("institutions", data.institutions.len() as f64),
         ("CN patents held by them", patents.len() as f64),
         ("valid inventions", eligible as f64),
         ("high-value", high as f64),
-        ("high-value a year before", patents.iter().filter(|p| p.prev.high_value()).count() as f64),
+        ("high-value a year before", high_prev as f64),
     ];
     ws.write_string(1, 0, "as_of")?;
     ws.write_string(1, 1, s.as_of.to_string())?;
