@@ -25,6 +25,8 @@ pub struct ConfigFile {
     pub pledges: Option<PathBuf>,
     /// `awards.csv`.
     pub awards: Option<PathBuf>,
+    /// `events.csv` (legal events: `patent, date, event`).
+    pub events: Option<PathBuf>,
     /// `aliases.csv`, added to (and overriding) the built-in table.
     pub aliases: Option<PathBuf>,
     /// A concordance CSV replacing the built-in one.
@@ -89,6 +91,8 @@ pub struct Overrides {
     pub awards: Option<PathBuf>,
     /// `--aliases`.
     pub aliases: Option<PathBuf>,
+    /// `--events`.
+    pub events: Option<PathBuf>,
     /// `--as-of`.
     pub as_of: Option<String>,
     /// `--year`.
@@ -110,6 +114,8 @@ pub struct Settings {
     pub awards: Option<PathBuf>,
     /// Side tables.
     pub aliases: Option<PathBuf>,
+    /// Legal events side table.
+    pub events: Option<PathBuf>,
     /// Concordance replacement.
     pub concordance: Option<PathBuf>,
     /// The report date.
@@ -154,9 +160,15 @@ impl ConfigFile {
             }
         };
         cfg.portfolio.iter_mut().for_each(rebase);
-        for p in
-            [&mut cfg.families, &mut cfg.pledges, &mut cfg.awards, &mut cfg.aliases, &mut cfg.concordance, &mut cfg.out]
-        {
+        for p in [
+            &mut cfg.families,
+            &mut cfg.pledges,
+            &mut cfg.awards,
+            &mut cfg.events,
+            &mut cfg.aliases,
+            &mut cfg.concordance,
+            &mut cfg.out,
+        ] {
             if let Some(p) = p.as_mut() {
                 rebase(p);
             }
@@ -215,6 +227,7 @@ impl ConfigFile {
             pledges: o.pledges.or(self.pledges),
             awards: o.awards.or(self.awards),
             aliases: o.aliases.or(self.aliases),
+            events: o.events.or(self.events),
             concordance: self.concordance,
             as_of_prev: add_years(as_of, -1),
             as_of,

@@ -3,8 +3,10 @@
 
 use chrono::NaiveDate;
 
+use crate::rules::events::LegalEvent;
 use crate::rules::ipc::Ipc;
 use crate::rules::numbers::{Kind, PatentId};
+use crate::rules::validity::StatusClass;
 
 /// Where a record came from: the input file (index into the run's inputs) and its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -115,6 +117,53 @@ pub struct Patent {
     pub awards: Vec<Award>,
     /// Where the patent's first row was read.
     pub source: SourceRef,
+    /// The filing date is known to the year only (`申请年`): `filing_date` is 1 January of it.
+    pub filing_year_only: bool,
+    /// The §1 status class when legal events decided it (a CNIPA pss status, the first
+    /// item of an event list, or events where no status was given); else the status
+    /// text is classified.
+    pub status_class: Option<StatusClass>,
+    /// Legal events from every row of the patent and `events.csv` (SPEC §7).
+    pub events: Vec<LegalEvent>,
+    /// What the patent's inputs could tell, and where its dates came from.
+    pub known: Known,
+}
+
+/// What a patent's inputs could tell (SPEC §8) and where its dates came from (SPEC §7).
+/// Merged across duplicate rows: a flag is set when any row sets it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Known {
+    /// Its file has a grant-date source (a grant-date column, a B/C publication date),
+    /// so an empty cell says "not granted".
+    pub grant_column: bool,
+    /// Its file has a family column.
+    pub family_column: bool,
+    /// The family size an export gave (`简单同族数量`), the largest seen.
+    pub family_size: Option<u32>,
+    /// Its file has a pledge-amount column.
+    pub pledge_column: bool,
+    /// Its file has an award column.
+    pub award_column: bool,
+    /// The kind label says granted (`授权发明`, `发明授权`).
+    pub granted_by_label: bool,
+    /// The grant date is the earliest grant event's.
+    pub grant_from_event: bool,
+    /// The lapse date is the earliest lapse event's.
+    pub lapse_from_event: bool,
+}
+
+impl Known {
+    /// The flags of two rows of one patent.
+    pub fn merge(&mut self, other: Known) {
+        self.grant_column |= other.grant_column;
+        self.family_column |= other.family_column;
+        self.family_size = self.family_size.max(other.family_size);
+        self.pledge_column |= other.pledge_column;
+        self.award_column |= other.award_column;
+        self.granted_by_label |= other.granted_by_label;
+        self.grant_from_event |= other.grant_from_event;
+        self.lapse_from_event |= other.lapse_from_event;
+    }
 }
 
 /// Number of dimensions.

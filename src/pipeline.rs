@@ -17,9 +17,13 @@ use crate::read::side;
 use crate::read::table::{read_table, TableFile};
 use crate::read::InputError;
 use crate::rules::concordance::Concordance;
+use crate::rules::coverage::{Coverage, RunSources};
+use crate::rules::events::classify_event;
 use crate::rules::institutions::{AliasTable, Institution};
+use crate::rules::numbers::Kind;
+use crate::rules::validity::{status_of, StatusClass};
 use crate::score::{score_all, ScoreContext, Scored, Scoring};
-use crate::write::manifest::{institutions_json, write_json, Counts, InputRecord};
+use crate::write::manifest::{coverage_json, institutions_json, write_json, Counts, InputRecord};
 use crate::write::report::{self, ReportData};
 use crate::write::{csv_out, parquet, patents, OutputDir, OutputLock};
 
@@ -45,6 +49,31 @@ pub struct Loaded {
     pub concordance_label: String,
     /// Per-stage timings in milliseconds.
     pub timings: Vec<(&'static str, u128)>,
+    /// What the inputs could answer, over the scored CN inventions (SPEC §8).
+    pub coverage: Coverage,
+    /// Other counts of where the data came from (the manifest's `sources`).
+    pub sources: Sources,
+    /// The column names the holders were looked for under, over every portfolio file.
+    pub holder_columns: Vec<&'static str>,
+}
+
+/// Counts of where the data came from, beside the coverage (the manifest's `sources`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Sources {
+    /// Scored patents with at least one legal event.
+    pub patents_with_events: usize,
+    /// Legal events over all scored patents.
+    pub events: usize,
+    /// Grant dates taken from legal events.
+    pub grant_dates_from_events: usize,
+    /// Lapse dates taken from legal events.
+    pub lapse_dates_from_events: usize,
+    /// Scored patents whose filing date is known to the year only.
+    pub filing_year_only: usize,
+    /// Scored patents whose status is unknown (a CNIPA pss status that is no grant, lapse or end).
+    pub status_unknown: usize,
+    /// Rows of `events.csv` attached.
+    pub events_table_rows: usize,
 }
 
 /// A run's failure classes, mapped to exit codes by the binary.
@@ -53,6 +82,14 @@ pub enum RunError {
     /// An input could not be read.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// No scored patent has a holder: outputs written, but they name no institution.
+    #[error("outputs written to {out}, but no scored patent has a holder or applicant name, so no institution is reported; the holder columns looked for: {columns}")]
+    NoHolders {
+        /// The column names looked for.
+        columns: String,
+        /// The output folder.
+        out: String,
+    },
     /// Too many rows were rejected.
     #[error(
         "{rejected} of {rows} portfolio rows rejected ({share:.1}%), over the limit of {limit:.1}%; see {rejects}"
@@ -99,9 +136,15 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
 
     let mut counts = Counts::default();
     let mut merged = Merged::default();
+    let mut holder_columns: Vec<&'static str> = Vec::new();
     for (file, path) in settings.portfolio.iter().enumerate() {
         let table = TableFile::open(path, settings.sheet.as_deref())?;
         let layout = Layout::locate(&table.header_table(), settings.profile)?;
+        for name in layout.holder_columns() {
+            if !holder_columns.contains(&name) {
+                holder_columns.push(name);
+            }
+        }
         // Segments are parsed and normalised in parallel, each dropped once its rows are
         // records, a batch at a time; a batch is merged (in order) while the next one is
         // parsed. The file is never held as one parsed table.
@@ -166,7 +209,19 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
             }
         });
     }
+    let mut sources = Sources::default();
+    if let Some(path) = &settings.events {
+        let table = read_table(path)?;
+        let t = side::events(&table, &label(path), &merged.resolver())?;
+        inputs.push(InputRecord { role: "events", rows: t.rows, file: table.info.clone() });
+        sources.events_table_rows = t.items.len();
+        merged.attach(t, |p, mut e| {
+            e.class = classify_event(&e.text, p.kind == Some(Kind::Invention));
+            p.events.push(e);
+        });
+    }
     counts.side_rejected = merged.rejects.len() - before;
+    merged.settle(|file| settings.portfolio.get(file).map(|f| label(f)).unwrap_or_default());
     let Merged { patents, rejects, warnings, .. } = merged;
     timings.push(("read_side_tables", t1.elapsed().as_millis()));
 
@@ -179,6 +234,7 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         as_of_prev: settings.as_of_prev,
         rollup_campuses: settings.rollup_campuses,
         trend_dates: &settings.trend_dates,
+        sources: run_sources(settings),
     };
     let Scoring { scored, institutions } = score_all(patents, &ctx);
     timings.push(("score", t2.elapsed().as_millis()));
@@ -186,6 +242,7 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     counts.eligible = scored.iter().filter(|s| s.verdict.eligible).count();
     counts.high_value = scored.iter().filter(|s| s.verdict.high_value()).count();
     counts.warnings = warnings.len();
+    let (coverage, sources) = tally(&scored, sources);
     Ok(Loaded {
         scored,
         institutions,
@@ -197,7 +254,44 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         inputs,
         concordance_label,
         timings,
+        coverage,
+        sources,
+        holder_columns,
     })
+}
+
+/// The side tables that answer a question for every patent.
+fn run_sources(settings: &Settings) -> RunSources {
+    RunSources {
+        families: settings.families.is_some(),
+        pledges: settings.pledges.is_some(),
+        awards: settings.awards.is_some(),
+    }
+}
+
+/// The coverage over the scored inventions, and the source counts.
+fn tally(scored: &[Scored], mut sources: Sources) -> (Coverage, Sources) {
+    let coverage = scored
+        .par_iter()
+        .filter(|s| s.patent.kind == Some(Kind::Invention))
+        .fold(Coverage::default, |mut c, s| {
+            c.add(s.assessable);
+            c
+        })
+        .reduce(Coverage::default, |mut a, b| {
+            a.merge(&b);
+            a
+        });
+    for s in scored {
+        let p = &s.patent;
+        sources.patents_with_events += usize::from(!p.events.is_empty());
+        sources.events += p.events.len();
+        sources.grant_dates_from_events += usize::from(p.known.grant_from_event);
+        sources.lapse_dates_from_events += usize::from(p.known.lapse_from_event);
+        sources.filing_year_only += usize::from(p.filing_year_only);
+        sources.status_unknown += usize::from(status_of(p) == StatusClass::Unknown && p.status_class.is_some());
+    }
+    (coverage, sources)
 }
 
 impl Loaded {
@@ -211,6 +305,7 @@ impl Loaded {
             as_of_prev: settings.as_of_prev,
             rollup_campuses: settings.rollup_campuses,
             trend_dates: &settings.trend_dates,
+            sources: run_sources(settings),
         }
     }
 }
@@ -251,6 +346,8 @@ pub struct RunOptions<'a> {
     pub if_changed: bool,
     /// Where stage messages go (a timestamped stderr line in the CLI).
     pub log: &'a dyn Fn(&str),
+    /// Where warnings about the data go (what it cannot show, SPEC §8).
+    pub warn: &'a dyn Fn(&str),
 }
 
 /// A fingerprint of everything a run's outputs depend on: the tool version, the
@@ -260,7 +357,14 @@ pub fn fingerprint(settings: &Settings, digest: &dyn Fn(&Path) -> Result<String>
     let mut h = sha2::Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(serde_json::to_string(settings)?.as_bytes());
-    let side = [&settings.families, &settings.pledges, &settings.awards, &settings.aliases, &settings.concordance];
+    let side = [
+        &settings.families,
+        &settings.pledges,
+        &settings.awards,
+        &settings.events,
+        &settings.aliases,
+        &settings.concordance,
+    ];
     for path in settings.portfolio.iter().chain(side.into_iter().flatten()) {
         h.update(path.to_string_lossy().as_bytes());
         h.update(digest(path)?.as_bytes());
@@ -308,6 +412,10 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
         "scored {} patents from {} rows ({} duplicates, {} out of scope, {} rejected)",
         c.scored, c.rows_read, c.duplicates, c.out_of_scope, c.rejected
     ));
+    for line in loaded.coverage.warnings() {
+        (options.warn)(&line);
+    }
+    let no_holders = c.scored > 0 && loaded.scored.iter().all(|s| s.patent.holders.is_empty());
     let t = Instant::now();
     let institutions = aggregate(
         &loaded.scored,
@@ -328,10 +436,14 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
     }
     let dir = out.commit()?;
     let counts = loaded.counts.clone();
+    let holder_columns = loaded.holder_columns.clone();
     // Freeing millions of records one by one takes a noticeable share of a large run;
     // a thread does it while the caller goes on (the CLI exits, and the OS reclaims).
     std::thread::spawn(move || drop(loaded));
     let c = &counts;
+    if no_holders {
+        return Err(RunError::NoHolders { columns: holder_columns.join(", "), out: dir.display().to_string() }.into());
+    }
     if c.rows_read > 0 {
         let share = c.rejected as f64 / c.rows_read as f64;
         if share > settings.max_reject_share {
@@ -417,6 +529,8 @@ fn write_all(
         },
         "inputs": loaded.inputs,
         "counts": loaded.counts,
+        "coverage": coverage_json(&loaded.coverage),
+        "sources": loaded.sources,
         "outputs": ["patents.csv", "patents.parquet", "institutions.csv", "institutions.parquet", "institutions.json", "rejects.csv", "warnings.csv", "unresolved.csv", "report.html", "report.xlsx", "summary.md", "manifest.json"],
         "timings_ms": timings,
     });

@@ -9,9 +9,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{Flags, Patent, Verdict};
 use crate::rules::concordance::Concordance;
+use crate::rules::coverage::{assess, Assessable, RunSources};
 use crate::rules::dimensions::{verdict, Facts};
 use crate::rules::institutions::{AliasTable, Institution};
-use crate::rules::validity::classify_status;
+use crate::rules::validity::status_of;
 use crate::rules::RuleParams;
 
 /// A patent with its decisions.
@@ -31,6 +32,8 @@ pub struct Scored {
     pub industries: [bool; 9],
     /// The holders' institutions (indices into [`Scoring::institutions`]), distinct, in holder order.
     pub institutions: Box<[u32]>,
+    /// The questions its inputs can answer (SPEC §8).
+    pub assessable: Assessable,
 }
 
 impl Scored {
@@ -56,6 +59,8 @@ pub struct ScoreContext<'a> {
     pub rollup_campuses: bool,
     /// Trend dates, oldest first (the last is `as_of`); at most 64.
     pub trend_dates: &'a [NaiveDate],
+    /// The side tables given for the run (for coverage).
+    pub sources: RunSources,
 }
 
 impl ScoreContext<'_> {
@@ -77,8 +82,9 @@ pub struct Scoring {
 fn score_one(patent: Box<Patent>, institutions: Box<[u32]>, ctx: &ScoreContext<'_>) -> Scored {
     let matches = ctx.concordance.match_codes(&patent.ipc);
     let has_sei = !matches.is_empty();
-    let status = classify_status(&patent.status);
+    let status = status_of(&patent);
     let facts = Facts::of(&patent, has_sei, status, ctx.rules);
+    let assessable = assess(&patent, &facts, ctx.as_of, ctx.as_of_prev, ctx.sources);
     let at = |date: NaiveDate| facts.flags_at(&patent, date, ctx.rules);
     let now = at(ctx.as_of);
     let prev = at(ctx.as_of_prev);
@@ -98,7 +104,7 @@ fn score_one(patent: Box<Patent>, institutions: Box<[u32]>, ctx: &ScoreContext<'
         }
     }
     let sei = matches.iter().map(|m| m.index as u16).collect();
-    Scored { verdict: now, prev, trend, patent, sei, industries, institutions }
+    Scored { verdict: now, prev, trend, patent, sei, industries, institutions, assessable }
 }
 
 /// Resolve every distinct holder name once: name → index into the returned

@@ -788,7 +788,7 @@ fn reports_escape_names_hold_no_external_url_and_neutralise_formulas() {
 
     use calamine::Reader as _;
     let mut book = calamine::open_workbook_auto(wd.path("out/report.xlsx")).expect("xlsx opens");
-    assert_eq!(book.sheet_names(), ["Summary", "Institutions", "Patents", "Rejects", "Parameters"]);
+    assert_eq!(book.sheet_names(), ["Summary", "Coverage", "Institutions", "Patents", "Rejects", "Parameters"]);
     let sheet = book.worksheet_range("Institutions").expect("sheet");
     let header: Vec<String> = sheet.rows().next().expect("header").iter().map(|c| c.to_string()).collect();
     assert_eq!(header[..3], ["institution", "type", "patents"]);
@@ -924,4 +924,361 @@ fn an_alias_table_saved_by_chinese_excel_is_read() {
         .lines()
         .nth(1)
         .is_some_and(|l| l.starts_with("华南理工大学,university,1,")));
+}
+
+// ---- Real exports II: CNIPA pss and Patsnap layouts, legal events, coverage (SPEC §7, §8) ----
+
+/// The figures of one institution's row of `institutions.csv`, by column name.
+fn institution_row(institutions: &str, name: &str) -> std::collections::HashMap<String, String> {
+    let mut lines = institutions.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let row = lines.find(|l| l.starts_with(&format!("{name},"))).unwrap_or_else(|| panic!("{name} in {institutions}"));
+    header.iter().map(|h| h.to_string()).zip(row.split(',').map(str::to_string)).collect()
+}
+
+/// Assert some columns of an institution's row.
+fn assert_figures(institutions: &str, name: &str, want: &[(&str, &str)]) {
+    let row = institution_row(institutions, name);
+    for (column, value) in want {
+        assert_eq!(row[*column], *value, "{name}: {column} in\n{institutions}");
+    }
+}
+
+fn manifest(wd: &Workdir, out: &str) -> serde_json::Value {
+    serde_json::from_str(&wd.read(&format!("{out}/manifest.json"))).expect("manifest json")
+}
+
+/// Assert the manifest's `coverage` object: exactly the keys of SPEC §8, these values.
+fn assert_coverage(m: &serde_json::Value, want: &[(&str, u64)]) {
+    let coverage = m["coverage"].as_object().expect("coverage object");
+    let keys: Vec<&str> = coverage.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["inventions", "holders", "validity", "history", "d1", "d2", "d3", "d4", "d5"]);
+    for (k, v) in want {
+        assert_eq!(coverage[*k], *v, "coverage.{k} in {}", m["coverage"]);
+    }
+}
+
+/// The `patents.csv` row of one patent id, by column name.
+fn patent_row(patents: &str, id: &str) -> std::collections::HashMap<String, String> {
+    let mut rdr = csv::Reader::from_reader(patents.as_bytes());
+    let header: Vec<String> = rdr.headers().expect("header").iter().map(str::to_string).collect();
+    let row = rdr
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| &r[0] == id)
+        .unwrap_or_else(|| panic!("{id} not in patents.csv"));
+    header.into_iter().zip(row.iter().map(str::to_string)).collect()
+}
+
+#[test]
+fn patsnap_export_dates_grants_and_lapses_from_its_events() {
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", "patsnap.csv", "--as-of", "2023-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let m = manifest(&wd, "out");
+    // 10 rows: 8 patents, the A and B rows of CN108000004 merged, one US document.
+    assert_eq!(m["counts"]["rows_read"], 10);
+    assert_eq!(m["counts"]["scored"], 8);
+    assert_eq!(m["counts"]["duplicates"], 1);
+    assert_eq!(m["counts"]["out_of_scope"], 1);
+    assert_eq!(m["counts"]["rejected"], 0);
+    let institutions = wd.read("out/institutions.csv");
+    // 清华大学: valid now CN105000001 (granted 2017-08-01) and CN112000008 (2022-05-05);
+    // a year before also CN106000002, lapsed 2023-03-01 by its INPADOC event.
+    assert_figures(
+        &institutions,
+        "清华大学",
+        &[
+            ("patents", "5"),
+            ("inventions", "4"),
+            ("valid_inventions", "2"),
+            ("high_value", "1"),
+            ("d1_sei", "1"),
+            ("valid_inventions_prev", "3"),
+            ("high_value_prev", "1"),
+        ],
+    );
+    // 浙江大学: CN108000004 granted 2023-06-20 (its B row), so valid now, not a year
+    // before; CN109000005 (filed 29 Feb 2012, grant date from its event) maintained
+    // over ten years at both dates.
+    assert_figures(
+        &institutions,
+        "浙江大学",
+        &[
+            ("patents", "3"),
+            ("inventions", "3"),
+            ("valid_inventions", "3"),
+            ("high_value", "1"),
+            ("d3_maintained", "1"),
+            ("valid_inventions_prev", "2"),
+            ("high_value_prev", "1"),
+        ],
+    );
+    let patents = wd.read("out/patents.csv");
+    let p = patent_row(&patents, "CN106000002");
+    assert_eq!(
+        (p["grant_date"].as_str(), p["status"].as_str(), p["eligible"].as_str()),
+        ("2018-02-02", "未缴年费", "false")
+    );
+    assert!(
+        p["evidence"].starts_with("lapsed 2023-03-01 (legal event -TERMINATION OF PATENT RIGHT"),
+        "{}",
+        p["evidence"]
+    );
+    let p = patent_row(&patents, "CN109000005");
+    assert_eq!(p["grant_date"], "2014-05-07");
+    assert!(p["evidence"].starts_with("valid: granted 2014-05-07 (legal event +PATENT GRANT)"), "{}", p["evidence"]);
+    assert_eq!(patent_row(&patents, "CN108000004")["grant_date"], "2023-06-20");
+    assert_eq!(patent_row(&patents, "CN105000001")["title"], "一种神经网络训练方法");
+    // Coverage: 7 inventions; no family column, so D2 only where the family size is 1;
+    // CN112000008 has no IPC code; nothing says pledge amounts or awards.
+    assert_coverage(
+        &m,
+        &[
+            ("inventions", 7),
+            ("holders", 7),
+            ("validity", 7),
+            ("history", 7),
+            ("d1", 6),
+            ("d2", 4),
+            ("d3", 7),
+            ("d4", 0),
+            ("d5", 0),
+        ],
+    );
+    // CN109000005 (no publication date) and the utility model CN111000007U (a U publication).
+    assert_eq!(m["sources"]["grant_dates_from_events"], 2);
+    assert_eq!(m["sources"]["lapse_dates_from_events"], 1);
+    // The unreadable items of an INPADOC cell are warnings, never rejects.
+    let warnings = wd.read("out/warnings.csv");
+    assert!(warnings.contains("20XX-13-45") && warnings.contains("???"), "{warnings}");
+    let err = stderr(&o);
+    assert!(err.contains("hvpat: warning: D4 cannot be assessed for 7 of 7 inventions"), "{err}");
+    assert!(!err.contains("warning: D2"), "D2 is assessable for 4 of 7: {err}");
+
+    // The same export as a workbook reads the same.
+    let text = wd.read("patsnap.csv");
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in rdr.headers().expect("header").iter().enumerate() {
+        sheet.write_string(0, c as u16, h).expect("cell");
+    }
+    for (r, row) in rdr.records().enumerate() {
+        for (c, v) in row.expect("row").iter().enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, v).expect("cell");
+        }
+    }
+    book.save(wd.path("patsnap.xlsx")).expect("xlsx");
+    let o = wd.hvpat(&["run", "patsnap.xlsx", "--as-of", "2023-12-31", "--out", "out-xlsx"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_same("patsnap.xlsx institutions.csv", &wd.read("out-xlsx/institutions.csv"), &institutions);
+}
+
+#[test]
+fn patsnap_export_with_filing_years_only_settles_what_the_year_settles() {
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", "patsnap-renamed.csv", "--as-of", "2023-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let institutions = wd.read("out/institutions.csv");
+    // CN100000014 (filed in 2003) has expired by the end of 2023 whatever the day, and
+    // was valid (and maintained over ten years) at the end of 2022; CN103000011 (filed in 2013) reaches ten years
+    // during 2023: D3 cannot be told on 2023-12-31, so "no".
+    assert_figures(
+        &institutions,
+        "北京大学",
+        &[
+            ("patents", "6"),
+            ("inventions", "5"),
+            ("valid_inventions", "2"),
+            ("high_value", "1"),
+            ("d3_maintained", "0"),
+            ("valid_inventions_prev", "3"),
+            ("high_value_prev", "2"),
+        ],
+    );
+    let m = manifest(&wd, "out");
+    assert_coverage(
+        &m,
+        &[("inventions", 5), ("validity", 5), ("history", 1), ("d1", 5), ("d2", 3), ("d3", 4), ("d4", 0)],
+    );
+    assert_eq!(m["sources"]["filing_year_only"], 6);
+    let patents = wd.read("out/patents.csv");
+    let p = patent_row(&patents, "CN103000011");
+    assert_eq!(p["filing_date"], "2013", "a year-only filing date is written as the year");
+    assert!(p["evidence"].contains("D3 cannot tell: filed 2013 (year only)"), "{}", p["evidence"]);
+    let p = patent_row(&patents, "CN100000014");
+    assert!(
+        p["evidence"].starts_with("expired by 2023-12-31 (filed 2003 (year only) + 20 years)"),
+        "{}",
+        p["evidence"]
+    );
+    let err = stderr(&o);
+    assert!(err.contains("warning: Validity a year before (and the trend) cannot be assessed for 4 of 5"), "{err}");
+}
+
+#[test]
+fn incopat_columns_dated_and_counted_events() {
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", "incopat.csv", "--as-of", "2023-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let institutions = wd.read("out/institutions.csv");
+    // I1: D1 and D2 (US…B2); I5: filed 2011-11-11, maintained; I2 lapsed 2022-07-07;
+    // I3 dead without a lapse date; I4 pending.
+    assert_figures(
+        &institutions,
+        "复旦大学",
+        &[
+            ("patents", "5"),
+            ("valid_inventions", "2"),
+            ("high_value", "2"),
+            ("d1_sei", "1"),
+            ("d2_overseas", "1"),
+            ("d3_maintained", "1"),
+            ("valid_inventions_prev", "2"),
+            ("high_value_prev", "2"),
+        ],
+    );
+    let m = manifest(&wd, "out");
+    assert_coverage(&m, &[("inventions", 5), ("validity", 5), ("history", 4), ("d2", 4), ("d4", 0), ("d5", 0)]);
+    // I1: three listed events, a transfer date and two pledge dates (its counts add no
+    // undated ones); I2: two; I3: two; I4: one listed, one counted transfer; I5: two
+    // listed and a licence date.
+    assert_eq!(m["sources"]["events"], 6 + 2 + 2 + 2 + 3);
+    let warnings = wd.read("out/warnings.csv");
+    assert!(warnings.contains("2020-13-01") && warnings.contains("unreadable transfer_dates item"), "{warnings}");
+    assert!(warnings.contains(",abc,unreadable pledges"), "{warnings}");
+    assert_eq!(m["counts"]["rejected"], 0, "bad event cells are warnings, not rejects");
+    let o = wd.hvpat(&["explain", "CN104000101B", "incopat.csv", "--as-of", "2023-12-31"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("2021-03-03  pledge"), "{text}");
+    assert!(text.contains("undated     transfer       权利转移"), "{text}");
+}
+
+#[test]
+fn a_regional_list_says_that_validity_cannot_be_told() {
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", "regional.csv", "--as-of", "2023-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let m = manifest(&wd, "out");
+    assert_coverage(&m, &[("inventions", 2), ("holders", 2), ("validity", 0), ("history", 0), ("d1", 2), ("d3", 0)]);
+    let err = stderr(&o);
+    assert!(err.contains("hvpat: warning: Validity cannot be assessed for 2 of 2 inventions"), "{err}");
+    assert_figures(&wd.read("out/institutions.csv"), "南京大学", &[("patents", "3"), ("valid_inventions", "0")]);
+    // The design's Locarno class is not an unreadable IPC code.
+    let warnings = wd.read("out/warnings.csv");
+    assert!(!warnings.contains("21-01-C0293"), "{warnings}");
+    let html = wd.read("out/report.html");
+    assert!(html.contains("<h2>Data coverage</h2>"), "the panel is there");
+    assert!(html.contains("Valid inventions <span class=\"cov\""), "the valid-inventions figure is marked");
+    let o = wd.hvpat(&["check", "regional.csv", "--as-of", "2023-12-31"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("coverage of 2 inventions as of 2023-12-31: holders 2 (100%), validity 0 (0%)"), "{text}");
+}
+
+#[test]
+fn a_pss_status_with_its_date_is_an_event_that_sets_or_leaves_the_status() {
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", "pss.csv", "--as-of", "2017-06-30", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let institutions = wd.read("out/institutions.csv");
+    // Only 发明专利权授予 (2017-03-15) makes a valid invention; a transfer, a change of
+    // bibliographic data or an examination step leave the status unknown.
+    assert_figures(&institutions, "北京科技大学", &[("patents", "6"), ("inventions", "6"), ("valid_inventions", "1")]);
+    let patents = wd.read("out/patents.csv");
+    assert_eq!(patent_row(&patents, "CN201610075220.X")["grant_date"], "2017-03-15");
+    let p = patent_row(&patents, "CN201610160455.9");
+    assert!(p["evidence"].starts_with("not granted as far as the data shows: status unknown"), "{}", p["evidence"]);
+    // Known: the grant, the withdrawal and the lapse; unknown: the other three.
+    assert_coverage(&manifest(&wd, "out"), &[("inventions", 6), ("holders", 6), ("validity", 3)]);
+    let warnings = wd.read("out/warnings.csv");
+    assert!(warnings.contains("2020XX01"), "an unreadable status date is a warning: {warnings}");
+}
+
+#[test]
+fn the_real_cnipa_pss_export_counts_its_six_grants() {
+    let Some(path) = real_export("cnipa_pss_ustb_patents.xls") else {
+        return;
+    };
+    let wd = Workdir::new();
+    let o = wd.hvpat(&["run", path.to_str().expect("path"), "--as-of", "2017-06-30", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_figures(
+        &wd.read("out/institutions.csv"),
+        "北京科技大学",
+        &[("patents", "751"), ("inventions", "751"), ("valid_inventions", "6")],
+    );
+    let m = manifest(&wd, "out");
+    assert_counts_add_up(&m["counts"]);
+    // 6 grants and 2 withdrawals say what they say; every other latest event leaves the status unknown.
+    assert_coverage(&m, &[("inventions", 751), ("holders", 751), ("validity", 8)]);
+}
+
+#[test]
+fn the_google_export_says_it_cannot_show_d1_and_d2() {
+    let Some(path) = real_export("google_patents_gp-search-20251001-102423.csv") else {
+        return;
+    };
+    let wd = Workdir::new();
+    let o = wd.hvpat(&["run", path.to_str().expect("path"), "--year", "2025", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let m = manifest(&wd, "out");
+    assert_coverage(&m, &[("d1", 0), ("d2", 0)]);
+    assert!(m["coverage"]["inventions"].as_u64().unwrap() > 4_000);
+    assert_eq!(m["coverage"]["validity"], m["coverage"]["inventions"], "a grant-date column tells validity");
+    let err = stderr(&o);
+    assert!(err.contains("hvpat: warning: D2 cannot be assessed for"), "{err}");
+    assert!(err.contains("hvpat: warning: D1 cannot be assessed for"), "{err}");
+    let html = wd.read("out/report.html");
+    assert!(html.contains("D2 <span class=\"cov\"") || html.contains(">D2 <span"), "D2 marked");
+}
+
+#[test]
+fn the_sample_without_holder_columns_writes_its_outputs_and_exits_4() {
+    let wd = Workdir::new();
+    let mut rdr = csv::Reader::from_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/portfolio.csv"))
+        .expect("sample");
+    let header = rdr.headers().expect("header").clone();
+    let keep: Vec<usize> = (0..header.len()).filter(|&i| !matches!(&header[i], "applicants" | "holders")).collect();
+    let mut w = csv::Writer::from_path(wd.path("portfolio.csv")).expect("write");
+    w.write_record(keep.iter().map(|&i| &header[i])).expect("header");
+    for r in rdr.records() {
+        let r = r.expect("row");
+        w.write_record(keep.iter().map(|&i| &r[i])).expect("row");
+    }
+    w.flush().expect("flush");
+    drop(w);
+    let o = wd.hvpat(&["run", "portfolio.csv", "--year", "2025", "--out", "out"]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    let err = stderr(&o);
+    let last = err.lines().last().unwrap_or("");
+    assert!(last.starts_with("hvpat: outputs written to"), "{err}");
+    assert!(last.contains("holders, applicants"), "names the holder columns: {last}");
+    assert!(wd.path("out/institutions.csv").exists() && wd.path("out/report.html").exists());
+    assert_coverage(&manifest(&wd, "out"), &[("holders", 0)]);
+}
+
+#[test]
+fn an_events_table_dates_grants_and_rejects_what_it_cannot_use() {
+    let wd = Workdir::with_fixture("layouts");
+    wd.write(
+        "events.csv",
+        "patent,date,event\nCN110000006B,2021-01-01,授权\nCN110000006,2022-06-30,专利权的终止\nCN999999999B,2022-01-01,授权\nCN110000006,2022-13-01,质押\nCN110000006,,权利转移\n",
+    );
+    let o = wd.hvpat(&["run", "patsnap.csv", "--events", "events.csv", "--as-of", "2023-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let m = manifest(&wd, "out");
+    assert_eq!(m["counts"]["side_rejected"], 2, "a patent not in the portfolio and a bad date");
+    assert_eq!(m["sources"]["events_table_rows"], 3);
+    let rejects = wd.read("out/rejects.csv");
+    assert!(
+        rejects.contains("not a patent of the portfolio") && rejects.contains("unparseable event date"),
+        "{rejects}"
+    );
+    // CN110000006 lapsed on 2022-06-30 by the table: 浙江大学 loses it now and a year before.
+    assert_figures(
+        &wd.read("out/institutions.csv"),
+        "浙江大学",
+        &[("valid_inventions", "2"), ("valid_inventions_prev", "1")],
+    );
 }

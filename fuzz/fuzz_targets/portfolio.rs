@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let mut merged = Merged::default();
     merged.take(normalize_rows(&table, &layout, 0, "fuzz.csv"));
     merged.finish();
+    merged.settle(|_| "fuzz.csv".to_string());
     assert_eq!(merged.rows(), table.height());
     let (concordance, aliases) = TABLES.get_or_init(|| (Concordance::builtin(), AliasTable::builtin()));
     let as_of = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
@@ -34,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
         as_of_prev: trend[0],
         rollup_campuses: false,
         trend_dates: &trend,
+        sources: Default::default(),
     };
     let _ = score_all(merged.patents, &ctx);
 });

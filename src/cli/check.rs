@@ -30,6 +30,31 @@ pub struct CheckArgs {
     /// Also write every rejected row to this CSV file.
     #[arg(long)]
     pub rejects: Option<PathBuf>,
+    /// The date coverage is told for (YYYY-MM-DD; default today): validity of a
+    /// year-only filing date depends on it.
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+/// The coverage lines of one file's patents (SPEC §8): what its inputs can tell.
+fn coverage_text(patents: &[Box<crate::model::Patent>], as_of: chrono::NaiveDate) -> String {
+    use crate::rules::coverage::{assess, percent_text, Coverage, RunSources, QUESTIONS};
+    let params = crate::rules::RuleParams::default();
+    let prev = crate::rules::dates::add_years(as_of, -1);
+    let mut coverage = Coverage::default();
+    for p in patents.iter().filter(|p| p.kind == Some(Kind::Invention)) {
+        let facts = crate::rules::dimensions::Facts::of(p, false, crate::rules::validity::status_of(p), &params);
+        coverage.add(assess(p, &facts, as_of, prev, RunSources::default()));
+    }
+    let parts: Vec<String> = QUESTIONS
+        .iter()
+        .map(|q| format!("{} {} ({})", q.key(), coverage.of(*q), percent_text(coverage.percent(*q))))
+        .collect();
+    let mut out = format!("  coverage of {} inventions as of {as_of}: {}\n", coverage.inventions, parts.join(", "));
+    for line in coverage.warnings() {
+        let _ = writeln!(out, "  warning: {line}");
+    }
+    out
 }
 
 fn by_reason(issues: &[RowIssue]) -> String {
@@ -44,6 +69,13 @@ fn by_reason(issues: &[RowIssue]) -> String {
 
 /// Check every file and print one summary per file.
 pub fn run(args: CheckArgs) -> Result<()> {
+    let as_of = match &args.as_of {
+        Some(text) => match crate::rules::dates::parse_date(text) {
+            Ok(Some(date)) => date,
+            _ => anyhow::bail!(crate::cli::UsageError(anyhow::anyhow!("--as-of: not a date: {text:?}"))),
+        },
+        None => chrono::Local::now().date_naive(),
+    };
     let mut all_rejects = Vec::new();
     let mut out = String::new();
     for (file, path) in args.files.iter().enumerate() {
@@ -54,6 +86,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         let mut merged = Merged::default();
         merged.take(normalize_rows(&table, &layout, file, &label));
         merged.finish();
+        merged.settle(|_| label.clone());
         let Merged { patents, duplicates, out_of_scope, rejects, warnings, .. } = merged;
         let inventions = patents.iter().filter(|p| p.kind == Some(Kind::Invention)).count();
         let unknown_kind = patents.iter().filter(|p| p.kind.is_none()).count();
@@ -77,6 +110,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
             rejects.len(),
             warnings.len()
         );
+        out.push_str(&coverage_text(&patents, as_of));
         if !rejects.is_empty() {
             let _ = write!(out, "  rejects by reason:\n{}", by_reason(&rejects));
         }

@@ -81,6 +81,9 @@ pub struct InputArgs {
     /// Institution aliases (`alias, institution, type[, parent]`).
     #[arg(long)]
     pub aliases: Option<PathBuf>,
+    /// Legal events table (`patent, date, event`; `date` may be empty).
+    #[arg(long)]
+    pub events: Option<PathBuf>,
     /// Report date (YYYY-MM-DD).
     #[arg(long, conflicts_with = "year")]
     pub as_of: Option<String>,
@@ -102,6 +105,7 @@ impl InputArgs {
             pledges: self.pledges.clone(),
             awards: self.awards.clone(),
             aliases: self.aliases.clone(),
+            events: self.events.clone(),
             as_of: self.as_of.clone(),
             year: self.year,
             out,
@@ -148,7 +152,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         if let Some(e) = cause.downcast_ref::<RunError>() {
             return match e {
                 RunError::Input(_) => EXIT_INPUT,
-                RunError::RejectShare { .. } => EXIT_REJECTS,
+                RunError::RejectShare { .. } | RunError::NoHolders { .. } => EXIT_REJECTS,
             };
         }
         if cause.is::<InputError>() {

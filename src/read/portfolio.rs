@@ -6,17 +6,19 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::model::{Patent, PledgeShare, RowIssue, SourceRef};
-use crate::read::profile::{Field as C, Layout, NATIVE_COLUMNS};
+use crate::model::{Known, Patent, PledgeShare, RowIssue, SourceRef};
+use crate::read::profile::{Field as C, Layout, FIELD_NAMES};
 use crate::read::side::{IdResolver, SideTable};
 use crate::read::table::RawTable;
 use crate::rules::awards::parse_award_entry;
 use crate::rules::dates::parse_date;
+use crate::rules::events::{parse_dated_events, settle, split_event_list, status_of_event, EventClass, LegalEvent};
 use crate::rules::family::parse_member;
 use crate::rules::institutions::split_holders;
 use crate::rules::ipc::parse_ipc;
 use crate::rules::numbers::{parse_number, parse_publication, Kind, ParsedNumber, PatentId};
 use crate::rules::text::{split_codes, split_list};
+use crate::rules::validity::StatusClass;
 
 /// What one portfolio row became.
 #[derive(Debug)]
@@ -55,7 +57,7 @@ impl<'a> Row<'a> {
 
     fn date(&self, c: C) -> Result<Option<chrono::NaiveDate>, Box<RowIssue>> {
         let v = self.get(c);
-        parse_date(&v).map_err(|_| self.issue(c, &v, format!("unparseable {}", NATIVE_COLUMNS[c as usize])))
+        parse_date(&v).map_err(|_| self.issue(c, &v, format!("unparseable {}", FIELD_NAMES[c as usize])))
     }
 }
 
@@ -97,7 +99,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     if app_raw.is_empty() && pub_raw.is_empty() {
         return Err(r.issue(C::AppNo, "", "no patent number (app_no and pub_no are empty)".into()));
     }
-    if [app_raw, pub_raw].iter().any(|n| foreign_office(n)) {
+    if [app_raw, pub_raw].iter().any(|n| foreign_office(n)) || foreign_office_name(&r.get(C::Office)) {
         return Ok(RowOutcome::OutOfScope);
     }
     let app = if app_raw.is_empty() {
@@ -138,10 +140,11 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             format!("wrong check digit {} (computed {expected}); id kept as written", a.check),
         ));
     }
-    let filing_date = r.date(C::FilingDate)?.ok_or_else(|| r.issue(C::FilingDate, "", "missing filing_date".into()))?;
+    let (filing_date, filing_year_only) = filing_date(r)?;
     let grant_date = r.date(C::GrantDate)?;
     let lapse_date = r.date(C::LapseDate)?;
-    let kind = Kind::from_label(&r.get(C::Kind))
+    let kind_label = r.get(C::Kind);
+    let kind = Kind::from_label(&kind_label)
         .or_else(|| app.as_ref().and_then(|a| Kind::from_type_digit(a.type_digit())))
         .or_else(|| publication.as_ref().and_then(|p| Kind::from_kind_code(&p.kind)));
     let mut ipc = Vec::new();
@@ -149,9 +152,23 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
         match parse_ipc(code) {
             Ok(c) if !ipc.contains(&c) => ipc.push(c),
             Ok(_) => {}
+            // Designs carry Locarno classes (`21-01`, `21-01-C0293`) in the same column: not IPC, not a problem.
+            Err(_) if is_locarno(code) => {}
             Err(_) => warnings.push(*r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
         }
     }
+    let invention = kind == Some(Kind::Invention);
+    let (status_text, status_class, events) = legal_events(r, invention, &mut warnings);
+    let layout = r.layout;
+    let known = Known {
+        grant_column: layout.has_grant_source(),
+        family_column: layout.has(C::Family),
+        family_size: count(r, C::FamilySize, &mut warnings),
+        pledge_column: layout.has(C::PledgeAmount),
+        award_column: layout.has(C::Awards),
+        granted_by_label: kind_label.contains("授权"),
+        ..Known::default()
+    };
     let holders_cell = r.get(C::Holders);
     let holders_explicit = !holders_cell.is_empty();
     let holders_cell = if holders_explicit { holders_cell } else { r.get(C::Applicants) };
@@ -194,7 +211,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             kind,
             filing_date,
             grant_date,
-            status: names.get(&r.get(C::Status)),
+            status: names.get(&status_text),
             lapse_date,
             ipc,
             holders,
@@ -203,10 +220,145 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             pledges,
             awards,
             source: SourceRef { file, line: r.table.line(r.row) },
+            filing_year_only,
+            status_class,
+            events,
+            known,
         }),
         pub_id,
         warnings,
     ))
+}
+
+/// The filing date, or (from a year-only column such as `申请年`) 1 January of the
+/// filing year and `true`.
+fn filing_date(r: &Row<'_>) -> Result<(chrono::NaiveDate, bool), Box<RowIssue>> {
+    if let Some(day) = r.date(C::FilingDate)? {
+        return Ok((day, false));
+    }
+    let year_cell = r.get(C::FilingYear);
+    let year = year_cell.trim().trim_end_matches('年');
+    if year.is_empty() {
+        return Err(r.issue(C::FilingDate, "", "missing filing_date".into()));
+    }
+    if let Ok(Some(day)) = parse_date(year) {
+        return Ok((day, false));
+    }
+    match year
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1985..=2999).contains(y))
+        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1))
+    {
+        Some(first) => Ok((first, true)),
+        None => Err(r.issue(C::FilingYear, &year_cell, "unparseable filing year".into())),
+    }
+}
+
+/// A count cell (`专利转移次数`, `简单同族数量`): a whole number, `3次` too; an
+/// unreadable one is a warning. Counts above 10,000 are not believed.
+fn count(r: &Row<'_>, c: C, warnings: &mut Vec<RowIssue>) -> Option<u32> {
+    let cell = r.get(c);
+    let text = cell.trim().trim_end_matches(['次', '件', '个']).trim();
+    if text.is_empty() {
+        return None;
+    }
+    let n = text
+        .parse::<u32>()
+        .ok()
+        .or_else(|| text.parse::<f64>().ok().filter(|v| v.fract() == 0.0 && *v >= 0.0).map(|v| v as u32));
+    match n.filter(|n| *n <= 10_000) {
+        Some(n) => Some(n),
+        None => {
+            warnings.push(*r.issue(c, &cell, format!("unreadable {} (ignored)", FIELD_NAMES[c as usize])));
+            None
+        }
+    }
+}
+
+/// The status text, the status class legal events decided (when they did), and the
+/// row's legal events (SPEC §7): a pss status with its date, an event list (whose
+/// first item is the status when the file has no status column), dated event cells,
+/// dated columns and count columns. Unreadable items are warnings.
+fn legal_events<'a>(
+    r: &Row<'a>,
+    invention: bool,
+    warnings: &mut Vec<RowIssue>,
+) -> (Cow<'a, str>, Option<StatusClass>, Vec<LegalEvent>) {
+    let layout = r.layout;
+    let mut events = Vec::new();
+    let mut status = r.get(C::Status);
+    let mut status_class = None;
+    if layout.has(C::StatusDate) && !status.is_empty() {
+        // CNIPA pss: the status is the latest legal event, on that date.
+        let date_cell = r.get(C::StatusDate);
+        let date = parse_date(&date_cell).unwrap_or_else(|_| {
+            warnings.push(*r.issue(
+                C::StatusDate,
+                &date_cell,
+                "unreadable legal status date (event kept undated)".into(),
+            ));
+            None
+        });
+        events.push(LegalEvent::new(date, &status, invention));
+        status_class = Some(status_of_event(&status, invention, true));
+    }
+    let list = r.get(C::EventList);
+    let mut items = split_event_list(&list);
+    if !layout.has(C::Status) {
+        if let Some(first) = items.next() {
+            status = Cow::Owned(first.to_string());
+            status_class = Some(status_of_event(first, invention, false));
+        }
+    }
+    events.extend(items.map(|item| LegalEvent::new(None, item, invention)));
+    let (dated, bad) = parse_dated_events(&r.get(C::DatedEvents), invention);
+    events.extend(dated);
+    for item in bad {
+        warnings.push(*r.issue(C::DatedEvents, &item, "unreadable legal event item (ignored)".into()));
+    }
+    for (dates, counted, class) in [
+        (C::TransferDates, C::TransferCount, EventClass::Transfer),
+        (C::LicenceDates, C::LicenceCount, EventClass::Licence),
+        (C::PledgeDates, C::PledgeCount, EventClass::Pledge),
+    ] {
+        let mut dated = 0u32;
+        let cell = r.get(dates);
+        for item in split_event_list(&cell) {
+            match parse_date(item) {
+                Ok(Some(date)) => {
+                    dated += 1;
+                    let text = layout.column_name(r.table, dates).into_owned();
+                    events.push(LegalEvent { date: Some(date), class, text });
+                }
+                _ => warnings.push(*r.issue(
+                    dates,
+                    item,
+                    format!("unreadable {} item (ignored)", FIELD_NAMES[dates as usize]),
+                )),
+            }
+        }
+        // A count beside dated events counts them too: only the rest are undated.
+        let undated = count(r, counted, warnings).unwrap_or(0).saturating_sub(dated);
+        for _ in 0..undated {
+            events.push(LegalEvent { date: None, class, text: layout.column_name(r.table, counted).into_owned() });
+        }
+    }
+    (status, status_class, events)
+}
+
+/// Whether a receiving-office cell (`受理局`) names another office than China's.
+fn foreign_office_name(office: &str) -> bool {
+    let o = office.trim();
+    !o.is_empty()
+        && !matches!(o, "中国" | "CN" | "cn" | "China" | "CHINA" | "中华人民共和国" | "中国国家知识产权局" | "CNIPA")
+}
+
+/// A Locarno (industrial design) class: `21-01`, `21-01-C0293`.
+fn is_locarno(code: &str) -> bool {
+    let b = code.trim().as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=2).contains(&digits) && b.get(digits) == Some(&b'-') && b.get(digits + 1).is_some_and(u8::is_ascii_digit)
 }
 
 /// Whether a number names another office than China's (`US 2011/0185700 A1`,
@@ -369,6 +521,26 @@ impl Merged {
         self.warnings.extend(table.warnings);
     }
 
+    /// Work out what each patent's legal events say ([`settle`]: grant and lapse
+    /// dates, an unknown status) once every row and side table is in. A grant-date
+    /// column that disagrees with the events is a warning on the patent's first row;
+    /// `file_label` names the input file of an index.
+    pub fn settle(&mut self, file_label: impl Fn(usize) -> String) {
+        let disagreements: Vec<(usize, String)> =
+            self.patents.par_iter_mut().enumerate().filter_map(|(i, p)| settle(p).map(|w| (i, w))).collect();
+        for (i, reason) in disagreements {
+            let p = &self.patents[i];
+            self.warnings.push(RowIssue {
+                file: file_label(p.source.file),
+                line: p.source.line,
+                column: "grant_date".into(),
+                value: p.grant_date.map(|d| d.to_string()).unwrap_or_default(),
+                reason,
+                raw: String::new(),
+            });
+        }
+    }
+
     /// Rows accounted for so far.
     pub fn rows(&self) -> usize {
         self.patents.len() + self.duplicates + self.out_of_scope + self.rejects.len()
@@ -411,6 +583,18 @@ pub fn permute<T>(items: &mut [T], order: &[u32]) {
     }
 }
 
+/// The union of two rows' events, counting repeats: an event a row lists twice (two
+/// undated transfers) is kept twice, and an event both rows list is kept once.
+fn union_counted<T: PartialEq + Clone>(into: &mut Vec<T>, from: Vec<T>) {
+    let before = into.len();
+    for (i, x) in from.iter().enumerate() {
+        let wanted = from[..=i].iter().filter(|y| *y == x).count();
+        if into[..before].iter().filter(|y| *y == x).count() < wanted {
+            into.push(x.clone());
+        }
+    }
+}
+
 fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
     for x in from {
         if !into.contains(&x) {
@@ -440,10 +624,18 @@ fn merge_into(kept: &mut Patent, other: Patent) {
         kept.grant_date = other.grant_date;
         if !other.status.is_empty() {
             kept.status = other.status;
+            kept.status_class = other.status_class;
         }
     } else if kept.status.is_empty() {
         kept.status = other.status;
+        kept.status_class = other.status_class;
     }
+    if kept.filing_year_only && !other.filing_year_only {
+        kept.filing_date = other.filing_date;
+        kept.filing_year_only = false;
+    }
+    union_counted(&mut kept.events, other.events);
+    kept.known.merge(other.known);
     if kept.lapse_date.is_none() {
         kept.lapse_date = other.lapse_date;
     }
@@ -475,6 +667,22 @@ mod tests {
         }
         for n in ["ABCDEFG", "CN102822194B", "ZL201310699744.2", "201310699744.2", "", "US", "清华大学"] {
             assert!(!foreign_office(n), "{n}");
+        }
+        for o in ["美国", "US", "世界知识产权组织", "欧洲专利局"] {
+            assert!(foreign_office_name(o), "{o}");
+        }
+        for o in ["", "中国", "CN", " 中国 "] {
+            assert!(!foreign_office_name(o), "{o}");
+        }
+    }
+
+    #[test]
+    fn locarno_classes_are_told_from_ipc() {
+        for c in ["21-01", "21-01-C0293", "6-04"] {
+            assert!(is_locarno(c), "{c}");
+        }
+        for c in ["G06N 3/08", "A01B", "2021-01", "-01", ""] {
+            assert!(!is_locarno(c), "{c}");
         }
     }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::read::table::RawTable;
 use crate::read::InputError;
+use crate::rules::events::is_empty_marker;
 use crate::rules::text::fold_char;
 
 /// The export layouts hvpat reads.
@@ -66,7 +67,68 @@ pub enum Field {
     PledgeAmount,
     /// Awards.
     Awards,
+    /// Filing year, where an export gives no filing day (`申请年`).
+    FilingYear,
+    /// Publication date (a CN B/C publication's is its grant date).
+    PubDate,
+    /// The date of a status that is the latest legal event (CNIPA pss `法律状态最后修改日期`).
+    StatusDate,
+    /// Undated legal events, `|`- or `;`-separated (`法律状态/事件`, `法律事件`).
+    EventList,
+    /// Dated legal events, `date | event | office` triplets (`INPADOC法律状态`).
+    DatedEvents,
+    /// Transfer dates (`转让日期`).
+    TransferDates,
+    /// Licence dates (`许可日期`).
+    LicenceDates,
+    /// Pledge dates (`质押日期`).
+    PledgeDates,
+    /// Number of transfers (`专利转移次数`).
+    TransferCount,
+    /// Number of licences (`许可次数`).
+    LicenceCount,
+    /// Number of pledges (`质押次数`).
+    PledgeCount,
+    /// Simple family size (`简单同族数量`).
+    FamilySize,
+    /// The receiving office (`受理局`: 中国, 美国…).
+    Office,
 }
+
+/// Number of [`Field`]s.
+pub const FIELDS: usize = 27;
+
+/// How messages name each field: the native column names, then the names of the
+/// fields only other layouts have.
+pub const FIELD_NAMES: [&str; FIELDS] = [
+    "app_no",
+    "pub_no",
+    "title",
+    "kind",
+    "filing_date",
+    "grant_date",
+    "status",
+    "lapse_date",
+    "ipc",
+    "applicants",
+    "holders",
+    "family",
+    "pledge_amount",
+    "awards",
+    "filing_year",
+    "publication_date",
+    "status_date",
+    "events",
+    "dated_events",
+    "transfer_dates",
+    "licence_dates",
+    "pledge_dates",
+    "transfers",
+    "licences",
+    "pledges",
+    "family_size",
+    "office",
+];
 
 /// The native column names, in order; also the names fields have in messages.
 pub const NATIVE_COLUMNS: [&str; 14] = [
@@ -106,22 +168,46 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             Family => &["family"],
             PledgeAmount => &["pledge_amount"],
             Awards => &["awards"],
+            _ => &[],
         },
         Profile::Cn => match field {
             AppNo => &["申请号"],
             PubNo => &["公开公告号", "公开号", "公告号", "授权公告号"],
-            Title => &["标题", "发明名称", "名称", "专利名称", "中文标题", "标题中文"],
+            Title => &["标题", "发明名称", "名称", "专利名称", "中文标题", "标题中文", "标题译简体中文", "标题原文"],
             Kind => &["专利类型", "类型", "专利种类"],
             FilingDate => &["申请日", "申请日期"],
-            GrantDate => &["授权公告日", "授权日", "授权日期", "授权公告日期"],
-            Status => &["专利有效性", "法律状态", "当前法律状态", "简单法律状态", "法律状态事件"],
+            GrantDate => &["授权公告日", "授权日", "授权日期", "授权公告日期", "颁证日"],
+            // A simple status wins over the others (SPEC §7): the first present is read.
+            Status => &["简单法律状态", "专利有效性", "当前法律状态", "法律状态"],
             LapseDate => &["失效日", "失效日期"],
-            Ipc => &["ipc主分类", "ipc主分类号", "主分类号", "ipc分类号", "ipc", "分类号", "ipc分类"],
-            Applicants => &["申请人", "申请专利权人", "原始申请专利权人", "申请人名称"],
-            Holders => &["当前权利人", "当前申请专利权人", "当前专利权人", "专利权人"],
+            Ipc => {
+                &["ipc主分类", "ipc主分类号", "主分类号", "ipc分类号", "ipc", "分类号", "ipc分类", "ipc主分类号小类"]
+            }
+            Applicants => &["申请人", "申请专利权人", "原始申请专利权人", "申请人名称", "申请人专利权人"],
+            Holders => &["当前权利人", "当前申请专利权人", "当前专利权人", "专利权人", "申请人专利权人"],
             Family => &["简单同族", "简单同族成员", "同族专利", "扩展同族", "同族国家地区"],
             PledgeAmount => &["质押金额", "质押金额万元"],
             Awards => &["获奖情况", "获奖信息", "奖励"],
+            FilingYear => &["申请年", "申请年份"],
+            PubDate => &["公开公告日", "公开日", "公告日", "公开日期"],
+            StatusDate => &["法律状态最后修改日期", "法律状态公告日", "法律状态日期", "最新法律状态日期"],
+            EventList => &["法律状态事件", "法律事件", "法律状态事件列表"],
+            DatedEvents => &["inpadoc法律状态", "inpadoc法律事件", "法律状态inpadoc"],
+            TransferDates => &["转让日期", "转让日", "权利转移日", "权利转移日期"],
+            LicenceDates => &["许可日期", "许可日", "许可备案日"],
+            PledgeDates => &["质押日期", "质押日", "质押登记日"],
+            TransferCount => &["专利转移次数", "转让次数", "权利转移次数"],
+            LicenceCount => &["许可次数"],
+            PledgeCount => &["质押次数"],
+            FamilySize => &[
+                "简单同族专利申请数量",
+                "简单同族成员数量",
+                "简单同族数量",
+                "简单同族申请数量",
+                "简单同族专利数量",
+                "同族数量",
+            ],
+            Office => &["受理局"],
         },
         Profile::Lens => match field {
             AppNo => &["applicationnumber"],
@@ -133,7 +219,9 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             Applicants => &["applicants"],
             Holders => &["owners", "ownersus", "currentowners"],
             Family => &["simplefamilymembers", "simplefamilymemberjurisdictions"],
-            Kind | GrantDate | LapseDate | PledgeAmount | Awards => &[],
+            PubDate => &["publicationdate"],
+            FamilySize => &["simplefamilysize"],
+            _ => &[],
         },
         Profile::Google => match field {
             PubNo => &["id"],
@@ -141,7 +229,7 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             FilingDate => &["filingcreationdate", "filingdate"],
             GrantDate => &["grantdate"],
             Holders => &["assignee", "currentassignee"],
-            AppNo | Kind | Status | LapseDate | Ipc | Applicants | Family | PledgeAmount | Awards => &[],
+            _ => &[],
         },
     }
 }
@@ -164,10 +252,9 @@ pub fn fold_header(header: &str) -> String {
 pub struct Layout {
     /// The profile.
     pub profile: Profile,
-    sources: [Vec<usize>; 14],
+    sources: [Vec<usize>; FIELDS],
     /// Lens: the kind column, whose B/C rows take their publication date as grant date.
     lens_kind: Option<usize>,
-    lens_pub_date: Option<usize>,
 }
 
 fn find(folded: &[String], name: &str) -> Option<usize> {
@@ -244,19 +331,16 @@ impl Layout {
             }
         };
         let folded: Vec<String> = table.headers.iter().map(|h| fold_header(h)).collect();
-        let mut sources: [Vec<usize>; 14] = Default::default();
+        let mut sources: [Vec<usize>; FIELDS] = Default::default();
         for (i, field) in ALL_FIELDS.iter().enumerate() {
             sources[i] = spellings(profile, *field).iter().filter_map(|n| find(&folded, n)).collect();
             if matches!(profile, Profile::Lens | Profile::Google)
-                || matches!(field, Field::Status | Field::Ipc | Field::Family)
+                || matches!(field, Field::Ipc | Field::Family)
+                || (*field == Field::Status && profile != Profile::Cn)
             {
                 continue;
             }
             sources[i].truncate(1);
-        }
-        if profile == Profile::Lens {
-            sources[Field::PubNo as usize].truncate(1);
-            sources[Field::Holders as usize].truncate(1);
         }
         let missing = |field: Field| {
             let names = spellings(profile, field);
@@ -275,15 +359,34 @@ impl Layout {
         if sources[Field::AppNo as usize].is_empty() && sources[Field::PubNo as usize].is_empty() {
             return Err(missing(if profile == Profile::Google { Field::PubNo } else { Field::AppNo }));
         }
-        if sources[Field::FilingDate as usize].is_empty() {
+        if sources[Field::FilingDate as usize].is_empty() && sources[Field::FilingYear as usize].is_empty() {
             return Err(missing(Field::FilingDate));
         }
-        let (lens_kind, lens_pub_date) = if profile == Profile::Lens {
-            (find(&folded, "kind"), find(&folded, "publicationdate"))
-        } else {
-            (None, None)
-        };
-        Ok(Layout { profile, sources, lens_kind, lens_pub_date })
+        let lens_kind = if profile == Profile::Lens { find(&folded, "kind") } else { None };
+        Ok(Layout { profile, sources, lens_kind })
+    }
+
+    /// Whether this file has a column for `field`.
+    pub fn has(&self, field: Field) -> bool {
+        !self.sources[field as usize].is_empty()
+    }
+
+    /// Whether the file can tell a grant date: a grant-date column, or publication
+    /// dates (a B/C publication's is the grant date), so that an empty cell says
+    /// "not granted".
+    pub fn has_grant_source(&self) -> bool {
+        self.has(Field::GrantDate) || (self.has(Field::PubDate) && (self.has(Field::PubNo) || self.lens_kind.is_some()))
+    }
+
+    /// The column names the holders are looked for under in this layout.
+    pub fn holder_columns(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = spellings(self.profile, Field::Holders).to_vec();
+        for n in spellings(self.profile, Field::Applicants) {
+            if !names.contains(n) {
+                names.push(n);
+            }
+        }
+        names
     }
 
     /// The text of `field` in `row`: one column's cell, or several columns' non-empty
@@ -291,25 +394,43 @@ impl Layout {
     /// space (status columns).
     pub fn get<'a>(&self, table: &'a RawTable, row: usize, field: Field) -> Cow<'a, str> {
         let cols = &self.sources[field as usize];
+        let cell = |c: usize| {
+            let v = table.cell(row, c).trim();
+            if is_empty_marker(v) {
+                ""
+            } else {
+                v
+            }
+        };
         let value = match cols.as_slice() {
             [] => Cow::Borrowed(""),
-            [one] => Cow::Borrowed(table.cell(row, *one).trim()),
+            [one] => Cow::Borrowed(cell(*one)),
             many => {
                 let sep = if field == Field::Status { " " } else { ";" };
-                let parts: Vec<&str> =
-                    many.iter().map(|c| table.cell(row, *c).trim()).filter(|s| !s.is_empty()).collect();
+                let parts: Vec<&str> = many.iter().map(|c| cell(*c)).filter(|s| !s.is_empty()).collect();
                 Cow::Owned(parts.join(sep))
             }
         };
-        if field == Field::GrantDate && value.is_empty() {
-            if let (Some(k), Some(d)) = (self.lens_kind, self.lens_pub_date) {
-                // A CN B/C publication is the grant announcement: its date is the grant date.
-                if matches!(table.cell(row, k).trim().as_bytes().first(), Some(b'B' | b'C')) {
-                    return Cow::Borrowed(table.cell(row, d).trim());
-                }
-            }
+        if field == Field::GrantDate && value.is_empty() && self.granted_publication(table, row) {
+            // A CN B/C publication is the grant announcement: its date is the grant date.
+            return self.get(table, row, Field::PubDate);
         }
         value
+    }
+
+    /// Whether the row's publication is a grant (kind B or C): Lens's kind column, or
+    /// the kind code ending the publication number (`CN105000000B`, `CN 105000000 C`).
+    fn granted_publication(&self, table: &RawTable, row: usize) -> bool {
+        if let Some(k) = self.lens_kind {
+            return matches!(table.cell(row, k).trim().as_bytes().first(), Some(b'B' | b'C'));
+        }
+        let Some(&pub_col) = self.sources[Field::PubNo as usize].first() else {
+            return false;
+        };
+        let number = table.cell(row, pub_col).trim();
+        let mut code = number.trim_end_matches(|c: char| c.is_ascii_digit()).chars().rev();
+        matches!(code.next(), Some('B' | 'C'))
+            && code.next().is_some_and(|c| c.is_ascii_digit() || c == ' ' || c == '-')
     }
 
     /// Whether holder cells separate names with `, ` (Google Patents).
@@ -321,12 +442,12 @@ impl Layout {
     pub fn column_name<'a>(&self, table: &'a RawTable, field: Field) -> Cow<'a, str> {
         match self.sources[field as usize].first() {
             Some(&c) => Cow::Borrowed(table.headers[c].as_str()),
-            None => Cow::Owned(NATIVE_COLUMNS[field as usize].to_string()),
+            None => Cow::Owned(FIELD_NAMES[field as usize].to_string()),
         }
     }
 }
 
-const ALL_FIELDS: [Field; 14] = [
+const ALL_FIELDS: [Field; FIELDS] = [
     Field::AppNo,
     Field::PubNo,
     Field::Title,
@@ -341,6 +462,19 @@ const ALL_FIELDS: [Field; 14] = [
     Field::Family,
     Field::PledgeAmount,
     Field::Awards,
+    Field::FilingYear,
+    Field::PubDate,
+    Field::StatusDate,
+    Field::EventList,
+    Field::DatedEvents,
+    Field::TransferDates,
+    Field::LicenceDates,
+    Field::PledgeDates,
+    Field::TransferCount,
+    Field::LicenceCount,
+    Field::PledgeCount,
+    Field::FamilySize,
+    Field::Office,
 ];
 
 #[cfg(test)]

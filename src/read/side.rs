@@ -10,6 +10,7 @@ use crate::read::table::RawTable;
 use crate::read::InputError;
 use crate::rules::awards::{classify_award, parse_award_date};
 use crate::rules::dates::parse_date;
+use crate::rules::events::{is_empty_marker, LegalEvent};
 use crate::rules::family::parse_member;
 use crate::rules::numbers::{parse_number, ParsedNumber, PatentId};
 
@@ -54,6 +55,13 @@ impl IdResolver<'_> {
                 }
             }
         }
+    }
+}
+
+impl IdResolver<'_> {
+    /// Whether `id` is a patent of the portfolio (the patents are sorted by id).
+    pub fn contains(&self, id: &PatentId) -> bool {
+        self.patents.binary_search_by(|p| p.id.cmp(id)).is_ok()
     }
 }
 
@@ -210,6 +218,38 @@ pub fn pledges(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Si
                 },
             ));
         }
+    }
+    Ok(out)
+}
+
+/// `events.csv`: `patent, date, event` (`date` may be empty: an undated event). A row
+/// whose patent, date or event cannot be read, or that names no patent of the
+/// portfolio, is a reject (SPEC §7).
+pub fn events(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<SideTable<LegalEvent>, InputError> {
+    let c = locate(table, &["patent", "date", "event"], 3, label)?;
+    let mut out = SideTable::with_rows(table.height());
+    for row in 0..table.height() {
+        let (p, date, event) = (c.get(row, 0), c.get(row, 1), c.get(row, 2));
+        let Some(id) = ids.resolve(p) else {
+            out.rejects.push(c.issue(row, "patent", p, "unparseable patent number"));
+            continue;
+        };
+        if !ids.contains(&id) {
+            out.rejects.push(c.issue(row, "patent", p, "not a patent of the portfolio"));
+            continue;
+        }
+        if event.is_empty() || is_empty_marker(event) {
+            out.rejects.push(c.issue(row, "event", event, "empty event"));
+            continue;
+        }
+        let date = if is_empty_marker(date) { "" } else { date };
+        let Ok(date) = parse_date(date) else {
+            out.rejects.push(c.issue(row, "date", date, "unparseable event date"));
+            continue;
+        };
+        // The class needs the kind, known once the event is attached: classified there.
+        out.items
+            .push((id, LegalEvent { date, class: crate::rules::events::EventClass::Other, text: event.to_string() }));
     }
     Ok(out)
 }

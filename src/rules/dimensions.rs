@@ -7,9 +7,8 @@ use chrono::NaiveDate;
 
 use crate::model::{AwardClass, Flags, Patent, Verdict};
 use crate::rules::concordance::SeiMatch;
-use crate::rules::dates::add_years;
 use crate::rules::family::kind_is_granted;
-use crate::rules::validity::{decide, decide_with_term, eligibility, StatusClass};
+use crate::rules::validity::{decide, decide_with_term, eligibility, filing_text, status_of, DateSpan, StatusClass};
 use crate::rules::{MaintainedAnchor, RuleParams};
 
 /// Amounts are compared with this tolerance so that 3000 万元 shared by 3 meets 1000.
@@ -23,10 +22,7 @@ pub fn verdict(p: &Patent, sei: &[SeiMatch<'_>], as_of: NaiveDate, params: &Rule
     let (d3, e3) = d3_maintained(p, e.eligible, as_of, params);
     let (d4, e4) = d4_pledge(p, as_of, params);
     let (d5, e5) = d5_award(p, as_of);
-    debug_assert_eq!(
-        flags(p, !sei.is_empty(), crate::rules::validity::classify_status(&p.status), as_of, params).dimensions,
-        [d1, d2, d3, d4, d5]
-    );
+    debug_assert_eq!(flags(p, !sei.is_empty(), status_of(p), as_of, params).dimensions, [d1, d2, d3, d4, d5]);
     Verdict {
         eligible: e.eligible,
         eligibility: e.evidence,
@@ -48,8 +44,8 @@ pub struct Facts {
     status: StatusClass,
     has_sei: bool,
     overseas_family: bool,
-    term_end: NaiveDate,
-    maintained_line: Option<NaiveDate>,
+    term: DateSpan,
+    maintained_line: Option<DateSpan>,
 }
 
 impl Facts {
@@ -59,24 +55,40 @@ impl Facts {
             status,
             has_sei,
             overseas_family: d2_met(p, params),
-            term_end: add_years(p.filing_date, params.term_years),
+            term: DateSpan::after_filing(p, params.term_years),
             maintained_line: maintained_line(p, params).map(|(_, _, line)| line),
         }
     }
 
     /// The decisions on `p` (whose facts these are) at `as_of`: the same as [`flags`].
     pub fn flags_at(&self, p: &Patent, as_of: NaiveDate, params: &RuleParams) -> Flags {
-        let eligible = decide_with_term(p, self.status, self.term_end, as_of).eligible();
+        let eligible = decide_with_term(p, self.status, self.term, as_of).eligible();
         Flags {
             eligible,
             dimensions: [
                 self.has_sei,
                 self.overseas_family,
-                eligible && self.maintained_line.is_some_and(|line| as_of > line),
+                eligible && self.maintained_line.is_some_and(|line| as_of > line.last),
                 d4_met(p, as_of, params),
                 d5_met(p, as_of),
             ],
         }
+    }
+
+    /// The date-independent facts the coverage of D3 needs: the day (or span of days,
+    /// for a year-only filing date) the maintained years are reached.
+    pub fn maintained_line(&self) -> Option<DateSpan> {
+        self.maintained_line
+    }
+
+    /// The span the term ends in.
+    pub fn term(&self) -> DateSpan {
+        self.term
+    }
+
+    /// The status class the decisions used.
+    pub fn status(&self) -> StatusClass {
+        self.status
     }
 }
 
@@ -84,13 +96,15 @@ fn d2_met(p: &Patent, params: &RuleParams) -> bool {
     p.family.iter().any(|m| overseas(&m.jurisdiction, params) && m.kind.as_deref().is_none_or(kind_is_granted))
 }
 
-/// The anchor's label and date, and the day the maintained years are reached.
-fn maintained_line(p: &Patent, params: &RuleParams) -> Option<(&'static str, NaiveDate, NaiveDate)> {
-    let (label, anchor) = match params.maintained_anchor {
-        MaintainedAnchor::Filing => ("filed", Some(p.filing_date)),
-        MaintainedAnchor::Grant => ("granted", p.grant_date),
-    };
-    anchor.map(|a| (label, a, add_years(a, params.maintained_years)))
+/// The anchor's label and date text, and the day (or span of days, for a year-only
+/// filing date) the maintained years are reached.
+fn maintained_line(p: &Patent, params: &RuleParams) -> Option<(&'static str, String, DateSpan)> {
+    match params.maintained_anchor {
+        MaintainedAnchor::Filing => Some(("filed", filing_text(p), DateSpan::after_filing(p, params.maintained_years))),
+        MaintainedAnchor::Grant => {
+            p.grant_date.map(|g| ("granted", g.to_string(), DateSpan::of_anchor(g, false, params.maintained_years)))
+        }
+    }
 }
 
 fn meets_threshold(total: f64, params: &RuleParams) -> bool {
@@ -169,12 +183,20 @@ fn write_d3(out: &mut String, p: &Patent, eligible: bool, as_of: NaiveDate, para
         return false;
     };
     let years = params.maintained_years;
+    let on = match line.first == line.last {
+        true => line.first.to_string(),
+        false => format!("{} to {}", line.first, line.last),
+    };
     if !eligible {
-        let _ = write!(out, "not valid on {as_of} ({label} {anchor}, {years} years on {line})");
+        let _ = write!(out, "not valid on {as_of} ({label} {anchor}, {years} years on {on})");
         return false;
     }
-    let met = as_of > line;
-    let _ = write!(out, "{label} {anchor}, {years} years on {line}, {}before {as_of}", if met { "" } else { "not " });
+    if as_of > line.first && as_of <= line.last {
+        let _ = write!(out, "cannot tell: {label} {anchor}, {years} years on {on}, around {as_of}");
+        return false;
+    }
+    let met = as_of > line.last;
+    let _ = write!(out, "{label} {anchor}, {years} years on {on}, {}before {as_of}", if met { "" } else { "not " });
     met
 }
 
@@ -182,7 +204,7 @@ fn write_d3(out: &mut String, p: &Patent, eligible: bool, as_of: NaiveDate, para
 /// joined by ` | `), written at the end of `out`: the same lines as [`verdict`]'s;
 /// the common answers ("no pledges") are static text, so nothing is built for them.
 pub fn write_evidence(out: &mut String, p: &Patent, sei: &[SeiMatch<'_>], as_of: NaiveDate, params: &RuleParams) {
-    let decision = decide(p, crate::rules::validity::classify_status(&p.status), as_of, params);
+    let decision = decide(p, status_of(p), as_of, params);
     decision.write_evidence(out, p, as_of, params);
     out.push_str(" | D1 ");
     out.push_str(&d1_sei(sei, !p.ipc.is_empty()).1);
@@ -479,7 +501,7 @@ mod tests {
             let prm = RuleParams { maintained_anchor: anchor, ..RuleParams::default() };
             for p in &patents {
                 let m = t.match_codes(&p.ipc);
-                let status = crate::rules::validity::classify_status(&p.status);
+                let status = status_of(p);
                 for day in ["2015-12-31", "2024-12-31", "2025-06-30", "2025-12-31", "2026-01-01", "2026-01-05"] {
                     let v = verdict(p, &m, d(day), &prm);
                     assert_eq!(flags(p, !m.is_empty(), status, d(day), &prm), v.flags(), "{:?} on {day}", p.id);

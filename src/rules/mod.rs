@@ -3,8 +3,10 @@
 
 pub mod awards;
 pub mod concordance;
+pub mod coverage;
 pub mod dates;
 pub mod dimensions;
+pub mod events;
 pub mod family;
 pub mod institutions;
 pub mod ipc;
@@ -101,6 +103,7 @@ pub(crate) mod testutil {
             pledges: vec![],
             awards: vec![],
             source: SourceRef { file: 0, line: 2 },
+            ..Patent::default()
         }
     }
 }

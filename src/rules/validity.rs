@@ -1,10 +1,11 @@
 //! Whether a patent is valid on a date (SPEC §1 "Eligible"): granted, not
 //! lapsed, not expired, and a CN invention patent.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::model::Patent;
 use crate::rules::dates::add_years;
+use crate::rules::events::{earliest, EventClass};
 use crate::rules::numbers::Kind;
 use crate::rules::RuleParams;
 
@@ -24,6 +25,7 @@ pub enum StatusClass {
 const DEAD: &[&str] = &[
     "失效",
     "无效",
+    "未缴年费",
     "终止",
     "届满",
     "放弃",
@@ -89,12 +91,18 @@ pub enum Decision {
     GrantedLater(NaiveDate),
     /// No grant date and no in-force status.
     NotGranted,
+    /// The status is unknown (a CNIPA pss status that is neither grant, lapse nor end
+    /// of the application), and no grant date or grant event says granted.
+    StatusUnknown,
     /// Lapsed on or before the date.
     Lapsed(NaiveDate),
     /// A dead status without a lapse date.
     LapsedByStatus,
     /// The term ended on or before the date.
     Expired(NaiveDate),
+    /// The filing date is known to the year only, and the term ends on the date or
+    /// not depending on the day: "no", and not assessable (SPEC §7).
+    TermUnsettled,
     /// Valid: granted (on the date, when known), term ending on `term_end`.
     Valid {
         /// The grant date, when known.
@@ -129,13 +137,35 @@ impl Decision {
             Decision::NotGranted => {
                 write!(out, "not granted (no grant date, status {})", if status.is_empty() { "none" } else { status })
             }
-            Decision::Lapsed(l) => write!(out, "lapsed {l}"),
+            Decision::StatusUnknown => write!(
+                out,
+                "not granted as far as the data shows: status unknown (latest legal event {status}), no grant date"
+            ),
+            Decision::Lapsed(l) => {
+                let _ = write!(out, "lapsed {l}");
+                write_event(out, p, p.known.lapse_from_event, EventClass::Lapse, p.grant_date)
+            }
             Decision::LapsedByStatus => write!(out, "lapsed (status {status}, no lapse date)"),
+            Decision::Expired(end) if p.filing_year_only => {
+                write!(out, "expired by {end} (filed {} + {} years)", filing_text(p), params.term_years)
+            }
             Decision::Expired(end) => {
                 write!(out, "expired {end} (filed {} + {} years)", p.filing_date, params.term_years)
             }
+            Decision::TermUnsettled => write!(
+                out,
+                "cannot tell: filed {}, so the {}-year term ends in {} on a day not known",
+                filing_text(p),
+                params.term_years,
+                p.filing_date.year() + params.term_years
+            ),
             Decision::Valid { granted: Some(g), term_end } => {
-                write!(out, "valid: granted {g}, not lapsed, term ends {term_end}")
+                let _ = write!(out, "valid: granted {g}");
+                let _ = write_event(out, p, p.known.grant_from_event, EventClass::Grant, None);
+                match p.filing_year_only {
+                    true => write!(out, ", not lapsed, term ends in {}", term_end.year()),
+                    false => write!(out, ", not lapsed, term ends {term_end}"),
+                }
             }
             Decision::Valid { granted: None, term_end } => {
                 write!(out, "valid: granted (status {status}, no grant date), not lapsed, term ends {term_end}")
@@ -144,13 +174,54 @@ impl Decision {
     }
 }
 
-/// Decide eligibility of `p` on `as_of`, given its status class (see [`classify_status`]).
+/// The §1 status class of a patent: the one legal events decided, else its status
+/// text classified.
+pub fn status_of(p: &Patent) -> StatusClass {
+    p.status_class.unwrap_or_else(|| classify_status(&p.status))
+}
+
+/// A date known to the day (`first == last`) or only to the year (the span of days
+/// it may fall on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateSpan {
+    /// The earliest the date may be.
+    pub first: NaiveDate,
+    /// The latest the date may be.
+    pub last: NaiveDate,
+}
+
+impl DateSpan {
+    /// The span of the patent's filing date moved by `years`.
+    pub fn after_filing(p: &Patent, years: i32) -> DateSpan {
+        DateSpan::of_anchor(p.filing_date, p.filing_year_only, years)
+    }
+
+    /// `anchor` (a whole year when `year_only`) moved by `years`.
+    pub fn of_anchor(anchor: NaiveDate, year_only: bool, years: i32) -> DateSpan {
+        let first = add_years(anchor, years);
+        let last = match year_only {
+            true => NaiveDate::from_ymd_opt(anchor.year(), 12, 31).map_or(first, |end| add_years(end, years)),
+            false => first,
+        };
+        DateSpan { first, last }
+    }
+}
+
+/// How the filing date reads in evidence: the day, or `2005 (year only)`.
+pub fn filing_text(p: &Patent) -> String {
+    match p.filing_year_only {
+        true => format!("{} (year only)", p.filing_date.year()),
+        false => p.filing_date.to_string(),
+    }
+}
+
+/// Decide eligibility of `p` on `as_of`, given its status class (see [`status_of`]).
 pub fn decide(p: &Patent, status: StatusClass, as_of: NaiveDate, params: &RuleParams) -> Decision {
-    decide_with_term(p, status, add_years(p.filing_date, params.term_years), as_of)
+    decide_with_term(p, status, DateSpan::after_filing(p, params.term_years), as_of)
 }
 
 /// [`decide`] with the term's end (filing date plus the term) already worked out.
-pub fn decide_with_term(p: &Patent, status: StatusClass, term_end: NaiveDate, as_of: NaiveDate) -> Decision {
+pub fn decide_with_term(p: &Patent, status: StatusClass, term: DateSpan, as_of: NaiveDate) -> Decision {
     if !p.id.is_cn() {
         return Decision::NotCn;
     }
@@ -163,6 +234,7 @@ pub fn decide_with_term(p: &Patent, status: StatusClass, term_end: NaiveDate, as
         Some(g) if g > as_of => return Decision::GrantedLater(g),
         Some(_) => {}
         None if status == StatusClass::InForce => {}
+        None if p.status_class == Some(StatusClass::Unknown) => return Decision::StatusUnknown,
         None => return Decision::NotGranted,
     }
     match p.lapse_date {
@@ -170,15 +242,33 @@ pub fn decide_with_term(p: &Patent, status: StatusClass, term_end: NaiveDate, as
         None if status == StatusClass::Dead => return Decision::LapsedByStatus,
         _ => {}
     }
-    if as_of >= term_end {
-        return Decision::Expired(term_end);
+    if as_of >= term.last {
+        return Decision::Expired(term.last);
     }
-    Decision::Valid { granted: p.grant_date, term_end }
+    if as_of >= term.first {
+        return Decision::TermUnsettled;
+    }
+    Decision::Valid { granted: p.grant_date, term_end: term.first }
+}
+
+/// ` (legal event …)` after a date that came from the patent's events.
+fn write_event(
+    out: &mut String,
+    p: &Patent,
+    from_event: bool,
+    class: EventClass,
+    from: Option<NaiveDate>,
+) -> std::fmt::Result {
+    use std::fmt::Write as _;
+    match earliest(&p.events, class, from).filter(|_| from_event) {
+        Some(event) => write!(out, " (legal event {})", event.text),
+        None => Ok(()),
+    }
 }
 
 /// Decide eligibility of `p` on `as_of`, with the evidence line.
 pub fn eligibility(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> Eligibility {
-    let decision = decide(p, classify_status(&p.status), as_of, params);
+    let decision = decide(p, status_of(p), as_of, params);
     Eligibility { eligible: decision.eligible(), evidence: decision.evidence(p, as_of, params) }
 }
 

@@ -89,3 +89,14 @@ pub fn institutions_json(rows: &[InstitutionRow], trend_dates: &[chrono::NaiveDa
             .collect(),
     )
 }
+
+/// The manifest's `coverage` object: `inventions`, then per question the number of
+/// inventions for which it is assessable (exactly the keys of SPEC §8).
+pub fn coverage_json(coverage: &crate::rules::coverage::Coverage) -> Value {
+    let mut object = Map::new();
+    object.insert("inventions".into(), json!(coverage.inventions));
+    for q in crate::rules::coverage::QUESTIONS {
+        object.insert(q.key().into(), json!(coverage.of(q)));
+    }
+    Value::Object(object)
+}

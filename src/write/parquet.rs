@@ -58,6 +58,15 @@ impl PatentsWriter {
             Column::from(Series::new(name.into(), scored.iter().map(f).collect::<Vec<bool>>()))
         };
         let mut cols: Vec<Column> = TEXT_COLUMNS[..9].iter().map(|&i| text(i)).collect();
+        // A filing date known to the year only is null here (the CSV writes the year).
+        cols[4] = Column::from(Series::new(
+            PATENT_COLUMNS[4].into(),
+            scored
+                .iter()
+                .zip(cells)
+                .map(|(s, c)| (!s.patent.filing_year_only).then(|| c.get(4)))
+                .collect::<Vec<Option<&str>>>(),
+        ));
         cols.push(flag("eligible", &|s| s.verdict.eligible));
         for (i, name) in DIMENSION_NAMES.iter().enumerate() {
             cols.push(flag(name, &|s| s.verdict.dimensions[i]));

@@ -116,7 +116,12 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     end(&text);
     text.push_str(p.kind.map_or("", |k| k.as_str()));
     end(&text);
-    push_date(&mut text, p.filing_date);
+    match p.filing_year_only {
+        true => {
+            let _ = write!(text, "{}", chrono::Datelike::year(&p.filing_date));
+        }
+        false => push_date(&mut text, p.filing_date),
+    }
     end(&text);
     if let Some(g) = p.grant_date {
         push_date(&mut text, g);

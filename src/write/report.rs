@@ -11,6 +11,7 @@ use crate::aggregate::{e4_text, share_e4, InstitutionRow, UNIT};
 use crate::config::Settings;
 use crate::model::{RowIssue, DIMENSIONS};
 use crate::pipeline::Loaded;
+use crate::rules::coverage::{percent_text, Coverage, Question, QUESTIONS};
 use crate::score::Scored;
 use crate::write::csv_out::institution_columns;
 use crate::write::patents::{patent_cells, PATENT_COLUMNS};
@@ -56,6 +57,67 @@ impl<'a> ReportData<'a> {
         };
         ReportData { settings, loaded, institutions, patents, totals }
     }
+}
+
+/// The questions a column or figure rests on (SPEC §8): a figure is marked with the
+/// smallest share among them.
+fn rests_on(column: &str) -> &'static [Question] {
+    const HIGH: &[Question] =
+        &[Question::Validity, Question::D1, Question::D2, Question::D3, Question::D4, Question::D5];
+    match column {
+        "institution" => &[Question::Holders],
+        "valid_inventions" => &[Question::Validity],
+        "high_value" | "high_value_share" => HIGH,
+        "d1_sei" => &[Question::D1],
+        "d2_overseas" => &[Question::D2],
+        "d3_maintained" => &[Question::Validity, Question::D3],
+        "d4_pledge" => &[Question::D4],
+        "d5_award" => &[Question::D5],
+        "valid_inventions_prev" | "high_value_prev" | "trend" => &[Question::History],
+        c if c.starts_with("sei_") => &[Question::D1],
+        _ => &[],
+    }
+}
+
+/// The mark of a figure resting on `questions`: `None` when each is assessable for
+/// every invention, else the least-covered one's `assessable for 42%`.
+fn coverage_mark(coverage: &Coverage, questions: &[Question]) -> Option<String> {
+    let worst = questions
+        .iter()
+        .filter(|q| !coverage.complete(**q))
+        .min_by(|a, b| coverage.percent(**a).total_cmp(&coverage.percent(**b)))?;
+    Some(coverage.mark(*worst))
+}
+
+/// [`coverage_mark`] as an HTML badge after a figure's label ("" when complete).
+fn mark_html(coverage: &Coverage, questions: &[Question]) -> String {
+    match coverage_mark(coverage, questions) {
+        Some(mark) => format!(" <span class=\"cov\" title=\"{0}\">⚠ {0}</span>", escape(&mark)),
+        None => String::new(),
+    }
+}
+
+/// The data-coverage panel of `report.html`.
+fn coverage_panel(coverage: &Coverage) -> String {
+    let mut h = format!(
+        "<h2>Data coverage</h2><p class=\"key\">Of {} scored CN inventions, how many the inputs can answer each question for. A figure resting on a question answered for fewer than all is marked ⚠ with that share: its “no” may be “cannot tell”.</p><table><thead><tr><th class=\"t\">Question</th><th>Assessable</th><th>Share</th><th class=\"t\">When not, because</th></tr></thead><tbody>",
+        coverage.inventions
+    );
+    for q in QUESTIONS {
+        let complete = coverage.complete(q);
+        let _ = write!(
+            h,
+            "<tr{}><td class=\"t\">{}</td><td>{} / {}</td><td>{}</td><td class=\"t\">{}</td></tr>",
+            if complete { "" } else { " class=\"warn\"" },
+            escape(q.label()),
+            coverage.of(q),
+            coverage.inventions,
+            percent_text(coverage.percent(q)),
+            if complete { String::new() } else { escape(q.missing()) }
+        );
+    }
+    h.push_str("</tbody></table>");
+    h
 }
 
 const DIMENSION_LABELS: [&str; DIMENSIONS] =
@@ -252,6 +314,7 @@ figure{background:#fff;border:1px solid #e2e8f0;border-radius:6px;margin:0;paddi
 svg .lbl{font-size:15px;fill:#2d3748}svg .val{font-size:13px;fill:#4a5568}td.t{white-space:nowrap}.key{font-size:12px;color:#4a5568}.up{color:#2f855a}.down{color:#c53030}
 .ev{font-size:12px;color:#4a5568;text-align:left}footer{color:#718096;font-size:12px;margin-top:32px}
 @media(max-width:800px){.grid{grid-template-columns:1fr}}
+.cov{color:#c05621;font-weight:normal;font-size:11px;white-space:nowrap}tr.warn td{background:#fffaf0}
 "#;
 
 /// Render `report.html`.
@@ -275,20 +338,32 @@ pub fn html(data: &ReportData<'_>) -> String {
         data.institutions.len()
     );
     let patents = &data.patents;
+    let cov = &data.loaded.coverage;
+    let mark = |column: &str| mark_html(cov, rests_on(column));
     let Totals { eligible, high, high_prev } = data.totals;
     let _ = write!(
         h,
-        "<div class=\"cards\"><div class=\"card\"><b>{}</b>CN patents held</div><div class=\"card\"><b>{eligible}</b>valid inventions</div><div class=\"card\"><b>{high}</b>high-value ({} a year before)</div><div class=\"card\"><b>{}</b>high-value share</div></div>",
+        "<div class=\"cards\"><div class=\"card\"><b>{}</b>CN patents held</div><div class=\"card\"><b>{eligible}</b>valid inventions{}</div><div class=\"card\"><b>{high}</b>high-value{} ({} a year before{})</div><div class=\"card\"><b>{}</b>high-value share</div></div>",
         patents.len(),
+        mark("valid_inventions"),
+        mark("high_value"),
         high_prev,
+        mark("high_value_prev"),
         e4_text(share_e4(high as u64, eligible as u64)),
     );
+    h.push_str(&coverage_panel(cov));
 
-    h.push_str("<h2>Ranking</h2><table><thead><tr><th>#</th><th class=\"t\">Institution</th><th class=\"t\">Type</th><th>Patents</th><th>Valid inventions</th><th>High-value</th><th>Share</th>");
+    let _ = write!(
+        h,
+        "<h2>Ranking</h2><table><thead><tr><th>#</th><th class=\"t\">Institution{}</th><th class=\"t\">Type</th><th>Patents</th><th>Valid inventions{}</th><th>High-value{}</th><th>Share</th>",
+        mark("institution"),
+        mark("valid_inventions"),
+        mark("high_value")
+    );
     for (d, label) in DIMENSION_LABELS.iter().enumerate() {
-        let _ = write!(h, "<th title=\"{}\">D{}</th>", escape(label), d + 1);
+        let _ = write!(h, "<th title=\"{}\">D{}{}</th>", escape(label), d + 1, mark(crate::model::DIMENSION_NAMES[d]));
     }
-    h.push_str("<th>Δ year</th></tr></thead><tbody>");
+    let _ = write!(h, "<th>Δ year{}</th></tr></thead><tbody>", mark("high_value_prev"));
     for (i, row) in data.institutions.iter().enumerate() {
         let delta = change(row.high_value, row.high_value_prev, row);
         let class = if delta.starts_with('+') {
@@ -331,7 +406,8 @@ pub fn html(data: &ReportData<'_>) -> String {
         .enumerate()
         .map(|(d, label)| {
             let n = patents.iter().filter(|p| p.verdict.eligible && p.verdict.dimensions[d]).count();
-            (label.to_string(), n as f64)
+            let note = coverage_mark(cov, rests_on(crate::model::DIMENSION_NAMES[d]));
+            (note.map_or_else(|| label.to_string(), |m| format!("{label} (⚠ {m})")), n as f64)
         })
         .collect();
     h.push_str(&bar_chart("Dimension mix (valid inventions meeting each)", &dims, PALETTE[1]));
@@ -343,20 +419,32 @@ pub fn html(data: &ReportData<'_>) -> String {
             (label.to_string(), n as f64)
         })
         .collect();
-    h.push_str(&bar_chart("Strategic emerging industry mix (valid inventions)", &sei, PALETTE[2]));
+    let sei_title = match coverage_mark(cov, rests_on("sei_1")) {
+        Some(m) => format!("Strategic emerging industry mix (valid inventions; D1 ⚠ {m})"),
+        None => "Strategic emerging industry mix (valid inventions)".to_string(),
+    };
+    h.push_str(&bar_chart(&sei_title, &sei, PALETTE[2]));
     let labels: Vec<String> = s.trend_dates.iter().map(|d| d.year().to_string()).collect();
     let valid_series: Vec<f64> =
         (0..s.trend_dates.len()).map(|k| patents.iter().filter(|p| p.trend_at(k).0).count() as f64).collect();
     let high_series: Vec<f64> =
         (0..s.trend_dates.len()).map(|k| patents.iter().filter(|p| p.trend_at(k).1).count() as f64).collect();
+    let trend_title = match coverage_mark(cov, rests_on("trend")) {
+        Some(m) => format!("Trend by year (earlier years ⚠ {m})"),
+        None => "Trend by year".to_string(),
+    };
     h.push_str(&line_chart(
-        "Trend by year",
+        &trend_title,
         &labels,
         &[("valid inventions", valid_series, PALETTE[0]), ("high-value", high_series, PALETTE[1])],
     ));
     h.push_str("</div>");
 
-    h.push_str("<h2>Trend by institution (high-value / valid inventions)</h2><table><thead><tr><th class=\"t\">Institution</th>");
+    let _ = write!(
+        h,
+        "<h2>Trend by institution (high-value / valid inventions){}</h2><table><thead><tr><th class=\"t\">Institution</th>",
+        mark("trend")
+    );
     for d in &s.trend_dates {
         let _ = write!(h, "<th>{d}</th>");
     }
@@ -487,6 +575,22 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
             change(row.high_value, row.high_value_prev, row)
         );
     }
+    let cov = &data.loaded.coverage;
+    let gaps: Vec<String> = QUESTIONS
+        .iter()
+        .filter(|q| !cov.complete(**q))
+        .map(|q| format!("{} {}", q.label(), percent_text(cov.percent(*q))))
+        .collect();
+    if gaps.is_empty() {
+        let _ = writeln!(m, "\nData coverage: every question assessable for all {} inventions.", cov.inventions);
+    } else {
+        let _ = writeln!(
+            m,
+            "\nData coverage (of {} inventions, the share each question can be told for; below 100% a “no” may be “cannot tell”): {}.",
+            cov.inventions,
+            gaps.join(", ")
+        );
+    }
     let _ = writeln!(
         m,
         "\nPledge threshold {} 万元 ({} sharing), maintained > {} years, counting {}. Full tables: institutions.csv, report.html, report.xlsx.",
@@ -498,7 +602,7 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
     m
 }
 
-/// Write `report.xlsx`: Summary, Institutions, Patents, Rejects, Parameters.
+/// Write `report.xlsx`: Summary, Coverage, Institutions, Patents, Rejects, Parameters.
 pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook};
     let s = data.settings;
@@ -537,9 +641,31 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     ws.write_string(r, 0, "high-value share")?;
     ws.write_number_with_format(r, 1, share_e4(high as u64, eligible as u64) as f64 / 10_000.0, &share)?;
 
+    let cov = &data.loaded.coverage;
+    let ws = book.add_worksheet();
+    ws.set_name("Coverage")?;
+    let names: Vec<String> =
+        ["question", "assessable", "inventions", "share", "when not, because"].iter().map(|s| s.to_string()).collect();
+    write_headers(ws, &names, &[36.0, 12.0, 12.0, 10.0, 80.0], &header)?;
+    for (i, q) in QUESTIONS.iter().enumerate() {
+        let y = i as u32 + 1;
+        ws.write_string(y, 0, q.label())?;
+        ws.write_number(y, 1, cov.of(*q) as f64)?;
+        ws.write_number(y, 2, cov.inventions as f64)?;
+        ws.write_number_with_format(y, 3, cov.percent(*q) / 100.0, &share)?;
+        ws.write_string(y, 4, if cov.complete(*q) { "" } else { q.missing() })?;
+    }
+
     let ws = book.add_worksheet();
     ws.set_name("Institutions")?;
-    let names = institution_columns();
+    // Headers of figures resting on a question not assessable for every invention carry its share.
+    let names: Vec<String> = institution_columns()
+        .into_iter()
+        .map(|n| match coverage_mark(cov, rests_on(&n)) {
+            Some(m) => format!("{n} (⚠ {m})"),
+            None => n,
+        })
+        .collect();
     let mut widths = vec![30.0, 12.0];
     widths.extend(std::iter::repeat_n(11.0, names.len() - 3));
     widths.push(24.0);

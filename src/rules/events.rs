@@ -1,0 +1,389 @@
+//! Legal events (SPEC §7): the classes of event texts in Chinese and English, the
+//! cell syntaxes exports write them in, and what they say about a patent's grant,
+//! lapse and status.
+
+use chrono::NaiveDate;
+
+use crate::model::Patent;
+use crate::rules::dates::parse_date;
+use crate::rules::text::{fold_width, lowercase};
+use crate::rules::validity::{classify_status, status_of, StatusClass};
+
+/// What a legal event is, in the order of SPEC §7 (the first class that matches wins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventClass {
+    /// The application ended without a grant (驳回, 撤回, rejection, withdrawal).
+    ApplicationEnd,
+    /// The patent right ended (终止, 未缴年费, 放弃, 期限届满, 全部无效, termination, expiry).
+    Lapse,
+    /// A pledge released (质押 … 注销/解除, cancellation of a pledge).
+    PledgeRelease,
+    /// A pledge registered (质押, pledge).
+    Pledge,
+    /// A licence recorded (许可, licensing contract).
+    Licence,
+    /// A transfer of the application or patent right (权利转移, 转让, assignment).
+    Transfer,
+    /// A preservation (保全).
+    Preservation,
+    /// The grant (授权, 专利权授予, +PATENT GRANT).
+    Grant,
+    /// Anything else: changes of name or address, examination steps, no data.
+    Other,
+}
+
+impl EventClass {
+    /// The lower-case name used in outputs and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventClass::ApplicationEnd => "application_end",
+            EventClass::Lapse => "lapse",
+            EventClass::PledgeRelease => "pledge_release",
+            EventClass::Pledge => "pledge",
+            EventClass::Licence => "licence",
+            EventClass::Transfer => "transfer",
+            EventClass::Preservation => "preservation",
+            EventClass::Grant => "grant",
+            EventClass::Other => "other",
+        }
+    }
+}
+
+/// One legal event of a patent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LegalEvent {
+    /// When it happened; `None` for an undated event (a list item, a count).
+    pub date: Option<NaiveDate>,
+    /// Its class.
+    pub class: EventClass,
+    /// The event as written.
+    pub text: String,
+}
+
+impl LegalEvent {
+    /// An event classified from its text.
+    pub fn new(date: Option<NaiveDate>, text: &str, invention: bool) -> LegalEvent {
+        LegalEvent { date, class: classify_event(text, invention), text: text.trim().to_string() }
+    }
+}
+
+fn any(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.contains(w))
+}
+
+/// The class of an event text (SPEC §7), Chinese or English, any width or case.
+/// `invention`: `放弃` with `避免重复授权` (a utility model given up so that the
+/// invention can be granted) is no lapse of an invention.
+pub fn classify_event(text: &str, invention: bool) -> EventClass {
+    let folded = fold_width(text.trim());
+    let lower = lowercase(&folded);
+    let t = lower.as_ref();
+    let cancelled = any(t, &["注销", "解除", "cancellation", "cancelled"]) && !any(t, &["生效", "entry into force"]);
+    if any(t, &["驳回", "撤回", "rejection", "withdraw", "refus"]) {
+        EventClass::ApplicationEnd
+    } else if any(t, &["专利权的终止", "专利权终止", "权利终止", "未缴年费", "期限届满", "届满", "全部无效"])
+        || (t.contains("放弃") && !(invention && t.contains("避免重复授权")))
+        || any(t, &["termination of patent", "abandon", "expiry", "expiration of", "lapse", "revocation of patent"])
+        || t.starts_with("-termination")
+    {
+        EventClass::Lapse
+    } else if cancelled && any(t, &["质押", "pledge"]) {
+        EventClass::PledgeRelease
+    } else if any(t, &["质押", "pledge"]) {
+        EventClass::Pledge
+    } else if any(t, &["许可", "licens", "licenc"]) {
+        if cancelled {
+            EventClass::Other
+        } else {
+            EventClass::Licence
+        }
+    } else if any(t, &["转移", "转让", "transfer of patent", "transfer of the patent", "assignment", "change of owner"])
+    {
+        EventClass::Transfer
+    } else if any(t, &["保全", "preservation"]) {
+        EventClass::Preservation
+    } else if any(t, &["授权", "专利权授予", "patent grant", "grant of patent", "granted", "+grant"]) {
+        EventClass::Grant
+    } else {
+        EventClass::Other
+    }
+}
+
+/// What a status text says when it is an event (CNIPA pss `法律状态`, or the first
+/// item of an event list): application end and lapse are dead, grant in force; any
+/// other event leaves the status unknown (SPEC §7). `pss`: a pss status, whose other
+/// classes (examination steps too) are unknown; else a plain status word
+/// (`实质审查`, `有效`) is read as a status.
+pub fn status_of_event(text: &str, invention: bool, pss: bool) -> StatusClass {
+    match classify_event(text, invention) {
+        EventClass::ApplicationEnd | EventClass::Lapse => StatusClass::Dead,
+        EventClass::Grant => StatusClass::InForce,
+        _ if pss => StatusClass::Unknown,
+        EventClass::Other => classify_status(text),
+        _ => StatusClass::Unknown,
+    }
+}
+
+/// Whether an item is an office code in a dated event cell (`CN`, `US`, `中国`).
+fn is_office(item: &str) -> bool {
+    (item.len() == 2 && item.bytes().all(|b| b.is_ascii_uppercase())) || item == "中国"
+}
+
+/// A dated event cell (Patsnap `INPADOC法律状态`): `date | event | office` triplets
+/// joined by ` | `. Returns the events of office `CN` (or without an office) and the
+/// items that cannot be placed (an event without a date, a date without an event).
+pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<String>) {
+    let mut events = Vec::new();
+    let mut bad = Vec::new();
+    // (date, event text, office) being assembled.
+    let mut current: Option<(NaiveDate, Option<&str>, Option<&str>)> = None;
+    let mut flush = |current: &mut Option<(NaiveDate, Option<&str>, Option<&str>)>, bad: &mut Vec<String>| {
+        if let Some((date, text, office)) = current.take() {
+            match text {
+                Some(text) if office.is_none_or(|o| o == "CN" || o == "中国") => {
+                    events.push(LegalEvent::new(Some(date), text, invention))
+                }
+                Some(_) => {}
+                None => bad.push(format!("{date} (a date without an event)")),
+            }
+        }
+    };
+    for item in cell.split(['|', '｜']).map(str::trim).filter(|s| !s.is_empty() && !is_empty_marker(s)) {
+        if let Ok(Some(date)) = parse_date(item) {
+            flush(&mut current, &mut bad);
+            current = Some((date, None, None));
+            continue;
+        }
+        match &mut current {
+            Some((_, text @ None, _)) => *text = Some(item),
+            Some((_, Some(_), office @ None)) if is_office(item) => *office = Some(item),
+            _ => bad.push(item.to_string()),
+        }
+    }
+    flush(&mut current, &mut bad);
+    (events, bad)
+}
+
+/// The items of an undated event list (`授权 | 质押 | 权利转移`, also `;`-separated).
+pub fn split_event_list(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(['|', '｜', ';', '；']).map(str::trim).filter(|s| !s.is_empty() && !is_empty_marker(s))
+}
+
+/// Cells exports write for "nothing": `-`, `--`, `—`, `N/A`, `无数据`.
+pub fn is_empty_marker(cell: &str) -> bool {
+    matches!(cell.trim(), "-" | "--" | "—" | "－" | "N/A" | "n/a" | "无数据")
+}
+
+/// The earliest dated event of `class` (on or after `from`, when given).
+pub fn earliest(events: &[LegalEvent], class: EventClass, from: Option<NaiveDate>) -> Option<&LegalEvent> {
+    events
+        .iter()
+        .filter(|e| e.class == class && e.date.is_some_and(|d| from.is_none_or(|f| d >= f)))
+        .min_by_key(|e| e.date)
+}
+
+/// Whether any event (dated or not) is of `class`.
+pub fn has(events: &[LegalEvent], class: EventClass) -> bool {
+    events.iter().any(|e| e.class == class)
+}
+
+/// Work out what a patent's events say, once all of them are known (after duplicate
+/// rows merged and `events.csv` attached), where the direct columns are silent
+/// (SPEC §7): the grant date is the earliest grant event's, the lapse date the
+/// earliest lapse event's on or after the grant, and an unknown status takes what
+/// the events say (an application end or a lapse: dead; a grant: in force; so does
+/// a granted-invention label). Returns a warning when a grant-date column disagrees
+/// with the events (the column wins).
+pub fn settle(p: &mut Patent) -> Option<String> {
+    let mut warning = None;
+    match (p.grant_date, earliest(&p.events, EventClass::Grant, None)) {
+        (None, Some(event)) => {
+            p.grant_date = event.date;
+            p.known.grant_from_event = true;
+        }
+        (Some(column), Some(event)) if event.date != Some(column) => {
+            warning = Some(format!(
+                "grant date {column} disagrees with the legal event {} on {}; the grant date column is used",
+                event.text,
+                event.date.map_or_else(String::new, |d| d.to_string())
+            ));
+        }
+        _ => {}
+    }
+    if p.lapse_date.is_none() {
+        if let Some(event) = earliest(&p.events, EventClass::Lapse, p.grant_date) {
+            p.lapse_date = event.date;
+            p.known.lapse_from_event = true;
+        }
+    }
+    if status_of(p) == StatusClass::Unknown {
+        let said = if has(&p.events, EventClass::ApplicationEnd) || has(&p.events, EventClass::Lapse) {
+            Some(StatusClass::Dead)
+        } else if has(&p.events, EventClass::Grant) || p.known.granted_by_label {
+            Some(StatusClass::InForce)
+        } else {
+            None
+        };
+        if said.is_some() {
+            p.status_class = said;
+        }
+    }
+    warning
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testutil::d;
+    use EventClass::*;
+
+    #[test]
+    fn classes_in_order() {
+        let cases = [
+            ("发明专利申请公布后的驳回", ApplicationEnd),
+            ("发明专利申请公布后的撤回", ApplicationEnd),
+            ("视为撤回", ApplicationEnd),
+            ("-REJECTION OF APPLICATION", ApplicationEnd),
+            ("APPLICATION WITHDRAWN AFTER PUBLICATION", ApplicationEnd),
+            ("专利权的终止", Lapse),
+            ("未缴年费专利权终止", Lapse),
+            ("未缴年费", Lapse),
+            ("期限届满", Lapse),
+            ("专利权全部无效", Lapse),
+            ("放弃专利权", Lapse),
+            ("-TERMINATION OF PATENT RIGHT DUE TO NON-PAYMENT OF ANNUAL FEE", Lapse),
+            ("-EXPIRY OF PATENT TERM", Lapse),
+            ("ABANDONMENT OF PATENT RIGHT", Lapse),
+            ("专利权质押合同登记的注销", PledgeRelease),
+            ("解除质押", PledgeRelease),
+            ("-CANCELLATION OF PLEDGE OF PATENT RIGHT", PledgeRelease),
+            ("专利权质押合同登记的生效、变更及注销", Pledge),
+            ("质押", Pledge),
+            ("+ENTRY INTO FORCE OF PLEDGE OF PATENT RIGHT", Pledge),
+            ("专利实施许可合同备案的生效、变更及注销", Licence),
+            ("许可", Licence),
+            ("EE01 ENTRY INTO FORCE OF RECORDATION OF PATENT LICENSING CONTRACT", Licence),
+            ("专利实施许可合同备案的注销", Other),
+            ("权利转移", Transfer),
+            ("专利申请权、专利权的转移", Transfer),
+            ("转让", Transfer),
+            ("TRANSFER OF PATENT RIGHT", Transfer),
+            ("ASSIGNMENT", Transfer),
+            ("专利权的保全", Preservation),
+            ("授权", Grant),
+            ("发明专利权授予", Grant),
+            ("+PATENT GRANT", Grant),
+            ("+GRANT OF PATENT FOR INVENTION", Grant),
+            ("著录事项变更", Other),
+            ("实质审查的生效", Other),
+            ("发明专利申请公布", Other),
+            ("无数据", Other),
+            ("", Other),
+        ];
+        for (text, class) in cases {
+            assert_eq!(classify_event(text, true), class, "{text}");
+        }
+        // Full-width and lower case read the same.
+        assert_eq!(classify_event("＋patent grant", true), Grant);
+    }
+
+    #[test]
+    fn giving_up_a_utility_model_for_an_invention_is_no_lapse_of_the_invention() {
+        let text = "避免重复授权放弃专利权";
+        assert_eq!(classify_event(text, true), Grant);
+        assert_eq!(classify_event(text, false), Lapse);
+    }
+
+    #[test]
+    fn statuses_from_events() {
+        assert_eq!(status_of_event("发明专利权授予", true, true), StatusClass::InForce);
+        assert_eq!(status_of_event("发明专利申请公布后的撤回", true, true), StatusClass::Dead);
+        assert_eq!(status_of_event("专利权的终止", true, true), StatusClass::Dead);
+        assert_eq!(status_of_event("专利申请权、专利权的转移", true, true), StatusClass::Unknown);
+        assert_eq!(status_of_event("著录事项变更", true, true), StatusClass::Unknown);
+        assert_eq!(status_of_event("实质审查的生效", true, true), StatusClass::Unknown);
+        // The first item of an event list, no pss status: status words keep their meaning.
+        assert_eq!(status_of_event("实质审查", true, false), StatusClass::Pending);
+        assert_eq!(status_of_event("未缴年费", true, false), StatusClass::Dead);
+        assert_eq!(status_of_event("权利转移", true, false), StatusClass::Unknown);
+        assert_eq!(status_of_event("有效", true, false), StatusClass::InForce);
+    }
+
+    #[test]
+    fn dated_cells_are_read_in_triplets_keeping_cn_events() {
+        let cell = "2020-04-14 | -TERMINATION OF PATENT RIGHT DUE TO NON-PAYMENT OF ANNUAL FEE | CN | 2017-08-01 | +PATENT GRANT | CN | 2016-01-01 | +PUBLICATION | US";
+        let (events, bad) = parse_dated_events(cell, true);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(events.len(), 2);
+        assert_eq!((events[0].date, events[0].class), (Some(d("2020-04-14")), Lapse));
+        assert_eq!((events[1].date, events[1].class), (Some(d("2017-08-01")), Grant));
+        assert_eq!(earliest(&events, Grant, None).and_then(|e| e.date), Some(d("2017-08-01")));
+        assert_eq!(earliest(&events, Lapse, Some(d("2017-08-01"))).and_then(|e| e.date), Some(d("2020-04-14")));
+        assert!(earliest(&events, Lapse, Some(d("2020-04-15"))).is_none());
+    }
+
+    #[test]
+    fn dated_cells_tolerate_missing_offices_and_report_strays() {
+        let (events, bad) = parse_dated_events("2017.08.01 | 授权 | 2019/3/5 | 质押 | CN", true);
+        assert_eq!(events.len(), 2);
+        assert!(bad.is_empty());
+        let (events, bad) = parse_dated_events("授权 | 2019-02-30 | 质押 | 2020-01-01", true);
+        assert!(events.is_empty());
+        assert_eq!(bad, ["授权", "2019-02-30", "质押", "2020-01-01 (a date without an event)"]);
+        assert_eq!(parse_dated_events("-", true), (vec![], vec![]));
+    }
+
+    #[test]
+    fn settling_takes_dates_from_events_where_columns_are_silent() {
+        let mut p = crate::rules::testutil::patent("2015-01-01", None, "未缴年费", None);
+        let (events, _) = parse_dated_events(
+            "2020-04-14 | -TERMINATION OF PATENT RIGHT DUE TO NON-PAYMENT OF ANNUAL FEE | CN | 2017-08-01 | +PATENT GRANT | CN",
+            true,
+        );
+        p.events = events;
+        assert_eq!(settle(&mut p), None);
+        assert_eq!((p.grant_date, p.lapse_date), (Some(d("2017-08-01")), Some(d("2020-04-14"))));
+        assert!(p.known.grant_from_event && p.known.lapse_from_event);
+        // A lapse before the grant (another grant's, a data error) is not the lapse.
+        let mut q = crate::rules::testutil::patent("2015-01-01", None, "", None);
+        q.events = vec![
+            LegalEvent::new(Some(d("2016-01-01")), "专利权的终止", true),
+            LegalEvent::new(Some(d("2017-01-01")), "授权", true),
+        ];
+        settle(&mut q);
+        assert_eq!((q.grant_date, q.lapse_date), (Some(d("2017-01-01")), None));
+        assert_eq!(q.status_class, Some(StatusClass::Dead), "unknown status: the events say lapsed once");
+    }
+
+    #[test]
+    fn a_grant_date_column_wins_over_events_with_a_warning() {
+        let mut p = crate::rules::testutil::patent("2015-01-01", Some("2017-09-01"), "有效", None);
+        p.events = vec![LegalEvent::new(Some(d("2017-08-01")), "+PATENT GRANT", true)];
+        let w = settle(&mut p).expect("a warning");
+        assert!(w.contains("2017-09-01") && w.contains("2017-08-01"), "{w}");
+        assert_eq!(p.grant_date, Some(d("2017-09-01")));
+        assert!(!p.known.grant_from_event);
+    }
+
+    #[test]
+    fn an_unknown_status_takes_what_undated_events_say() {
+        let mut p = crate::rules::testutil::patent("2015-01-01", None, "专利申请权、专利权的转移", None);
+        p.status_class = Some(StatusClass::Unknown);
+        settle(&mut p);
+        assert_eq!(p.status_class, Some(StatusClass::Unknown), "a transfer says nothing of the grant");
+        p.events.push(LegalEvent::new(None, "授权", true));
+        settle(&mut p);
+        assert_eq!(p.status_class, Some(StatusClass::InForce));
+        let mut q = crate::rules::testutil::patent("2015-01-01", None, "有效", None);
+        q.events.push(LegalEvent::new(None, "未缴年费", true));
+        settle(&mut q);
+        assert_eq!(q.status_class, None, "a status column is never overruled by undated events");
+    }
+
+    #[test]
+    fn event_lists_split_on_bars_and_semicolons() {
+        let items: Vec<&str> = split_event_list("授权 | 质押 ；权利转移;-").collect();
+        assert_eq!(items, ["授权", "质押", "权利转移"]);
+        assert!(is_empty_marker(" - ") && is_empty_marker("无数据") && !is_empty_marker("0"));
+    }
+}
