@@ -1056,23 +1056,27 @@ fn patsnap_export_dates_grants_and_lapses_from_its_events() {
     assert!(err.contains("hvpat: warning: D4 cannot be assessed for 7 of 7 inventions"), "{err}");
     assert!(!err.contains("warning: D2"), "D2 is assessable for 4 of 7: {err}");
 
-    // The same export as a workbook reads the same.
+    // The same export as a workbook, with the search query as a title row above the
+    // header (as exports write it), reads the same.
     let text = wd.read("patsnap.csv");
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "检索式: TA=(神经网络) AND AN=(清华大学 OR 浙江大学)").expect("cell");
     for (c, h) in rdr.headers().expect("header").iter().enumerate() {
-        sheet.write_string(0, c as u16, h).expect("cell");
+        sheet.write_string(1, c as u16, h).expect("cell");
     }
     for (r, row) in rdr.records().enumerate() {
         for (c, v) in row.expect("row").iter().enumerate() {
-            sheet.write_string(r as u32 + 1, c as u16, v).expect("cell");
+            sheet.write_string(r as u32 + 2, c as u16, v).expect("cell");
         }
     }
     book.save(wd.path("patsnap.xlsx")).expect("xlsx");
     let o = wd.hvpat(&["run", "patsnap.xlsx", "--as-of", "2023-12-31", "--out", "out-xlsx"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_same("patsnap.xlsx institutions.csv", &wd.read("out-xlsx/institutions.csv"), &institutions);
+    let warnings = wd.read("out-xlsx/warnings.csv");
+    assert!(warnings.contains("patsnap.xlsx,12,INPADOC法律状态,20XX-13-45"), "sheet line numbers: {warnings}");
 }
 
 #[test]

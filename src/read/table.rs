@@ -468,9 +468,18 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
         None => names.first().cloned().ok_or_else(|| bad("the workbook has no sheets".into()))?,
     };
     let range = book.worksheet_range(&name).map_err(|e| bad(format!("sheet {name:?}: {e}")))?;
-    let mut rows = range.rows();
+    let header_text =
+        |row: &[calamine::Data]| -> Vec<String> { row.iter().map(|c| cell_text(c).trim().to_string()).collect() };
+    // Exports often put a title or the search query above the header row: the header
+    // is the first of the first rows whose names tell a layout (else the first row).
+    let header_at = range
+        .rows()
+        .take(HEADER_SEARCH_ROWS)
+        .position(|row| crate::read::profile::detect(&header_text(row)).is_some())
+        .unwrap_or(0);
+    let mut rows = range.rows().skip(header_at);
     let headers: Vec<String> = match rows.next() {
-        Some(h) => h.iter().map(|c| cell_text(c).trim().to_string()).collect(),
+        Some(h) => header_text(h),
         None => return Err(InputError::Empty { path: path.to_path_buf() }),
     };
     let mut cells = Cells::new();
@@ -478,9 +487,14 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
         let texts: Vec<String> = row.iter().map(cell_text).collect();
         cells.push_row(texts.iter().map(String::as_str));
     }
-    let lines = (0..cells.rows() as u64).map(|i| i + 2).collect();
+    // Sheet line numbers: the used range may start below row 1.
+    let first_line = range.start().map_or(1, |(row, _)| u64::from(row) + 1) + header_at as u64 + 1;
+    let lines = (0..cells.rows() as u64).map(|i| i + first_line).collect();
     Ok(TableFile { info, headers, encoding: "xlsx", body: Body::Rows(cells, lines) })
 }
+
+/// How many rows at the top of a sheet may hold a title before the header row.
+const HEADER_SEARCH_ROWS: usize = 20;
 
 /// Lower-case hex of bytes (hashes in the manifest).
 pub fn hex(bytes: &[u8]) -> String {

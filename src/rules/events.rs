@@ -112,13 +112,20 @@ pub fn classify_event(text: &str, invention: bool) -> EventClass {
 /// What a status text says when it is an event (CNIPA pss `法律状态`, or the first
 /// item of an event list): application end and lapse are dead, grant in force; any
 /// other event leaves the status unknown (SPEC §7). `pss`: a pss status, whose other
-/// classes (examination steps too) are unknown; else a plain status word
-/// (`实质审查`, `有效`) is read as a status.
+/// events (examination steps, publication) are unknown, though a plain status word
+/// (`有效`, `失效`, `审中`) keeps its meaning; else a status word (`实质审查`) is read
+/// as a status.
 pub fn status_of_event(text: &str, invention: bool, pss: bool) -> StatusClass {
     match classify_event(text, invention) {
         EventClass::ApplicationEnd | EventClass::Lapse => StatusClass::Dead,
         EventClass::Grant => StatusClass::InForce,
-        _ if pss => StatusClass::Unknown,
+        EventClass::Other if pss => match classify_status(text) {
+            status @ (StatusClass::InForce | StatusClass::Dead) => status,
+            StatusClass::Pending if matches!(text.trim(), "审中" | "在审" | "Pending" | "PENDING") => {
+                StatusClass::Pending
+            }
+            _ => StatusClass::Unknown,
+        },
         EventClass::Other => classify_status(text),
         _ => StatusClass::Unknown,
     }
@@ -130,7 +137,7 @@ fn is_office(item: &str) -> bool {
 }
 
 /// A dated event cell (Patsnap `INPADOC法律状态`): `date | event | office` triplets
-/// joined by ` | `. Returns the events of office `CN` (or without an office) and the
+/// joined by ` | ` (or `;`, or one to a line). Returns the events of office `CN` (or without an office) and the
 /// items that cannot be placed (an event without a date, a date without an event).
 pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<String>) {
     let mut events = Vec::new();
@@ -148,7 +155,8 @@ pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<
             }
         }
     };
-    for item in cell.split(['|', '｜']).map(str::trim).filter(|s| !s.is_empty() && !is_empty_marker(s)) {
+    for item in cell.split(['|', '｜', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty() && !is_empty_marker(s))
+    {
         if let Ok(Some(date)) = parse_date(item) {
             flush(&mut current, &mut bad);
             current = Some((date, None, None));
@@ -302,6 +310,11 @@ mod tests {
         assert_eq!(status_of_event("专利申请权、专利权的转移", true, true), StatusClass::Unknown);
         assert_eq!(status_of_event("著录事项变更", true, true), StatusClass::Unknown);
         assert_eq!(status_of_event("实质审查的生效", true, true), StatusClass::Unknown);
+        assert_eq!(status_of_event("公开", true, true), StatusClass::Unknown);
+        // A plain status word beside a status date keeps its meaning.
+        assert_eq!(status_of_event("有效", true, true), StatusClass::InForce);
+        assert_eq!(status_of_event("失效", true, true), StatusClass::Dead);
+        assert_eq!(status_of_event("审中", true, true), StatusClass::Pending);
         // The first item of an event list, no pss status: status words keep their meaning.
         assert_eq!(status_of_event("实质审查", true, false), StatusClass::Pending);
         assert_eq!(status_of_event("未缴年费", true, false), StatusClass::Dead);
@@ -326,6 +339,12 @@ mod tests {
     fn dated_cells_tolerate_missing_offices_and_report_strays() {
         let (events, bad) = parse_dated_events("2017.08.01 | 授权 | 2019/3/5 | 质押 | CN", true);
         assert_eq!(events.len(), 2);
+        assert!(bad.is_empty());
+        let (events, bad) = parse_dated_events(
+            "2017-08-01 | +PATENT GRANT | CN; 2020-04-14 | 专利权的终止 | CN\n20210101 | 许可",
+            true,
+        );
+        assert_eq!(events.iter().map(|e| e.class).collect::<Vec<_>>(), [Grant, Lapse, Licence]);
         assert!(bad.is_empty());
         let (events, bad) = parse_dated_events("授权 | 2019-02-30 | 质押 | 2020-01-01", true);
         assert!(events.is_empty());

@@ -43,7 +43,8 @@ const DEAD: &[&str] = &[
     "abandoned",
     "rejected",
 ];
-const IN_FORCE: &[&str] = &["有效", "授权", "专利权维持", "维持", "granted", "active", "in force", "alive", "patented"];
+const IN_FORCE: &[&str] =
+    &["有效", "授权", "专利权维持", "维持", "权利恢复", "granted", "active", "in force", "alive", "patented"];
 const PENDING: &[&str] = &["审中", "实审", "实质审查", "公开", "pending", "examination", "published"];
 
 /// Classify a legal-status text (Chinese or English, any case). Dead words win over
