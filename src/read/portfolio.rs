@@ -289,6 +289,9 @@ fn legal_events<'a>(
     let mut events = Vec::new();
     let mut status = r.get(C::Status);
     let mut status_class = None;
+    if !layout.has_events() {
+        return (status, status_class, events);
+    }
     if layout.has(C::StatusDate) && !status.is_empty() {
         // CNIPA pss: the status is the latest legal event, on that date.
         let date_cell = r.get(C::StatusDate);

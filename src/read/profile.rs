@@ -370,6 +370,24 @@ impl Layout {
         Ok(Layout { profile, sources, lens_kind })
     }
 
+    /// Whether this file has any column of legal events (SPEC §7), so that rows of
+    /// files without one skip that work.
+    pub fn has_events(&self) -> bool {
+        [
+            Field::StatusDate,
+            Field::EventList,
+            Field::DatedEvents,
+            Field::TransferDates,
+            Field::LicenceDates,
+            Field::PledgeDates,
+            Field::TransferCount,
+            Field::LicenceCount,
+            Field::PledgeCount,
+        ]
+        .iter()
+        .any(|f| self.has(*f))
+    }
+
     /// Whether this file has a column for `field`.
     pub fn has(&self, field: Field) -> bool {
         !self.sources[field as usize].is_empty()

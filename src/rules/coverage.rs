@@ -122,15 +122,17 @@ impl Assessable {
 /// grant, a granted-invention label, a grant or lapse event), whatever its dates say.
 fn says_granted(p: &Patent, status: StatusClass) -> bool {
     status == StatusClass::InForce
-        || classify_event(&p.status, true) == EventClass::Lapse
+        || (status == StatusClass::Dead && classify_event(&p.status, true) == EventClass::Lapse)
         || p.known.granted_by_label
         || has(&p.events, EventClass::Grant)
         || has(&p.events, EventClass::Lapse)
 }
 
-/// The application ended without a grant (驳回, 撤回): settled at every date.
-fn never_granted(p: &Patent) -> bool {
-    classify_event(&p.status, true) == EventClass::ApplicationEnd || has(&p.events, EventClass::ApplicationEnd)
+/// The application ended without a grant (驳回, 撤回): settled at every date. (Only a
+/// dead status can say so: the words are dead words too.)
+fn never_granted(p: &Patent, status: StatusClass) -> bool {
+    (status == StatusClass::Dead && classify_event(&p.status, true) == EventClass::ApplicationEnd)
+        || has(&p.events, EventClass::ApplicationEnd)
 }
 
 /// Whether validity on `date` can be told: a filing date that settles the term on
@@ -153,9 +155,9 @@ fn history_at(p: &Patent, facts: &Facts, date: NaiveDate) -> bool {
     match decide_with_term(p, status, facts.term(), date) {
         Decision::Valid { granted: None, .. } | Decision::LapsedByStatus => false,
         Decision::NotGranted if p.grant_date.is_none() && status == StatusClass::Dead => {
-            never_granted(p) || (p.known.grant_column && !says_granted(p, status))
+            never_granted(p, status) || (p.known.grant_column && !says_granted(p, status))
         }
-        Decision::NotGranted | Decision::StatusUnknown => !says_granted(p, status) || never_granted(p),
+        Decision::NotGranted | Decision::StatusUnknown => !says_granted(p, status) || never_granted(p, status),
         _ => true,
     }
 }

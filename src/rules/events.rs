@@ -203,6 +203,9 @@ pub fn has(events: &[LegalEvent], class: EventClass) -> bool {
 /// a granted-invention label). Returns a warning when a grant-date column disagrees
 /// with the events (the column wins).
 pub fn settle(p: &mut Patent) -> Option<String> {
+    if p.events.is_empty() && !p.known.granted_by_label {
+        return None;
+    }
     let mut warning = None;
     match (p.grant_date, earliest(&p.events, EventClass::Grant, None)) {
         (None, Some(event)) => {
