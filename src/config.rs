@@ -27,6 +27,8 @@ pub struct ConfigFile {
     pub awards: Option<PathBuf>,
     /// `events.csv` (legal events: `patent, date, event`).
     pub events: Option<PathBuf>,
+    /// `classes.csv` (IPC/CPC codes from another source: `patent, codes`).
+    pub classes: Option<PathBuf>,
     /// `aliases.csv`, added to (and overriding) the built-in table.
     pub aliases: Option<PathBuf>,
     /// A concordance CSV replacing the built-in one.
@@ -93,6 +95,8 @@ pub struct Overrides {
     pub aliases: Option<PathBuf>,
     /// `--events`.
     pub events: Option<PathBuf>,
+    /// `--classes`.
+    pub classes: Option<PathBuf>,
     /// `--as-of`.
     pub as_of: Option<String>,
     /// `--year`.
@@ -116,6 +120,8 @@ pub struct Settings {
     pub aliases: Option<PathBuf>,
     /// Legal events side table.
     pub events: Option<PathBuf>,
+    /// Classification side table.
+    pub classes: Option<PathBuf>,
     /// Concordance replacement.
     pub concordance: Option<PathBuf>,
     /// The report date.
@@ -165,6 +171,7 @@ impl ConfigFile {
             &mut cfg.pledges,
             &mut cfg.awards,
             &mut cfg.events,
+            &mut cfg.classes,
             &mut cfg.aliases,
             &mut cfg.concordance,
             &mut cfg.out,
@@ -228,6 +235,7 @@ impl ConfigFile {
             awards: o.awards.or(self.awards),
             aliases: o.aliases.or(self.aliases),
             events: o.events.or(self.events),
+            classes: o.classes.or(self.classes),
             concordance: self.concordance,
             as_of_prev: add_years(as_of, -1),
             as_of,

@@ -102,8 +102,10 @@ pub struct Patent {
     pub status: std::sync::Arc<str>,
     /// Lapse / invalidation date, when known.
     pub lapse_date: Option<NaiveDate>,
-    /// IPC codes, main code first.
+    /// IPC codes, main code first; the last [`Patent::classes_codes`] came from `classes.csv`.
     pub ipc: Vec<Ipc>,
+    /// How many of the trailing `ipc` codes came from `classes.csv` (SPEC §10).
+    pub classes_codes: u16,
     /// Current holders (falling back to applicants), as written (shared between the
     /// patents of one holder).
     pub holders: Vec<std::sync::Arc<str>>,

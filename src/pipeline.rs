@@ -74,6 +74,12 @@ pub struct Sources {
     pub status_unknown: usize,
     /// Rows of `events.csv` attached.
     pub events_table_rows: usize,
+    /// Scored patents with codes from `classes.csv`.
+    pub patents_with_classes: usize,
+    /// Rows of `classes.csv` attached.
+    pub classes_table_rows: usize,
+    /// CPC-only codes of `classes.csv` skipped (`Y02…`, 2000-series indexing codes).
+    pub cpc_only_codes: usize,
 }
 
 /// A run's failure classes, mapped to exit codes by the binary.
@@ -220,6 +226,21 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
             p.events.push(e);
         });
     }
+    if let Some(path) = &settings.classes {
+        let table = read_table(path)?;
+        let t = side::classes(&table, &label(path), &merged.resolver())?;
+        inputs.push(InputRecord { role: "classes", rows: t.rows, file: table.info.clone() });
+        sources.classes_table_rows = t.items.len();
+        sources.cpc_only_codes = t.items.iter().map(|(_, item)| item.cpc_only).sum();
+        merged.attach(t, |p, item| {
+            for code in item.codes {
+                if !p.ipc.contains(&code) {
+                    p.ipc.push(code);
+                    p.classes_codes += 1;
+                }
+            }
+        });
+    }
     counts.side_rejected = merged.rejects.len() - before;
     merged.settle(|file| settings.portfolio.get(file).map(|f| label(f)).unwrap_or_default());
     let Merged { patents, rejects, warnings, .. } = merged;
@@ -289,6 +310,7 @@ fn tally(scored: &[Scored], mut sources: Sources) -> (Coverage, Sources) {
         sources.grant_dates_from_events += usize::from(p.known.grant_from_event);
         sources.lapse_dates_from_events += usize::from(p.known.lapse_from_event);
         sources.filing_year_only += usize::from(p.filing_year_only);
+        sources.patents_with_classes += usize::from(p.classes_codes > 0);
         sources.status_unknown += usize::from(status_of(p) == StatusClass::Unknown && p.status_class.is_some());
     }
     (coverage, sources)
@@ -362,6 +384,7 @@ pub fn fingerprint(settings: &Settings, digest: &dyn Fn(&Path) -> Result<String>
         &settings.pledges,
         &settings.awards,
         &settings.events,
+        &settings.classes,
         &settings.aliases,
         &settings.concordance,
     ];

@@ -1286,3 +1286,72 @@ fn an_events_table_dates_grants_and_rejects_what_it_cannot_use() {
         &[("valid_inventions", "2"), ("valid_inventions_prev", "1")],
     );
 }
+
+// ---- Classification side table (SPEC §10) ----
+
+#[test]
+fn a_scraped_classes_file_adds_codes_to_the_google_export_for_d1() {
+    let Some(path) = real_export("google_patents_gp-search-20251001-102423.csv") else {
+        return;
+    };
+    let wd = Workdir::new();
+    // As a details scraper writes it: a Python list, a JSON array, a `;` list, CPC-only
+    // codes, kind codes and Google's dashed spelling, another office, a bad code.
+    wd.write(
+        "classes.csv",
+        "publication_number,title,abstract,cpc_codes\n\
+         CN117911230B,t,a,\"['G06N3/08', 'Y02E10/50']\"\n\
+         CN117058479B,t,a,\"[\"\"A47J27/00\"\", \"\"G06F2203/04808\"\"]\"\n\
+         CN117577121,t,a,G06F 11/2257; A47J 27/00\n\
+         CN-117993050-B,t,a,Y02E 10/50\n\
+         US-2023377099-A1,t,a,\"['G06N3/08']\"\n\
+         CN118760731B,t,a,G06N 3/08|ZZZ\n\
+         ,t,a,G06N 3/08\n",
+    );
+    let p = path.to_str().expect("path");
+    let o = wd.hvpat(&["run", p, "--year", "2025", "--out", "before"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = wd.hvpat(&["run", p, "--classes", "classes.csv", "--year", "2025", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let patents = wd.read("out/patents.csv");
+    // D1 per patent, worked out by hand on the concordance: G06N 3/08 → 1.4 (subclass
+    // G06N) and 1.5; G06F 11/2257 → 1.1 (subclass G06F); A47J 27/00 nothing; Y02E and
+    // the indexing code G06F 2203/04808 never match.
+    let expected = [
+        ("CN117911230", "true", "G06N 3/08 (classes.csv) → 1.4"),
+        ("CN117058479", "false", "D1 no IPC code in the SEI concordance"),
+        ("CN117577121", "true", "G06F 11/2257 (classes.csv) → 1.1"),
+        ("CN117993050", "false", "D1 no IPC code |"),
+        ("CN118760731", "true", "G06N 3/08 (classes.csv) → 1.5 人工智能"),
+    ];
+    for (id, d1, evidence) in expected {
+        let row = patent_row(&patents, id);
+        assert_eq!(row["d1_sei"], d1, "{id}: {}", row["evidence"]);
+        assert!(row["evidence"].contains(evidence), "{id}: {}", row["evidence"]);
+    }
+    assert_eq!(patent_row(&patents, "CN117911230")["sei_codes"], "1.4;1.5");
+    assert_eq!(patent_row(&patents, "CN117058479")["ipc"], "A47J 27/00", "the indexing code is not kept");
+    // All five are valid inventions of 清华大学 at the end of 2025: D1 goes from 0 to 3.
+    assert_figures(&wd.read("before/institutions.csv"), "清华大学", &[("d1_sei", "0")]);
+    assert_figures(&wd.read("out/institutions.csv"), "清华大学", &[("d1_sei", "3"), ("sei_1", "3")]);
+    let m = manifest(&wd, "out");
+    assert_eq!(m["coverage"]["d1"], 4, "codes of sections A–H for four patents");
+    assert_eq!(manifest(&wd, "before")["coverage"]["d1"], 0);
+    assert_eq!(m["sources"]["patents_with_classes"], 4);
+    assert_eq!(m["sources"]["cpc_only_codes"], 3);
+    assert_eq!(m["counts"]["side_rejected"], 2, "another office's document and an empty patent cell");
+    let rejects = wd.read("out/rejects.csv");
+    assert!(rejects.contains("US-2023377099-A1") && rejects.contains("not a patent of the portfolio"), "{rejects}");
+    assert!(wd.read("out/warnings.csv").contains(",codes,ZZZ,unreadable classification code"));
+}
+
+#[test]
+fn a_classes_file_without_a_codes_column_is_refused_with_the_names_it_takes() {
+    let wd = Workdir::with_fixture("handworked");
+    wd.write("classes.csv", "publication_number,title\nCN104215727B,x\n");
+    let mut args = RUN_HANDWORKED.to_vec();
+    args.extend(["--classes", "classes.csv"]);
+    let o = wd.hvpat(&args);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing required column \"codes (or cpccodes, ipccodes, cpc"), "{}", stderr(&o));
+}

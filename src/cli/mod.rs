@@ -84,6 +84,10 @@ pub struct InputArgs {
     /// Legal events table (`patent, date, event`; `date` may be empty).
     #[arg(long)]
     pub events: Option<PathBuf>,
+    /// Classification codes from another source (`patent, codes`; scraped
+    /// `publication_number, …, cpc_codes` files read as they are).
+    #[arg(long)]
+    pub classes: Option<PathBuf>,
     /// Report date (YYYY-MM-DD).
     #[arg(long, conflicts_with = "year")]
     pub as_of: Option<String>,
@@ -106,6 +110,7 @@ impl InputArgs {
             awards: self.awards.clone(),
             aliases: self.aliases.clone(),
             events: self.events.clone(),
+            classes: self.classes.clone(),
             as_of: self.as_of.clone(),
             year: self.year,
             out,

@@ -214,6 +214,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             status: names.get(&status_text),
             lapse_date,
             ipc,
+            classes_codes: 0,
             holders,
             holders_explicit,
             family,

@@ -253,3 +253,80 @@ pub fn events(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Sid
     }
     Ok(out)
 }
+
+/// The codes one row of `classes.csv` adds to a patent.
+#[derive(Debug, Clone, Default)]
+pub struct ClassCodes {
+    /// Codes that can match the concordance (IPC, and CPC codes of the IPC's shape).
+    pub codes: Vec<crate::rules::ipc::Ipc>,
+    /// CPC-only classes skipped (`Y02…`, 2000-series indexing codes): they never match.
+    pub cpc_only: usize,
+}
+
+/// How `classes.csv` names its columns (SPEC §10), folded: lower case without spaces,
+/// underscores, dashes or brackets.
+const CLASSES_PATENT: [&str; 7] = ["patent", "publicationnumber", "pubno", "id", "publication", "公开号", "公开公告号"];
+const CLASSES_CODES: [&str; 9] = [
+    "codes",
+    "cpccodes",
+    "ipccodes",
+    "cpc",
+    "ipc",
+    "classifications",
+    "cpcclassifications",
+    "ipcclassifications",
+    "分类号",
+];
+
+fn fold_side_header(h: &str) -> String {
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '(' | ')' | '（' | '）'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// `classes.csv`: `patent, codes`, or as scrapers name them (`publication_number`,
+/// `cpc_codes`…; other columns ignored). A row naming no patent of the portfolio, or
+/// whose patent cannot be read, is a reject; an unreadable code is a warning.
+pub fn classes(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<SideTable<ClassCodes>, InputError> {
+    use crate::rules::ipc::{is_cpc_only_section, parse_ipc, split_class_list};
+    let folded: Vec<String> = table.headers.iter().map(|h| fold_side_header(h)).collect();
+    let column = |names: &[&str], wanted: &str| -> Result<usize, InputError> {
+        names.iter().find_map(|n| folded.iter().position(|h| h == n)).ok_or_else(|| InputError::MissingColumn {
+            path: table.info.path.clone(),
+            column: format!("{wanted} (or {})", names[1..].join(", ")),
+            found: table.headers.clone(),
+            nearest: crate::read::profile::nearest(wanted, &table.headers).map(str::to_string),
+        })
+    };
+    let c = Cols { table, idx: vec![column(&CLASSES_PATENT, "patent")?, column(&CLASSES_CODES, "codes")?], label };
+    let mut out = SideTable::with_rows(table.height());
+    for row in 0..table.height() {
+        let (p, cell) = (c.get(row, 0), c.get(row, 1));
+        let Some(id) = ids.resolve(p) else {
+            out.rejects.push(c.issue(row, "patent", p, "unparseable patent number"));
+            continue;
+        };
+        if !ids.contains(&id) {
+            out.rejects.push(c.issue(row, "patent", p, "not a patent of the portfolio"));
+            continue;
+        }
+        let mut item = ClassCodes::default();
+        for code in split_class_list(cell) {
+            match parse_ipc(code) {
+                Ok(ipc) if ipc.is_cpc_indexing() => item.cpc_only += 1,
+                Ok(ipc) => {
+                    if !item.codes.contains(&ipc) {
+                        item.codes.push(ipc)
+                    }
+                }
+                Err(_) if is_cpc_only_section(code) => item.cpc_only += 1,
+                Err(_) => out.warnings.push(c.issue(row, "codes", code, "unreadable classification code (ignored)")),
+            }
+        }
+        out.items.push((id, item));
+    }
+    Ok(out)
+}

@@ -77,7 +77,7 @@ impl Question {
             Question::Holders => "no holder or applicant name (no holder column, or empty cells)",
             Question::Validity => "no grant date and no known status (no status or grant-date column, or a status that is a transfer, a change of data or an examination step), or a filing year that leaves the 20-year term open",
             Question::History => "grant or lapse dates unknown (a status without its dates), or a filing year that leaves the term open",
-            Question::D1 => "no IPC column (or no IPC code of sections A–H)",
+            Question::D1 => "no IPC column or classes.csv (or no IPC code of sections A–H)",
             Question::D2 => "no family column or families.csv (or a family size above 1 without its members)",
             Question::D3 => "validity unknown, or a filing year that leaves the 10-year line open",
             Question::D4 => "no pledge amount column or pledges.csv",

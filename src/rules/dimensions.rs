@@ -17,7 +17,7 @@ const AMOUNT_EPSILON: f64 = 1e-9;
 /// The verdict on `p` at `as_of`, given its SEI matches (which do not depend on the date).
 pub fn verdict(p: &Patent, sei: &[SeiMatch<'_>], as_of: NaiveDate, params: &RuleParams) -> Verdict {
     let e = eligibility(p, as_of, params);
-    let (d1, e1) = d1_sei(sei, !p.ipc.is_empty());
+    let (d1, e1) = d1_sei(p, sei);
     let (d2, e2) = d2_overseas(p, params);
     let (d3, e3) = d3_maintained(p, e.eligible, as_of, params);
     let (d4, e4) = d4_pledge(p, as_of, params);
@@ -125,14 +125,20 @@ fn d5_met(p: &Patent, as_of: NaiveDate) -> bool {
     p.awards.iter().any(|a| award_counts(a, as_of))
 }
 
-/// D1: any IPC code in the concordance.
-pub fn d1_sei(sei: &[SeiMatch<'_>], has_ipc: bool) -> (bool, Cow<'static, str>) {
+/// D1: any IPC code in the concordance. A code that came from `classes.csv` says so.
+pub fn d1_sei(p: &Patent, sei: &[SeiMatch<'_>]) -> (bool, Cow<'static, str>) {
     if sei.is_empty() {
-        let why = if has_ipc { "no IPC code in the SEI concordance" } else { "no IPC code" };
+        let why = if p.ipc.is_empty() { "no IPC code" } else { "no IPC code in the SEI concordance" };
         return (false, why.into());
     }
-    let lines: Vec<String> =
-        sei.iter().map(|m| format!("{} → {} {}", m.ipc, m.category.code, m.category.name)).collect();
+    let side = &p.ipc[p.ipc.len() - usize::from(p.classes_codes).min(p.ipc.len())..];
+    let lines: Vec<String> = sei
+        .iter()
+        .map(|m| {
+            let from_table = if side.iter().any(|c| std::ptr::eq(c, m.ipc)) { " (classes.csv)" } else { "" };
+            format!("{}{from_table} → {} {}", m.ipc, m.category.code, m.category.name)
+        })
+        .collect();
     (true, lines.join("; ").into())
 }
 
@@ -207,7 +213,7 @@ pub fn write_evidence(out: &mut String, p: &Patent, sei: &[SeiMatch<'_>], as_of:
     let decision = decide(p, status_of(p), as_of, params);
     decision.write_evidence(out, p, as_of, params);
     out.push_str(" | D1 ");
-    out.push_str(&d1_sei(sei, !p.ipc.is_empty()).1);
+    out.push_str(&d1_sei(p, sei).1);
     out.push_str(" | D2 ");
     out.push_str(&d2_overseas(p, params).1);
     out.push_str(" | D3 ");
@@ -313,12 +319,19 @@ mod tests {
 
     #[test]
     fn d1_evidence_names_code_and_category() {
-        let t = Concordance::builtin();
-        let codes = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06V10/82").unwrap()];
-        let m = t.match_codes(&codes);
-        assert_eq!(d1_sei(&m, true), (true, "G06V 10/82 → 1.5 人工智能".into()));
-        assert_eq!(d1_sei(&[], true), (false, "no IPC code in the SEI concordance".into()));
-        assert_eq!(d1_sei(&[], false), (false, "no IPC code".into()));
+        let c = Concordance::builtin();
+        let mut p = patent("2015-01-01", None, "", None);
+        p.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06V10/82").unwrap()];
+        let m = c.match_codes(&p.ipc);
+        assert_eq!(d1_sei(&p, &m), (true, "G06V 10/82 → 1.5 人工智能".into()));
+        assert_eq!(d1_sei(&p, &[]), (false, "no IPC code in the SEI concordance".into()));
+        assert_eq!(d1_sei(&patent("2015-01-01", None, "", None), &[]), (false, "no IPC code".into()));
+        // The same code from classes.csv says where it came from.
+        let mut q = patent("2015-01-01", None, "", None);
+        q.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06V 10/82").unwrap()];
+        q.classes_codes = 1;
+        let m = c.match_codes(&q.ipc);
+        assert_eq!(d1_sei(&q, &m), (true, "G06V 10/82 (classes.csv) → 1.5 人工智能".into()));
     }
 
     #[test]

@@ -60,6 +60,12 @@ impl Ipc {
         self.key()[self.subclass().len()..].split_once('/')
     }
 
+    /// Whether this is a CPC indexing code (main group 2000 and above, `G06F 2203/04808`):
+    /// such codes have no place in the IPC and never match the concordance.
+    pub fn is_cpc_indexing(&self) -> bool {
+        self.group().and_then(|(main, _)| main.parse::<u32>().ok()).is_some_and(|main| main >= 2000)
+    }
+
     /// This code and every level above it, most specific first
     /// (the code, its main group, its subclass, its class).
     pub fn lookup_keys(&self) -> impl Iterator<Item = Ipc> {
@@ -162,9 +168,59 @@ pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
     Ok(Ipc::from_parts(subclass, main, &trim_subgroup(sub)))
 }
 
+/// The codes of a classification cell as scrapers and databases write it: a `;`, `,`
+/// or `|` list, a JSON array (`["G06F11/2257", "G06N5/01"]`) or a Python list
+/// literal (`['G06F11/2257', 'G06N5/01']`).
+pub fn split_class_list(cell: &str) -> impl Iterator<Item = &str> {
+    let t = cell.trim();
+    let inner = t.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(t);
+    inner
+        .split([',', ';', '|', '；', '，', '\n'])
+        .map(|c| c.trim().trim_matches(['\'', '"']).trim())
+        .filter(|c| !c.is_empty())
+}
+
+/// Whether `raw` is a CPC-only class (`Y02E 10/50`, `Y10S`): section Y, which the IPC
+/// does not have. Readable, but never in the concordance.
+pub fn is_cpc_only_section(raw: &str) -> bool {
+    let folded = crate::rules::text::fold_width(raw.trim());
+    let b = folded.as_bytes();
+    b.len() >= 3 && b[0].eq_ignore_ascii_case(&b'Y') && b[1].is_ascii_digit() && b[2].is_ascii_digit()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_cells_in_every_list_syntax() {
+        let want = ["G06F11/2257", "G06N5/01"];
+        for cell in [
+            "['G06F11/2257', 'G06N5/01']",
+            "[\"G06F11/2257\", \"G06N5/01\"]",
+            "G06F11/2257; G06N5/01",
+            "G06F11/2257 | G06N5/01",
+            "G06F11/2257,G06N5/01",
+        ] {
+            assert_eq!(split_class_list(cell).collect::<Vec<_>>(), want, "{cell}");
+        }
+        assert_eq!(split_class_list("[]").count(), 0);
+        assert_eq!(split_class_list("").count(), 0);
+    }
+
+    #[test]
+    fn cpc_only_classes_are_told_apart() {
+        assert!(parse_ipc("G06F 2203/04808").unwrap().is_cpc_indexing());
+        assert!(parse_ipc("A61K2300/00").unwrap().is_cpc_indexing());
+        assert!(!parse_ipc("G06F 11/2257").unwrap().is_cpc_indexing());
+        assert!(!parse_ipc("G06N").unwrap().is_cpc_indexing());
+        assert_eq!(parse_ipc("G06F11/2257").unwrap().to_string(), "G06F 11/2257");
+        for y in ["Y02E 10/50", "Y02A40/90", "y10s 128/00", "Y04S"] {
+            assert!(is_cpc_only_section(y), "{y}");
+            assert!(parse_ipc(y).is_err(), "{y}");
+        }
+        assert!(!is_cpc_only_section("G06N 3/08") && !is_cpc_only_section("Y"));
+    }
 
     #[test]
     fn spellings_fold_to_one_code() {
