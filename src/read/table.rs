@@ -213,7 +213,7 @@ impl TableFile {
         let mut reader = reader(delimiter, bytes);
         let mut header = StringRecord::new();
         let parsed = reader.read_record(&mut header).map_err(|e| csv_error(path, &e))?;
-        let body_start = if parsed { reader.position().byte() as usize } else { bytes.len() };
+        let body_start = if parsed { past_line_ends(bytes, reader.position().byte() as usize) } else { bytes.len() };
         let headers = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
         let header_lines = bytes[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
         let segments =
@@ -272,11 +272,21 @@ impl TableFile {
                 table.rows.row_starts.reserve(rows);
                 table.rows.ends.reserve(rows * self.headers.len().max(1));
                 let mut record = csv::ByteRecord::new();
+                // Lines are counted here from the records' byte offsets: the csv crate's
+                // own line count falls behind on CRLF files.
+                let segment_bytes = &text.bytes()[range.clone()];
+                let (mut counted_to, mut line) = (0usize, *first_line);
                 loop {
                     match reader.read_byte_record(&mut record) {
                         Ok(true) => {
-                            let line = record.position().map_or(1, |p| p.line());
-                            table.lines.push(first_line + line - 1);
+                            let at = record
+                                .position()
+                                .map_or(counted_to, |p| past_line_ends(segment_bytes, p.byte() as usize));
+                            if at > counted_to {
+                                line += memchr::memchr_iter(b'\n', &segment_bytes[counted_to..at]).count() as u64;
+                                counted_to = at;
+                            }
+                            table.lines.push(line);
                             for cell in record.iter() {
                                 bytes.extend_from_slice(cell);
                                 table.rows.ends.push(bytes.len());
@@ -416,6 +426,15 @@ fn mixed_utf8(bytes: &[u8]) -> bool {
         invalid += chunk.invalid().len();
     }
     valid > 0 && valid >= invalid
+}
+
+/// `at` moved past line-end bytes: csv positions a record (or the end of the header)
+/// on the `\n` of a CRLF, or before blank lines, where the row itself starts later.
+fn past_line_ends(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    at.min(bytes.len())
 }
 
 /// The length of a Google Patents `search URL:` preamble line (0 when there is none).
@@ -561,6 +580,13 @@ mod tests {
         assert_eq!(split(t), whole(t), "a quote inside a bare field");
         let t = "a,b\n1,\"x\"\"\ny\"\n";
         assert_eq!(split(t), whole(t), "an escaped quote stays inside");
+    }
+
+    #[test]
+    fn crlf_files_keep_their_line_numbers() {
+        let text = "app_no,title\r\n1,\"two\r\nlines\"\r\n2,x\r\n3,y\r\n";
+        let t = table_from_bytes(Path::new("crlf.csv"), text.as_bytes(), None).unwrap();
+        assert_eq!((0..t.height()).map(|r| t.line(r)).collect::<Vec<_>>(), [2, 4, 5]);
     }
 
     #[test]
