@@ -48,8 +48,9 @@ pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
             spinner.suspend(|| log_line(message));
         }
     };
-    // Warnings say what the data cannot show: printed even with --quiet.
-    let warn = |message: &str| spinner.suspend(|| eprintln!("hvpat: warning: {message}"));
+    // Warnings say what the data cannot show: printed (timestamped like the stage
+    // lines) even with --quiet.
+    let warn = |message: &str| spinner.suspend(|| log_line(&format!("warning: {message}")));
     let result = pipeline::run(&settings, &RunOptions { if_changed: args.if_changed, log: &log, warn: &warn });
     spinner.finish_and_clear();
     let summary = match result? {
