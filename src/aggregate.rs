@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 
 use crate::config::Counting;
+use crate::conversion::{Conversion, ConversionFigures, ConversionParams};
 use crate::model::DIMENSIONS;
 use crate::rules::institutions::{Institution, InstitutionType};
 use crate::rules::numbers::Kind;
@@ -45,6 +46,12 @@ pub struct InstitutionRow {
     pub fractional: bool,
     /// (valid inventions, high-value) in units at each trend date, oldest first.
     pub trend: Vec<(u64, u64)>,
+    /// Conversion figures (SPEC §9).
+    pub conversion: ConversionFigures,
+    /// Converted patents / valid inventions, ten-thousandths, rounded half-up.
+    pub conversion_rate_e4: u64,
+    /// The reward, hundredths of 万元.
+    pub reward_e2: i64,
 }
 
 /// `units` rounded half-up to four decimals, in ten-thousandths.
@@ -58,6 +65,29 @@ pub fn e4_text(e4: u64) -> String {
 }
 
 impl InstitutionRow {
+    /// A row of zeros for `inst`.
+    pub fn empty(inst: &Institution, fractional: bool, trend_len: usize) -> InstitutionRow {
+        InstitutionRow {
+            institution: inst.name.clone(),
+            kind: inst.kind.as_str().to_string(),
+            parent: inst.parent.clone().unwrap_or_default(),
+            patents: 0,
+            inventions: 0,
+            valid_inventions: 0,
+            high_value: 0,
+            high_value_share_e4: 0,
+            dimensions: [0; DIMENSIONS],
+            sei: [0; 9],
+            valid_inventions_prev: 0,
+            high_value_prev: 0,
+            fractional,
+            trend: vec![(0, 0); trend_len],
+            conversion: ConversionFigures::default(),
+            conversion_rate_e4: 0,
+            reward_e2: 0,
+        }
+    }
+
     /// The share as a decimal string with four places (`0.4167`).
     pub fn share_text(&self) -> String {
         e4_text(self.high_value_share_e4)
@@ -188,10 +218,49 @@ pub fn aggregate(
             high_value_prev: t[19],
             fractional: counting == Counting::Fractional,
             trend: (0..trend_len).map(|k| (t[20 + 2 * k], t[21 + 2 * k])).collect(),
+            conversion: ConversionFigures::default(),
+            conversion_rate_e4: 0,
+            reward_e2: 0,
         })
         .collect();
-    rows.sort_by(|a, b| b.high_value.cmp(&a.high_value).then_with(|| a.institution.cmp(&b.institution)));
+    sort_rows(&mut rows);
     rows
+}
+
+/// Report order: high-value count descending, then name.
+fn sort_rows(rows: &mut [InstitutionRow]) {
+    rows.sort_by(|a, b| b.high_value.cmp(&a.high_value).then_with(|| a.institution.cmp(&b.institution)));
+}
+
+/// Put the conversion figures into the rows (SPEC §9): the institutions' own rows, and
+/// a row of zero holdings for an institution of the kept types credited with a
+/// conversion but holding no patent (one that transferred every patent away).
+pub fn add_conversion(
+    rows: &mut Vec<InstitutionRow>,
+    institutions: &[Institution],
+    conversion: &Conversion,
+    types: Option<&[InstitutionType]>,
+    params: &ConversionParams,
+    trend_len: usize,
+) {
+    let fractional = rows.first().is_some_and(|r| r.fractional) || params.counting == Counting::Fractional;
+    let at: std::collections::HashMap<String, usize> =
+        rows.iter().enumerate().map(|(k, r)| (r.institution.clone(), k)).collect();
+    let mut extra = Vec::new();
+    for (inst, figures) in institutions.iter().zip(&conversion.figures) {
+        match at.get(inst.name.as_str()) {
+            Some(&k) => rows[k].conversion = *figures,
+            None if figures.any() && types.is_none_or(|t| t.contains(&inst.kind)) => extra
+                .push(InstitutionRow { conversion: *figures, ..InstitutionRow::empty(inst, fractional, trend_len) }),
+            None => {}
+        }
+    }
+    rows.extend(extra);
+    for r in rows.iter_mut() {
+        r.conversion_rate_e4 = share_e4(r.conversion.converted, r.valid_inventions);
+        r.reward_e2 = r.conversion.reward_e2(params);
+    }
+    sort_rows(rows);
 }
 
 /// A holder name the alias table does not know, with the patents it holds.
@@ -238,22 +307,8 @@ mod tests {
         assert_eq!(share_e4(1, 32), 313);
         assert_eq!(share_e4(1, 20_000), 1);
         assert_eq!(share_e4(5, 5), 10_000);
-        let row = InstitutionRow {
-            institution: String::new(),
-            kind: String::new(),
-            parent: String::new(),
-            fractional: false,
-            trend: vec![],
-            patents: 0,
-            inventions: 0,
-            valid_inventions: 0,
-            high_value: 0,
-            high_value_share_e4: 3333,
-            dimensions: [0; 5],
-            sei: [0; 9],
-            valid_inventions_prev: 0,
-            high_value_prev: 0,
-        };
+        let inst = crate::rules::institutions::AliasTable::builtin().resolve("清华大学");
+        let row = InstitutionRow { high_value_share_e4: 3333, ..InstitutionRow::empty(&inst, false, 0) };
         assert_eq!(row.share_text(), "0.3333");
         assert_eq!(InstitutionRow { high_value_share_e4: 10_000, ..row.clone() }.share_text(), "1.0000");
         assert_eq!(InstitutionRow { high_value_share_e4: 0, ..row.clone() }.share_text(), "0.0000");

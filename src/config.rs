@@ -29,6 +29,12 @@ pub struct ConfigFile {
     pub events: Option<PathBuf>,
     /// `classes.csv` (IPC/CPC codes from another source: `patent, codes`).
     pub classes: Option<PathBuf>,
+    /// `transactions.csv` (transfers, licences, equity, pledges and money received).
+    pub transactions: Option<PathBuf>,
+    /// Share of the money received that the reward pays (default 0.05).
+    pub reward_rate: Option<f64>,
+    /// The most the reward pays an institution in a year, 万元 (default 100).
+    pub reward_cap_wan: Option<f64>,
     /// `aliases.csv`, added to (and overriding) the built-in table.
     pub aliases: Option<PathBuf>,
     /// A concordance CSV replacing the built-in one.
@@ -97,6 +103,8 @@ pub struct Overrides {
     pub events: Option<PathBuf>,
     /// `--classes`.
     pub classes: Option<PathBuf>,
+    /// `--transactions`.
+    pub transactions: Option<PathBuf>,
     /// `--as-of`.
     pub as_of: Option<String>,
     /// `--year`.
@@ -122,6 +130,12 @@ pub struct Settings {
     pub events: Option<PathBuf>,
     /// Classification side table.
     pub classes: Option<PathBuf>,
+    /// Transactions side table.
+    pub transactions: Option<PathBuf>,
+    /// Reward rate.
+    pub reward_rate: f64,
+    /// Reward cap, 万元.
+    pub reward_cap_wan: f64,
     /// Concordance replacement.
     pub concordance: Option<PathBuf>,
     /// The report date.
@@ -172,6 +186,7 @@ impl ConfigFile {
             &mut cfg.awards,
             &mut cfg.events,
             &mut cfg.classes,
+            &mut cfg.transactions,
             &mut cfg.aliases,
             &mut cfg.concordance,
             &mut cfg.out,
@@ -221,6 +236,14 @@ impl ConfigFile {
         if !(0.0..=1.0).contains(&max_reject_share) {
             bail!("max_reject_share must be between 0 and 1, not {max_reject_share}");
         }
+        let reward_rate = self.reward_rate.unwrap_or(0.05);
+        if !(0.0..=1.0).contains(&reward_rate) {
+            bail!("reward_rate must be between 0 and 1, not {reward_rate}");
+        }
+        let reward_cap_wan = self.reward_cap_wan.unwrap_or(100.0);
+        if !(reward_cap_wan.is_finite() && reward_cap_wan >= 0.0) {
+            bail!("reward_cap_wan must be a non-negative number, not {reward_cap_wan}");
+        }
         let r = &self.rules;
         if !(r.pledge_threshold_wan.is_finite() && r.pledge_threshold_wan >= 0.0) {
             bail!("rules.pledge_threshold_wan must be a non-negative number");
@@ -236,6 +259,9 @@ impl ConfigFile {
             aliases: o.aliases.or(self.aliases),
             events: o.events.or(self.events),
             classes: o.classes.or(self.classes),
+            transactions: o.transactions.or(self.transactions),
+            reward_rate,
+            reward_cap_wan,
             concordance: self.concordance,
             as_of_prev: add_years(as_of, -1),
             as_of,

@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod cli;
 pub mod config;
+pub mod conversion;
 pub mod model;
 pub mod pipeline;
 pub mod read;

@@ -111,6 +111,10 @@ pub struct Patent {
     pub holders: Vec<std::sync::Arc<str>>,
     /// Whether `holders` came from a holders column (not the applicants fallback).
     pub holders_explicit: bool,
+    /// Applicants as written, when a file names both holders and applicants (a combined
+    /// `申请人/专利权人` column feeds both); empty otherwise, when the holders are the
+    /// applicants (`holders_explicit` false) or the applicants are not known.
+    pub applicants: Vec<std::sync::Arc<str>>,
     /// Family members from the portfolio and the families table.
     pub family: Vec<FamilyMember>,
     /// Pledge amounts: the portfolio's attributed amount and contracts.
@@ -129,6 +133,20 @@ pub struct Patent {
     pub events: Vec<LegalEvent>,
     /// What the patent's inputs could tell, and where its dates came from.
     pub known: Known,
+}
+
+impl Patent {
+    /// The transferors a transfer of this patent is credited to (SPEC §9): the
+    /// applicants; `None` when only the current holders (the buyers) are known.
+    pub fn transferors(&self) -> Option<&[std::sync::Arc<str>]> {
+        if !self.applicants.is_empty() {
+            Some(&self.applicants)
+        } else if !self.holders_explicit || self.known.applicants_are_holders {
+            Some(&self.holders)
+        } else {
+            None
+        }
+    }
 }
 
 /// What a patent's inputs could tell (SPEC §8) and where its dates came from (SPEC §7).
@@ -152,6 +170,8 @@ pub struct Known {
     pub grant_from_event: bool,
     /// The lapse date is the earliest lapse event's.
     pub lapse_from_event: bool,
+    /// The applicants column names the holders (so the applicants are not kept twice).
+    pub applicants_are_holders: bool,
 }
 
 impl Known {
@@ -165,6 +185,7 @@ impl Known {
         self.granted_by_label |= other.granted_by_label;
         self.grant_from_event |= other.grant_from_event;
         self.lapse_from_event |= other.lapse_from_event;
+        self.applicants_are_holders |= other.applicants_are_holders;
     }
 }
 

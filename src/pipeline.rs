@@ -8,16 +8,19 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::aggregate::{aggregate, unresolved_names, InstitutionRow};
+use crate::aggregate::{add_conversion, aggregate, unresolved_names, InstitutionRow};
 use crate::config::Settings;
+use crate::conversion::{convert, Conversion, ConversionParams};
 use crate::model::RowIssue;
 use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
 use crate::read::profile::Layout;
 use crate::read::side;
+use crate::read::side::Transaction;
 use crate::read::table::{read_table, TableFile};
 use crate::read::InputError;
 use crate::rules::concordance::Concordance;
 use crate::rules::coverage::{Coverage, RunSources};
+use crate::rules::dimensions::format_wan;
 use crate::rules::events::classify_event;
 use crate::rules::institutions::{AliasTable, Institution};
 use crate::rules::numbers::Kind;
@@ -55,6 +58,35 @@ pub struct Loaded {
     pub sources: Sources,
     /// The column names the holders were looked for under, over every portfolio file.
     pub holder_columns: Vec<&'static str>,
+    /// Rows of `transactions.csv`, each with the positions in `scored` of its patents.
+    pub transactions: Vec<(Transaction, Vec<usize>)>,
+    /// Conversion figures per institution (SPEC §9).
+    pub conversion: Conversion,
+    /// Whether any input could show a transfer or licence (an event column,
+    /// `events.csv`, `transactions.csv`).
+    pub conversion_sources: bool,
+}
+
+/// A `transactions.csv` row's event on one of its patents, and for a pledge with an
+/// amount a D4 pledge contract shared among the patents it lists.
+fn attach_transaction(p: &mut crate::model::Patent, t: &Transaction) {
+    let mut text = format!("{} (transactions.csv line {}", t.class.as_str(), t.line);
+    if !t.counterparty.is_empty() {
+        text.push_str(&format!(", {}", t.counterparty));
+    }
+    if t.received_e4 > 0 {
+        text.push_str(&format!(", received {} 万元", format_wan(t.received_e4 as f64 / 10_000.0)));
+    }
+    text.push(')');
+    p.events.push(crate::rules::events::LegalEvent { date: t.date, class: t.class, text });
+    if t.class == crate::rules::events::EventClass::Pledge && t.amount_e4 > 0 {
+        p.pledges.push(crate::model::PledgeShare {
+            contract_id: format!("transactions.csv line {}", t.line),
+            contract_wan: t.amount_e4 as f64 / 10_000.0,
+            patents_in_contract: t.listed,
+            registered_on: t.date,
+        });
+    }
 }
 
 /// Counts of where the data came from, beside the coverage (the manifest's `sources`).
@@ -76,6 +108,12 @@ pub struct Sources {
     pub events_table_rows: usize,
     /// Scored patents with codes from `classes.csv`.
     pub patents_with_classes: usize,
+    /// Rows of `transactions.csv` used.
+    pub transactions_rows: usize,
+    /// Whether any input could show a transfer or licence (SPEC §9 figures rest on one).
+    pub conversion_event_source: bool,
+    /// Patents with a transfer credited to nobody (only the current holders known).
+    pub transfers_credited_to_nobody: usize,
     /// Rows of `classes.csv` attached.
     pub classes_table_rows: usize,
     /// CPC-only codes of `classes.csv` skipped (`Y02…`, 2000-series indexing codes).
@@ -143,9 +181,11 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     let mut counts = Counts::default();
     let mut merged = Merged::default();
     let mut holder_columns: Vec<&'static str> = Vec::new();
+    let mut conversion_sources = settings.events.is_some() || settings.transactions.is_some();
     for (file, path) in settings.portfolio.iter().enumerate() {
         let table = TableFile::open(path, settings.sheet.as_deref())?;
         let layout = Layout::locate(&table.header_table(), settings.profile)?;
+        conversion_sources |= layout.has_events();
         for name in layout.holder_columns() {
             if !holder_columns.contains(&name) {
                 holder_columns.push(name);
@@ -241,8 +281,32 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
             }
         });
     }
+    let mut transactions = Vec::new();
+    if let Some(path) = &settings.transactions {
+        let table = read_table(path)?;
+        let t = side::transactions(&table, &label(path), &merged.resolver())?;
+        inputs.push(InputRecord { role: "transactions", rows: t.rows, file: table.info.clone() });
+        sources.transactions_rows = t.items.len();
+        for (_, row) in &t.items {
+            for id in &row.patents {
+                if let Some(k) = merged.position(id) {
+                    attach_transaction(&mut merged.patents[k], row);
+                }
+            }
+        }
+        merged.rejects.extend(t.rejects);
+        merged.warnings.extend(t.warnings);
+        transactions = t.items.into_iter().map(|(_, row)| row).collect();
+    }
     counts.side_rejected = merged.rejects.len() - before;
     merged.settle(|file| settings.portfolio.get(file).map(|f| label(f)).unwrap_or_default());
+    let transactions: Vec<(Transaction, Vec<usize>)> = transactions
+        .into_iter()
+        .map(|t| {
+            let positions = t.patents.iter().filter_map(|id| merged.position(id)).collect();
+            (t, positions)
+        })
+        .collect();
     let Merged { patents, rejects, warnings, .. } = merged;
     timings.push(("read_side_tables", t1.elapsed().as_millis()));
 
@@ -264,6 +328,10 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     counts.high_value = scored.iter().filter(|s| s.verdict.high_value()).count();
     counts.warnings = warnings.len();
     let (coverage, sources) = tally(&scored, sources);
+    let conversion = convert(&scored, institutions.len(), &transactions, &conversion_params(settings));
+    let mut sources = sources;
+    sources.conversion_event_source = conversion_sources;
+    sources.transfers_credited_to_nobody = conversion.transfers_to_nobody;
     Ok(Loaded {
         scored,
         institutions,
@@ -278,14 +346,50 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         coverage,
         sources,
         holder_columns,
+        transactions,
+        conversion,
+        conversion_sources,
     })
+}
+
+/// The conversion parameters of a run.
+pub fn conversion_params(settings: &Settings) -> ConversionParams {
+    ConversionParams {
+        as_of: settings.as_of,
+        as_of_prev: settings.as_of_prev,
+        counting: settings.counting,
+        reward_rate: settings.reward_rate,
+        reward_cap_wan: settings.reward_cap_wan,
+    }
+}
+
+/// What the conversion figures cannot show: no event source at all, no money source,
+/// transfers whose transferors are not known.
+fn conversion_warnings(loaded: &Loaded, settings: &Settings) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !loaded.conversion_sources {
+        lines.push(
+            "conversion cannot be assessed: no legal-event column, events.csv or transactions.csv, so transfers, licences and equity read 0 (pledges only from pledge amounts)"
+                .to_string(),
+        );
+    }
+    if settings.transactions.is_none() && loaded.conversion_sources {
+        lines.push("money received (received_wan, reward_wan) needs transactions.csv: it reads 0".to_string());
+    }
+    let nobody = loaded.conversion.transfers_to_nobody;
+    if nobody > 0 {
+        lines.push(format!(
+            "{nobody} transferred patents credited to nobody: the inputs name only their current holders (the buyers), not the applicants (申请人, [标]原始申请(专利权)人) who transferred them"
+        ));
+    }
+    lines
 }
 
 /// The side tables that answer a question for every patent.
 fn run_sources(settings: &Settings) -> RunSources {
     RunSources {
         families: settings.families.is_some(),
-        pledges: settings.pledges.is_some(),
+        pledges: settings.pledges.is_some() || settings.transactions.is_some(),
         awards: settings.awards.is_some(),
     }
 }
@@ -385,6 +489,7 @@ pub fn fingerprint(settings: &Settings, digest: &dyn Fn(&Path) -> Result<String>
         &settings.awards,
         &settings.events,
         &settings.classes,
+        &settings.transactions,
         &settings.aliases,
         &settings.concordance,
     ];
@@ -438,14 +543,25 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
     for line in loaded.coverage.warnings() {
         (options.warn)(&line);
     }
+    for line in conversion_warnings(&loaded, settings) {
+        (options.warn)(&line);
+    }
     let no_holders = c.scored > 0 && loaded.scored.iter().all(|s| s.patent.holders.is_empty());
     let t = Instant::now();
-    let institutions = aggregate(
+    let mut institutions = aggregate(
         &loaded.scored,
         &loaded.institutions,
         settings.trend_dates.len(),
         settings.institution_types.as_deref(),
         settings.counting,
+    );
+    add_conversion(
+        &mut institutions,
+        &loaded.institutions,
+        &loaded.conversion,
+        settings.institution_types.as_deref(),
+        &conversion_params(settings),
+        settings.trend_dates.len(),
     );
     loaded.timings.push(("aggregate", t.elapsed().as_millis()));
     loaded.counts.institutions = institutions.len();
@@ -515,6 +631,7 @@ fn write_all(
         || {
             timed(&|| {
                 csv_out::write_institutions(&out.file("institutions.csv"), institutions, raw)?;
+                csv_out::write_conversion(&out.file("conversion.csv"), institutions, raw)?;
                 parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
                 write_json(&out.file("institutions.json"), &institutions_json(institutions, &settings.trend_dates))?;
                 csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects, raw)?;
@@ -548,13 +665,15 @@ fn write_all(
             "rollup_campuses": settings.rollup_campuses,
             "raw_cells": settings.raw_cells,
             "max_reject_share": settings.max_reject_share,
+            "reward_rate": settings.reward_rate,
+            "reward_cap_wan": settings.reward_cap_wan,
             "concordance": loaded.concordance_label,
         },
         "inputs": loaded.inputs,
         "counts": loaded.counts,
         "coverage": coverage_json(&loaded.coverage),
         "sources": loaded.sources,
-        "outputs": ["patents.csv", "patents.parquet", "institutions.csv", "institutions.parquet", "institutions.json", "rejects.csv", "warnings.csv", "unresolved.csv", "report.html", "report.xlsx", "summary.md", "manifest.json"],
+        "outputs": ["patents.csv", "patents.parquet", "institutions.csv", "conversion.csv", "institutions.parquet", "institutions.json", "rejects.csv", "warnings.csv", "unresolved.csv", "report.html", "report.xlsx", "summary.md", "manifest.json"],
         "timings_ms": timings,
     });
     write_json(&out.file("manifest.json"), &manifest)

@@ -34,6 +34,9 @@ pub struct Scored {
     pub institutions: Box<[u32]>,
     /// The questions its inputs can answer (SPEC §8).
     pub assessable: Assessable,
+    /// The institutions a transfer is credited to (the applicants', SPEC §9), distinct;
+    /// `None` when only the current holders are known.
+    pub transferors: Option<Box<[u32]>>,
 }
 
 impl Scored {
@@ -79,7 +82,12 @@ pub struct Scoring {
 }
 
 /// Score one patent, given its holders' institution indices.
-fn score_one(patent: Box<Patent>, institutions: Box<[u32]>, ctx: &ScoreContext<'_>) -> Scored {
+fn score_one(
+    patent: Box<Patent>,
+    institutions: Box<[u32]>,
+    transferors: Option<Box<[u32]>>,
+    ctx: &ScoreContext<'_>,
+) -> Scored {
     let matches = ctx.concordance.match_codes(&patent.ipc);
     let has_sei = !matches.is_empty();
     let status = status_of(&patent);
@@ -104,7 +112,7 @@ fn score_one(patent: Box<Patent>, institutions: Box<[u32]>, ctx: &ScoreContext<'
         }
     }
     let sei = matches.iter().map(|m| m.index as u16).collect();
-    Scored { verdict: now, prev, trend, patent, sei, industries, institutions, assessable }
+    Scored { verdict: now, prev, trend, patent, sei, industries, institutions, assessable, transferors }
 }
 
 /// Resolve every distinct holder name once: name → index into the returned
@@ -115,7 +123,7 @@ fn resolve_holders(patents: &[Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMa
     let shared = patents
         .par_iter()
         .fold(FxHashMap::default, |mut names, p| {
-            for h in &p.holders {
+            for h in p.holders.iter().chain(&p.applicants) {
                 names.entry(address(h)).or_insert(&**h);
             }
             names
@@ -151,14 +159,23 @@ pub fn score_all(patents: Vec<Box<Patent>>, ctx: &ScoreContext<'_>) -> Scoring {
     let scored: Vec<Scored> = patents
         .into_par_iter()
         .map(|p| {
-            let mut list: Vec<u32> = Vec::with_capacity(p.holders.len());
-            for h in &p.holders {
-                let i = by_holder[&address(h)];
-                if !list.contains(&i) {
-                    list.push(i);
+            let distinct = |names: &[std::sync::Arc<str>]| -> Box<[u32]> {
+                let mut list: Vec<u32> = Vec::with_capacity(names.len());
+                for h in names {
+                    let i = by_holder[&address(h)];
+                    if !list.contains(&i) {
+                        list.push(i);
+                    }
                 }
-            }
-            score_one(p, list.into_boxed_slice(), ctx)
+                list.into_boxed_slice()
+            };
+            let institutions = distinct(&p.holders);
+            let transferors = match p.transferors() {
+                Some(names) if std::ptr::eq(names, p.holders.as_slice()) => Some(institutions.clone()),
+                Some(names) => Some(distinct(names)),
+                None => None,
+            };
+            score_one(p, institutions, transferors, ctx)
         })
         .collect();
     Scoring { scored, institutions }

@@ -88,6 +88,10 @@ pub struct InputArgs {
     /// `publication_number, …, cpc_codes` files read as they are).
     #[arg(long)]
     pub classes: Option<PathBuf>,
+    /// Transfers, licences, equity and pledges with the money received
+    /// (`patent, type, date, counterparty, amount_wan, received_wan`).
+    #[arg(long)]
+    pub transactions: Option<PathBuf>,
     /// Report date (YYYY-MM-DD).
     #[arg(long, conflicts_with = "year")]
     pub as_of: Option<String>,
@@ -111,6 +115,7 @@ impl InputArgs {
             aliases: self.aliases.clone(),
             events: self.events.clone(),
             classes: self.classes.clone(),
+            transactions: self.transactions.clone(),
             as_of: self.as_of.clone(),
             year: self.year,
             out,

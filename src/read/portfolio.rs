@@ -157,6 +157,21 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             Err(_) => warnings.push(*r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
         }
     }
+    let holders_cell = r.get(C::Holders);
+    let holders_explicit = !holders_cell.is_empty();
+    let applicants_cell = r.get(C::Applicants);
+    let mut split = |cell: &str| -> Vec<Arc<str>> {
+        split_holders(cell, r.layout.holder_commas()).into_iter().map(|h| names.get(strip_date_suffix(&h))).collect()
+    };
+    let (holders, mut applicants) = match holders_explicit {
+        true => (split(&holders_cell), split(&applicants_cell)),
+        false => (split(&applicants_cell), Vec::new()),
+    };
+    // Applicants who are the holders are not kept twice (most rows of most exports).
+    let applicants_are_holders = applicants == holders;
+    if applicants_are_holders {
+        applicants = Vec::new();
+    }
     let invention = kind == Some(Kind::Invention);
     let (status_text, status_class, events) = legal_events(r, invention, &mut warnings);
     let layout = r.layout;
@@ -167,15 +182,9 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
         pledge_column: layout.has(C::PledgeAmount),
         award_column: layout.has(C::Awards),
         granted_by_label: kind_label.contains("授权"),
+        applicants_are_holders,
         ..Known::default()
     };
-    let holders_cell = r.get(C::Holders);
-    let holders_explicit = !holders_cell.is_empty();
-    let holders_cell = if holders_explicit { holders_cell } else { r.get(C::Applicants) };
-    let holders: Vec<Arc<str>> = split_holders(&holders_cell, r.layout.holder_commas())
-        .into_iter()
-        .map(|h| names.get(strip_date_suffix(&h)))
-        .collect();
     let mut family = Vec::new();
     for m in split_codes(&r.get(C::Family)) {
         match parse_member(m) {
@@ -217,6 +226,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             classes_codes: 0,
             holders,
             holders_explicit,
+            applicants,
             family,
             pledges,
             awards,
@@ -647,6 +657,9 @@ fn merge_into(kept: &mut Patent, other: Patent) {
     if kept.holders.is_empty() || (!kept.holders_explicit && other.holders_explicit) {
         kept.holders = other.holders;
         kept.holders_explicit = other.holders_explicit;
+    }
+    if kept.applicants.is_empty() {
+        kept.applicants = other.applicants;
     }
     union(&mut kept.family, other.family);
     union(&mut kept.awards, other.awards);

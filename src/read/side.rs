@@ -330,3 +330,111 @@ pub fn classes(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Si
     }
     Ok(out)
 }
+
+/// One row of `transactions.csv`: a contract or a payment (SPEC §9).
+#[derive(Debug, Clone)]
+pub struct Transaction {
+    /// `transfer`, `licence`, `equity` or `pledge` (as an event class).
+    pub class: crate::rules::events::EventClass,
+    /// When the money was received or the contract made; `None` for an undated row.
+    pub date: Option<NaiveDate>,
+    /// The other party.
+    pub counterparty: String,
+    /// The contract's amount, in ten-thousandths of 万元.
+    pub amount_e4: i64,
+    /// The money actually received on `date`, in ten-thousandths of 万元.
+    pub received_e4: i64,
+    /// The distinct listed patents found in the portfolio.
+    pub patents: Vec<PatentId>,
+    /// Distinct patents the row lists, found or not (a pledge's amount is shared among them).
+    pub listed: usize,
+    /// The file and line, for messages and evidence.
+    pub line: u64,
+}
+
+/// What a `type` cell means: `transfer|licence|equity|pledge`, English or Chinese.
+fn transaction_class(cell: &str) -> Option<crate::rules::events::EventClass> {
+    use crate::rules::events::EventClass::*;
+    let t = cell.trim().to_lowercase();
+    match t.as_str() {
+        "transfer" | "assignment" | "转让" | "权利转移" | "专利转让" => Some(Transfer),
+        "licence" | "license" | "licensing" | "许可" | "专利许可" | "实施许可" => Some(Licence),
+        "equity" | "作价入股" | "入股" | "作价投资" => Some(Equity),
+        "pledge" | "质押" | "专利质押" => Some(Pledge),
+        _ => None,
+    }
+}
+
+/// `transactions.csv`: `patent, type, date, counterparty, amount_wan, received_wan`;
+/// `patent` may list several patents (`;`). A row with an unknown type, an unreadable
+/// date or amount, a negative amount, or none of its patents in the portfolio is a
+/// reject; a listed patent missing while others are present is a warning.
+pub fn transactions(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<SideTable<Transaction>, InputError> {
+    use crate::rules::conversion::parse_wan_e4;
+    let c = locate(table, &["patent", "type", "date", "counterparty", "amount_wan", "received_wan"], 2, label)?;
+    let mut out = SideTable::with_rows(table.height());
+    for row in 0..table.height() {
+        let (p, kind, date) = (c.get(row, 0), c.get(row, 1), c.get(row, 2));
+        let Some(class) = transaction_class(kind) else {
+            out.rejects.push(c.issue(row, "type", kind, "unknown type (transfer, licence, equity or pledge)"));
+            continue;
+        };
+        let Ok(date) = parse_date(if is_empty_marker(date) { "" } else { date }) else {
+            out.rejects.push(c.issue(row, "date", date, "unparseable date"));
+            continue;
+        };
+        let mut amounts = [0i64; 2];
+        let mut bad = None;
+        for (k, (col, name)) in [(4, "amount_wan"), (5, "received_wan")].into_iter().enumerate() {
+            match parse_wan_e4(c.get(row, col)) {
+                Ok(v) => amounts[k] = v,
+                Err(e) => bad = bad.or(Some((name, c.get(row, col), e))),
+            }
+        }
+        if let Some((name, value, e)) = bad {
+            out.rejects.push(c.issue(row, name, value, &format!("{e} in {name}")));
+            continue;
+        }
+        let mut listed: Vec<&str> = Vec::new();
+        for number in crate::rules::text::split_list(p) {
+            if !listed.contains(&number) {
+                listed.push(number);
+            }
+        }
+        let mut patents: Vec<PatentId> = Vec::new();
+        let mut missing: Vec<&str> = Vec::new();
+        for number in &listed {
+            match ids.resolve(number).filter(|id| ids.contains(id)) {
+                Some(id) if !patents.contains(&id) => patents.push(id),
+                Some(_) => {}
+                None => missing.push(number),
+            }
+        }
+        let listed_count = patents.len() + missing.len();
+        if patents.is_empty() {
+            let reason = if listed.is_empty() { "no patent listed" } else { "no listed patent is in the portfolio" };
+            out.rejects.push(c.issue(row, "patent", p, reason));
+            continue;
+        }
+        if !missing.is_empty() {
+            out.warnings.push(c.issue(
+                row,
+                "patent",
+                &missing.join(";"),
+                "listed patent(s) not in the portfolio; the row counts for the others",
+            ));
+        }
+        let transaction = Transaction {
+            class,
+            date,
+            counterparty: c.get(row, 3).to_string(),
+            amount_e4: amounts[0],
+            received_e4: amounts[1],
+            listed: listed_count,
+            line: table.line(row),
+            patents: Vec::new(),
+        };
+        out.items.push((patents[0].clone(), Transaction { patents, ..transaction }));
+    }
+    Ok(out)
+}

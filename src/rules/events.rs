@@ -24,6 +24,8 @@ pub enum EventClass {
     Licence,
     /// A transfer of the application or patent right (权利转移, 转让, assignment).
     Transfer,
+    /// Patents put into a company as equity (作价入股): from `transactions.csv` only.
+    Equity,
     /// A preservation (保全).
     Preservation,
     /// The grant (授权, 专利权授予, +PATENT GRANT).
@@ -42,6 +44,7 @@ impl EventClass {
             EventClass::Pledge => "pledge",
             EventClass::Licence => "licence",
             EventClass::Transfer => "transfer",
+            EventClass::Equity => "equity",
             EventClass::Preservation => "preservation",
             EventClass::Grant => "grant",
             EventClass::Other => "other",

@@ -3,6 +3,7 @@
 
 pub mod awards;
 pub mod concordance;
+pub mod conversion;
 pub mod coverage;
 pub mod dates;
 pub mod dimensions;

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{InstitutionRow, UnresolvedName};
+use crate::aggregate::{e4_text, InstitutionRow, UnresolvedName};
 use crate::model::{RowIssue, DIMENSION_NAMES};
+use crate::rules::conversion::e2_text;
 use crate::write::push_csv_row;
 
 /// A small CSV file gathered in memory, rows encoded by [`push_csv_row`].
@@ -48,7 +49,54 @@ pub fn institution_columns() -> Vec<String> {
     cols.push("valid_inventions_prev".into());
     cols.push("high_value_prev".into());
     cols.push("parent".into());
+    cols.extend(CONVERSION_IN_INSTITUTIONS.iter().map(|s| s.to_string()));
     cols
+}
+
+/// The conversion columns appended to `institutions.csv` after `parent` (SPEC §9).
+pub const CONVERSION_IN_INSTITUTIONS: [&str; 4] = ["transferred", "licensed", "received_wan", "reward_wan"];
+
+/// Columns of `conversion.csv` (SPEC §9), in order.
+pub const CONVERSION_COLUMNS: [&str; 12] = [
+    "institution",
+    "type",
+    "transferred",
+    "licensed",
+    "equity",
+    "pledged",
+    "transferred_ever",
+    "licensed_ever",
+    "pledged_ever",
+    "conversion_rate",
+    "received_wan",
+    "reward_wan",
+];
+
+/// The cells of an institution's conversion figures, in [`CONVERSION_COLUMNS`] order
+/// after the name and type.
+pub fn conversion_cells(r: &InstitutionRow) -> Vec<String> {
+    let c = &r.conversion;
+    let mut cells: Vec<String> =
+        [c.transferred, c.licensed, c.equity, c.pledged, c.transferred_ever, c.licensed_ever, c.pledged_ever]
+            .iter()
+            .map(|u| r.count_text(*u))
+            .collect();
+    cells.push(e4_text(r.conversion_rate_e4));
+    cells.push(e2_text(c.received_e2()));
+    cells.push(e2_text(r.reward_e2));
+    cells
+}
+
+/// Write `conversion.csv`: one row per institution, in `institutions.csv` order.
+pub fn write_conversion(path: &Path, rows: &[InstitutionRow], raw: bool) -> Result<()> {
+    let mut w = CsvFile::new(path, raw);
+    w.header(&CONVERSION_COLUMNS);
+    for r in rows {
+        let mut cells = vec![r.institution.clone(), r.kind.clone()];
+        cells.extend(conversion_cells(r));
+        w.row(&cells);
+    }
+    w.save()
 }
 
 /// Write `institutions.csv`.
@@ -62,6 +110,9 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow], raw: bool) -> Re
         cells.push(r.share_text());
         cells.extend_from_slice(&counts[4..]);
         cells.push(r.parent.clone());
+        let conversion = conversion_cells(r);
+        // transferred, licensed, received_wan, reward_wan
+        cells.extend([&conversion[0], &conversion[1], &conversion[8], &conversion[9]].map(String::clone));
         w.row(&cells);
     }
     w.save()

@@ -75,6 +75,10 @@ pub fn institutions_json(rows: &[InstitutionRow], trend_dates: &[chrono::NaiveDa
                 values.push(json!(r.high_value_share_e4 as f64 / 10_000.0));
                 values.extend_from_slice(&counts[4..]);
                 values.push(json!(r.parent));
+                values.push(r.count_json(r.conversion.transferred));
+                values.push(r.count_json(r.conversion.licensed));
+                values.push(json!(r.conversion.received_e2() as f64 / 100.0));
+                values.push(json!(r.reward_e2 as f64 / 100.0));
                 let mut object: Map<String, Value> = names.iter().cloned().zip(values).collect();
                 let trend: Vec<Value> = trend_dates
                     .iter()

@@ -134,5 +134,20 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
         cols.push(count(&names[3 + k], k));
     }
     cols.push(text_col("parent", rows.iter().map(|r| r.parent.as_str())));
+    let conversion_count = |name: &str, f: fn(&InstitutionRow) -> u64| -> Column {
+        if fractional {
+            let v: Vec<f64> = rows.iter().map(|r| r.count_json(f(r)).as_f64().unwrap_or(0.0)).collect();
+            Column::from(Series::new(name.into(), v))
+        } else {
+            Column::from(Series::new(name.into(), rows.iter().map(|r| f(r) / UNIT).collect::<Vec<u64>>()))
+        }
+    };
+    cols.push(conversion_count("transferred", |r| r.conversion.transferred));
+    cols.push(conversion_count("licensed", |r| r.conversion.licensed));
+    let money = |name: &str, f: fn(&InstitutionRow) -> i64| -> Column {
+        Column::from(Series::new(name.into(), rows.iter().map(|r| f(r) as f64 / 100.0).collect::<Vec<f64>>()))
+    };
+    cols.push(money("received_wan", |r| r.conversion.received_e2()));
+    cols.push(money("reward_wan", |r| r.reward_e2));
     save(path, DataFrame::new_infer_height(cols)?)
 }

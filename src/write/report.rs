@@ -11,9 +11,10 @@ use crate::aggregate::{e4_text, share_e4, InstitutionRow, UNIT};
 use crate::config::Settings;
 use crate::model::{RowIssue, DIMENSIONS};
 use crate::pipeline::Loaded;
+use crate::rules::conversion::e2_text;
 use crate::rules::coverage::{percent_text, Coverage, Question, QUESTIONS};
 use crate::score::Scored;
-use crate::write::csv_out::institution_columns;
+use crate::write::csv_out::{institution_columns, CONVERSION_COLUMNS};
 use crate::write::patents::{patent_cells, PATENT_COLUMNS};
 
 /// Everything a report shows.
@@ -95,6 +96,71 @@ fn mark_html(coverage: &Coverage, questions: &[Question]) -> String {
         Some(mark) => format!(" <span class=\"cov\" title=\"{0}\">⚠ {0}</span>", escape(&mark)),
         None => String::new(),
     }
+}
+
+/// Institutions in the order of the conversion tables: money received, then
+/// patents converted, then name.
+fn conversion_ranking(rows: &[InstitutionRow]) -> Vec<&InstitutionRow> {
+    let mut ranked: Vec<&InstitutionRow> = rows.iter().collect();
+    ranked.sort_by(|a, b| {
+        b.conversion
+            .received_units
+            .cmp(&a.conversion.received_units)
+            .then(b.conversion.converted.cmp(&a.conversion.converted))
+            .then_with(|| a.institution.cmp(&b.institution))
+    });
+    ranked
+}
+
+/// The Conversion section of `report.html` (SPEC §9): a chart of money received, and
+/// the table ranked by money received and patents converted, with the reward.
+fn conversion_section(data: &ReportData<'_>) -> String {
+    let s = data.settings;
+    let ranked = conversion_ranking(data.institutions);
+    let mut h = format!(
+        "<h2>Conversion (转化运用) {} – {}</h2><p class=\"key\">Patents transferred (credited to the applicants, who transferred them), licensed or put into equity in the window, the money actually received (专利转化交易实际到账额) and the reward: {}% of it, at most {} 万元.</p>",
+        s.as_of_prev.succ_opt().unwrap_or(s.as_of_prev),
+        s.as_of,
+        format_number(s.reward_rate * 100.0),
+        format_number(s.reward_cap_wan)
+    );
+    if !data.loaded.conversion_sources {
+        h.push_str("<p class=\"cov\">⚠ No input shows transfers or licences (no legal-event column, events.csv or transactions.csv): these figures read 0 because nothing could say otherwise.</p>");
+    }
+    let top: Vec<(String, f64)> = ranked
+        .iter()
+        .filter(|r| r.conversion.received_units > 0)
+        .take(20)
+        .map(|r| (r.institution.clone(), r.conversion.received_e2() as f64 / 100.0))
+        .collect();
+    if !top.is_empty() {
+        h.push_str("<div class=\"grid\">");
+        h.push_str(&bar_chart("Money received (万元)", &top, PALETTE[4]));
+        let converted: Vec<(String, f64)> =
+            ranked.iter().take(20).map(|r| (r.institution.clone(), units(r.conversion.converted))).collect();
+        h.push_str(&bar_chart("Patents converted", &converted, PALETTE[3]));
+        h.push_str("</div>");
+    }
+    h.push_str("<table><thead><tr><th>#</th><th class=\"t\">Institution</th><th>Transferred</th><th>Licensed</th><th>Equity</th><th>Pledged</th><th>Transferred ever</th><th>Licensed ever</th><th>Pledged ever</th><th>Conversion rate</th><th>Received (万元)</th><th>Reward (万元)</th></tr></thead><tbody>");
+    for (i, row) in ranked.iter().filter(|r| r.conversion.any()).enumerate() {
+        let c = &row.conversion;
+        let _ = write!(h, "<tr><td>{}</td><td class=\"t\">{}</td>", i + 1, escape(&row.institution));
+        for u in [c.transferred, c.licensed, c.equity, c.pledged, c.transferred_ever, c.licensed_ever, c.pledged_ever] {
+            let _ = write!(h, "<td>{}</td>", row.count_text(u));
+        }
+        let _ = write!(
+            h,
+            "<td>{}</td><td>{}</td><td><b>{}</b></td></tr>",
+            e4_text(row.conversion_rate_e4),
+            e2_text(c.received_e2()),
+            e2_text(row.reward_e2)
+        );
+    }
+    h.push_str("</tbody></table>");
+    if !data.institutions.iter().any(|r| r.conversion.any()) {
+        h.push_str("<p>No transfers, licences, equity deals or pledges in the inputs.</p>");
+    }
+    h
 }
 
 /// The data-coverage panel of `report.html`.
@@ -458,6 +524,8 @@ pub fn html(data: &ReportData<'_>) -> String {
     }
     h.push_str("</tbody></table>");
 
+    h.push_str(&conversion_section(data));
+
     h.push_str("<h2>Institutions</h2>");
     let shown: Vec<&InstitutionRow> = data.institutions.iter().take(30).collect();
     let ctx = data.loaded.context(s);
@@ -575,6 +643,22 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
             change(row.high_value, row.high_value_prev, row)
         );
     }
+    let received: i128 = data.institutions.iter().map(|r| r.conversion.received_units).sum();
+    let rewards: i64 = data.institutions.iter().map(|r| r.reward_e2).sum();
+    let transferred: u64 = data.institutions.iter().map(|r| r.conversion.transferred).sum();
+    let licensed: u64 = data.institutions.iter().map(|r| r.conversion.licensed).sum();
+    let _ = writeln!(
+        m,
+        "\nConversion {} – {}: {} patent transfers and {} licences credited to the institutions; {} 万元 received, rewards {} 万元 ({}%, at most {} 万元 each). See conversion.csv.",
+        s.as_of_prev.succ_opt().unwrap_or(s.as_of_prev),
+        s.as_of,
+        format_number(units(transferred)),
+        format_number(units(licensed)),
+        e2_text(crate::rules::conversion::units_e2(received)),
+        e2_text(rewards),
+        format_number(s.reward_rate * 100.0),
+        format_number(s.reward_cap_wan)
+    );
     let cov = &data.loaded.coverage;
     let gaps: Vec<String> = QUESTIONS
         .iter()
@@ -602,7 +686,7 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
     m
 }
 
-/// Write `report.xlsx`: Summary, Coverage, Institutions, Patents, Rejects, Parameters.
+/// Write `report.xlsx`: Summary, Coverage, Institutions, Conversion, Patents, Rejects, Parameters.
 pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook};
     let s = data.settings;
@@ -614,6 +698,7 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     book.set_properties(&DocProperties::new().set_title("hvpat report").set_creation_datetime(&created));
     let header = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_text_wrap();
     let share = Format::new().set_num_format("0.00%");
+    let money = Format::new().set_num_format("0.00");
     let count_format = Format::new().set_num_format(if data.institutions.first().is_some_and(|r| r.fractional) {
         "0.0000"
     } else {
@@ -669,6 +754,7 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     let mut widths = vec![30.0, 12.0];
     widths.extend(std::iter::repeat_n(11.0, names.len() - 3));
     widths.push(24.0);
+    widths.extend([11.0, 11.0, 13.0, 13.0]);
     write_headers(ws, &names, &widths, &header)?;
     for (i, row) in data.institutions.iter().enumerate() {
         let y = i as u32 + 1;
@@ -685,8 +771,34 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
             col += 1;
         }
         ws.write_string(y, col, cell_text(&row.parent))?;
+        let c = &row.conversion;
+        ws.write_number_with_format(y, col + 1, units(c.transferred), &count_format)?;
+        ws.write_number_with_format(y, col + 2, units(c.licensed), &count_format)?;
+        ws.write_number_with_format(y, col + 3, c.received_e2() as f64 / 100.0, &money)?;
+        ws.write_number_with_format(y, col + 4, row.reward_e2 as f64 / 100.0, &money)?;
     }
     ws.autofilter(0, 0, data.institutions.len() as u32, names.len() as u16 - 1)?;
+
+    let ws = book.add_worksheet();
+    ws.set_name("Conversion")?;
+    let names: Vec<String> = CONVERSION_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut widths = vec![30.0, 12.0];
+    widths.extend(std::iter::repeat_n(12.0, names.len() - 2));
+    write_headers(ws, &names, &widths, &header)?;
+    for (i, row) in conversion_ranking(data.institutions).iter().enumerate() {
+        let y = i as u32 + 1;
+        let c = &row.conversion;
+        ws.write_string(y, 0, cell_text(&row.institution))?;
+        ws.write_string(y, 1, &row.kind)?;
+        let counts =
+            [c.transferred, c.licensed, c.equity, c.pledged, c.transferred_ever, c.licensed_ever, c.pledged_ever];
+        for (k, u) in counts.iter().enumerate() {
+            ws.write_number_with_format(y, 2 + k as u16, units(*u), &count_format)?;
+        }
+        ws.write_number_with_format(y, 9, row.conversion_rate_e4 as f64 / 10_000.0, &share)?;
+        ws.write_number_with_format(y, 10, c.received_e2() as f64 / 100.0, &money)?;
+        ws.write_number_with_format(y, 11, row.reward_e2 as f64 / 100.0, &money)?;
+    }
 
     // The two sheets that grow with the portfolio stream their rows to a temporary
     // file instead of holding every cell in memory.
