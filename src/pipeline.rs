@@ -127,12 +127,15 @@ pub enum RunError {
     #[error(transparent)]
     Input(#[from] InputError),
     /// No scored patent has a holder: outputs written, but they name no institution.
-    #[error("outputs written to {out}, but no scored patent has a holder or applicant name, so no institution is reported; the holder columns looked for: {columns}")]
+    #[error("outputs written to {out}, but no scored patent has a holder or applicant name, so no institution is reported; the holder columns looked for: {columns}{}",
+        rejects.as_ref().map(|r| format!("; and {r}")).unwrap_or_default())]
     NoHolders {
         /// The column names looked for.
         columns: String,
         /// The output folder.
         out: String,
+        /// The reject-share message too, when both happened.
+        rejects: Option<String>,
     },
     /// Too many rows were rejected.
     #[error(
@@ -580,21 +583,25 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
     // a thread does it while the caller goes on (the CLI exits, and the OS reclaims).
     std::thread::spawn(move || drop(loaded));
     let c = &counts;
+    let share = if c.rows_read > 0 { c.rejected as f64 / c.rows_read as f64 } else { 0.0 };
+    let too_many_rejects = (share > settings.max_reject_share).then(|| RunError::RejectShare {
+        rejected: c.rejected,
+        rows: c.rows_read,
+        share: share * 100.0,
+        limit: settings.max_reject_share * 100.0,
+        rejects: dir.join("rejects.csv").display().to_string(),
+    });
     if no_holders {
-        return Err(RunError::NoHolders { columns: holder_columns.join(", "), out: dir.display().to_string() }.into());
-    }
-    if c.rows_read > 0 {
-        let share = c.rejected as f64 / c.rows_read as f64;
-        if share > settings.max_reject_share {
-            return Err(RunError::RejectShare {
-                rejected: c.rejected,
-                rows: c.rows_read,
-                share: share * 100.0,
-                limit: settings.max_reject_share * 100.0,
-                rejects: dir.join("rejects.csv").display().to_string(),
-            }
-            .into());
+        let rejects = too_many_rejects.map(|e| e.to_string());
+        return Err(RunError::NoHolders {
+            columns: holder_columns.join(", "),
+            out: dir.display().to_string(),
+            rejects,
         }
+        .into());
+    }
+    if let Some(e) = too_many_rejects {
+        return Err(e.into());
     }
     Ok(RunOutcome::Done(RunSummary { out: dir, counts, institutions }))
 }

@@ -1148,7 +1148,9 @@ fn incopat_columns_dated_and_counted_events() {
         ],
     );
     let m = manifest(&wd, "out");
-    assert_coverage(&m, &[("inventions", 5), ("validity", 5), ("history", 4), ("d2", 4), ("d4", 0), ("d5", 0)]);
+    // History: I3 is dead with its grant date known (no lapse date: lapsed at every
+    // date, SPEC §7), so every year-before figure is assessable.
+    assert_coverage(&m, &[("inventions", 5), ("validity", 5), ("history", 5), ("d2", 4), ("d4", 0), ("d5", 0)]);
     // I1: three listed events, a transfer date and two pledge dates (its counts add no
     // undated ones); I2: two; I3: two; I4: one listed, one counted transfer; I5: two
     // listed and a licence date.
@@ -1550,4 +1552,38 @@ fn conversion_without_any_event_source_says_so() {
     );
     assert_eq!(manifest(&wd, "out")["sources"]["conversion_event_source"], false);
     assert!(wd.read("out/report.html").contains("No input shows transfers or licences"));
+}
+
+#[test]
+fn date_lists_offices_and_both_exit_4_reasons_are_read_as_exports_write_them() {
+    let wd = Workdir::new();
+    // A grant-date cell listing two dates (the earliest is the grant), a lapse list
+    // (the earliest on or after the grant), an office spelled 中国大陆, another office.
+    wd.write(
+        "list.csv",
+        "申请号,申请日,授权公告日,失效日期,法律状态,受理局,当前权利人\n\
+         201510000001.0,2015-01-10,2017-03-03;2016-02-02,2014-01-01;2022-07-07,失效,中国大陆,复旦大学\n\
+         201510000002.5,2015-01-10,2017-03-03,,有效,中国台湾,复旦大学\n",
+    );
+    let o = wd.hvpat(&["run", "list.csv", "--as-of", "2022-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let m = manifest(&wd, "out");
+    assert_eq!((m["counts"]["scored"].as_u64(), m["counts"]["out_of_scope"].as_u64()), (Some(1), Some(1)));
+    let patents = wd.read("out/patents.csv");
+    let p = patent_row(&patents, "CN201510000001.0");
+    assert_eq!(p["grant_date"], "2016-02-02");
+    assert!(p["evidence"].starts_with("lapsed 2022-07-07"), "{}", p["evidence"]);
+    assert_figures(
+        &wd.read("out/institutions.csv"),
+        "复旦大学",
+        &[("valid_inventions", "0"), ("valid_inventions_prev", "1")],
+    );
+
+    // No holders and too many rejects: exit 4, and the last line names both.
+    wd.write("bad.csv", "app_no,filing_date,title\n201510000001.0,2015-01-10,a\nnot-a-number,2015-01-10,b\n");
+    let o = wd.hvpat(&["run", "bad.csv", "--as-of", "2023-12-31", "--out", "out2"]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    let err = stderr(&o);
+    let last = err.lines().last().unwrap_or("");
+    assert!(last.contains("no scored patent has a holder") && last.contains("portfolio rows rejected"), "{err}");
 }

@@ -12,7 +12,9 @@ use crate::read::side::{IdResolver, SideTable};
 use crate::read::table::RawTable;
 use crate::rules::awards::parse_award_entry;
 use crate::rules::dates::parse_date;
-use crate::rules::events::{parse_dated_events, settle, split_event_list, status_of_event, EventClass, LegalEvent};
+use crate::rules::events::{
+    parse_dated_events, settle, split_date_list, split_event_list, status_of_event, EventClass, LegalEvent,
+};
 use crate::rules::family::parse_member;
 use crate::rules::institutions::split_holders;
 use crate::rules::ipc::parse_ipc;
@@ -58,6 +60,28 @@ impl<'a> Row<'a> {
     fn date(&self, c: C) -> Result<Option<chrono::NaiveDate>, Box<RowIssue>> {
         let v = self.get(c);
         parse_date(&v).map_err(|_| self.issue(c, &v, format!("unparseable {}", FIELD_NAMES[c as usize])))
+    }
+
+    /// A date column that may hold a `;` list (SPEC §7: `授权公告日`, `失效日期`): every
+    /// item must be a date (the §1 rule), and the earliest on or after `from` is taken.
+    fn date_from_list(
+        &self,
+        c: C,
+        from: Option<chrono::NaiveDate>,
+    ) -> Result<Option<chrono::NaiveDate>, Box<RowIssue>> {
+        let v = self.get(c);
+        if !v.contains([';', '；', '|']) {
+            return self.date(c);
+        }
+        let mut dates = Vec::new();
+        for item in v.split([';', '；', '|']).map(str::trim).filter(|i| !i.is_empty()) {
+            match parse_date(item) {
+                Ok(Some(d)) => dates.push(d),
+                _ => return Err(self.issue(c, item, format!("unparseable {}", FIELD_NAMES[c as usize]))),
+            }
+        }
+        let earliest_from = dates.iter().filter(|d| from.is_none_or(|f| **d >= f)).min().copied();
+        Ok(earliest_from.or_else(|| dates.iter().min().copied()))
     }
 }
 
@@ -141,8 +165,8 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
         ));
     }
     let (filing_date, filing_year_only) = filing_date(r)?;
-    let grant_date = r.date(C::GrantDate)?;
-    let lapse_date = r.date(C::LapseDate)?;
+    let grant_date = r.date_from_list(C::GrantDate, None)?;
+    let lapse_date = r.date_from_list(C::LapseDate, grant_date)?;
     let kind_label = r.get(C::Kind);
     let kind = Kind::from_label(&kind_label)
         .or_else(|| app.as_ref().and_then(|a| Kind::from_type_digit(a.type_digit())))
@@ -338,7 +362,7 @@ fn legal_events<'a>(
     ] {
         let mut dated = 0u32;
         let cell = r.get(dates);
-        for item in split_event_list(&cell) {
+        for item in split_date_list(&cell) {
             match parse_date(item) {
                 Ok(Some(date)) => {
                     dated += 1;
@@ -353,7 +377,17 @@ fn legal_events<'a>(
             }
         }
         // A count beside dated events counts them too: only the rest are undated.
-        let undated = count(r, counted, warnings).unwrap_or(0).saturating_sub(dated);
+        let mut total = count(r, counted, warnings).unwrap_or(0);
+        if total > MAX_COUNTED_EVENTS {
+            let cell = r.get(counted);
+            warnings.push(*r.issue(
+                counted,
+                &cell,
+                format!("more than {MAX_COUNTED_EVENTS} events: {MAX_COUNTED_EVENTS} counted"),
+            ));
+            total = MAX_COUNTED_EVENTS;
+        }
+        let undated = total.saturating_sub(dated);
         for _ in 0..undated {
             events.push(LegalEvent { date: None, class, text: layout.column_name(r.table, counted).into_owned() });
         }
@@ -361,11 +395,23 @@ fn legal_events<'a>(
     (status, status_class, events)
 }
 
-/// Whether a receiving-office cell (`受理局`) names another office than China's.
+/// The most undated events one count cell makes (a patent transferred more often is a
+/// data error, or a column mapped wrongly).
+const MAX_COUNTED_EVENTS: u32 = 100;
+
+/// Whether a receiving-office cell (`受理局`, `公开国别`) names another office than
+/// China's: in scope when it names China (`中国`, `中国大陆`, `CN`, `China (CN)`,
+/// `国家知识产权局`), not Taiwan, Hong Kong or Macao, whose patents are not CN patents.
 fn foreign_office_name(office: &str) -> bool {
-    let o = office.trim();
-    !o.is_empty()
-        && !matches!(o, "中国" | "CN" | "cn" | "China" | "CHINA" | "中华人民共和国" | "中国国家知识产权局" | "CNIPA")
+    let folded = crate::rules::text::fold_width(office.trim());
+    let o = folded.to_uppercase();
+    if o.is_empty() {
+        return false;
+    }
+    let china = ["中国", "中华人民共和国", "国家知识产权局", "CNIPA", "CHINA", "SIPO"].iter().any(|w| o.contains(w))
+        || o.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w == "CN");
+    let elsewhere = ["台湾", "香港", "澳门", "TAIWAN", "HONG KONG", "MACAO", "MACAU"].iter().any(|w| o.contains(w));
+    !china || elsewhere
 }
 
 /// A Locarno (industrial design) class: `21-01`, `21-01-C0293`.
@@ -688,8 +734,12 @@ mod tests {
         for o in ["美国", "US", "世界知识产权组织", "欧洲专利局"] {
             assert!(foreign_office_name(o), "{o}");
         }
-        for o in ["", "中国", "CN", " 中国 "] {
+        for o in ["", "中国", "CN", " 中国 ", "中国大陆", "ＣＮ", "China (CN)", "CN-中国", "国家知识产权局", "cn"]
+        {
             assert!(!foreign_office_name(o), "{o}");
+        }
+        for o in ["中国台湾", "香港", "TW", "JP", "日本"] {
+            assert!(foreign_office_name(o), "{o}");
         }
     }
 

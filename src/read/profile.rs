@@ -172,7 +172,7 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
         },
         Profile::Cn => match field {
             AppNo => &["申请号"],
-            PubNo => &["公开公告号", "公开号", "公告号", "授权公告号"],
+            PubNo => &["公开公告号", "公开号", "公告号", "授权公告号", "公布号"],
             Title => &["标题", "发明名称", "名称", "专利名称", "中文标题", "标题中文", "标题译简体中文", "标题原文"],
             Kind => &["专利类型", "类型", "专利种类"],
             FilingDate => &["申请日", "申请日期"],
@@ -183,22 +183,30 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             Ipc => {
                 &["ipc主分类", "ipc主分类号", "主分类号", "ipc分类号", "ipc", "分类号", "ipc分类", "ipc主分类号小类"]
             }
-            Applicants => &["申请人", "申请专利权人", "原始申请专利权人", "申请人名称", "申请人专利权人"],
+            Applicants => &[
+                "申请人",
+                "申请专利权人",
+                "原始申请专利权人",
+                "申请人名称",
+                "标准化申请人",
+                "申请人专利权人",
+                "第一申请人",
+            ],
             Holders => {
                 &["当前权利人", "当前申请专利权人", "当前专利权人", "标准化当前权利人", "专利权人", "申请人专利权人"]
             }
-            Family => &["简单同族", "简单同族成员", "同族专利", "扩展同族", "同族国家地区"],
+            Family => &["简单同族", "简单同族成员", "同族专利", "扩展同族", "同族国家地区", "简单同族国家地区"],
             PledgeAmount => &["质押金额", "质押金额万元"],
             Awards => &["获奖情况", "获奖信息", "奖励"],
             FilingYear => &["申请年", "申请年份"],
-            PubDate => &["公开公告日", "公开日", "公告日", "公开日期", "公开公告日期"],
+            PubDate => &["公开公告日", "公开日", "公告日", "公开日期", "公开公告日期", "公布日"],
             StatusDate => {
                 &["法律状态最后修改日期", "法律状态公告日", "法律状态日期", "最新法律状态日期", "法律状态更新日期"]
             }
             EventList => &["法律状态事件", "法律事件", "法律状态事件列表"],
             DatedEvents => &["inpadoc法律状态", "inpadoc法律事件", "法律状态inpadoc"],
             TransferDates => &["转让日期", "转让日", "权利转移日", "权利转移日期", "转让执行日"],
-            LicenceDates => &["许可日期", "许可日", "许可备案日", "许可生效日"],
+            LicenceDates => &["许可日期", "许可日", "许可备案日", "许可生效日", "许可合同备案日期"],
             PledgeDates => &["质押日期", "质押日", "质押登记日", "质押生效日"],
             TransferCount => &["专利转移次数", "转让次数", "权利转移次数"],
             LicenceCount => &["许可次数"],
@@ -209,9 +217,11 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
                 "简单同族数量",
                 "简单同族申请数量",
                 "简单同族专利数量",
+                "简单同族个数",
                 "同族数量",
+                "docdb同族个数",
             ],
-            Office => &["受理局"],
+            Office => &["受理局", "公开国别"],
         },
         Profile::Lens => match field {
             AppNo => &["applicationnumber"],
@@ -257,7 +267,8 @@ pub struct Layout {
     /// The profile.
     pub profile: Profile,
     sources: [Vec<usize>; FIELDS],
-    /// Lens: the kind column, whose B/C rows take their publication date as grant date.
+    /// A publication kind-code column (Lens `Kind`, `文献种类代码`): its B/C rows take
+    /// their publication date as grant date.
     lens_kind: Option<usize>,
 }
 
@@ -346,6 +357,10 @@ impl Layout {
             }
             sources[i].truncate(1);
         }
+        if profile == Profile::Lens {
+            sources[Field::PubNo as usize].truncate(1);
+            sources[Field::Holders as usize].truncate(1);
+        }
         let missing = |field: Field| {
             let names = spellings(profile, field);
             let wanted = if profile == Profile::Native {
@@ -366,7 +381,11 @@ impl Layout {
         if sources[Field::FilingDate as usize].is_empty() && sources[Field::FilingYear as usize].is_empty() {
             return Err(missing(Field::FilingDate));
         }
-        let lens_kind = if profile == Profile::Lens { find(&folded, "kind") } else { None };
+        let lens_kind = match profile {
+            Profile::Lens => find(&folded, "kind"),
+            Profile::Cn => ["文献种类代码", "文献类型代码", "公开种类"].iter().find_map(|n| find(&folded, n)),
+            _ => None,
+        };
         Ok(Layout { profile, sources, lens_kind })
     }
 

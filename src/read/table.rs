@@ -213,8 +213,25 @@ impl TableFile {
         let mut reader = reader(delimiter, bytes);
         let mut header = StringRecord::new();
         let parsed = reader.read_record(&mut header).map_err(|e| csv_error(path, &e))?;
-        let body_start = if parsed { past_line_ends(bytes, reader.position().byte() as usize) } else { bytes.len() };
-        let headers = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
+        let mut body_start =
+            if parsed { past_line_ends(bytes, reader.position().byte() as usize) } else { bytes.len() };
+        if parsed && crate::read::profile::detect(&header_names(&header)).is_none() {
+            // A title or the search query above the header row: the header is the first
+            // of the next rows whose names tell a layout (else the first row stays).
+            let mut candidate = StringRecord::new();
+            for _ in 1..HEADER_SEARCH_ROWS {
+                match reader.read_record(&mut candidate) {
+                    Ok(true) if crate::read::profile::detect(&header_names(&candidate)).is_some() => {
+                        header = candidate;
+                        body_start = past_line_ends(bytes, reader.position().byte() as usize);
+                        break;
+                    }
+                    Ok(true) => {}
+                    _ => break,
+                }
+            }
+        }
+        let headers = header_names(&header);
         let header_lines = bytes[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
         let segments =
             split_rows(bytes, body_start, first_line + header_lines, delimiter).map_err(|line| InputError::Csv {
@@ -428,6 +445,11 @@ fn mixed_utf8(bytes: &[u8]) -> bool {
     valid > 0 && valid >= invalid
 }
 
+/// The names of a header record, trimmed, without a byte-order mark.
+fn header_names(record: &StringRecord) -> Vec<String> {
+    record.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect()
+}
+
 /// `at` moved past line-end bytes: csv positions a record (or the end of the header)
 /// on the `\n` of a CRLF, or before blank lines, where the row itself starts later.
 fn past_line_ends(bytes: &[u8], mut at: usize) -> usize {
@@ -580,6 +602,17 @@ mod tests {
         assert_eq!(split(t), whole(t), "a quote inside a bare field");
         let t = "a,b\n1,\"x\"\"\ny\"\n";
         assert_eq!(split(t), whole(t), "an escaped quote stays inside");
+    }
+
+    #[test]
+    fn a_title_row_above_the_header_is_skipped() {
+        let text = "检索式: AN=(清华大学)\n申请号,申请日,申请人\n201310699744.2,2013-12-20,清华大学\n";
+        let t = table_from_bytes(Path::new("t.csv"), text.as_bytes(), None).unwrap();
+        assert_eq!(t.headers, ["申请号", "申请日", "申请人"]);
+        assert_eq!((t.height(), t.line(0)), (1, 3));
+        // A file whose header tells no layout keeps its first row as the header.
+        let t = table_from_bytes(Path::new("t.csv"), b"a,b\n1,2\n", None).unwrap();
+        assert_eq!((t.headers.clone(), t.height()), (vec!["a".to_string(), "b".to_string()], 1));
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl Question {
         match self {
             Question::Holders => "no holder or applicant name (no holder column, or empty cells)",
             Question::Validity => "no grant date and no known status (no status or grant-date column, or a status that is a transfer, a change of data or an examination step), or a filing year that leaves the 20-year term open",
-            Question::History => "grant or lapse dates unknown (a status without its dates), or a filing year that leaves the term open",
+            Question::History => "grant dates unknown (a status that says granted, without the grant date), or a filing year that leaves the term open",
             Question::D1 => "no IPC column or classes.csv (or no IPC code of sections A–H)",
             Question::D2 => "no family column or families.csv (or a family size above 1 without its members)",
             Question::D3 => "validity unknown, or a filing year that leaves the 10-year line open",
@@ -144,22 +144,21 @@ fn validity_at(p: &Patent, facts: &Facts, date: NaiveDate) -> bool {
     settled && (p.grant_date.is_some() || facts.status() != StatusClass::Unknown || p.known.grant_column)
 }
 
-/// Whether validity on `date` (a date before the report's) rests on dates the data
-/// do not give: a patent said to be granted without its grant date, a dead one
-/// without its lapse date (SPEC §7 counts them as today at every date).
+/// Whether validity on `date` (a date before the report's) can be told (SPEC §7, §8):
+/// not when it rests on an unknown grant date — a patent whose status says it was
+/// granted (in force, or lapsed after a grant) without its grant date counts as today
+/// at every date — or on a filing year that leaves the term open. Pending and
+/// never-granted patents are assessable.
 fn history_at(p: &Patent, facts: &Facts, date: NaiveDate) -> bool {
     if !validity_at(p, facts, date) {
         return false;
     }
     let status = facts.status();
-    match decide_with_term(p, status, facts.term(), date) {
-        Decision::Valid { granted: None, .. } | Decision::LapsedByStatus => false,
-        Decision::NotGranted if p.grant_date.is_none() && status == StatusClass::Dead => {
-            never_granted(p, status) || (p.known.grant_column && !says_granted(p, status))
-        }
-        Decision::NotGranted | Decision::StatusUnknown => !says_granted(p, status) || never_granted(p, status),
-        _ => true,
+    if p.grant_date.is_some() || !says_granted(p, status) || never_granted(p, status) {
+        return true;
     }
+    // Granted once, date unknown: only an expired term settles it.
+    matches!(decide_with_term(p, status, facts.term(), date), Decision::Expired(_))
 }
 
 /// The questions the inputs of `p` can answer on `as_of` (history: on `as_of_prev`).
@@ -308,9 +307,13 @@ mod tests {
         // With the grant date it can.
         let p = patent("2015-01-01", Some("2017-01-01"), "有效", None);
         assert!(assess_at(&p, "2025-12-31", none).has(Question::History));
-        // Dead with a grant date but no lapse date: lapsed when?
+        // Dead with a grant date but no lapse date: counted lapsed at every date, as
+        // SPEC §7 says; history rests on grant dates only.
         let p = patent("2015-01-01", Some("2017-01-01"), "失效", None);
-        assert!(!assess_at(&p, "2025-12-31", none).has(Question::History));
+        assert!(assess_at(&p, "2025-12-31", none).has(Question::History));
+        // In force without a grant date, but expired a year before whatever it says.
+        let p = patent("2004-06-01", None, "有效", None);
+        assert!(assess_at(&p, "2025-12-31", none).has(Question::History));
         let p = patent("2015-01-01", Some("2017-01-01"), "失效", Some("2020-03-01"));
         assert!(assess_at(&p, "2025-12-31", none).has(Question::History));
         // Never granted, pending: settled.

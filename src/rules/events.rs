@@ -82,11 +82,27 @@ pub fn classify_event(text: &str, invention: bool) -> EventClass {
     let lower = lowercase(&folded);
     let t = lower.as_ref();
     let cancelled = any(t, &["注销", "解除", "cancellation", "cancelled"]) && !any(t, &["生效", "entry into force"]);
-    if any(t, &["驳回", "撤回", "rejection", "withdraw", "refus"]) {
+    if any(t, &["无效宣告", "invalidation request", "request for invalidation"]) && !t.contains("全部无效") {
+        // An invalidation request, its withdrawal or a partial invalidation: the patent stands.
+        EventClass::Other
+    } else if any(t, &["驳回", "撤回", "rejection", "withdraw", "refus"]) {
         EventClass::ApplicationEnd
     } else if any(t, &["专利权的终止", "专利权终止", "权利终止", "未缴年费", "期限届满", "届满", "全部无效"])
         || (t.contains("放弃") && !(invention && t.contains("避免重复授权")))
-        || any(t, &["termination of patent", "abandon", "expiry", "expiration of", "lapse", "revocation of patent"])
+        || any(
+            t,
+            &[
+                "termination of patent",
+                "abandon",
+                "expiry",
+                "expiration of",
+                "expired",
+                "lapse",
+                "revocation of patent",
+                "cessation",
+                "ceased",
+            ],
+        )
         || t.starts_with("-termination")
     {
         EventClass::Lapse
@@ -122,13 +138,14 @@ pub fn status_of_event(text: &str, invention: bool, pss: bool) -> StatusClass {
     match classify_event(text, invention) {
         EventClass::ApplicationEnd | EventClass::Lapse => StatusClass::Dead,
         EventClass::Grant => StatusClass::InForce,
-        EventClass::Other if pss => match classify_status(text) {
+        // Only a plain status word (有效, 失效) keeps its meaning: an event text that
+        // merely contains one (`无效宣告请求`) does not, and a publication or examination
+        // step says nothing of a later grant (SPEC §7).
+        EventClass::Other if pss && text.trim().chars().count() <= 4 => match classify_status(text) {
             status @ (StatusClass::InForce | StatusClass::Dead) => status,
-            StatusClass::Pending if matches!(text.trim(), "审中" | "在审" | "Pending" | "PENDING") => {
-                StatusClass::Pending
-            }
             _ => StatusClass::Unknown,
         },
+        EventClass::Other if pss => StatusClass::Unknown,
         EventClass::Other => classify_status(text),
         _ => StatusClass::Unknown,
     }
@@ -175,14 +192,40 @@ pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<
     (events, bad)
 }
 
-/// The items of an undated event list (`授权 | 质押 | 权利转移`, also `;`-separated).
+/// The items of an undated event list (`授权 | 质押 | 权利转移`, also `;`-separated
+/// or one to a line).
 pub fn split_event_list(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split(['|', '｜', ';', '；']).map(str::trim).filter(|s| !s.is_empty() && !is_empty_marker(s))
+    cell.split(['|', '｜', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty() && !is_empty_marker(s))
 }
 
-/// Cells exports write for "nothing": `-`, `--`, `—`, `N/A`, `无数据`.
+/// The items of a list of dates (`2019-01-01;2020-02-02`, also `,`, `|`, spaces or
+/// one to a line).
+pub fn split_date_list(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(['|', '｜', ';', '；', ',', '，', '\n', ' ', '\u{3000}'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && !is_empty_marker(s))
+}
+
+/// Cells exports write for "nothing": `-`, `--`, `—`, `N/A`, `无数据`, `暂无`, `无`,
+/// and what spreadsheets and scripts leave (`nan`, `None`, `NULL`).
 pub fn is_empty_marker(cell: &str) -> bool {
-    matches!(cell.trim(), "-" | "--" | "—" | "－" | "N/A" | "n/a" | "无数据")
+    matches!(
+        cell.trim(),
+        "-" | "--"
+            | "—"
+            | "－"
+            | "N/A"
+            | "n/a"
+            | "NA"
+            | "无数据"
+            | "暂无"
+            | "无"
+            | "nan"
+            | "NaN"
+            | "None"
+            | "NULL"
+            | "null"
+    )
 }
 
 /// The earliest dated event of `class` (on or after `from`, when given).
@@ -231,10 +274,13 @@ pub fn settle(p: &mut Patent) -> Option<String> {
         }
     }
     if status_of(p) == StatusClass::Unknown {
-        let said = if has(&p.events, EventClass::ApplicationEnd) || has(&p.events, EventClass::Lapse) {
+        // A lapse ends a grant; a grant outlives an earlier rejection (reexamination).
+        let said = if has(&p.events, EventClass::Lapse) {
             Some(StatusClass::Dead)
-        } else if has(&p.events, EventClass::Grant) || p.known.granted_by_label {
+        } else if has(&p.events, EventClass::Grant) || p.known.granted_by_label || p.grant_date.is_some() {
             Some(StatusClass::InForce)
+        } else if has(&p.events, EventClass::ApplicationEnd) {
+            Some(StatusClass::Dead)
         } else {
             None
         };
@@ -289,6 +335,9 @@ mod tests {
             ("+PATENT GRANT", Grant),
             ("+GRANT OF PATENT FOR INVENTION", Grant),
             ("著录事项变更", Other),
+            ("无效宣告请求", Other),
+            ("无效宣告请求撤回", Other),
+            ("-CESSATION OF PATENT RIGHT", Lapse),
             ("实质审查的生效", Other),
             ("发明专利申请公布", Other),
             ("无数据", Other),
@@ -317,10 +366,12 @@ mod tests {
         assert_eq!(status_of_event("著录事项变更", true, true), StatusClass::Unknown);
         assert_eq!(status_of_event("实质审查的生效", true, true), StatusClass::Unknown);
         assert_eq!(status_of_event("公开", true, true), StatusClass::Unknown);
+        assert_eq!(status_of_event("无效宣告请求的审查决定", true, true), StatusClass::Unknown);
+        assert_eq!(status_of_event("专利权人的姓名或者名称、地址的变更", true, true), StatusClass::Unknown);
         // A plain status word beside a status date keeps its meaning.
         assert_eq!(status_of_event("有效", true, true), StatusClass::InForce);
         assert_eq!(status_of_event("失效", true, true), StatusClass::Dead);
-        assert_eq!(status_of_event("审中", true, true), StatusClass::Pending);
+        assert_eq!(status_of_event("审中", true, true), StatusClass::Unknown);
         // The first item of an event list, no pss status: status words keep their meaning.
         assert_eq!(status_of_event("实质审查", true, false), StatusClass::Pending);
         assert_eq!(status_of_event("未缴年费", true, false), StatusClass::Dead);
@@ -399,6 +450,11 @@ mod tests {
         p.events.push(LegalEvent::new(None, "授权", true));
         settle(&mut p);
         assert_eq!(p.status_class, Some(StatusClass::InForce));
+        // Rejected, reexamined, granted: the grant stands.
+        let mut r = crate::rules::testutil::patent("2015-01-01", None, "", None);
+        r.events = ["驳回", "复审", "授权"].iter().map(|e| LegalEvent::new(None, e, true)).collect();
+        settle(&mut r);
+        assert_eq!(r.status_class, Some(StatusClass::InForce));
         let mut q = crate::rules::testutil::patent("2015-01-01", None, "有效", None);
         q.events.push(LegalEvent::new(None, "未缴年费", true));
         settle(&mut q);
@@ -407,8 +463,10 @@ mod tests {
 
     #[test]
     fn event_lists_split_on_bars_and_semicolons() {
-        let items: Vec<&str> = split_event_list("授权 | 质押 ；权利转移;-").collect();
-        assert_eq!(items, ["授权", "质押", "权利转移"]);
+        let items: Vec<&str> = split_event_list("授权 | 质押 ；权利转移;-\n许可").collect();
+        assert_eq!(items, ["授权", "质押", "权利转移", "许可"]);
+        let dates: Vec<&str> = split_date_list("2019-01-01; 2020-02-02,2021-03-03 2022-04-04\nnan").collect();
+        assert_eq!(dates, ["2019-01-01", "2020-02-02", "2021-03-03", "2022-04-04"]);
         assert!(is_empty_marker(" - ") && is_empty_marker("无数据") && !is_empty_marker("0"));
     }
 }

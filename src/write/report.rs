@@ -74,7 +74,8 @@ fn rests_on(column: &str) -> &'static [Question] {
         "d3_maintained" => &[Question::Validity, Question::D3],
         "d4_pledge" => &[Question::D4],
         "d5_award" => &[Question::D5],
-        "valid_inventions_prev" | "high_value_prev" | "trend" => &[Question::History],
+        "valid_inventions_prev" | "trend" => &[Question::History],
+        "high_value_prev" => &[Question::History, Question::D1, Question::D2, Question::D3, Question::D4, Question::D5],
         c if c.starts_with("sei_") => &[Question::D1],
         _ => &[],
     }
@@ -409,13 +410,14 @@ pub fn html(data: &ReportData<'_>) -> String {
     let Totals { eligible, high, high_prev } = data.totals;
     let _ = write!(
         h,
-        "<div class=\"cards\"><div class=\"card\"><b>{}</b>CN patents held</div><div class=\"card\"><b>{eligible}</b>valid inventions{}</div><div class=\"card\"><b>{high}</b>high-value{} ({} a year before{})</div><div class=\"card\"><b>{}</b>high-value share</div></div>",
+        "<div class=\"cards\"><div class=\"card\"><b>{}</b>CN patents held</div><div class=\"card\"><b>{eligible}</b>valid inventions{}</div><div class=\"card\"><b>{high}</b>high-value{} ({} a year before{})</div><div class=\"card\"><b>{}</b>high-value share{}</div></div>",
         patents.len(),
         mark("valid_inventions"),
         mark("high_value"),
         high_prev,
         mark("high_value_prev"),
         e4_text(share_e4(high as u64, eligible as u64)),
+        mark("high_value_share"),
     );
     h.push_str(&coverage_panel(cov));
 
@@ -708,25 +710,31 @@ pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     ws.set_name("Summary")?;
     let patents = &data.patents;
     let Totals { eligible, high, high_prev } = data.totals;
-    write_headers(ws, &["figure".into(), "value".into()], &[44.0, 18.0], &header)?;
-    let rows: Vec<(&str, f64)> = vec![
-        ("institutions", data.institutions.len() as f64),
-        ("CN patents held by them", patents.len() as f64),
-        ("valid inventions", eligible as f64),
-        ("high-value", high as f64),
-        ("high-value a year before", high_prev as f64),
+    write_headers(ws, &["figure".into(), "value".into(), "data coverage".into()], &[44.0, 18.0, 40.0], &header)?;
+    let cov = &data.loaded.coverage;
+    let rows: Vec<(&str, f64, &str)> = vec![
+        ("institutions", data.institutions.len() as f64, "institution"),
+        ("CN patents held by them", patents.len() as f64, "patents"),
+        ("valid inventions", eligible as f64, "valid_inventions"),
+        ("high-value", high as f64, "high_value"),
+        ("high-value a year before", high_prev as f64, "high_value_prev"),
     ];
     ws.write_string(1, 0, "as_of")?;
     ws.write_string(1, 1, s.as_of.to_string())?;
-    for (i, (k, v)) in rows.iter().enumerate() {
+    for (i, (k, v, column)) in rows.iter().enumerate() {
         ws.write_string(i as u32 + 2, 0, *k)?;
         ws.write_number(i as u32 + 2, 1, *v)?;
+        if let Some(m) = coverage_mark(cov, rests_on(column)) {
+            ws.write_string(i as u32 + 2, 2, format!("⚠ {m}"))?;
+        }
     }
     let r = rows.len() as u32 + 2;
     ws.write_string(r, 0, "high-value share")?;
     ws.write_number_with_format(r, 1, share_e4(high as u64, eligible as u64) as f64 / 10_000.0, &share)?;
+    if let Some(m) = coverage_mark(cov, rests_on("high_value_share")) {
+        ws.write_string(r, 2, format!("⚠ {m}"))?;
+    }
 
-    let cov = &data.loaded.coverage;
     let ws = book.add_worksheet();
     ws.set_name("Coverage")?;
     let names: Vec<String> =
