@@ -1060,11 +1060,15 @@ fn patsnap_export_dates_grants_and_lapses_from_its_events() {
     assert!(err.contains("hvpat: warning: D4 cannot be assessed for 7 of 7 inventions"), "{err}");
     assert!(!err.contains("warning: D2"), "D2 is assessable for 4 of 7: {err}");
 
-    // The same export as a workbook, with the search query as a title row above the
-    // header (as exports write it), reads the same.
+    // The same export as a workbook, behind a cover sheet and with the search query as
+    // a title row above the header (as exports write them), reads the same.
     let text = wd.read("patsnap.csv");
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let mut book = rust_xlsxwriter::Workbook::new();
+    // A cover sheet first, as some systems write it; the list is on the second sheet.
+    let cover = book.add_worksheet();
+    cover.write_string(0, 0, "检索信息").expect("cell");
+    cover.write_string(1, 0, "命中数量: 10").expect("cell");
     let sheet = book.add_worksheet();
     sheet.write_string(0, 0, "检索式: TA=(神经网络) AND AN=(清华大学 OR 浙江大学)").expect("cell");
     for (c, h) in rdr.headers().expect("header").iter().enumerate() {

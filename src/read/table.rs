@@ -500,17 +500,39 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| bad(format!("cannot open workbook: {e}")))?;
     let names = book.sheet_names();
-    let name = match sheet {
-        Some(s) => names
-            .iter()
-            .find(|n| n.as_str() == s)
-            .cloned()
-            .ok_or_else(|| bad(format!("no sheet {s:?} (sheets: {})", names.join(", "))))?,
-        None => names.first().cloned().ok_or_else(|| bad("the workbook has no sheets".into()))?,
-    };
-    let range = book.worksheet_range(&name).map_err(|e| bad(format!("sheet {name:?}: {e}")))?;
     let header_text =
         |row: &[calamine::Data]| -> Vec<String> { row.iter().map(|c| cell_text(c).trim().to_string()).collect() };
+    let tells_layout = |range: &calamine::Range<calamine::Data>| {
+        range.rows().take(HEADER_SEARCH_ROWS).any(|row| crate::read::profile::detect(&header_text(row)).is_some())
+    };
+    let range = match sheet {
+        Some(s) => {
+            let name = names
+                .iter()
+                .find(|n| n.as_str() == s)
+                .cloned()
+                .ok_or_else(|| bad(format!("no sheet {s:?} (sheets: {})", names.join(", "))))?;
+            book.worksheet_range(&name).map_err(|e| bad(format!("sheet {name:?}: {e}")))?
+        }
+        None => {
+            // The first sheet, unless it is a cover (the search query, statistics) and a
+            // later sheet holds the list: then the first sheet whose header tells a layout.
+            let first = names.first().cloned().ok_or_else(|| bad("the workbook has no sheets".into()))?;
+            let first_range = book.worksheet_range(&first).map_err(|e| bad(format!("sheet {first:?}: {e}")))?;
+            let mut chosen = None;
+            if !tells_layout(&first_range) {
+                for name in names.iter().skip(1) {
+                    if let Ok(range) = book.worksheet_range(name) {
+                        if tells_layout(&range) {
+                            chosen = Some(range);
+                            break;
+                        }
+                    }
+                }
+            }
+            chosen.unwrap_or(first_range)
+        }
+    };
     // Exports often put a title or the search query above the header row: the header
     // is the first of the first rows whose names tell a layout (else the first row).
     let header_at = range
