@@ -1094,8 +1094,8 @@ fn patsnap_export_with_filing_years_only_settles_what_the_year_settles() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let institutions = wd.read("out/institutions.csv");
     // CN100000014 (filed in 2003) has expired by the end of 2023 whatever the day, and
-    // was valid (and maintained over ten years) at the end of 2022; CN103000011 (filed in 2013) reaches ten years
-    // during 2023: D3 cannot be told on 2023-12-31, so "no".
+    // was valid (and maintained over ten years) at the end of 2022; CN103000011 (filed
+    // in 2013) reaches ten years during 2023: D3 cannot be told on 2023-12-31, so "no".
     assert_figures(
         &institutions,
         "北京大学",

@@ -97,6 +97,16 @@ impl Cols<'_> {
             i => self.table.cell(row, i).trim(),
         }
     }
+    /// The portfolio patent a `patent` cell names, or the reject saying why there is none
+    /// (an unreadable number, or a patent not in the portfolio).
+    fn portfolio_patent(&self, row: usize, raw: &str, ids: &IdResolver<'_>) -> Result<PatentId, Box<RowIssue>> {
+        match ids.resolve(raw) {
+            Some(id) if ids.contains(&id) => Ok(id),
+            Some(_) => Err(Box::new(self.issue(row, "patent", raw, "not a patent of the portfolio"))),
+            None => Err(Box::new(self.issue(row, "patent", raw, "unparseable patent number"))),
+        }
+    }
+
     fn issue(&self, row: usize, column: &str, value: &str, reason: &str) -> RowIssue {
         RowIssue {
             file: self.label.to_string(),
@@ -230,14 +240,13 @@ pub fn events(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Sid
     let mut out = SideTable::with_rows(table.height());
     for row in 0..table.height() {
         let (p, date, event) = (c.get(row, 0), c.get(row, 1), c.get(row, 2));
-        let Some(id) = ids.resolve(p) else {
-            out.rejects.push(c.issue(row, "patent", p, "unparseable patent number"));
-            continue;
+        let id = match c.portfolio_patent(row, p, ids) {
+            Ok(id) => id,
+            Err(issue) => {
+                out.rejects.push(*issue);
+                continue;
+            }
         };
-        if !ids.contains(&id) {
-            out.rejects.push(c.issue(row, "patent", p, "not a patent of the portfolio"));
-            continue;
-        }
         if event.is_empty() || is_empty_marker(event) {
             out.rejects.push(c.issue(row, "event", event, "empty event"));
             continue;
@@ -305,14 +314,13 @@ pub fn classes(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Si
     let mut out = SideTable::with_rows(table.height());
     for row in 0..table.height() {
         let (p, cell) = (c.get(row, 0), c.get(row, 1));
-        let Some(id) = ids.resolve(p) else {
-            out.rejects.push(c.issue(row, "patent", p, "unparseable patent number"));
-            continue;
+        let id = match c.portfolio_patent(row, p, ids) {
+            Ok(id) => id,
+            Err(issue) => {
+                out.rejects.push(*issue);
+                continue;
+            }
         };
-        if !ids.contains(&id) {
-            out.rejects.push(c.issue(row, "patent", p, "not a patent of the portfolio"));
-            continue;
-        }
         let mut item = ClassCodes::default();
         for code in split_class_list(cell) {
             match parse_ipc(code) {
