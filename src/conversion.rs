@@ -142,7 +142,7 @@ pub fn convert(
         // (institution, weight) credited with converting this patent in the window.
         let mut converted: Vec<(u32, u64)> = Vec::new();
         if bits & (T_WINDOW | T_EVER) != 0 {
-            match &s.transferors {
+            match s.transferor_institutions() {
                 Some(list) => {
                     let w = weight(params.counting, list.len());
                     for &i in list.iter() {
@@ -193,7 +193,7 @@ pub fn convert(
         for &k in positions {
             let s = &scored[k];
             let list = match t.class {
-                EventClass::Transfer => s.transferors.as_deref().unwrap_or(&[]),
+                EventClass::Transfer => s.transferor_institutions().unwrap_or(&[]),
                 _ => &s.institutions,
             };
             parties.extend(list.iter().copied());

@@ -34,9 +34,30 @@ pub struct Scored {
     pub institutions: Box<[u32]>,
     /// The questions its inputs can answer (SPEC §8).
     pub assessable: Assessable,
-    /// The institutions a transfer is credited to (the applicants', SPEC §9), distinct;
-    /// `None` when only the current holders are known.
-    pub transferors: Option<Box<[u32]>>,
+    /// Who a transfer is credited to (the applicants, SPEC §9).
+    pub transferors: Transferors,
+}
+
+/// The institutions a transfer of a patent is credited to: its applicants'.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transferors {
+    /// The applicants are the holders: [`Scored::institutions`].
+    Holders,
+    /// Other institutions, distinct.
+    Others(Box<[u32]>),
+    /// Only the current holders (the buyers) are known: nobody.
+    Unknown,
+}
+
+impl Scored {
+    /// The institutions a transfer is credited to; `None` when they are not known.
+    pub fn transferor_institutions(&self) -> Option<&[u32]> {
+        match &self.transferors {
+            Transferors::Holders => Some(&self.institutions),
+            Transferors::Others(list) => Some(list),
+            Transferors::Unknown => None,
+        }
+    }
 }
 
 impl Scored {
@@ -85,7 +106,7 @@ pub struct Scoring {
 fn score_one(
     patent: Box<Patent>,
     institutions: Box<[u32]>,
-    transferors: Option<Box<[u32]>>,
+    transferors: Transferors,
     ctx: &ScoreContext<'_>,
 ) -> Scored {
     let matches = ctx.concordance.match_codes(&patent.ipc);
@@ -171,9 +192,9 @@ pub fn score_all(patents: Vec<Box<Patent>>, ctx: &ScoreContext<'_>) -> Scoring {
             };
             let institutions = distinct(&p.holders);
             let transferors = match p.transferors() {
-                Some(names) if std::ptr::eq(names, p.holders.as_slice()) => Some(institutions.clone()),
-                Some(names) => Some(distinct(names)),
-                None => None,
+                Some(names) if std::ptr::eq(names, p.holders.as_slice()) => Transferors::Holders,
+                Some(names) => Transferors::Others(distinct(names)),
+                None => Transferors::Unknown,
             };
             score_one(p, institutions, transferors, ctx)
         })

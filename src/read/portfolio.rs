@@ -187,12 +187,13 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     let mut split = |cell: &str| -> Vec<Arc<str>> {
         split_holders(cell, r.layout.holder_commas()).into_iter().map(|h| names.get(strip_date_suffix(&h))).collect()
     };
-    let (holders, mut applicants) = match holders_explicit {
-        true => (split(&holders_cell), split(&applicants_cell)),
-        false => (split(&applicants_cell), Vec::new()),
-    };
     // Applicants who are the holders are not kept twice (most rows of most exports).
-    let applicants_are_holders = applicants == holders;
+    let same_cells = holders_explicit && applicants_cell == holders_cell;
+    let (holders, mut applicants) = match holders_explicit && !same_cells {
+        true => (split(&holders_cell), split(&applicants_cell)),
+        false => (split(if holders_explicit { &holders_cell } else { &applicants_cell }), Vec::new()),
+    };
+    let applicants_are_holders = same_cells || (!applicants.is_empty() && applicants == holders);
     if applicants_are_holders {
         applicants = Vec::new();
     }
