@@ -11,6 +11,7 @@ pub mod config;
 pub mod conversion;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod read;
 pub mod rules;
 pub mod score;

@@ -12,6 +12,7 @@ use crate::aggregate::{add_conversion, aggregate, unresolved_names, InstitutionR
 use crate::config::Settings;
 use crate::conversion::{convert, Conversion, ConversionParams};
 use crate::model::RowIssue;
+use crate::progress::{Progress, Unit};
 use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
 use crate::read::profile::Layout;
 use crate::read::side;
@@ -25,7 +26,7 @@ use crate::rules::events::classify_event;
 use crate::rules::institutions::{AliasTable, Institution};
 use crate::rules::numbers::Kind;
 use crate::rules::validity::{status_of, StatusClass};
-use crate::score::{score_all, ScoreContext, Scored, Scoring};
+use crate::score::{score_all_with, ScoreContext, Scored, Scoring};
 use crate::write::manifest::{coverage_json, institutions_json, write_json, Counts, InputRecord};
 use crate::write::report::{self, ReportData};
 use crate::write::{csv_out, parquet, patents, OutputDir, OutputLock};
@@ -159,8 +160,8 @@ fn label(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// Read every input and score it.
-pub fn load(settings: &Settings) -> Result<Loaded> {
+/// Read every input and score it, reporting the long stages to `progress`.
+pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     let mut timings = Vec::new();
     let t0 = Instant::now();
     let mut inputs = Vec::new();
@@ -184,6 +185,8 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
     let mut counts = Counts::default();
     let mut merged = Merged::default();
     let mut holder_columns: Vec<&'static str> = Vec::new();
+    let total_bytes: u64 = settings.portfolio.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum();
+    progress.start("reading", total_bytes, Unit::Bytes);
     let mut conversion_sources = settings.events.is_some() || settings.transactions.is_some();
     for (file, path) in settings.portfolio.iter().enumerate() {
         let table = TableFile::open(path, settings.sheet.as_deref())?;
@@ -210,6 +213,7 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         let (segments, batch) = (table.segments(), 4 * rayon::current_num_threads());
         let mut rows = 0;
         let mut ready = Vec::new();
+        let mut read_bytes = 0u64;
         // The last step parses nothing and merges the last batch.
         for start in (0..segments).step_by(batch).chain(std::iter::once(segments)) {
             let merge = || {
@@ -218,12 +222,19 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
                     merged.take(outcomes);
                 }
             };
-            let (_, next) = rayon::join(merge, || parse(start..(start + batch).min(segments)));
+            let end = (start + batch).min(segments);
+            let (_, next) = rayon::join(merge, || parse(start..end));
             ready = next?;
+            let bytes: u64 = (start..end).map(|i| table.segment_bytes(i) as u64).sum();
+            progress.advance(bytes);
+            read_bytes += bytes;
         }
+        // The header, and a workbook read whole.
+        progress.advance(table.info.bytes.saturating_sub(read_bytes));
         counts.rows_read += rows;
         inputs.push(InputRecord { role: "portfolio", rows, file: table.info });
     }
+    progress.finish();
     merged.finish();
     counts.rejected = merged.rejects.len();
     counts.duplicates = merged.duplicates;
@@ -324,7 +335,9 @@ pub fn load(settings: &Settings) -> Result<Loaded> {
         trend_dates: &settings.trend_dates,
         sources: run_sources(settings),
     };
-    let Scoring { scored, institutions } = score_all(patents, &ctx);
+    progress.start("scoring", patents.len() as u64, Unit::Patents);
+    let Scoring { scored, institutions } = score_all_with(patents, &ctx, progress);
+    progress.finish();
     timings.push(("score", t2.elapsed().as_millis()));
     counts.scored = scored.len();
     counts.eligible = scored.iter().filter(|s| s.verdict.eligible).count();
@@ -477,6 +490,8 @@ pub struct RunOptions<'a> {
     pub log: &'a dyn Fn(&str),
     /// Where warnings about the data go (what it cannot show, SPEC §8).
     pub warn: &'a dyn Fn(&str),
+    /// Where the long stages report their progress.
+    pub progress: &'a dyn Progress,
 }
 
 /// A fingerprint of everything a run's outputs depend on: the tool version, the
@@ -530,7 +545,7 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
         return Ok(RunOutcome::Skipped { out: settings.out.clone() });
     }
     (options.log)(&format!("reading {} portfolio file(s) as of {}", settings.portfolio.len(), settings.as_of));
-    let mut loaded = load(settings)?;
+    let mut loaded = load(settings, options.progress)?;
     let fingerprint = match early {
         Some(f) => f,
         None => fingerprint(settings, &|path| match loaded.inputs.iter().find(|i| i.file.path == path) {
@@ -571,7 +586,7 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
     (options.log)(&format!("aggregated {} institutions; writing {}", institutions.len(), settings.out.display()));
 
     let out = OutputDir::create(&settings.out)?;
-    let written = write_all(&out, settings, &loaded, &institutions, started, &fingerprint);
+    let written = write_all(&out, settings, &loaded, &institutions, started, &fingerprint, options.progress);
     if let Err(e) = written {
         out.abandon();
         return Err(e);
@@ -613,6 +628,7 @@ fn write_all(
     institutions: &[InstitutionRow],
     started: Instant,
     fingerprint: &str,
+    progress: &dyn Progress,
 ) -> Result<()> {
     let t = Instant::now();
     let raw = settings.raw_cells;
@@ -626,13 +642,17 @@ fn write_all(
     let (patents_written, reports_written) = rayon::join(
         || {
             timed(&|| {
-                patents::write_patents(
+                progress.start("writing", loaded.scored.len() as u64, Unit::Patents);
+                let written = patents::write_patents(
                     &out.file("patents.csv"),
                     &out.file("patents.parquet"),
                     &loaded.scored,
                     &ctx,
                     raw,
-                )
+                    progress,
+                );
+                progress.finish();
+                written
             })
         },
         || {

@@ -176,10 +176,26 @@ fn address(name: &std::sync::Arc<str>) -> usize {
 /// Score every patent in parallel, keeping their order (sorted by id, as
 /// [`crate::read::portfolio::Merged::finish`] leaves them).
 pub fn score_all(patents: Vec<Box<Patent>>, ctx: &ScoreContext<'_>) -> Scoring {
+    score_all_with(patents, ctx, &crate::progress::Silent)
+}
+
+/// Patents scored between two progress reports.
+const PROGRESS_STEP: usize = 1 << 14;
+
+/// [`score_all`], reporting to `progress` every [`PROGRESS_STEP`] patents.
+pub fn score_all_with(
+    patents: Vec<Box<Patent>>,
+    ctx: &ScoreContext<'_>,
+    progress: &dyn crate::progress::Progress,
+) -> Scoring {
     let (by_holder, institutions) = resolve_holders(&patents, ctx);
     let scored: Vec<Scored> = patents
         .into_par_iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(k, p)| {
+            if k % PROGRESS_STEP == PROGRESS_STEP - 1 {
+                progress.advance(PROGRESS_STEP as u64);
+            }
             let distinct = |names: &[std::sync::Arc<str>]| -> Box<[u32]> {
                 let mut list: Vec<u32> = Vec::with_capacity(names.len());
                 for h in names {

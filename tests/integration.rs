@@ -1591,3 +1591,75 @@ fn date_lists_offices_and_both_exit_4_reasons_are_read_as_exports_write_them() {
     let last = err.lines().last().unwrap_or("");
     assert!(last.contains("no scored patent has a holder") && last.contains("portfolio rows rejected"), "{err}");
 }
+
+// ---- Progress a person can read ----
+
+/// Run hvpat under a pseudo-terminal (util-linux `script`), returning what the
+/// terminal showed, escape sequences removed; `None` when `script` is not installed.
+fn hvpat_on_a_terminal(wd: &Workdir, args: &[&str]) -> Option<String> {
+    if Command::new("script").arg("--version").output().is_err() {
+        println!("skipped: util-linux `script` is not installed (no pseudo-terminal to run under)");
+        return None;
+    }
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let mut line = quote(env!("CARGO_BIN_EXE_hvpat"));
+    for a in args {
+        line.push(' ');
+        line.push_str(&quote(a));
+    }
+    let o = Command::new("script")
+        .args(["-qfec", &line, "/dev/null"])
+        .current_dir(wd.path("."))
+        .output()
+        .expect("run script");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout).replace('\r', "\n");
+    let mut plain = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters final-letter
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                while chars.next().is_some_and(|c| !c.is_ascii_alphabetic()) {}
+            }
+            continue;
+        }
+        plain.push(c);
+    }
+    Some(plain)
+}
+
+#[test]
+fn a_terminal_shows_reading_scoring_and_writing_with_figures_rate_and_eta() {
+    let wd = Workdir::new();
+    let o = wd.hvpat(&["synth", "--patents", "150000", "--seed", "3", "--out", "big"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let Some(screen) = hvpat_on_a_terminal(&wd, &["run", "--config", "big/hvpat.toml", "--out", "out"]) else {
+        return;
+    };
+    for stage in ["reading [", "scoring [", "writing ["] {
+        assert!(screen.contains(stage), "{stage} in {screen}");
+    }
+    let lines: Vec<&str> = screen.lines().collect();
+    // Each stage ends on a frame with its figures of the whole, a rate and an ETA.
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("reading [") && l.contains("MiB/") && l.contains("ETA") && l.contains("(100%)")));
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("scoring [") && l.contains("150,000/150,000 patents") && l.contains("/s ETA")));
+    assert!(lines.iter().any(|l| l.contains("writing [") && l.contains("150,000/150,000 patents")));
+    assert!(screen.contains("hvpat: done:"), "the stage lines are still there");
+    // --quiet: nothing but what the data cannot show.
+    let quiet =
+        hvpat_on_a_terminal(&wd, &["run", "--config", "big/hvpat.toml", "--out", "out2", "--quiet"]).expect("script");
+    assert!(!quiet.contains(" ["), "no bar with --quiet: {quiet}");
+    // Not a terminal (as under cron): stage lines only, every one timestamped.
+    let o = wd.hvpat(&["run", "--config", "big/hvpat.toml", "--out", "out3"]);
+    assert!(
+        stderr(&o).lines().all(|l| l.as_bytes().get(4) == Some(&b'-') && l.contains("Z hvpat: ")),
+        "{}",
+        stderr(&o)
+    );
+}

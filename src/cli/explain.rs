@@ -106,7 +106,7 @@ pub fn run(args: ExplainArgs) -> Result<()> {
     let Ok(wanted) = id_of(&args.number) else {
         bail!(UsageError(anyhow::anyhow!("not a patent number: {:?}", args.number)));
     };
-    let loaded = load(&settings)?;
+    let loaded = load(&settings, &crate::progress::Silent)?;
     let found = loaded
         .scored
         .iter()

@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::cli::InputArgs;
 use crate::pipeline::{self, RunOptions, RunOutcome};
+use crate::progress::{Progress, Silent};
 
 /// Arguments of `hvpat run`.
 #[derive(Debug, Args)]
@@ -33,26 +34,21 @@ pub fn log_line(message: &str) {
     eprintln!("{} hvpat: {message}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
 }
 
-/// Run the pipeline: stage lines on stderr (none with `--quiet`), a spinner on a terminal.
+/// Run the pipeline: stage lines on stderr (none with `--quiet`), progress bars on a terminal.
 pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
     let settings = args.inputs.settings(args.out.clone())?;
-    let spinner = if quiet || !std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        bar
-    };
+    let bars = crate::progress::Bars::default();
+    let progress: &dyn Progress = if quiet || !std::io::stderr().is_terminal() { &Silent } else { &bars };
     let log = |message: &str| {
         if !quiet {
-            spinner.suspend(|| log_line(message));
+            progress.suspend(&mut || log_line(message));
         }
     };
     // Warnings say what the data cannot show: printed (timestamped like the stage
     // lines) even with --quiet.
-    let warn = |message: &str| spinner.suspend(|| log_line(&format!("warning: {message}")));
-    let result = pipeline::run(&settings, &RunOptions { if_changed: args.if_changed, log: &log, warn: &warn });
-    spinner.finish_and_clear();
+    let warn = |message: &str| progress.suspend(&mut || log_line(&format!("warning: {message}")));
+    let result =
+        pipeline::run(&settings, &RunOptions { if_changed: args.if_changed, log: &log, warn: &warn, progress });
     let summary = match result? {
         RunOutcome::Skipped { out } => {
             if !quiet {

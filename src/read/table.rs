@@ -274,6 +274,14 @@ impl TableFile {
         }
     }
 
+    /// The bytes of segment `i` (0 for a workbook, read whole when opened).
+    pub fn segment_bytes(&self, i: usize) -> usize {
+        match &self.body {
+            Body::Text { segments, .. } => segments.get(i).map_or(0, |(range, _)| range.len()),
+            Body::Rows(..) => 0,
+        }
+    }
+
     /// Parse segment `i` into a table of its rows.
     pub fn segment(&self, i: usize) -> Result<RawTable, InputError> {
         let mut table = self.header_table();

@@ -167,6 +167,7 @@ pub fn write_patents(
     scored: &[Scored],
     ctx: &ScoreContext<'_>,
     raw: bool,
+    progress: &dyn crate::progress::Progress,
 ) -> Result<()> {
     let file = std::fs::File::create(csv_path).with_context(|| format!("cannot create {}", csv_path.display()))?;
     // Rows arrive as buffers of thousands of rows: written straight to the file.
@@ -186,22 +187,24 @@ pub fn write_patents(
             .collect()
     };
     // Chunk k is written (CSV bytes, then its Parquet row groups) while chunk k + 1 renders.
-    let write = |rendered: Vec<Rendered>| -> Result<()> {
+    let write = |rendered: Vec<Rendered>, patents: usize| -> Result<()> {
         let mut groups = Vec::with_capacity(rendered.len());
         for (bytes, group) in rendered {
             (&csv).write_all(&bytes).with_context(|| format!("cannot write {}", csv_path.display()))?;
             groups.push(group);
         }
-        parquet.write(groups)
+        parquet.write(groups)?;
+        progress.advance(patents as u64);
+        Ok(())
     };
-    let mut pending: Option<Vec<Rendered>> = None;
+    let mut pending: Option<(Vec<Rendered>, usize)> = None;
     for chunk in scored.chunks(CHUNK) {
-        let (written, rendered) = rayon::join(|| pending.take().map_or(Ok(()), write), || render(chunk));
+        let (written, rendered) = rayon::join(|| pending.take().map_or(Ok(()), |(r, n)| write(r, n)), || render(chunk));
         written?;
-        pending = Some(rendered?);
+        pending = Some((rendered?, chunk.len()));
     }
-    if let Some(r) = pending {
-        write(r)?;
+    if let Some((r, n)) = pending {
+        write(r, n)?;
     }
     (&csv).flush().with_context(|| format!("cannot write {}", csv_path.display()))?;
     parquet.finish()
