@@ -185,7 +185,7 @@ impl Known {
         self.granted_by_label |= other.granted_by_label;
         self.grant_from_event |= other.grant_from_event;
         self.lapse_from_event |= other.lapse_from_event;
-        self.applicants_are_holders |= other.applicants_are_holders;
+        // `applicants_are_holders` goes with the holders kept (see the merging of rows).
     }
 }
 

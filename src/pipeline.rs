@@ -22,7 +22,7 @@ use crate::read::InputError;
 use crate::rules::concordance::Concordance;
 use crate::rules::coverage::{Coverage, RunSources};
 use crate::rules::dimensions::format_wan;
-use crate::rules::events::classify_event;
+use crate::rules::events::{classify_event, EventClass};
 use crate::rules::institutions::{AliasTable, Institution};
 use crate::rules::numbers::Kind;
 use crate::rules::validity::{status_of, StatusClass};
@@ -66,6 +66,8 @@ pub struct Loaded {
     /// Whether any input could show a transfer or licence (an event column,
     /// `events.csv`, `transactions.csv`).
     pub conversion_sources: bool,
+    /// The side tables that answered questions for every patent.
+    pub run_sources: RunSources,
 }
 
 /// A `transactions.csv` row's event on one of its patents, and for a pledge with an
@@ -115,6 +117,9 @@ pub struct Sources {
     pub conversion_event_source: bool,
     /// Patents with a transfer credited to nobody (only the current holders known).
     pub transfers_credited_to_nobody: usize,
+    /// `transactions.csv` rows whose money went to no institution (transfers whose
+    /// transferors are not known).
+    pub money_rows_credited_to_nobody: usize,
     /// Rows of `classes.csv` attached.
     pub classes_table_rows: usize,
     /// CPC-only codes of `classes.csv` skipped (`Y02…`, 2000-series indexing codes).
@@ -333,7 +338,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
         as_of_prev: settings.as_of_prev,
         rollup_campuses: settings.rollup_campuses,
         trend_dates: &settings.trend_dates,
-        sources: run_sources(settings),
+        sources: run_sources(settings, &transactions),
     };
     progress.start("scoring", patents.len() as u64, Unit::Patents);
     let Scoring { scored, institutions } = score_all_with(patents, &ctx, progress);
@@ -348,6 +353,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     let mut sources = sources;
     sources.conversion_event_source = conversion_sources;
     sources.transfers_credited_to_nobody = conversion.transfers_to_nobody;
+    sources.money_rows_credited_to_nobody = conversion.money_to_nobody;
     Ok(Loaded {
         scored,
         institutions,
@@ -362,6 +368,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
         coverage,
         sources,
         holder_columns,
+        run_sources: run_sources(settings, &transactions),
         transactions,
         conversion,
         conversion_sources,
@@ -392,6 +399,12 @@ fn conversion_warnings(loaded: &Loaded, settings: &Settings) -> Vec<String> {
     if settings.transactions.is_none() && loaded.conversion_sources {
         lines.push("money received (received_wan, reward_wan) needs transactions.csv: it reads 0".to_string());
     }
+    let money = loaded.conversion.money_to_nobody;
+    if money > 0 {
+        lines.push(format!(
+            "{money} transactions.csv rows with money received credited to nobody: the transferors of their patents are not known (name the applicants)"
+        ));
+    }
     let nobody = loaded.conversion.transfers_to_nobody;
     if nobody > 0 {
         lines.push(format!(
@@ -401,11 +414,13 @@ fn conversion_warnings(loaded: &Loaded, settings: &Settings) -> Vec<String> {
     lines
 }
 
-/// The side tables that answer a question for every patent.
-fn run_sources(settings: &Settings) -> RunSources {
+/// The side tables that answer a question for every patent: D4 needs a source with
+/// amounts (`pledges.csv`, or pledge rows of `transactions.csv` with an amount).
+fn run_sources(settings: &Settings, transactions: &[(Transaction, Vec<usize>)]) -> RunSources {
+    let pledge_rows = transactions.iter().any(|(t, _)| t.class == EventClass::Pledge && t.amount_e4 > 0);
     RunSources {
         families: settings.families.is_some(),
-        pledges: settings.pledges.is_some() || settings.transactions.is_some(),
+        pledges: settings.pledges.is_some() || pledge_rows,
         awards: settings.awards.is_some(),
     }
 }
@@ -447,7 +462,7 @@ impl Loaded {
             as_of_prev: settings.as_of_prev,
             rollup_campuses: settings.rollup_campuses,
             trend_dates: &settings.trend_dates,
-            sources: run_sources(settings),
+            sources: self.run_sources,
         }
     }
 }

@@ -671,6 +671,19 @@ fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
 /// and the union of IPC codes, family members and awards. The portfolio's attributed pledge amount is taken once
 /// (the larger), not added across rows of the same patent.
 fn merge_into(kept: &mut Patent, other: Patent) {
+    // The applicants (the transferors, SPEC §9) a row tells: its applicants column, or
+    // its holders when they are the applicants.
+    let told_applicants = |p: &Patent| -> Option<Vec<Arc<str>>> {
+        if !p.applicants.is_empty() {
+            Some(p.applicants.clone())
+        } else if (!p.holders_explicit || p.known.applicants_are_holders) && !p.holders.is_empty() {
+            Some(p.holders.clone())
+        } else {
+            None
+        }
+    };
+    let kept_applicants = told_applicants(kept);
+    let other_applicants = told_applicants(&other);
     let granted_pub = |s: &str| s.ends_with('B') || s.ends_with('C');
     if kept.pub_no.is_empty() || (!granted_pub(&kept.pub_no) && granted_pub(&other.pub_no)) {
         kept.pub_no = other.pub_no;
@@ -696,7 +709,9 @@ fn merge_into(kept: &mut Patent, other: Patent) {
         kept.filing_year_only = false;
     }
     union_counted(&mut kept.events, other.events);
+    let applicants_are_holders = kept.known.applicants_are_holders;
     kept.known.merge(other.known);
+    kept.known.applicants_are_holders = applicants_are_holders;
     if kept.lapse_date.is_none() {
         kept.lapse_date = other.lapse_date;
     }
@@ -704,9 +719,20 @@ fn merge_into(kept: &mut Patent, other: Patent) {
     if kept.holders.is_empty() || (!kept.holders_explicit && other.holders_explicit) {
         kept.holders = other.holders;
         kept.holders_explicit = other.holders_explicit;
+        kept.known.applicants_are_holders = other.known.applicants_are_holders;
     }
-    if kept.applicants.is_empty() {
-        kept.applicants = other.applicants;
+    // The first row that tells the applicants names them, kept apart from the holders
+    // unless they are the same.
+    match kept_applicants.or(other_applicants) {
+        Some(applicants) if applicants == kept.holders => {
+            kept.applicants = Vec::new();
+            kept.known.applicants_are_holders = true;
+        }
+        Some(applicants) => {
+            kept.applicants = applicants;
+            kept.known.applicants_are_holders = false;
+        }
+        None => {}
     }
     union(&mut kept.family, other.family);
     union(&mut kept.awards, other.awards);

@@ -3,10 +3,11 @@
 
 use chrono::NaiveDate;
 
-/// Money is kept in units of 1/720720 of 0.0001 万元: amounts have at most four
-/// decimals, and a share of up to 16 parts (720720 = lcm(1..16)) is a whole number,
-/// so sums are exact and the same whatever the order of addition.
-pub const MONEY_UNITS_PER_E4: i128 = 720_720;
+/// Money is kept in units of 1/lcm(1..32) of 0.0001 万元: amounts have at most four
+/// decimals, and a share of up to 32 parts is a whole number, so sums are exact and
+/// the same whatever the order of addition (beyond 32 parties a share is exact to
+/// 10⁻¹⁸ 万元).
+pub const MONEY_UNITS_PER_E4: i128 = 144_403_552_893_600;
 
 /// Units in one 万元.
 pub const MONEY_UNITS_PER_WAN: i128 = 10_000 * MONEY_UNITS_PER_E4;
@@ -36,6 +37,7 @@ pub fn parse_wan_e4(cell: &str) -> Result<i64, AmountError> {
     };
     let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    // At most 10¹² 万元: the exact sums stay far inside i128.
     if (whole.is_empty() && frac.is_empty()) || !all_digits(whole) || !all_digits(frac) || whole.len() > 12 {
         return Err(AmountError::Unreadable);
     }
@@ -86,11 +88,12 @@ pub fn e2_text(e2: i64) -> String {
 /// and the ten-thousandth.
 pub fn reward_e2(received_units: i128, rate: f64, cap_wan: f64) -> i64 {
     const RATE_DENOM: i128 = 1_000_000;
-    let rate_ppm = (rate.max(0.0) * RATE_DENOM as f64).round() as i128;
-    let cap_units = (cap_wan.max(0.0) * 10_000.0).round() as i128 * MONEY_UNITS_PER_E4;
+    let rate_ppm = (rate.clamp(0.0, 1.0) * RATE_DENOM as f64).round() as i128;
+    // A cap above 10¹² 万元 caps nothing.
+    let cap_units = (cap_wan.clamp(0.0, 1e12) * 10_000.0).round() as i128 * MONEY_UNITS_PER_E4;
     // reward = received × rate_ppm / RATE_DENOM, compared with the cap in the same scale.
-    let scaled = received_units.max(0) * rate_ppm;
-    let capped = scaled.min(cap_units * RATE_DENOM);
+    let scaled = received_units.max(0).saturating_mul(rate_ppm);
+    let capped = scaled.min(cap_units.saturating_mul(RATE_DENOM));
     round_half_up(capped, MONEY_UNITS_PER_WAN / 100 * RATE_DENOM) as i64
 }
 
@@ -129,8 +132,12 @@ mod tests {
         let third = share_units(1_000_000, 3);
         assert_eq!(units_e2(third), 3333);
         assert_eq!(units_e2(3 * third), 10_000);
-        // 0.0001 in 7 shares, added 7 times, is 0.0001 again, not 0.
+        // 0.0001 in 7 shares, added 7 times, is 0.0001 again, not 0; so in 17 and 32.
         assert_eq!(7 * share_units(1, 7), MONEY_UNITS_PER_E4);
+        assert_eq!(17 * share_units(1, 17), MONEY_UNITS_PER_E4);
+        assert_eq!(32 * share_units(1, 32), MONEY_UNITS_PER_E4);
+        // 0.0850 among 17: 0.005 each, which rounds half-up to 0.01.
+        assert_eq!(units_e2(share_units(1, 17) + share_units(849, 17)), 1);
         // Half a cent rounds up.
         assert_eq!(units_e2(share_units(50, 1)), 1);
         assert_eq!(units_e2(share_units(49, 1)), 0);
@@ -148,5 +155,8 @@ mod tests {
         let thirds = 3 * share_units(1_000, 3);
         assert_eq!(reward_e2(thirds, 0.05, 100.0), 1);
         assert_eq!(reward_e2(0, 0.05, 100.0), 0);
+        // A huge cap caps nothing and overflows nothing.
+        assert_eq!(reward_e2(wan(3000), 0.05, 1e25), 15_000);
+        assert_eq!(reward_e2(wan(1_000_000_000_000), 1.0, 1e25), 100_000_000_000_000);
     }
 }

@@ -75,10 +75,13 @@ pub fn institutions_json(rows: &[InstitutionRow], trend_dates: &[chrono::NaiveDa
                 values.push(json!(r.high_value_share_e4 as f64 / 10_000.0));
                 values.extend_from_slice(&counts[4..]);
                 values.push(json!(r.parent));
-                values.push(r.count_json(r.conversion.transferred));
-                values.push(r.count_json(r.conversion.licensed));
-                values.push(json!(r.conversion.received_e2() as f64 / 100.0));
-                values.push(json!(r.reward_e2 as f64 / 100.0));
+                let conversion = [
+                    r.count_json(r.conversion.transferred),
+                    r.count_json(r.conversion.licensed),
+                    json!(r.conversion.received_e2() as f64 / 100.0),
+                    json!(r.reward_e2 as f64 / 100.0),
+                ];
+                let appended = names.len() - conversion.len();
                 let mut object: Map<String, Value> = names.iter().cloned().zip(values).collect();
                 let trend: Vec<Value> = trend_dates
                     .iter()
@@ -88,6 +91,10 @@ pub fn institutions_json(rows: &[InstitutionRow], trend_dates: &[chrono::NaiveDa
                     })
                     .collect();
                 object.insert("trend".into(), Value::Array(trend));
+                // The conversion figures come after every key that was there before them.
+                for (name, value) in names[appended..].iter().zip(conversion) {
+                    object.insert(name.clone(), value);
+                }
                 Value::Object(object)
             })
             .collect(),
