@@ -1184,7 +1184,10 @@ fn a_regional_list_says_that_validity_cannot_be_told() {
     assert!(!warnings.contains("21-01-C0293"), "{warnings}");
     let html = wd.read("out/report.html");
     assert!(html.contains("<h2>Data coverage</h2>"), "the panel is there");
-    assert!(html.contains("Valid inventions <span class=\"cov\""), "the valid-inventions figure is marked");
+    assert!(
+        html.contains("Valid inventions <span class=\"cov\" title=\"assessable for 0%\">⚠ 0%</span>"),
+        "the valid-inventions figure is marked"
+    );
     let o = wd.hvpat(&["check", "regional.csv", "--as-of", "2023-12-31"]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("coverage of 2 inventions as of 2023-12-31: holders 2 (100%), validity 0 (0%)"), "{text}");
@@ -1662,4 +1665,52 @@ fn a_terminal_shows_reading_scoring_and_writing_with_figures_rate_and_eta() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn transfers_follow_the_transferors_whatever_the_file_order_and_chinese_headers_are_read() {
+    let wd = Workdir::new();
+    // One patent in two files: a.csv names only its current holder (a company), b.csv
+    // its applicant and holder at filing (清华大学); a second patent with a pledge
+    // amount of 0 (an empty cell written as 0: no pledge).
+    wd.write(
+        "a.csv",
+        "app_no,filing_date,grant_date,status,holders\n201810000101.7,2018-01-01,2020-01-01,有效,北京某科技有限公司\n",
+    );
+    wd.write(
+        "b.csv",
+        "app_no,filing_date,grant_date,status,applicants,holders,pledge_amount\n201810000101.7,2018-01-01,2020-01-01,有效,清华大学,清华大学,\n201810000102.1,2018-01-01,2020-01-01,有效,清华大学,清华大学,0\n",
+    );
+    wd.write("t.csv", "专利号,类型,到账日期,交易对方,合同金额(万元),到账金额(万元)\n201810000101.7,专利权转让,2025-03-01,北京某科技有限公司,120,120\n");
+    for (order, out) in [(["a.csv", "b.csv"], "ab"), (["b.csv", "a.csv"], "ba")] {
+        let o =
+            wd.hvpat(&["run", order[0], order[1], "--transactions", "t.csv", "--as-of", "2025-12-31", "--out", out]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let row = csv_row(&wd.read(&format!("{out}/conversion.csv")), "清华大学");
+        assert_eq!((row["transferred"].as_str(), row["received_wan"].as_str()), ("1", "120.00"), "{out}");
+        assert_eq!(row["pledged_ever"], "0", "a pledge amount of 0 is no pledge");
+        assert!(!stderr(&o).contains("credited to nobody"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_classes_file_adds_codes_without_the_shared_exports() {
+    let wd = Workdir::with_fixture("layouts");
+    // CN112000008 has no IPC code in the export; CN110000006's A47J matches nothing.
+    wd.write(
+        "classes.csv",
+        "pn,ipc_codes,cpc_codes\nCN112000008B,\"['G06N3/08']\",nan\nCN110000006,A47J 27/00,\"[\"\"H04L 9/00\"\", \"\"Y02D 30/70\"\"]\"\nCN999999999A,G06N 3/08,\n",
+    );
+    let o = wd.hvpat(&["run", "patsnap.csv", "--classes", "classes.csv", "--as-of", "2023-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let patents = wd.read("out/patents.csv");
+    let p = patent_row(&patents, "CN112000008");
+    assert_eq!(p["d1_sei"], "true");
+    assert!(p["evidence"].contains("D1 G06N 3/08 (classes.csv) → 1.4"), "{}", p["evidence"]);
+    let p = patent_row(&patents, "CN110000006");
+    assert_eq!(p["ipc"], "A47J 27/00;H04L 9/00", "both code columns read, the CPC-only code skipped");
+    let m = manifest(&wd, "out");
+    assert_eq!(m["coverage"]["d1"], 7, "CN112000008 now has a code");
+    assert_eq!(m["counts"]["side_rejected"], 1);
+    assert_eq!(m["sources"]["cpc_only_codes"], 1);
 }

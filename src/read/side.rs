@@ -274,8 +274,21 @@ pub struct ClassCodes {
 
 /// How `classes.csv` names its columns (SPEC §10), folded: lower case without spaces,
 /// underscores, dashes or brackets.
-const CLASSES_PATENT: [&str; 7] = ["patent", "publicationnumber", "pubno", "id", "publication", "公开号", "公开公告号"];
-const CLASSES_CODES: [&str; 9] = [
+const CLASSES_PATENT: [&str; 12] = [
+    "patent",
+    "publicationnumber",
+    "pubno",
+    "id",
+    "publication",
+    "patentnumber",
+    "pn",
+    "公开号",
+    "公开公告号",
+    "公告号",
+    "申请号",
+    "专利号",
+];
+const CLASSES_CODES: [&str; 15] = [
     "codes",
     "cpccodes",
     "ipccodes",
@@ -284,7 +297,13 @@ const CLASSES_CODES: [&str; 9] = [
     "classifications",
     "cpcclassifications",
     "ipcclassifications",
+    "ipcrclassifications",
     "分类号",
+    "cpc分类号",
+    "ipc分类号",
+    "ipc主分类号",
+    "主分类号",
+    "ipc主分类",
 ];
 
 fn fold_side_header(h: &str) -> String {
@@ -310,10 +329,17 @@ pub fn classes(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Si
             nearest: crate::read::profile::nearest(wanted, &table.headers).map(str::to_string),
         })
     };
-    let c = Cols { table, idx: vec![column(&CLASSES_PATENT, "patent")?, column(&CLASSES_CODES, "codes")?], label };
+    // Every codes column is read (a details file may give IPC and CPC side by side).
+    let first_codes = column(&CLASSES_CODES, "codes")?;
+    let mut idx = vec![column(&CLASSES_PATENT, "patent")?, first_codes];
+    idx.extend(CLASSES_CODES.iter().filter_map(|n| folded.iter().position(|h| h == n)).filter(|&i| i != first_codes));
+    idx[2..].sort_unstable();
+    idx.dedup();
+    let c = Cols { table, idx, label };
     let mut out = SideTable::with_rows(table.height());
     for row in 0..table.height() {
-        let (p, cell) = (c.get(row, 0), c.get(row, 1));
+        let p = c.get(row, 0);
+        let cells: Vec<&str> = (1..c.idx.len()).map(|k| c.get(row, k)).collect();
         let id = match c.portfolio_patent(row, p, ids) {
             Ok(id) => id,
             Err(issue) => {
@@ -322,7 +348,7 @@ pub fn classes(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Si
             }
         };
         let mut item = ClassCodes::default();
-        for code in split_class_list(cell) {
+        for code in cells.iter().flat_map(|cell| split_class_list(cell)) {
             match parse_ipc(code) {
                 Ok(ipc) if ipc.is_cpc_indexing() => item.cpc_only += 1,
                 Ok(ipc) => {
@@ -363,15 +389,32 @@ pub struct Transaction {
 /// What a `type` cell means: `transfer|licence|equity|pledge`, English or Chinese.
 fn transaction_class(cell: &str) -> Option<crate::rules::events::EventClass> {
     use crate::rules::events::EventClass::*;
-    let t = cell.trim().to_lowercase();
-    match t.as_str() {
-        "transfer" | "assignment" | "转让" | "权利转移" | "专利转让" => Some(Transfer),
-        "licence" | "license" | "licensing" | "许可" | "专利许可" | "实施许可" => Some(Licence),
-        "equity" | "作价入股" | "入股" | "作价投资" => Some(Equity),
-        "pledge" | "质押" | "专利质押" => Some(Pledge),
-        _ => None,
+    let t = crate::rules::text::fold_width(cell.trim()).to_lowercase();
+    let t = t.trim_end_matches('s');
+    let any = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    // Equity before transfer: 技术入股 and 作价出资 name no transfer of the right.
+    if any(&["equity", "入股", "出资", "作价投资"]) {
+        Some(Equity)
+    } else if any(&["pledge", "质押"]) {
+        Some(Pledge)
+    } else if any(&["licen", "许可"]) {
+        Some(Licence)
+    } else if any(&["transfer", "assign", "sale", "转让", "转移", "出售"]) {
+        Some(Transfer)
+    } else {
+        None
     }
 }
+
+/// `transactions.csv` column names (SPEC §9) and the spellings analysts write, folded.
+const TRANSACTION_COLUMNS: [&[&str]; 6] = [
+    &["patent", "patents", "patentno", "patentnumber", "专利", "专利号", "申请号", "公开号", "公开公告号"],
+    &["type", "类型", "交易类型", "转化方式", "方式"],
+    &["date", "日期", "到账日期", "合同日期", "contractdate", "交易日期"],
+    &["counterparty", "交易对方", "对方", "受让人", "被许可人", "受让方"],
+    &["amountwan", "amount", "合同金额", "合同金额万元", "金额", "金额万元", "amount万元"],
+    &["receivedwan", "received", "到账金额", "到账金额万元", "实际到账金额", "实际到账金额万元", "received万元"],
+];
 
 /// `transactions.csv`: `patent, type, date, counterparty, amount_wan, received_wan`;
 /// `patent` may list several patents (`;`). A row with an unknown type, an unreadable
@@ -379,7 +422,23 @@ fn transaction_class(cell: &str) -> Option<crate::rules::events::EventClass> {
 /// reject; a listed patent missing while others are present is a warning.
 pub fn transactions(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<SideTable<Transaction>, InputError> {
     use crate::rules::conversion::parse_wan_e4;
-    let c = locate(table, &["patent", "type", "date", "counterparty", "amount_wan", "received_wan"], 2, label)?;
+    let folded: Vec<String> = table.headers.iter().map(|h| fold_side_header(h)).collect();
+    let mut idx = Vec::new();
+    for (k, names) in TRANSACTION_COLUMNS.iter().enumerate() {
+        match names.iter().find_map(|n| folded.iter().position(|h| h == n)) {
+            Some(i) => idx.push(i),
+            None if k >= 2 => idx.push(usize::MAX),
+            None => {
+                return Err(InputError::MissingColumn {
+                    path: table.info.path.clone(),
+                    column: ["patent", "type"][k].to_string(),
+                    found: table.headers.clone(),
+                    nearest: crate::read::profile::nearest(["patent", "type"][k], &table.headers).map(str::to_string),
+                })
+            }
+        }
+    }
+    let c = Cols { table, idx, label };
     let mut out = SideTable::with_rows(table.height());
     for row in 0..table.height() {
         let (p, kind, date) = (c.get(row, 0), c.get(row, 1), c.get(row, 2));
@@ -404,7 +463,7 @@ pub fn transactions(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Resu
             continue;
         }
         let mut listed: Vec<&str> = Vec::new();
-        for number in crate::rules::text::split_list(p) {
+        for number in p.split([';', '；', ',', '，', '、', '|', '\n']).map(str::trim).filter(|n| !n.is_empty()) {
             if !listed.contains(&number) {
                 listed.push(number);
             }

@@ -561,7 +561,12 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
     // Sheet line numbers: the used range may start below row 1.
     let first_line = range.start().map_or(1, |(row, _)| u64::from(row) + 1) + header_at as u64 + 1;
     let lines = (0..cells.rows() as u64).map(|i| i + first_line).collect();
-    Ok(TableFile { info, headers, encoding: "xlsx", body: Body::Rows(cells, lines) })
+    let format = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("xls") => "xls",
+        Some("ods") => "ods",
+        _ => "xlsx",
+    };
+    Ok(TableFile { info, headers, encoding: format, body: Body::Rows(cells, lines) })
 }
 
 /// How many rows at the top of a sheet may hold a title before the header row.

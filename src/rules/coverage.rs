@@ -76,7 +76,7 @@ impl Question {
         match self {
             Question::Holders => "no holder or applicant name (no holder column, or empty cells)",
             Question::Validity => "no grant date and no known status (no status or grant-date column, or a status that is a transfer, a change of data or an examination step), or a filing year that leaves the 20-year term open",
-            Question::History => "grant dates unknown (a status that says granted, without the grant date), or a filing year that leaves the term open",
+            Question::History => "validity unknown, or a grant date unknown (a status that says granted, without its date), or a filing year that leaves the term open",
             Question::D1 => "no IPC column or classes.csv (or no IPC code of sections A–H)",
             Question::D2 => "no family column or families.csv (or a family size above 1 without its members)",
             Question::D3 => "validity unknown, or a filing year that leaves the 10-year line open",

@@ -91,10 +91,14 @@ fn coverage_mark(coverage: &Coverage, questions: &[Question]) -> Option<String> 
     Some(coverage.mark(*worst))
 }
 
-/// [`coverage_mark`] as an HTML badge after a figure's label ("" when complete).
+/// [`coverage_mark`] as a compact HTML badge after a figure's label, `⚠ 42%`, the
+/// whole mark in its title ("" when complete).
 fn mark_html(coverage: &Coverage, questions: &[Question]) -> String {
     match coverage_mark(coverage, questions) {
-        Some(mark) => format!(" <span class=\"cov\" title=\"{0}\">⚠ {0}</span>", escape(&mark)),
+        Some(mark) => {
+            let share = mark.rsplit(' ').next().unwrap_or("");
+            format!(" <span class=\"cov\" title=\"{}\">⚠ {}</span>", escape(&mark), escape(share))
+        }
         None => String::new(),
     }
 }
@@ -174,7 +178,7 @@ fn coverage_panel(coverage: &Coverage) -> String {
         let complete = coverage.complete(q);
         let _ = write!(
             h,
-            "<tr{}><td class=\"t\">{}</td><td>{} / {}</td><td>{}</td><td class=\"t\">{}</td></tr>",
+            "<tr{}><td class=\"t\">{}</td><td>{} / {}</td><td>{}</td><td class=\"ev\">{}</td></tr>",
             if complete { "" } else { " class=\"warn\"" },
             escape(q.label()),
             coverage.of(q),
