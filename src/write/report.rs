@@ -142,7 +142,7 @@ fn conversion_section(data: &ReportData<'_>) -> String {
         h.push_str("<div class=\"grid\">");
         h.push_str(&bar_chart("Money received (万元)", &top, PALETTE[4]));
         let mut by_converted = ranked.clone();
-        by_converted.sort_by(|a, b| b.conversion.converted.cmp(&a.conversion.converted));
+        by_converted.sort_by_key(|r| std::cmp::Reverse(r.conversion.converted));
         let converted: Vec<(String, f64)> =
             by_converted.iter().take(20).map(|r| (r.institution.clone(), units(r.conversion.converted))).collect();
         h.push_str(&bar_chart("Patents converted", &converted, PALETTE[3]));
