@@ -248,75 +248,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
 
     let t1 = Instant::now();
     let before = merged.rejects.len();
-    if let Some(path) = &settings.families {
-        let table = read_table(path)?;
-        let t = side::families(&table, &label(path), &merged.resolver())?;
-        inputs.push(InputRecord { role: "families", rows: t.rows, file: table.info.clone() });
-        merged.attach(t, |p, m| {
-            if !p.family.contains(&m) {
-                p.family.push(m)
-            }
-        });
-    }
-    if let Some(path) = &settings.pledges {
-        let table = read_table(path)?;
-        let t = side::pledges(&table, &label(path), &merged.resolver())?;
-        inputs.push(InputRecord { role: "pledges", rows: t.rows, file: table.info.clone() });
-        merged.attach(t, |p, s| p.pledges.push(s));
-    }
-    if let Some(path) = &settings.awards {
-        let table = read_table(path)?;
-        let t = side::awards(&table, &label(path), &merged.resolver())?;
-        inputs.push(InputRecord { role: "awards", rows: t.rows, file: table.info.clone() });
-        merged.attach(t, |p, a| {
-            if !p.awards.contains(&a) {
-                p.awards.push(a)
-            }
-        });
-    }
-    let mut sources = Sources::default();
-    if let Some(path) = &settings.events {
-        let table = read_table(path)?;
-        let t = side::events(&table, &label(path), &merged.resolver())?;
-        inputs.push(InputRecord { role: "events", rows: t.rows, file: table.info.clone() });
-        sources.events_table_rows = t.items.len();
-        merged.attach(t, |p, mut e| {
-            e.class = classify_event(&e.text, p.kind == Some(Kind::Invention));
-            p.events.push(e);
-        });
-    }
-    if let Some(path) = &settings.classes {
-        let table = read_table(path)?;
-        let t = side::classes(&table, &label(path), &merged.resolver())?;
-        inputs.push(InputRecord { role: "classes", rows: t.rows, file: table.info.clone() });
-        sources.classes_table_rows = t.items.len();
-        sources.cpc_only_codes = t.items.iter().map(|(_, item)| item.cpc_only).sum();
-        merged.attach(t, |p, item| {
-            for code in item.codes {
-                if !p.ipc.contains(&code) {
-                    p.ipc.push(code);
-                    p.classes_codes += 1;
-                }
-            }
-        });
-    }
-    let mut transactions = Vec::new();
-    if let Some(path) = &settings.transactions {
-        let table = read_table(path)?;
-        let t = side::transactions(&table, &label(path), &merged.resolver())?;
-        inputs.push(InputRecord { role: "transactions", rows: t.rows, file: table.info.clone() });
-        sources.transactions_rows = t.items.len();
-        for (_, row) in &t.items {
-            for id in &row.patents {
-                if let Some(k) = merged.position(id) {
-                    attach_transaction(&mut merged.patents[k], row);
-                }
-            }
-        }
-        merged.rejects.extend(t.rejects);
-        merged.warnings.extend(t.warnings);
-        transactions = t.items.into_iter().map(|(_, row)| row).collect();
-    }
+    let (sources, transactions) = read_side_tables(settings, &mut merged, &mut inputs)?;
     counts.side_rejected = merged.rejects.len() - before;
     merged.settle(|file| settings.portfolio.get(file).map(|f| label(f)).unwrap_or_default());
     let transactions: Vec<(Transaction, Vec<usize>)> = transactions
@@ -373,6 +305,87 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
         conversion,
         conversion_sources,
     })
+}
+
+/// Read one side table (when given) and record it among the inputs.
+fn side_table<T>(
+    path: &Path,
+    role: &'static str,
+    merged: &Merged,
+    inputs: &mut Vec<InputRecord>,
+    read: fn(&crate::read::table::RawTable, &str, &side::IdResolver<'_>) -> Result<side::SideTable<T>, InputError>,
+) -> Result<side::SideTable<T>, InputError> {
+    let table = read_table(path)?;
+    let t = read(&table, &label(path), &merged.resolver())?;
+    inputs.push(InputRecord { role, rows: t.rows, file: table.info.clone() });
+    Ok(t)
+}
+
+/// Read the side tables and attach their items to the patents (SPEC §3, §7, §9, §10):
+/// the source counts, and the transactions (for the money of §9).
+fn read_side_tables(
+    settings: &Settings,
+    merged: &mut Merged,
+    inputs: &mut Vec<InputRecord>,
+) -> Result<(Sources, Vec<Transaction>), InputError> {
+    let mut sources = Sources::default();
+    if let Some(path) = &settings.families {
+        let t = side_table(path, "families", merged, inputs, side::families)?;
+        merged.attach(t, |p, m| {
+            if !p.family.contains(&m) {
+                p.family.push(m)
+            }
+        });
+    }
+    if let Some(path) = &settings.pledges {
+        let t = side_table(path, "pledges", merged, inputs, side::pledges)?;
+        merged.attach(t, |p, s| p.pledges.push(s));
+    }
+    if let Some(path) = &settings.awards {
+        let t = side_table(path, "awards", merged, inputs, side::awards)?;
+        merged.attach(t, |p, a| {
+            if !p.awards.contains(&a) {
+                p.awards.push(a)
+            }
+        });
+    }
+    if let Some(path) = &settings.events {
+        let t = side_table(path, "events", merged, inputs, side::events)?;
+        sources.events_table_rows = t.items.len();
+        merged.attach(t, |p, mut e| {
+            e.class = classify_event(&e.text, p.kind == Some(Kind::Invention));
+            p.events.push(e);
+        });
+    }
+    if let Some(path) = &settings.classes {
+        let t = side_table(path, "classes", merged, inputs, side::classes)?;
+        sources.classes_table_rows = t.items.len();
+        sources.cpc_only_codes = t.items.iter().map(|(_, item)| item.cpc_only).sum();
+        merged.attach(t, |p, item| {
+            for code in item.codes {
+                if !p.ipc.contains(&code) {
+                    p.ipc.push(code);
+                    p.classes_codes += 1;
+                }
+            }
+        });
+    }
+    let mut transactions = Vec::new();
+    if let Some(path) = &settings.transactions {
+        let t = side_table(path, "transactions", merged, inputs, side::transactions)?;
+        sources.transactions_rows = t.items.len();
+        for (_, row) in &t.items {
+            for id in &row.patents {
+                if let Some(k) = merged.position(id) {
+                    attach_transaction(&mut merged.patents[k], row);
+                }
+            }
+        }
+        merged.rejects.extend(t.rejects);
+        merged.warnings.extend(t.warnings);
+        transactions = t.items.into_iter().map(|(_, row)| row).collect();
+    }
+    Ok((sources, transactions))
 }
 
 /// The conversion parameters of a run.
