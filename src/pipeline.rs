@@ -307,6 +307,15 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     })
 }
 
+/// Push `item` unless `list` has it; whether it was pushed.
+fn push_distinct<T: PartialEq>(list: &mut Vec<T>, item: T) -> bool {
+    let new = !list.contains(&item);
+    if new {
+        list.push(item);
+    }
+    new
+}
+
 /// Read one side table (when given) and record it among the inputs.
 fn side_table<T>(
     path: &Path,
@@ -332,9 +341,7 @@ fn read_side_tables(
     if let Some(path) = &settings.families {
         let t = side_table(path, "families", merged, inputs, side::families)?;
         merged.attach(t, |p, m| {
-            if !p.family.contains(&m) {
-                p.family.push(m)
-            }
+            push_distinct(&mut p.family, m);
         });
     }
     if let Some(path) = &settings.pledges {
@@ -344,9 +351,7 @@ fn read_side_tables(
     if let Some(path) = &settings.awards {
         let t = side_table(path, "awards", merged, inputs, side::awards)?;
         merged.attach(t, |p, a| {
-            if !p.awards.contains(&a) {
-                p.awards.push(a)
-            }
+            push_distinct(&mut p.awards, a);
         });
     }
     if let Some(path) = &settings.events {
@@ -363,9 +368,8 @@ fn read_side_tables(
         sources.cpc_only_codes = t.items.iter().map(|(_, item)| item.cpc_only).sum();
         merged.attach(t, |p, item| {
             for code in item.codes {
-                if !p.ipc.contains(&code) {
-                    p.ipc.push(code);
-                    p.classes_codes += 1;
+                if push_distinct(&mut p.ipc, code) {
+                    p.classes_codes = p.classes_codes.saturating_add(1);
                 }
             }
         });

@@ -130,23 +130,8 @@ pub const FIELD_NAMES: [&str; FIELDS] = [
     "office",
 ];
 
-/// The native column names, in order; also the names fields have in messages.
-pub const NATIVE_COLUMNS: [&str; 14] = [
-    "app_no",
-    "pub_no",
-    "title",
-    "kind",
-    "filing_date",
-    "grant_date",
-    "status",
-    "lapse_date",
-    "ipc",
-    "applicants",
-    "holders",
-    "family",
-    "pledge_amount",
-    "awards",
-];
+/// The native column names, in order (the first fields' names).
+pub const NATIVE_COLUMNS: &[&str] = FIELD_NAMES.split_at(14).0;
 
 /// Header spellings per profile and field, compared after [`fold_header`]. A field
 /// whose several spellings are all present reads them all (joined), in this order.
