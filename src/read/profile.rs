@@ -185,9 +185,9 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             Awards => &["获奖情况", "获奖信息", "奖励"],
             FilingYear => &["申请年", "申请年份"],
             PubDate => &["公开公告日", "公开日", "公告日", "公开日期", "公开公告日期", "公布日"],
-            StatusDate => {
-                &["法律状态最后修改日期", "法律状态公告日", "法律状态日期", "最新法律状态日期", "法律状态更新日期"]
-            }
+            // Only CNIPA pss pairs its status (the latest legal event) with the event's
+            // date: other systems' status dates go with simple statuses (有效, 审中).
+            StatusDate => &["法律状态最后修改日期", "法律状态最后修改日"],
             EventList => &["法律状态事件", "法律事件", "法律状态事件列表"],
             DatedEvents => &["inpadoc法律状态", "inpadoc法律事件", "法律状态inpadoc"],
             TransferDates => &["转让日期", "转让日", "权利转移日", "权利转移日期", "转让执行日"],

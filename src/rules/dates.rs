@@ -21,9 +21,19 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year as i32, num(5..7)?, num(8..10)?)
 }
 
+/// An Excel date serial as a workbook cell without a date format holds it (`42065` is
+/// 2015-03-02): five digits, 1927 to 2173. No other spelling of a date is five digits.
+fn excel_serial(s: &str) -> Option<NaiveDate> {
+    if s.len() != 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let days: i64 = s.parse().ok()?;
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(days))
+}
+
 /// Parse `2019-03-05`, `2019/3/5`, `2019.03.05`, `20190305`, `3/5/2019` (month first),
-/// optionally followed by a time (`2019-03-05 00:00:00`, `2019-03-05T00:00:00`).
-/// An empty cell is `Ok(None)`.
+/// optionally followed by a time (`2019-03-05 00:00:00`, `2019-03-05T00:00:00`), or an
+/// Excel date serial (`42065`). An empty cell is `Ok(None)`.
 pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, DateError> {
     if let Some(date) = iso_date(raw.trim()) {
         return Ok(Some(date));
@@ -34,6 +44,9 @@ pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, DateError> {
         return Ok(None);
     }
     let err = || DateError(raw.trim().to_string());
+    if let Some(date) = excel_serial(s) {
+        return Ok(Some(date));
+    }
     let cjk = s.replace(['年', '月'], "-").replace('日', "");
     let s = cjk.as_str();
     let date_part = s.split([' ', 'T']).next().unwrap_or(s);
@@ -95,6 +108,14 @@ mod tests {
         }
         assert_eq!(parse_date(""), Ok(None));
         assert_eq!(parse_date("   "), Ok(None));
+    }
+
+    #[test]
+    fn excel_serials_are_dates() {
+        assert_eq!(parse_date("42065"), Ok(Some(d(2015, 3, 2))));
+        assert_eq!(parse_date("10000"), Ok(Some(d(1927, 5, 18))));
+        assert!(parse_date("2015").is_err(), "a year alone is no date");
+        assert!(parse_date("420651").is_err());
     }
 
     #[test]
