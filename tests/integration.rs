@@ -1714,3 +1714,21 @@ fn a_classes_file_adds_codes_without_the_shared_exports() {
     assert_eq!(m["counts"]["side_rejected"], 1);
     assert_eq!(m["sources"]["cpc_only_codes"], 1);
 }
+
+#[test]
+fn a_second_status_column_gives_events_while_the_simple_status_wins() {
+    let wd = Workdir::new();
+    // incoPat: 专利有效性 is the status; 法律状态 (the latest legal event) is an event.
+    wd.write(
+        "i.csv",
+        "申请号,申请日,专利有效性,法律状态,当前权利人\n201510000001.0,2015-01-10,失效,未缴年费,复旦大学\n201510000002.5,2015-01-10,有效,授权,复旦大学\n",
+    );
+    let o = wd.hvpat(&["run", "i.csv", "--as-of", "2023-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let patents = wd.read("out/patents.csv");
+    assert_eq!(patent_row(&patents, "CN201510000001.0")["status"], "失效");
+    let m = manifest(&wd, "out");
+    // Both lapsed-after-grant and in force without grant dates: a year before cannot be told.
+    assert_coverage(&m, &[("inventions", 2), ("validity", 2), ("history", 0)]);
+    assert_eq!(m["sources"]["events"], 2);
+}

@@ -342,6 +342,9 @@ fn legal_events<'a>(
         events.push(LegalEvent::new(date, &status, invention));
         status_class = Some(status_of_event(&status, invention, true));
     }
+    for other in layout.other_statuses(r.table, r.row) {
+        events.extend(split_event_list(other).map(|item| LegalEvent::new(None, item, invention)));
+    }
     let list = r.get(C::EventList);
     let mut items = split_event_list(&list);
     if !layout.has(C::Status) {

@@ -336,7 +336,7 @@ impl Layout {
             sources[i] = spellings(profile, *field).iter().filter_map(|n| find(&folded, n)).collect();
             if matches!(profile, Profile::Lens | Profile::Google)
                 || matches!(field, Field::Ipc | Field::Family)
-                || (*field == Field::Status && profile != Profile::Cn)
+                || *field == Field::Status
             {
                 continue;
             }
@@ -390,6 +390,7 @@ impl Layout {
         ]
         .iter()
         .any(|f| self.has(*f))
+            || (self.profile == Profile::Cn && self.sources[Field::Status as usize].len() > 1)
     }
 
     /// Whether this file has a column for `field`.
@@ -431,6 +432,10 @@ impl Layout {
         let value = match cols.as_slice() {
             [] => Cow::Borrowed(""),
             [one] => Cow::Borrowed(cell(*one)),
+            // Chinese exports: the first status column (the simplest) that says something.
+            many if field == Field::Status && self.profile == Profile::Cn => {
+                Cow::Borrowed(many.iter().map(|c| cell(*c)).find(|s| !s.is_empty()).unwrap_or(""))
+            }
             many => {
                 let sep = if field == Field::Status { " " } else { ";" };
                 let parts: Vec<&str> = many.iter().map(|c| cell(*c)).filter(|s| !s.is_empty()).collect();
@@ -442,6 +447,23 @@ impl Layout {
             return self.get(table, row, Field::PubDate);
         }
         value
+    }
+
+    /// The other status columns' cells of a Chinese export (incoPat's `法律状态` beside
+    /// `专利有效性`): legal events, not the status (SPEC §7, a simple status wins).
+    pub fn other_statuses<'a>(&self, table: &'a RawTable, row: usize) -> Vec<&'a str> {
+        let cols = &self.sources[Field::Status as usize];
+        if self.profile != Profile::Cn || cols.len() < 2 {
+            return Vec::new();
+        }
+        let cells: Vec<&str> = cols.iter().map(|c| table.cell(row, *c).trim()).collect();
+        let chosen = cells.iter().position(|s| !s.is_empty() && !is_empty_marker(s));
+        cells
+            .into_iter()
+            .enumerate()
+            .filter(|(k, s)| Some(*k) != chosen && !s.is_empty() && !is_empty_marker(s))
+            .map(|(_, s)| s)
+            .collect()
     }
 
     /// Whether the row's publication is a grant (kind B or C): Lens's kind column, or
