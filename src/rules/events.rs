@@ -236,6 +236,13 @@ pub fn earliest(events: &[LegalEvent], class: EventClass, from: Option<NaiveDate
         .min_by_key(|e| e.date)
 }
 
+/// Whether an event text restores a lapsed right (`专利权的恢复`, `权利恢复`,
+/// `RESTORATION`, `REINSTATEMENT`).
+pub fn is_restoration(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains("恢复") || lower.contains("restoration") || lower.contains("reinstatement")
+}
+
 /// Whether any event (dated or not) is of `class`.
 pub fn has(events: &[LegalEvent], class: EventClass) -> bool {
     events.iter().any(|e| e.class == class)
@@ -268,8 +275,18 @@ pub fn settle(p: &mut Patent) -> Option<String> {
         _ => {}
     }
     if p.lapse_date.is_none() {
-        if let Some(event) = earliest(&p.events, EventClass::Lapse, p.grant_date) {
-            p.lapse_date = event.date;
+        // A lapse undone by a later restoration (权利恢复: fees paid late) is no lapse.
+        let restored =
+            |lapse: NaiveDate| p.events.iter().any(|e| e.date.is_some_and(|d| d >= lapse) && is_restoration(&e.text));
+        let lapse = p
+            .events
+            .iter()
+            .filter(|e| e.class == EventClass::Lapse)
+            .filter_map(|e| e.date)
+            .filter(|d| p.grant_date.is_none_or(|g| *d >= g) && !restored(*d))
+            .min();
+        if lapse.is_some() {
+            p.lapse_date = lapse;
             p.known.lapse_from_event = true;
         }
     }
@@ -429,6 +446,15 @@ mod tests {
         settle(&mut q);
         assert_eq!((q.grant_date, q.lapse_date), (Some(d("2017-01-01")), None));
         assert_eq!(q.status_class, Some(StatusClass::Dead), "unknown status: the events say lapsed once");
+        // A lapse for unpaid fees, restored, then a lapse at the end of the term.
+        let mut r = crate::rules::testutil::patent("2005-01-01", Some("2008-01-01"), "", None);
+        r.events = vec![
+            LegalEvent::new(Some(d("2012-03-01")), "未缴年费专利权终止", true),
+            LegalEvent::new(Some(d("2012-09-01")), "专利权的恢复", true),
+            LegalEvent::new(Some(d("2025-01-01")), "期限届满", true),
+        ];
+        settle(&mut r);
+        assert_eq!(r.lapse_date, Some(d("2025-01-01")));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::model::Patent;
 use crate::rules::dates::add_years;
-use crate::rules::events::{earliest, EventClass};
+use crate::rules::events::EventClass;
 use crate::rules::numbers::Kind;
 use crate::rules::RuleParams;
 
@@ -144,7 +144,7 @@ impl Decision {
             ),
             Decision::Lapsed(l) => {
                 let _ = write!(out, "lapsed {l}");
-                write_event(out, p, p.known.lapse_from_event, EventClass::Lapse, p.grant_date)
+                write_event(out, p, p.known.lapse_from_event, EventClass::Lapse, l)
             }
             Decision::LapsedByStatus => write!(out, "lapsed (status {status}, no lapse date)"),
             Decision::Expired(end) if p.filing_year_only => {
@@ -162,7 +162,7 @@ impl Decision {
             ),
             Decision::Valid { granted: Some(g), term_end } => {
                 let _ = write!(out, "valid: granted {g}");
-                let _ = write_event(out, p, p.known.grant_from_event, EventClass::Grant, None);
+                let _ = write_event(out, p, p.known.grant_from_event, EventClass::Grant, g);
                 match p.filing_year_only {
                     true => write!(out, ", not lapsed, term ends in {}", term_end.year()),
                     false => write!(out, ", not lapsed, term ends {term_end}"),
@@ -253,15 +253,9 @@ pub fn decide_with_term(p: &Patent, status: StatusClass, term: DateSpan, as_of: 
 }
 
 /// ` (legal event …)` after a date that came from the patent's events.
-fn write_event(
-    out: &mut String,
-    p: &Patent,
-    from_event: bool,
-    class: EventClass,
-    from: Option<NaiveDate>,
-) -> std::fmt::Result {
+fn write_event(out: &mut String, p: &Patent, from_event: bool, class: EventClass, on: NaiveDate) -> std::fmt::Result {
     use std::fmt::Write as _;
-    match earliest(&p.events, class, from).filter(|_| from_event) {
+    match p.events.iter().find(|e| e.class == class && e.date == Some(on)).filter(|_| from_event) {
         Some(event) => write!(out, " (legal event {})", event.text),
         None => Ok(()),
     }
