@@ -5,8 +5,10 @@
 #   benches/e2e.sh [--write] [SIZES...]        (default sizes: 1000000 5000000)
 #
 # For each size N: `hvpat synth --patents N --seed 1` into $BENCH_DIR/synN (reused when
-# already there with the same N), then hvpat, the DuckDB peer and the polars peer, one
-# after the other, each under GNU time (`/usr/bin/time -v`: wall clock, peak RSS). The
+# already there with the same N), then hvpat, the floor (`cat` of every input, then as
+# many bytes written as hvpat's output folder holds: the least any tool doing this job
+# must do), the DuckDB peer and the polars peer, one after the other, each under GNU
+# time (`/usr/bin/time -v`: wall clock, peak RSS). The
 # three institutions.csv must agree (benches/compare_institutions.py), else the script
 # fails. Prints a markdown table; with --write (or WRITE_BENCHMARKS=1) it also replaces
 # the block between `<!-- e2e:begin -->` and `<!-- e2e:end -->` in BENCHMARKS.md.
@@ -105,6 +107,10 @@ set_cmd() {
   local tool="$1" data="$2" out="$3" as_of="$4"
   case "$tool" in
     hvpat) cmd=("$hvpat" run --config "$data/hvpat.toml" --out "$out" --quiet) ;;
+    floor)
+      # Read every input, write as many bytes as hvpat's output folder holds.
+      cmd=(sh -c 'cat "$1"/*.csv >/dev/null && mkdir -p "$2" && head -c "$3" /dev/zero >"$2/floor.bin"' floor
+        "$data" "$out" "$floor_bytes") ;;
     duckdb|polars)
       cmd=("$py" "$here/peers/${tool}_peer.py" --portfolio "$data/portfolio.csv"
         --families "$data/families.csv" --pledges "$data/pledges.csv" --awards "$data/awards.csv"
@@ -113,7 +119,8 @@ set_cmd() {
   esac
 }
 
-tools=(hvpat duckdb polars)
+tools=(hvpat floor duckdb polars)
+floor_bytes=0
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 tsv="$bench_dir/results/e2e-$stamp.tsv"
 printf 'size\ttool\twall_s\tpeak_kib\tversions\n' >"$tsv"
@@ -151,7 +158,10 @@ for n in "${sizes[@]}"; do
       tail -n 20 "$log" >&2
       die "$tool failed on $n patents (log: $log)"
     fi
-    [ -f "$out/institutions.csv" ] || die "$tool wrote no $out/institutions.csv"
+    if [ "$tool" = hvpat ]; then
+      floor_bytes="$(du -sb "$out" | cut -f1)"
+    fi
+    [ "$tool" = floor ] || [ -f "$out/institutions.csv" ] || die "$tool wrote no $out/institutions.csv"
     printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$(wall_seconds "$data/$tool.time")" \
       "$(peak_kib "$data/$tool.time")" "$versions" >>"$tsv"
   done
@@ -176,9 +186,17 @@ for size in dict.fromkeys(r["size"] for r in runs):
     wall = {t: float(r["wall_s"]) for t, r in rs.items()}
     rss = {t: int(r["peak_kib"]) / 1024 for t, r in rs.items()}
     peer = min(("duckdb", "polars"), key=lambda t: wall[t])
-    for t, label in (("hvpat", "hvpat"), ("duckdb", "DuckDB peer (SQL)"), ("polars", "polars peer")):
-        extra = (f"{wall[peer] / wall['hvpat']:.2f}× ({'DuckDB' if peer == 'duckdb' else 'polars'})",
-                 f"{rss['hvpat'] / rss[peer]:.2f}") if t == "hvpat" else ("", "")
+    tools = [("hvpat", "hvpat"), ("duckdb", "DuckDB peer (SQL)"), ("polars", "polars peer")]
+    if "floor" in rs:
+        tools.insert(1, ("floor", "floor (cat the inputs, write as many bytes as hvpat)"))
+    for t, label in tools:
+        if t == "hvpat":
+            extra = (f"{wall[peer] / wall['hvpat']:.2f}× ({'DuckDB' if peer == 'duckdb' else 'polars'})",
+                     f"{rss['hvpat'] / rss[peer]:.2f}")
+        elif t == "floor":
+            extra = (f"hvpat takes {wall['hvpat'] / max(wall[t], 0.01):.1f}× the floor", "")
+        else:
+            extra = ("", "")
         print(f"| {n:,} | {label} | {wall[t]:.2f} | {n / wall[t]:,.0f} | {rss[t]:,.0f} | {extra[0]} | {extra[1]} |")
 EOF
 )"
