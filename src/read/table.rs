@@ -674,6 +674,28 @@ mod tests {
     }
 
     #[test]
+    fn segment_cells_are_the_text_a_checked_csv_reader_reads() {
+        // Cells are gathered as bytes and turned into text without a second UTF-8 check
+        // (debug-asserted only): multi-byte text, quotes, doubled quotes, CRLF and
+        // segment cuts must give exactly what the csv crate's checked reader gives.
+        let row = "201310699744.2,\"清华大学，“深圳”\r\n第二行\",\"引号\"\"内\"\"\",é\r\n";
+        let text = format!("a,b,c,d\r\n{}", row.repeat(2 * SEGMENT_BYTES / row.len() + 10));
+        let file = TableFile::from_bytes(Path::new("u.csv"), text.clone().into_bytes(), None).unwrap();
+        assert!(file.segments() >= 2);
+        let table = file.into_table().unwrap();
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+        let mut rows = 0;
+        for (r, record) in reader.records().enumerate() {
+            let record = record.unwrap();
+            for (c, want) in record.iter().enumerate() {
+                assert_eq!(table.cell(r, c), want, "row {r} column {c}");
+            }
+            rows += 1;
+        }
+        assert_eq!(rows, table.height());
+    }
+
+    #[test]
     fn mixed_encodings_are_refused() {
         let mut bytes = "申请号,申请人\n201310699744.2,清华大学\n".as_bytes().to_vec();
         let (gbk, _, _) = encoding_rs::GB18030.encode("201310699745.7,浙江大学\n");

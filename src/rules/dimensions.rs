@@ -510,14 +510,38 @@ mod tests {
             patent("2020-01-01", Some("2026-01-05"), "有效", None),
         ];
         patents[0].ipc = vec![parse_ipc("G06N 3/08").unwrap()];
+        // What issues 12-14 added: year-only filing dates (term and 10-year line open in
+        // 2025), a pss status of unknown meaning, dates from legal events, codes from
+        // classes.csv.
+        let mut year_only = patent("2005-01-01", Some("2007-01-01"), "有效", None);
+        year_only.filing_year_only = true;
+        let mut line_open = patent("2015-01-01", Some("2017-01-01"), "有效", None);
+        line_open.filing_year_only = true;
+        let mut unknown = patent("2016-01-01", None, "专利申请权、专利权的转移", None);
+        unknown.status_class = Some(StatusClass::Unknown);
+        let mut from_events = patent("2014-05-05", None, "未缴年费", None);
+        from_events.events = vec![
+            crate::rules::events::LegalEvent::new(Some(d("2016-03-01")), "+PATENT GRANT", true),
+            crate::rules::events::LegalEvent::new(Some(d("2025-06-30")), "-TERMINATION OF PATENT RIGHT", true),
+        ];
+        crate::rules::events::settle(&mut from_events);
+        let mut classes = patent("2015-12-31", Some("2017-01-01"), "有效", None);
+        classes.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06N 3/08").unwrap()];
+        classes.classes_codes = 1;
+        patents.extend([year_only, line_open, unknown, from_events, classes]);
         for anchor in [MaintainedAnchor::Filing, MaintainedAnchor::Grant] {
             let prm = RuleParams { maintained_anchor: anchor, ..RuleParams::default() };
             for p in &patents {
                 let m = t.match_codes(&p.ipc);
                 let status = status_of(p);
-                for day in ["2015-12-31", "2024-12-31", "2025-06-30", "2025-12-31", "2026-01-01", "2026-01-05"] {
+                for day in
+                    ["2015-06-30", "2015-12-31", "2024-12-31", "2025-06-30", "2025-12-31", "2026-01-01", "2026-01-05"]
+                {
                     let v = verdict(p, &m, d(day), &prm);
+                    // `verdict` only debug-asserts this; release tests check it here.
                     assert_eq!(flags(p, !m.is_empty(), status, d(day), &prm), v.flags(), "{:?} on {day}", p.id);
+                    let facts = Facts::of(p, !m.is_empty(), status, &prm);
+                    assert_eq!(facts.flags_at(p, d(day), &prm), v.flags(), "{:?} on {day} (facts)", p.id);
                 }
             }
         }
