@@ -204,9 +204,6 @@ pub fn aggregate(
         .zip(totals.chunks(width.max(1)))
         .filter(|(_, t)| t.first().is_some_and(|&patents| patents > 0))
         .map(|(inst, t)| InstitutionRow {
-            institution: inst.name.clone(),
-            kind: inst.kind.as_str().to_string(),
-            parent: inst.parent.clone().unwrap_or_default(),
             patents: t[0],
             inventions: t[1],
             valid_inventions: t[2],
@@ -216,11 +213,8 @@ pub fn aggregate(
             sei: std::array::from_fn(|k| t[9 + k]),
             valid_inventions_prev: t[18],
             high_value_prev: t[19],
-            fractional: counting == Counting::Fractional,
             trend: (0..trend_len).map(|k| (t[20 + 2 * k], t[21 + 2 * k])).collect(),
-            conversion: ConversionFigures::default(),
-            conversion_rate_e4: 0,
-            reward_e2: 0,
+            ..InstitutionRow::empty(inst, counting == Counting::Fractional, 0)
         })
         .collect();
     sort_rows(&mut rows);
@@ -243,7 +237,7 @@ pub fn add_conversion(
     params: &ConversionParams,
     trend_len: usize,
 ) {
-    let fractional = rows.first().is_some_and(|r| r.fractional) || params.counting == Counting::Fractional;
+    let fractional = params.counting == Counting::Fractional;
     let at: std::collections::HashMap<String, usize> =
         rows.iter().enumerate().map(|(k, r)| (r.institution.clone(), k)).collect();
     let mut extra = Vec::new();

@@ -255,6 +255,8 @@ pub struct Layout {
     /// A publication kind-code column (Lens `Kind`, `文献种类代码`): its B/C rows take
     /// their publication date as grant date.
     lens_kind: Option<usize>,
+    /// Whether the file has any column of legal events (worked out once, read per row).
+    events: bool,
 }
 
 fn find(folded: &[String], name: &str) -> Option<usize> {
@@ -371,26 +373,16 @@ impl Layout {
             Profile::Cn => ["文献种类代码", "文献类型代码", "公开种类"].iter().find_map(|n| find(&folded, n)),
             _ => None,
         };
-        Ok(Layout { profile, sources, lens_kind })
+        let events = EVENT_FIELDS.iter().any(|f| !sources[*f as usize].is_empty())
+            || (profile == Profile::Cn && sources[Field::Status as usize].len() > 1);
+        Ok(Layout { profile, sources, lens_kind, events })
     }
 
-    /// Whether this file has any column of legal events (SPEC §7), so that rows of
-    /// files without one skip that work.
+    /// Whether this file has any column of legal events (SPEC §7) — an event field, or
+    /// a second status column of a Chinese export — so that rows of files without one
+    /// skip that work.
     pub fn has_events(&self) -> bool {
-        [
-            Field::StatusDate,
-            Field::EventList,
-            Field::DatedEvents,
-            Field::TransferDates,
-            Field::LicenceDates,
-            Field::PledgeDates,
-            Field::TransferCount,
-            Field::LicenceCount,
-            Field::PledgeCount,
-        ]
-        .iter()
-        .any(|f| self.has(*f))
-            || (self.profile == Profile::Cn && self.sources[Field::Status as usize].len() > 1)
+        self.events
     }
 
     /// Whether this file has a column for `field`.
@@ -495,6 +487,9 @@ impl Layout {
     }
 }
 
+/// The fields that hold legal events (SPEC §7): from the status date to the counts.
+const EVENT_FIELDS: &[Field] = ALL_FIELDS.split_at(Field::StatusDate as usize).1.split_at(9).0;
+
 const ALL_FIELDS: [Field; FIELDS] = [
     Field::AppNo,
     Field::PubNo,
@@ -560,6 +555,13 @@ mod tests {
         assert_eq!(detect(&h(&["foo", "bar"])), None);
         // Recognised by its other columns, so the missing one can be named.
         assert_eq!(detect(&h(&["app_no", "filling_date", "title", "holders"])), Some(Profile::Native));
+    }
+
+    #[test]
+    fn event_fields_are_the_status_date_to_the_counts() {
+        assert_eq!(EVENT_FIELDS.first(), Some(&Field::StatusDate));
+        assert_eq!(EVENT_FIELDS.last(), Some(&Field::PledgeCount));
+        assert_eq!(EVENT_FIELDS.len(), 9);
     }
 
     #[test]

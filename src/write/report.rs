@@ -65,6 +65,9 @@ impl<'a> ReportData<'a> {
 fn rests_on(column: &str) -> &'static [Question] {
     const HIGH: &[Question] =
         &[Question::Validity, Question::D1, Question::D2, Question::D3, Question::D4, Question::D5];
+    // A year before: validity then rests on the history question.
+    const HIGH_PREV: &[Question] =
+        &[Question::History, Question::D1, Question::D2, Question::D3, Question::D4, Question::D5];
     match column {
         "institution" => &[Question::Holders],
         "valid_inventions" => &[Question::Validity],
@@ -75,30 +78,36 @@ fn rests_on(column: &str) -> &'static [Question] {
         "d4_pledge" => &[Question::D4],
         "d5_award" => &[Question::D5],
         "valid_inventions_prev" | "trend" => &[Question::History],
-        "high_value_prev" => &[Question::History, Question::D1, Question::D2, Question::D3, Question::D4, Question::D5],
+        "high_value_prev" => HIGH_PREV,
         c if c.starts_with("sei_") => &[Question::D1],
         _ => &[],
     }
 }
 
+/// The least-covered of `questions` not assessable for every invention, if any.
+fn least_covered(coverage: &Coverage, questions: &[Question]) -> Option<Question> {
+    questions
+        .iter()
+        .copied()
+        .filter(|q| !coverage.complete(*q))
+        .min_by(|a, b| coverage.percent(*a).total_cmp(&coverage.percent(*b)))
+}
+
 /// The mark of a figure resting on `questions`: `None` when each is assessable for
 /// every invention, else the least-covered one's `assessable for 42%`.
 fn coverage_mark(coverage: &Coverage, questions: &[Question]) -> Option<String> {
-    let worst = questions
-        .iter()
-        .filter(|q| !coverage.complete(**q))
-        .min_by(|a, b| coverage.percent(**a).total_cmp(&coverage.percent(**b)))?;
-    Some(coverage.mark(*worst))
+    least_covered(coverage, questions).map(|q| coverage.mark(q))
 }
 
 /// [`coverage_mark`] as a compact HTML badge after a figure's label, `⚠ 42%`, the
 /// whole mark in its title ("" when complete).
 fn mark_html(coverage: &Coverage, questions: &[Question]) -> String {
-    match coverage_mark(coverage, questions) {
-        Some(mark) => {
-            let share = mark.rsplit(' ').next().unwrap_or("");
-            format!(" <span class=\"cov\" title=\"{}\">⚠ {}</span>", escape(&mark), escape(share))
-        }
+    match least_covered(coverage, questions) {
+        Some(q) => format!(
+            " <span class=\"cov\" title=\"{}\">⚠ {}</span>",
+            escape(&coverage.mark(q)),
+            escape(&percent_text(coverage.percent(q)))
+        ),
         None => String::new(),
     }
 }
