@@ -487,8 +487,7 @@ impl Loaded {
 /// A reference table's text, decoded like every other input (UTF-8 with or without
 /// BOM, UTF-16, GB18030).
 fn read_text(path: &Path) -> Result<(String, crate::read::table::FileInfo), InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
-    let info = crate::read::table::FileInfo::of(path, &bytes);
+    let (info, bytes) = crate::read::table::FileInfo::read(path)?;
     let (text, _) = crate::read::table::decode(path, bytes)?;
     Ok((text, info))
 }
@@ -552,8 +551,7 @@ pub fn fingerprint(settings: &Settings, digest: &dyn Fn(&Path) -> Result<String>
 
 /// The sha256 of a file, read for the purpose.
 fn file_digest(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::Io { path: path.to_path_buf(), source: e })?;
-    Ok(crate::read::table::FileInfo::of(path, &bytes).sha256)
+    Ok(crate::read::table::FileInfo::read(path)?.0.sha256)
 }
 
 fn previous_fingerprint(out: &Path) -> Option<String> {
@@ -578,6 +576,8 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
     }
     (options.log)(&format!("reading {} portfolio file(s) as of {}", settings.portfolio.len(), settings.as_of));
     let mut loaded = load(settings, options.progress)?;
+    // A file changed during the read ends the run now rather than after the writing.
+    loaded.inputs.iter().try_for_each(|input| input.file.check_unchanged())?;
     let fingerprint = match early {
         Some(f) => f,
         None => fingerprint(settings, &|path| match loaded.inputs.iter().find(|i| i.file.path == path) {
@@ -619,7 +619,9 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
 
     let out = OutputDir::create(&settings.out)?;
     let written = write_all(&out, settings, &loaded, &institutions, started, &fingerprint, options.progress);
-    if let Err(e) = written {
+    // Outputs made from a file that changed since it was read are not swapped in.
+    let unchanged = || loaded.inputs.iter().try_for_each(|input| input.file.check_unchanged());
+    if let Err(e) = written.and_then(|()| unchanged().map_err(Into::into)) {
         out.abandon();
         return Err(e);
     }

@@ -630,6 +630,137 @@ fn a_second_run_on_a_locked_folder_exits_at_once_with_the_lock_code() {
     assert_eq!(code(&second), 5, "{}", stderr(&second));
 }
 
+/// Every file of an output folder, by name.
+fn output_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("output folder")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            (path.file_name().expect("name").to_string_lossy().into_owned(), std::fs::read(&path).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn temporary_folders(wd: &Workdir) -> Vec<String> {
+    std::fs::read_dir(wd.dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
+#[test]
+fn an_input_changed_during_a_run_ends_it_with_exit_3_and_one_line() {
+    use std::io::{BufRead, Seek, Write};
+    let wd = Workdir::new();
+    write_large_portfolio(&wd, "pristine.csv", 300_000);
+    let size = std::fs::metadata(wd.path("pristine.csv")).expect("size").len();
+    std::fs::copy(wd.path("pristine.csv"), wd.path("large.csv")).expect("copy");
+    let run = ["run", "large.csv", "--year", "2025", "--out", "out"];
+    assert_eq!(code(&wd.hvpat(&run)), 0);
+    let before = output_files(&wd.path("out"));
+    // A background writer changes the file once the run has read it (its "scored"
+    // line), while the run goes on to write its outputs.
+    type Change = fn(&mut std::fs::File);
+    let cases: [(&str, Change, String); 3] = [
+        ("truncated", |f| f.set_len(1000).expect("truncate"), format!("size {size} → 1000 bytes")),
+        (
+            "grown",
+            |f| {
+                f.seek(std::io::SeekFrom::End(0)).expect("seek");
+                f.write_all(b"201510000001.5,,late row,,,,,,,,,,,\n").expect("append");
+            },
+            format!("size {size} → {} bytes", size + 36),
+        ),
+        (
+            "rewritten",
+            |f| {
+                f.seek(std::io::SeekFrom::Start(10)).expect("seek");
+                f.write_all(b"X").expect("write");
+            },
+            format!("rewritten in place (same size, {size} bytes, new modification time)"),
+        ),
+    ];
+    for (what, change, said) in cases {
+        std::fs::copy(wd.path("pristine.csv"), wd.path("large.csv")).expect("copy");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hvpat"))
+            .args(run)
+            .current_dir(wd.dir.path())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut lines = std::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let mut seen = Vec::new();
+        for line in lines.by_ref() {
+            let line = line.expect("line");
+            let scored = line.contains("hvpat: scored ");
+            seen.push(line);
+            if scored {
+                change(&mut std::fs::OpenOptions::new().write(true).open(wd.path("large.csv")).expect("open"));
+                break;
+            }
+        }
+        seen.extend(lines.map(|l| l.expect("line")));
+        let status = child.wait().expect("wait");
+        assert_eq!(status.code(), Some(3), "{what}: {seen:?}");
+        let last = seen.last().expect("a line");
+        assert_eq!(
+            last,
+            &format!("hvpat: large.csv: changed while being read: {said}; re-run when the export is complete"),
+            "{what}"
+        );
+        assert!(seen.iter().all(|l| l.contains("hvpat: ")), "{what}: only hvpat's lines: {seen:?}");
+        assert!(output_files(&wd.path("out")) == before, "{what}: the previous output is untouched");
+        assert!(temporary_folders(&wd).is_empty(), "{what}");
+    }
+}
+
+/// Run hvpat with every file it writes limited to `max_bytes` (RLIMIT_FSIZE, with
+/// SIGXFSZ ignored so that a write past it fails with EFBIG, as on a full disk).
+#[cfg(unix)]
+fn hvpat_with_file_size_limit(wd: &Workdir, args: &[&str], max_bytes: u64) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hvpat"));
+    cmd.args(args).current_dir(wd.dir.path());
+    // SAFETY: between fork and exec only async-signal-safe calls (signal, setrlimit).
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit { rlim_cur: max_bytes as libc::rlim_t, rlim_max: max_bytes as libc::rlim_t };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().expect("run hvpat")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_is_one_hvpat_line_and_the_previous_output_stays() {
+    let wd = Workdir::new();
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/hvpat.toml");
+    let config = config.to_str().expect("utf-8 path");
+    assert_eq!(code(&wd.hvpat(&["run", "--config", config, "--out", "out", "--quiet"])), 0);
+    let before = output_files(&wd.path("out"));
+    // 20 kB: most outputs fail at once; 150 kB: patents.csv and report.xlsx (written in
+    // parallel, the workbook's zip archive among them); 600 kB: patents.csv alone.
+    for max_bytes in [20_000, 150_000, 600_000] {
+        let o = hvpat_with_file_size_limit(&wd, &["run", "--config", config, "--out", "out", "--quiet"], max_bytes);
+        assert_eq!(code(&o), 1, "{max_bytes}: {}", stderr(&o));
+        let err = stderr(&o);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 1, "{max_bytes}: one line only: {err:?}");
+        assert!(lines[0].starts_with("hvpat: cannot write "), "{max_bytes}: {err}");
+        assert!(lines[0].contains("File too large"), "{max_bytes}: {err}");
+        assert!(output_files(&wd.path("out")) == before, "{max_bytes}: the previous output is untouched");
+        assert!(temporary_folders(&wd).is_empty(), "{max_bytes}");
+    }
+}
+
 #[test]
 fn a_run_killed_mid_write_leaves_the_previous_output_intact() {
     let wd = Workdir::with_fixture("handworked");

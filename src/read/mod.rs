@@ -4,6 +4,7 @@
 pub mod portfolio;
 pub mod profile;
 pub mod side;
+pub mod snapshot;
 pub mod table;
 
 use std::path::PathBuf;
@@ -18,6 +19,15 @@ pub enum InputError {
         path: PathBuf,
         /// The OS error.
         source: std::io::Error,
+    },
+    /// Another program changed the file while hvpat read it (or before the outputs
+    /// were swapped in).
+    #[error("{}: changed while being read: {change}; re-run when the export is complete", path.display())]
+    Changed {
+        /// The file.
+        path: PathBuf,
+        /// What changed (`size 861919476 → 100000000 bytes`…).
+        change: String,
     },
     /// Not UTF-8, UTF-16 or GB18030 text.
     #[error("{}: not UTF-8, UTF-16 or GB18030 text (first bad byte at offset {offset}); save it as UTF-8 CSV", path.display())]

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
+use crate::read::snapshot::{self, Stamp};
 use crate::read::InputError;
 
 /// A file's identity for the manifest.
@@ -22,12 +23,31 @@ pub struct FileInfo {
     pub bytes: u64,
     /// Hex sha256 of the content.
     pub sha256: String,
+    /// The file's state when it was read (none for bytes that came from elsewhere).
+    #[serde(skip)]
+    pub stamp: Option<Stamp>,
 }
 
 impl FileInfo {
     /// The identity of `bytes` read from `path`.
     pub fn of(path: &Path, bytes: &[u8]) -> FileInfo {
-        FileInfo { path: path.to_path_buf(), bytes: bytes.len() as u64, sha256: hex(&Sha256::digest(bytes)) }
+        FileInfo {
+            path: path.to_path_buf(),
+            bytes: bytes.len() as u64,
+            sha256: hex(&Sha256::digest(bytes)),
+            stamp: None,
+        }
+    }
+
+    /// The identity of a file read whole by [`snapshot::read`].
+    pub fn read(path: &Path) -> Result<(FileInfo, Vec<u8>), InputError> {
+        let (bytes, stamp) = snapshot::read(path)?;
+        Ok((FileInfo { stamp: Some(stamp), ..FileInfo::of(path, &bytes) }, bytes))
+    }
+
+    /// An error if the file changed since it was read.
+    pub fn check_unchanged(&self) -> Result<(), InputError> {
+        self.stamp.as_ref().map_or(Ok(()), |stamp| snapshot::check_unchanged(&self.path, stamp))
     }
 }
 
@@ -137,20 +157,16 @@ enum Body {
     Rows(Cells, Vec<u64>),
 }
 
-/// A CSV file's text, always valid UTF-8: decoded into memory, or — UTF-8 on disk,
-/// the usual case, checked when opened — the file mapped read-only and used where
-/// it lies, so a large portfolio is neither copied nor zero-filled first.
-enum Text {
-    Owned(String),
-    Mapped { map: memmap2::Mmap, start: usize },
+/// A CSV file's text, always valid UTF-8 (decoded, or checked when opened), owned:
+/// read whole into memory, so another program changing the file cannot change it.
+struct Text {
+    text: String,
+    start: usize,
 }
 
 impl Text {
     fn bytes(&self) -> &[u8] {
-        match self {
-            Text::Owned(s) => s.as_bytes(),
-            Text::Mapped { map, start } => &map[*start..],
-        }
+        &self.text.as_bytes()[self.start..]
     }
 }
 
@@ -162,26 +178,22 @@ fn is_workbook(path: &Path) -> bool {
 impl TableFile {
     /// Read and decode a file (a workbook's first sheet, or `sheet`).
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<TableFile, InputError> {
-        let io = |e| InputError::Io { path: path.to_path_buf(), source: e };
-        let file = std::fs::File::open(path).map_err(io)?;
-        if !is_workbook(path) && file.metadata().map_err(io)?.len() > 0 {
-            // SAFETY: the map is read-only and hvpat never writes the file. Another
-            // process truncating it during the run would fault the mapping; the
-            // README says to hand hvpat finished exports.
-            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
-                let bom = if map.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-                let (info, utf8) =
-                    rayon::join(|| FileInfo::of(path, &map), || std::str::from_utf8(&map[bom..]).is_ok());
-                if utf8 {
-                    let encoding = if bom > 0 { "UTF-8 (BOM)" } else { "UTF-8" };
-                    return TableFile::from_text(path, info, Text::Mapped { map, start: bom }, encoding);
-                }
-                // Another encoding: decoded from the mapped bytes, hashed already.
-                return TableFile::from_read(path, info, map.to_vec(), sheet);
-            }
+        let (bytes, stamp) = snapshot::read(path)?;
+        if is_workbook(path) {
+            let info = FileInfo { stamp: Some(stamp), ..FileInfo::of(path, &bytes) };
+            return read_workbook(path, &bytes, info, sheet);
         }
-        let bytes = std::fs::read(path).map_err(io)?;
-        TableFile::from_bytes(path, bytes, sheet)
+        // UTF-8, the usual case, is checked while the file is hashed.
+        let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let (info, utf8) = rayon::join(|| FileInfo::of(path, &bytes), || std::str::from_utf8(&bytes[bom..]).is_ok());
+        let info = FileInfo { stamp: Some(stamp), ..info };
+        if utf8 {
+            let encoding = if bom > 0 { "UTF-8 (BOM)" } else { "UTF-8" };
+            // SAFETY: just checked to be UTF-8 past the BOM, and a BOM is UTF-8 too.
+            let text = unsafe { String::from_utf8_unchecked(bytes) };
+            return TableFile::from_text(path, info, Text { text, start: bom }, encoding);
+        }
+        TableFile::from_read(path, info, bytes, sheet)
     }
 
     /// [`TableFile::open`] on bytes already read; `path` names them in messages and
@@ -195,16 +207,13 @@ impl TableFile {
             return read_workbook(path, &bytes, info, sheet);
         }
         let (text, encoding) = decode(path, bytes)?;
-        TableFile::from_text(path, info, Text::Owned(text), encoding)
+        TableFile::from_text(path, info, Text { text, start: 0 }, encoding)
     }
 
     fn from_text(path: &Path, info: FileInfo, mut text: Text, encoding: &'static str) -> Result<TableFile, InputError> {
         let preamble = preamble_len(text.bytes());
         let first_line = if preamble > 0 { 2 } else { 1 };
-        match &mut text {
-            Text::Owned(s) => drop(s.drain(..preamble)),
-            Text::Mapped { start, .. } => *start += preamble,
-        }
+        text.start += preamble;
         let bytes = text.bytes();
         if bytes.trim_ascii().is_empty() {
             return Err(InputError::Empty { path: path.to_path_buf() });

@@ -201,6 +201,77 @@ impl OutputDir {
     }
 }
 
+/// A file writer that keeps the first error for the caller and takes (drops) every
+/// byte after it. For a library that writes on drop and prints its own failure there
+/// (the zip archive inside `report.xlsx`): the write "succeeds" as far as the library
+/// knows, and [`FirstError::finish`] says what went wrong, as hvpat's one line.
+pub struct FirstError {
+    file: std::io::BufWriter<std::fs::File>,
+    error: Option<std::io::Error>,
+}
+
+impl FirstError {
+    /// Create (truncate) `path` for writing.
+    pub fn create(path: &Path) -> std::io::Result<FirstError> {
+        Ok(FirstError { file: std::io::BufWriter::new(std::fs::File::create(path)?), error: None })
+    }
+
+    /// Flush, and the first error of any write.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        use std::io::Write;
+        if self.error.is_none() {
+            self.error = self.file.flush().err();
+        }
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+impl std::io::Write for FirstError {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.error.is_none() {
+            if let Err(e) = self.file.write_all(buf) {
+                self.error = Some(e);
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+thread_local! {
+    static CONTAINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, turning a panic inside it into an error about `path`, with nothing
+/// printed. For a library that panics on an I/O error instead of returning it (the
+/// xlsx writer's temporary files on a full disk): the run then fails with hvpat's
+/// one line, like any other write error. Panics on other threads print as before.
+pub fn contain_panics<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CONTAINED.with(|c| c.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = CONTAINED.with(|c| c.replace(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CONTAINED.with(|c| c.set(was));
+    outcome.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        Err(anyhow::anyhow!("cannot write {}: the writer stopped: {message}", path.display()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +313,29 @@ mod tests {
             }
             assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(expected).unwrap(), "raw {raw}");
         }
+    }
+
+    #[test]
+    fn a_failing_writer_keeps_its_first_error_for_finish() {
+        use std::io::Write;
+        // /dev/full fails every write with ENOSPC, as a full disk does.
+        let Ok(mut w) = FirstError::create(Path::new("/dev/full")) else { return };
+        w.write_all(&[b'x'; 100_000]).unwrap();
+        w.write_all(b"more").unwrap();
+        let err = w.finish().unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(28), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = FirstError::create(&dir.path().join("ok")).unwrap();
+        w.write_all(b"fine").unwrap();
+        w.finish().unwrap();
+        assert_eq!(std::fs::read(dir.path().join("ok")).unwrap(), b"fine");
+    }
+
+    #[test]
+    fn a_panic_inside_is_an_error_naming_the_file() {
+        let err = contain_panics(Path::new("out/report.xlsx"), || -> Result<()> { panic!("disk full") }).unwrap_err();
+        assert_eq!(err.to_string(), "cannot write out/report.xlsx: the writer stopped: disk full");
+        assert_eq!(contain_panics(Path::new("x"), || Ok(7)).unwrap(), 7);
     }
 
     #[test]

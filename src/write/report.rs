@@ -705,9 +705,19 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
 
 /// Write `report.xlsx`: Summary, Coverage, Institutions, Conversion, Patents, Rejects, Parameters.
 pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
+    // The workbook writer panics when its temporary files cannot be written.
+    super::contain_panics(path, || build_and_save_xlsx(path, data))
+}
+
+fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook};
     let s = data.settings;
     let mut book = Workbook::new();
+    // The sheets that stream their rows keep them in temporary files beside the
+    // output (rather than in a /tmp that may be a small RAM disk).
+    if let Some(folder) = path.parent() {
+        book.set_tempdir(folder)?;
+    }
     // Level 1 deflate: a few percent larger, several times faster than the default.
     book.set_zip_compression_level(1);
     // A fixed creation date (the report date) keeps the file identical across runs.

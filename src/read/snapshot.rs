@@ -1,0 +1,129 @@
+//! Input files read whole into memory, with a stamp of the file (size, times, inode)
+//! taken before and after the read and again before the outputs are swapped in: a
+//! file that another program truncates, grows or rewrites during a run ends the run
+//! with a clear error, never a signal (as a shrinking memory map would give) and
+//! never outputs made from a mixed read.
+
+use std::io::Read;
+use std::path::Path;
+use std::time::SystemTime;
+
+use crate::read::InputError;
+
+/// One state of a file on disk: what a writer changes when it touches the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    /// Status change time (seconds, nanoseconds): moves on every write, even one that
+    /// restores the modification time.
+    changed: (i64, i64),
+    /// Device and inode: another file renamed over the path.
+    identity: (u64, u64),
+}
+
+impl Stamp {
+    /// The stamp of an open file's or a path's metadata.
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let (changed, identity) = {
+            use std::os::unix::fs::MetadataExt;
+            ((meta.ctime(), meta.ctime_nsec()), (meta.dev(), meta.ino()))
+        };
+        #[cfg(not(unix))]
+        let (changed, identity) = ((0, 0), (0, 0));
+        Stamp { len: meta.len(), modified: meta.modified().ok(), changed, identity }
+    }
+
+    /// What differs in `later`, said for a person (`None` when nothing does).
+    pub fn change(&self, later: &Stamp) -> Option<String> {
+        if self.identity != later.identity {
+            Some(format!("replaced by another file of {} bytes (was {} bytes)", later.len, self.len))
+        } else if self.len != later.len {
+            Some(format!("size {} → {} bytes", self.len, later.len))
+        } else if self.modified != later.modified || self.changed != later.changed {
+            Some(format!("rewritten in place (same size, {} bytes, new modification time)", self.len))
+        } else {
+            None
+        }
+    }
+}
+
+/// The error for a file that changed: what changed and what to do.
+fn changed(path: &Path, change: String) -> InputError {
+    InputError::Changed { path: path.to_path_buf(), change }
+}
+
+/// Read a whole file; an error if it changed while being read.
+pub fn read(path: &Path) -> Result<(Vec<u8>, Stamp), InputError> {
+    let io = |e| InputError::Io { path: path.to_path_buf(), source: e };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let before = Stamp::of(&file.metadata().map_err(io)?);
+    let mut bytes = Vec::with_capacity(usize::try_from(before.len).unwrap_or(0).saturating_add(1));
+    file.read_to_end(&mut bytes).map_err(io)?;
+    // The path, not the open file: a file renamed over it counts as a change too.
+    check_unchanged(path, &before)?;
+    if bytes.len() as u64 != before.len {
+        return Err(changed(path, format!("size {} → {} bytes", before.len, bytes.len())));
+    }
+    Ok((bytes, before))
+}
+
+/// An error if the file at `path` is no longer the one stamped `read` (changed,
+/// replaced or removed since it was read).
+pub fn check_unchanged(path: &Path, read: &Stamp) -> Result<(), InputError> {
+    let now =
+        std::fs::metadata(path).map_err(|e| changed(path, format!("no longer readable since it was read ({e})")))?;
+    match read.change(&Stamp::of(&now)) {
+        Some(change) => Err(changed(path, change)),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_file_read_whole_is_its_bytes_and_unchanged_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.csv");
+        std::fs::write(&path, "id,title\nCN1,x\n").unwrap();
+        let (bytes, stamp) = read(&path).unwrap();
+        assert_eq!(bytes, b"id,title\nCN1,x\n");
+        check_unchanged(&path, &stamp).unwrap();
+    }
+
+    #[test]
+    fn truncation_growth_rewrite_replacement_and_removal_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.csv");
+        let message = |stamp: &Stamp| check_unchanged(&path, stamp).unwrap_err().to_string();
+        std::fs::write(&path, "0123456789").unwrap();
+        let (_, stamp) = read(&path).unwrap();
+
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(4).unwrap();
+        assert!(message(&stamp)
+            .ends_with("changed while being read: size 10 → 4 bytes; re-run when the export is complete"));
+
+        let (_, stamp) = read(&path).unwrap();
+        std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(b"456").unwrap();
+        assert!(message(&stamp).contains("size 4 → 7 bytes"));
+
+        let (_, stamp) = read(&path).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(b"X").unwrap();
+        assert!(message(&stamp).contains("rewritten in place (same size, 7 bytes"));
+
+        let (_, stamp) = read(&path).unwrap();
+        let other = dir.path().join("q.csv");
+        std::fs::write(&other, "abc").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        assert!(message(&stamp).contains("replaced by another file of 3 bytes (was 7 bytes)"));
+
+        let (_, stamp) = read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(message(&stamp).contains("no longer readable since it was read"));
+    }
+}
