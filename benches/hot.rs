@@ -14,7 +14,7 @@ use hvpat::rules::dimensions::{flags, verdict, write_evidence};
 use hvpat::rules::family::parse_member;
 use hvpat::rules::ipc::parse_ipc;
 use hvpat::rules::numbers::{id_of, parse_number, Kind};
-use hvpat::rules::validity::classify_status;
+use hvpat::rules::status::classify_status;
 use hvpat::rules::RuleParams;
 
 fn date(s: &str) -> NaiveDate {

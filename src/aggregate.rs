@@ -6,14 +6,10 @@ use rayon::prelude::*;
 use crate::config::Counting;
 use crate::conversion::{Conversion, ConversionFigures, ConversionParams};
 use crate::model::DIMENSIONS;
+use crate::rules::institutions::UNIT;
 use crate::rules::institutions::{Institution, InstitutionType};
 use crate::rules::numbers::Kind;
 use crate::score::Scored;
-
-/// Counts are kept in units of 1/720720 (the least common multiple of 1..=16),
-/// so fractional counting of up to 16 co-holders is exact and sums are
-/// integers, identical whatever the thread count.
-pub const UNIT: u64 = 720_720;
 
 /// One row of `institutions.csv`. Counts are in [`UNIT`]s.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

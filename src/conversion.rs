@@ -5,11 +5,11 @@
 
 use chrono::NaiveDate;
 
-use crate::aggregate::UNIT;
 use crate::config::Counting;
 use crate::read::side::Transaction;
 use crate::rules::conversion::{in_window, reward_e2, share_units, units_e2};
 use crate::rules::events::EventClass;
+use crate::rules::institutions::UNIT;
 use crate::score::Scored;
 
 /// One institution's conversion figures. Counts in [`UNIT`]s, money in exact units.

@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod cli;
 pub mod config;
 pub mod conversion;
+pub mod loaded;
 pub mod model;
 pub mod pipeline;
 pub mod progress;

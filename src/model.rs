@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::rules::events::LegalEvent;
 use crate::rules::ipc::Ipc;
 use crate::rules::numbers::{Kind, PatentId};
-use crate::rules::validity::StatusClass;
+use crate::rules::status::StatusClass;
 
 /// Where a record came from: the input file (index into the run's inputs) and its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

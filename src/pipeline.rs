@@ -10,8 +10,8 @@ use serde_json::json;
 
 use crate::aggregate::{add_conversion, aggregate, unresolved_names, InstitutionRow};
 use crate::config::Settings;
-use crate::conversion::{convert, Conversion, ConversionParams};
-use crate::model::RowIssue;
+use crate::conversion::{convert, ConversionParams};
+use crate::loaded::{Loaded, Sources};
 use crate::progress::{Progress, Unit};
 use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
 use crate::read::profile::Layout;
@@ -23,52 +23,14 @@ use crate::rules::concordance::Concordance;
 use crate::rules::coverage::{Coverage, RunSources};
 use crate::rules::dimensions::format_wan;
 use crate::rules::events::{classify_event, EventClass};
-use crate::rules::institutions::{AliasTable, Institution};
+use crate::rules::institutions::AliasTable;
 use crate::rules::numbers::Kind;
-use crate::rules::validity::{status_of, StatusClass};
+use crate::rules::status::StatusClass;
+use crate::rules::validity::status_of;
 use crate::score::{score_all_with, ScoreContext, Scored, Scoring};
 use crate::write::manifest::{coverage_json, institutions_json, write_json, Counts, InputRecord};
 use crate::write::report::{self, ReportData};
 use crate::write::{csv_out, parquet, patents, OutputDir, OutputLock};
-
-/// Everything read and scored, before writing.
-pub struct Loaded {
-    /// Scored patents, sorted by id.
-    pub scored: Vec<Scored>,
-    /// The institutions that [`Scored::institutions`] index.
-    pub institutions: Vec<Institution>,
-    /// The concordance the patents were scored with (evidence is rendered from it).
-    pub concordance: Concordance,
-    /// The alias table the holders were resolved with.
-    pub aliases: AliasTable,
-    /// Rejected rows (portfolio first, then side tables).
-    pub rejects: Vec<RowIssue>,
-    /// Warnings about kept rows.
-    pub warnings: Vec<RowIssue>,
-    /// Row accounting.
-    pub counts: Counts,
-    /// Inputs for the manifest.
-    pub inputs: Vec<InputRecord>,
-    /// Concordance description for the manifest.
-    pub concordance_label: String,
-    /// Per-stage timings in milliseconds.
-    pub timings: Vec<(&'static str, u128)>,
-    /// What the inputs could answer, over the scored CN inventions (SPEC §8).
-    pub coverage: Coverage,
-    /// Other counts of where the data came from (the manifest's `sources`).
-    pub sources: Sources,
-    /// The column names the holders were looked for under, over every portfolio file.
-    pub holder_columns: Vec<&'static str>,
-    /// Rows of `transactions.csv`, each with the positions in `scored` of its patents.
-    pub transactions: Vec<(Transaction, Vec<usize>)>,
-    /// Conversion figures per institution (SPEC §9).
-    pub conversion: Conversion,
-    /// Whether any input could show a transfer or licence (an event column,
-    /// `events.csv`, `transactions.csv`).
-    pub conversion_sources: bool,
-    /// The side tables that answered questions for every patent.
-    pub run_sources: RunSources,
-}
 
 /// A `transactions.csv` row's event on one of its patents, and for a pledge with an
 /// amount a D4 pledge contract shared among the patents it lists.
@@ -90,40 +52,6 @@ fn attach_transaction(p: &mut crate::model::Patent, t: &Transaction) {
             registered_on: t.date,
         });
     }
-}
-
-/// Counts of where the data came from, beside the coverage (the manifest's `sources`).
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Sources {
-    /// Scored patents with at least one legal event.
-    pub patents_with_events: usize,
-    /// Legal events over all scored patents.
-    pub events: usize,
-    /// Grant dates taken from legal events.
-    pub grant_dates_from_events: usize,
-    /// Lapse dates taken from legal events.
-    pub lapse_dates_from_events: usize,
-    /// Scored patents whose filing date is known to the year only.
-    pub filing_year_only: usize,
-    /// Scored patents whose status is unknown (a CNIPA pss status that is no grant, lapse or end).
-    pub status_unknown: usize,
-    /// Rows of `events.csv` attached.
-    pub events_table_rows: usize,
-    /// Scored patents with codes from `classes.csv`.
-    pub patents_with_classes: usize,
-    /// Rows of `transactions.csv` used.
-    pub transactions_rows: usize,
-    /// Whether any input could show a transfer or licence (SPEC §9 figures rest on one).
-    pub conversion_event_source: bool,
-    /// Patents with a transfer credited to nobody (only the current holders known).
-    pub transfers_credited_to_nobody: usize,
-    /// `transactions.csv` rows whose money went to no institution (transfers whose
-    /// transferors are not known).
-    pub money_rows_credited_to_nobody: usize,
-    /// Rows of `classes.csv` attached.
-    pub classes_table_rows: usize,
-    /// CPC-only codes of `classes.csv` skipped (`Y02…`, 2000-series indexing codes).
-    pub cpc_only_codes: usize,
 }
 
 /// A run's failure classes, mapped to exit codes by the binary.
@@ -322,7 +250,7 @@ fn side_table<T>(
     role: &'static str,
     merged: &Merged,
     inputs: &mut Vec<InputRecord>,
-    read: fn(&crate::read::table::RawTable, &str, &side::IdResolver<'_>) -> Result<side::SideTable<T>, InputError>,
+    read: fn(&crate::read::raw::RawTable, &str, &side::IdResolver<'_>) -> Result<side::SideTable<T>, InputError>,
 ) -> Result<side::SideTable<T>, InputError> {
     let table = read_table(path)?;
     let t = read(&table, &label(path), &merged.resolver())?;
@@ -468,26 +396,10 @@ fn tally(scored: &[Scored], mut sources: Sources) -> (Coverage, Sources) {
     (coverage, sources)
 }
 
-impl Loaded {
-    /// The context the patents were scored in, to render their evidence.
-    pub fn context<'a>(&'a self, settings: &'a Settings) -> ScoreContext<'a> {
-        ScoreContext {
-            concordance: &self.concordance,
-            aliases: &self.aliases,
-            rules: &settings.rules,
-            as_of: settings.as_of,
-            as_of_prev: settings.as_of_prev,
-            rollup_campuses: settings.rollup_campuses,
-            trend_dates: &settings.trend_dates,
-            sources: self.run_sources,
-        }
-    }
-}
-
 /// A reference table's text, decoded like every other input (UTF-8 with or without
 /// BOM, UTF-16, GB18030).
-fn read_text(path: &Path) -> Result<(String, crate::read::table::FileInfo), InputError> {
-    let (info, bytes) = crate::read::table::FileInfo::read(path)?;
+fn read_text(path: &Path) -> Result<(String, crate::read::snapshot::FileInfo), InputError> {
+    let (info, bytes) = crate::read::snapshot::FileInfo::read(path)?;
     let (text, _) = crate::read::table::decode(path, bytes)?;
     Ok((text, info))
 }
@@ -546,12 +458,12 @@ pub fn fingerprint(settings: &Settings, digest: &dyn Fn(&Path) -> Result<String>
         h.update(path.to_string_lossy().as_bytes());
         h.update(digest(path)?.as_bytes());
     }
-    Ok(crate::read::table::hex(&h.finalize()))
+    Ok(crate::read::snapshot::hex(&h.finalize()))
 }
 
 /// The sha256 of a file, read for the purpose.
 fn file_digest(path: &Path) -> Result<String> {
-    Ok(crate::read::table::FileInfo::read(path)?.0.sha256)
+    Ok(crate::read::snapshot::FileInfo::read(path)?.0.sha256)
 }
 
 fn previous_fingerprint(out: &Path) -> Option<String> {

@@ -3,6 +3,7 @@
 //! through [`Progress`]; the CLI draws it with indicatif on a terminal, and nothing
 //! with `--quiet` or when stderr is not a terminal ([`Silent`]).
 
+use std::io::Write as _;
 use std::sync::Mutex;
 
 /// What a stage counts.
@@ -88,7 +89,7 @@ impl Progress for Bars {
                 // The last frame stays on the screen (what the stage did, at what rate),
                 // and the next line starts below it.
                 bar.finish();
-                eprintln!();
+                let _ = writeln!(std::io::stderr());
             }
         }
     }

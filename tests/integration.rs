@@ -130,6 +130,50 @@ fn handworked_fixture_gives_the_expected_outputs() {
     assert_eq!(json[1]["valid_inventions_prev"], 5);
 }
 
+/// `patents.parquet` read back: every column typed as the CSV's text says (dates as
+/// `date32`, booleans, counts) and every value the CSV's.
+#[test]
+fn patents_parquet_reads_back_typed_with_the_csv_values() {
+    use polars::prelude::*;
+    let wd = Workdir::with_fixture("handworked");
+    assert_eq!(code(&wd.hvpat(RUN_HANDWORKED)), 0);
+    let file = std::fs::File::open(wd.path("out/patents.parquet")).expect("parquet");
+    let frame = ParquetReader::new(file).finish().expect("a Parquet file polars reads");
+    let csv = wd.read("out/patents.csv");
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().expect("header").split(',').collect();
+    let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
+    assert_eq!(names, header);
+    for (name, dtype) in [
+        ("filing_date", DataType::Date),
+        ("grant_date", DataType::Date),
+        ("eligible", DataType::Boolean),
+        ("d4_pledge", DataType::Boolean),
+        ("dimensions", DataType::UInt32),
+        ("evidence", DataType::String),
+    ] {
+        assert_eq!(frame.column(name).expect(name).dtype(), &dtype, "{name}");
+    }
+    // Every value equals the CSV's text (dates as days from 1970-01-01).
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let csv_rows = csv::Reader::from_reader(csv.as_bytes()).into_records().map(|r| r.expect("row")).collect::<Vec<_>>();
+    assert_eq!(frame.height(), csv_rows.len());
+    for (k, name) in header.iter().enumerate() {
+        let column = frame.column(name).expect("column").as_materialized_series().clone();
+        for (i, row) in csv_rows.iter().enumerate() {
+            let value = column.get(i).expect("value");
+            let want = &row[k];
+            let got = match value {
+                AnyValue::Null => String::new(),
+                AnyValue::Date(days) => (epoch + chrono::Duration::days(days as i64)).to_string(),
+                AnyValue::String(s) => s.to_string(),
+                other => other.to_string(),
+            };
+            assert_eq!(&got, want, "{name} of row {i}");
+        }
+    }
+}
+
 #[test]
 fn malformed_rows_are_rejected_with_file_line_and_column() {
     let wd = Workdir::with_fixture("malformed");
@@ -242,6 +286,34 @@ fn explain_prints_every_rule_for_one_patent() {
     let o = wd.hvpat(&args);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("is not in the portfolio"), "{}", stderr(&o));
+}
+
+/// `hvpat <args> | true`: the reader is gone before hvpat writes.
+fn into_a_closed_pipe(wd: &Workdir, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hvpat"))
+        .args(args)
+        .current_dir(wd.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn a_closed_pipe_on_stdout_is_a_quiet_exit_0() {
+    let wd = Workdir::with_fixture("handworked");
+    let mut explain = vec!["explain", "ZL 2021 1000 0008.8"];
+    explain.extend(RUN_HANDWORKED[1..10].iter());
+    let mut json = RUN_HANDWORKED.to_vec();
+    json.extend(["--json", "--quiet"]);
+    let commands: [&[&str]; 4] = [&explain, &["check", "portfolio.csv"], &json, &["init", "-"]];
+    for args in commands {
+        let o = into_a_closed_pipe(&wd, args);
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+    }
 }
 
 #[test]

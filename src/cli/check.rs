@@ -119,7 +119,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         }
         all_rejects.extend(rejects);
     }
-    print!("{out}");
+    crate::cli::print_out(&out)?;
     if let Some(path) = &args.rejects {
         write_issues(path, &all_rejects, false)?;
     }

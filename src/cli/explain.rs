@@ -7,8 +7,9 @@ use clap::Args;
 
 use crate::cli::{InputArgs, UsageError};
 use crate::config::Settings;
+use crate::loaded::Loaded;
 use crate::model::DIMENSIONS;
-use crate::pipeline::{load, Loaded};
+use crate::pipeline::load;
 use crate::rules::numbers::id_of;
 use crate::score::Scored;
 
@@ -114,7 +115,7 @@ pub fn run(args: ExplainArgs) -> Result<()> {
         .or_else(|| loaded.scored.iter().find(|s| id_of(&s.patent.pub_no).is_ok_and(|pub_id| pub_id == wanted)));
     match found {
         Some(s) => {
-            print!("{}", explain_text(s, &loaded, &settings));
+            crate::cli::print_out(&explain_text(s, &loaded, &settings))?;
             Ok(())
         }
         None => bail!(UsageError(anyhow::anyhow!(

@@ -22,13 +22,13 @@ pub struct InitArgs {
 /// Write the template.
 pub fn run(args: InitArgs) -> Result<()> {
     if args.path.as_os_str() == "-" {
-        print!("{TEMPLATE}");
+        crate::cli::print_out(TEMPLATE)?;
         return Ok(());
     }
     if args.path.exists() && !args.force {
         bail!(UsageError(anyhow::anyhow!("{} exists; use --force to overwrite it", args.path.display())));
     }
     std::fs::write(&args.path, TEMPLATE).with_context(|| format!("cannot write {}", args.path.display()))?;
-    eprintln!("hvpat: wrote {}", args.path.display());
+    crate::cli::print_err(&format!("hvpat: wrote {}", args.path.display()));
     Ok(())
 }

@@ -139,10 +139,26 @@ pub fn main_with(cli: Cli) -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::from(EXIT_OK);
             }
-            eprintln!("hvpat: {err:#}");
+            print_err(&format!("hvpat: {err:#}"));
             ExitCode::from(exit_code(&err))
         }
     }
+}
+
+/// Write `text` to stdout. A reader that went away (`hvpat … | head`) is an error
+/// that [`main_with`] turns into a quiet exit 0, as ripgrep does, never a panic.
+pub fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// A line on stderr; nothing (rather than a panic) when stderr is closed.
+pub fn print_err(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -31,7 +31,7 @@ pub struct RunArgs {
 
 /// A timestamped log line on stderr, as schedulers keep them.
 pub fn log_line(message: &str) {
-    eprintln!("{} hvpat: {message}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"));
+    crate::cli::print_err(&format!("{} hvpat: {message}", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ")));
 }
 
 /// Run the pipeline: stage lines on stderr (none with `--quiet`), progress bars on a terminal.
@@ -55,7 +55,7 @@ pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
                 log_line(&format!("skipped: inputs, config and version unchanged since the run in {}", out.display()));
             }
             if args.json {
-                println!("{}", json!({ "skipped": true, "out": out.display().to_string() }));
+                crate::cli::print_out(&format!("{}\n", json!({ "skipped": true, "out": out.display().to_string() })))?;
             }
             return Ok(());
         }
@@ -75,15 +75,13 @@ pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
         ));
     }
     if args.json {
-        println!(
-            "{}",
-            json!({
-                "skipped": false,
-                "out": summary.out.display().to_string(),
-                "as_of": settings.as_of.to_string(),
-                "counts": c,
-            })
-        );
+        let line = json!({
+            "skipped": false,
+            "out": summary.out.display().to_string(),
+            "as_of": settings.as_of.to_string(),
+            "counts": c,
+        });
+        crate::cli::print_out(&format!("{line}\n"))?;
     }
     Ok(())
 }

@@ -243,6 +243,6 @@ pub fn run(args: SynthArgs) -> Result<()> {
             args.patents, args.seed
         ),
     )?;
-    eprintln!("hvpat: wrote {} patents into {}", args.patents, args.out.display());
+    crate::cli::print_err(&format!("hvpat: wrote {} patents into {}", args.patents, args.out.display()));
     Ok(())
 }

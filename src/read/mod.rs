@@ -3,6 +3,7 @@
 
 pub mod portfolio;
 pub mod profile;
+pub mod raw;
 pub mod side;
 pub mod snapshot;
 pub mod table;

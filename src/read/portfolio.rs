@@ -8,19 +8,20 @@ use rayon::prelude::*;
 
 use crate::model::{Known, Patent, PledgeShare, RowIssue, SourceRef};
 use crate::read::profile::{Field as C, Layout, FIELD_NAMES};
+use crate::read::raw::RawTable;
 use crate::read::side::{IdResolver, SideTable};
-use crate::read::table::RawTable;
 use crate::rules::awards::parse_award_entry;
 use crate::rules::dates::parse_date;
 use crate::rules::events::{
-    parse_dated_events, settle, split_date_list, split_event_list, status_of_event, EventClass, LegalEvent,
+    parse_dated_events, split_date_list, split_event_list, status_of_event, EventClass, LegalEvent,
 };
 use crate::rules::family::parse_member;
 use crate::rules::institutions::split_holders;
 use crate::rules::ipc::parse_ipc;
 use crate::rules::numbers::{parse_number, parse_publication, Kind, ParsedNumber, PatentId};
+use crate::rules::settle::settle;
+use crate::rules::status::StatusClass;
 use crate::rules::text::{split_codes, split_list};
-use crate::rules::validity::StatusClass;
 
 /// What one portfolio row became.
 #[derive(Debug)]

@@ -5,10 +5,10 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::read::table::RawTable;
+use crate::read::raw::RawTable;
 use crate::read::InputError;
-use crate::rules::events::is_empty_marker;
 use crate::rules::text::fold_char;
+use crate::rules::text::is_empty_marker;
 
 /// The export layouts hvpat reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]

@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::model::{Award, FamilyMember, PledgeShare, RowIssue};
-use crate::read::table::RawTable;
+use crate::read::raw::RawTable;
 use crate::read::InputError;
 use crate::rules::awards::{classify_award, parse_award_date};
 use crate::rules::dates::parse_date;
-use crate::rules::events::{is_empty_marker, LegalEvent};
+use crate::rules::events::LegalEvent;
 use crate::rules::family::parse_member;
 use crate::rules::numbers::{parse_number, ParsedNumber, PatentId};
+use crate::rules::text::is_empty_marker;
 
 /// Rows of a side table, keyed by the patent they name.
 #[derive(Debug)]

@@ -5,8 +5,10 @@
 //! never outputs made from a mixed read.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+
+use sha2::{Digest, Sha256};
 
 use crate::read::InputError;
 
@@ -47,6 +49,48 @@ impl Stamp {
             None
         }
     }
+}
+
+/// A file's identity for the manifest.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileInfo {
+    /// Path as given.
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Hex sha256 of the content.
+    pub sha256: String,
+    /// The file's state when it was read (none for bytes that came from elsewhere).
+    #[serde(skip)]
+    pub stamp: Option<Stamp>,
+}
+
+impl FileInfo {
+    /// The identity of `bytes` read from `path`.
+    pub fn of(path: &Path, bytes: &[u8]) -> FileInfo {
+        FileInfo {
+            path: path.to_path_buf(),
+            bytes: bytes.len() as u64,
+            sha256: hex(&Sha256::digest(bytes)),
+            stamp: None,
+        }
+    }
+
+    /// The identity of a file read whole by [`snapshot::read`].
+    pub fn read(path: &Path) -> Result<(FileInfo, Vec<u8>), InputError> {
+        let (bytes, stamp) = read(path)?;
+        Ok((FileInfo { stamp: Some(stamp), ..FileInfo::of(path, &bytes) }, bytes))
+    }
+
+    /// An error if the file changed since it was read.
+    pub fn check_unchanged(&self) -> Result<(), InputError> {
+        self.stamp.as_ref().map_or(Ok(()), |stamp| check_unchanged(&self.path, stamp))
+    }
+}
+
+/// Lower-case hex of bytes (hashes in the manifest).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The error for a file that changed: what changed and what to do.

@@ -6,137 +6,13 @@
 
 use std::io::Cursor;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use csv::StringRecord;
-use sha2::{Digest, Sha256};
 
-use crate::read::snapshot::{self, Stamp};
+use crate::read::raw::{Cells, RawTable};
+use crate::read::snapshot::{self, FileInfo};
 use crate::read::InputError;
-
-/// A file's identity for the manifest.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FileInfo {
-    /// Path as given.
-    pub path: PathBuf,
-    /// Size in bytes.
-    pub bytes: u64,
-    /// Hex sha256 of the content.
-    pub sha256: String,
-    /// The file's state when it was read (none for bytes that came from elsewhere).
-    #[serde(skip)]
-    pub stamp: Option<Stamp>,
-}
-
-impl FileInfo {
-    /// The identity of `bytes` read from `path`.
-    pub fn of(path: &Path, bytes: &[u8]) -> FileInfo {
-        FileInfo {
-            path: path.to_path_buf(),
-            bytes: bytes.len() as u64,
-            sha256: hex(&Sha256::digest(bytes)),
-            stamp: None,
-        }
-    }
-
-    /// The identity of a file read whole by [`snapshot::read`].
-    pub fn read(path: &Path) -> Result<(FileInfo, Vec<u8>), InputError> {
-        let (bytes, stamp) = snapshot::read(path)?;
-        Ok((FileInfo { stamp: Some(stamp), ..FileInfo::of(path, &bytes) }, bytes))
-    }
-
-    /// An error if the file changed since it was read.
-    pub fn check_unchanged(&self) -> Result<(), InputError> {
-        self.stamp.as_ref().map_or(Ok(()), |stamp| snapshot::check_unchanged(&self.path, stamp))
-    }
-}
-
-/// Rows of a file (or of one segment of it) as text: every cell a string (empty when missing).
-pub struct RawTable {
-    /// The file's identity.
-    pub info: FileInfo,
-    /// Header names, trimmed, BOM removed.
-    pub headers: Vec<String>,
-    rows: Cells,
-    lines: Vec<u64>,
-    /// The encoding the file was read in (`UTF-8`, `GB18030`…, or `xlsx`).
-    pub encoding: &'static str,
-}
-
-/// Rows of cells stored flat: one text buffer, where each cell ends, where each row
-/// starts. A parsed row costs no allocation of its own.
-#[derive(Debug, Clone, Default)]
-struct Cells {
-    text: String,
-    /// End offset in `text` of every cell, row after row.
-    ends: Vec<usize>,
-    /// Index in `ends` of each row's first cell, and one past the last row's.
-    row_starts: Vec<usize>,
-}
-
-impl Cells {
-    fn new() -> Cells {
-        Cells { row_starts: vec![0], ..Cells::default() }
-    }
-
-    fn rows(&self) -> usize {
-        self.row_starts.len().saturating_sub(1)
-    }
-
-    fn push_row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
-        for cell in cells {
-            self.text.push_str(cell);
-            self.ends.push(self.text.len());
-        }
-        self.row_starts.push(self.ends.len());
-    }
-
-    fn cell(&self, row: usize, col: usize) -> &str {
-        let at = self.row_starts[row] + col;
-        if at >= self.row_starts[row + 1] {
-            return "";
-        }
-        let start = if at == 0 { 0 } else { self.ends[at - 1] };
-        &self.text[start..self.ends[at]]
-    }
-
-    fn row(&self, row: usize) -> impl Iterator<Item = &str> {
-        (0..self.row_starts[row + 1] - self.row_starts[row]).map(move |col| self.cell(row, col))
-    }
-
-    fn append(&mut self, other: &Cells) {
-        let (offset, base) = (self.text.len(), self.ends.len());
-        self.text.push_str(&other.text);
-        self.ends.extend(other.ends.iter().map(|e| e + offset));
-        self.row_starts.extend(other.row_starts[1..].iter().map(|s| s + base));
-    }
-}
-
-impl RawTable {
-    /// Number of data rows.
-    pub fn height(&self) -> usize {
-        self.rows.rows()
-    }
-
-    /// The cell at `row`, `col` (empty when the row is short).
-    pub fn cell(&self, row: usize, col: usize) -> &str {
-        self.rows.cell(row, col)
-    }
-
-    /// The 1-based line where data row `row` starts (the header is line 1, after any
-    /// preamble; quoted cells spanning lines are counted).
-    pub fn line(&self, row: usize) -> u64 {
-        self.lines[row]
-    }
-
-    /// A row rendered back as one CSV line (for `rejects.csv`).
-    pub fn raw_row(&self, row: usize) -> String {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-        let _ = w.write_record(self.rows.row(row));
-        let bytes = w.into_inner().unwrap_or_default();
-        String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_string()
-    }
-}
 
 /// Segments are cut at the first row boundary after this many bytes.
 const SEGMENT_BYTES: usize = 4 << 20;
@@ -157,16 +33,18 @@ enum Body {
     Rows(Cells, Vec<u64>),
 }
 
-/// A CSV file's text, always valid UTF-8 (decoded, or checked when opened), owned:
-/// read whole into memory, so another program changing the file cannot change it.
+/// A CSV file's bytes, read whole into memory (so another program changing the file
+/// cannot change them), past a BOM and any title rows. UTF-8 when the table was made:
+/// checked when opened, or decoded from another encoding; each segment's cells are
+/// checked again when they become text.
 struct Text {
-    text: String,
+    bytes: Vec<u8>,
     start: usize,
 }
 
 impl Text {
     fn bytes(&self) -> &[u8] {
-        &self.text.as_bytes()[self.start..]
+        &self.bytes[self.start..]
     }
 }
 
@@ -189,9 +67,7 @@ impl TableFile {
         let info = FileInfo { stamp: Some(stamp), ..info };
         if utf8 {
             let encoding = if bom > 0 { "UTF-8 (BOM)" } else { "UTF-8" };
-            // SAFETY: just checked to be UTF-8 past the BOM, and a BOM is UTF-8 too.
-            let text = unsafe { String::from_utf8_unchecked(bytes) };
-            return TableFile::from_text(path, info, Text { text, start: bom }, encoding);
+            return TableFile::from_text(path, info, Text { bytes, start: bom }, encoding);
         }
         TableFile::from_read(path, info, bytes, sheet)
     }
@@ -207,7 +83,7 @@ impl TableFile {
             return read_workbook(path, &bytes, info, sheet);
         }
         let (text, encoding) = decode(path, bytes)?;
-        TableFile::from_text(path, info, Text { text, start: 0 }, encoding)
+        TableFile::from_text(path, info, Text { bytes: text.into_bytes(), start: 0 }, encoding)
     }
 
     fn from_text(path: &Path, info: FileInfo, mut text: Text, encoding: &'static str) -> Result<TableFile, InputError> {
@@ -331,11 +207,12 @@ impl TableFile {
                         Err(e) => return Err(csv_error(&self.info.path, &e)),
                     }
                 }
-                debug_assert!(std::str::from_utf8(&bytes).is_ok());
-                // SAFETY: `Text` holds valid UTF-8 only (a `String`, or a mapping checked
-                // when the file was opened), and csv splits it at ASCII bytes and drops
-                // ASCII quotes only, so the concatenated cells are valid UTF-8.
-                table.rows.text = unsafe { String::from_utf8_unchecked(bytes) };
+                // UTF-8 text cut at ASCII bytes (delimiters, quotes, line ends) stays
+                // UTF-8; checked all the same, so no cell is ever text it is not.
+                table.rows.text = String::from_utf8(bytes).map_err(|e| InputError::Encoding {
+                    path: self.info.path.clone(),
+                    offset: range.start + text.start + e.utf8_error().valid_up_to(),
+                })?;
             }
             Body::Rows(rows, lines) => {
                 table.rows = rows.clone();
@@ -580,11 +457,6 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
 
 /// How many rows at the top of a sheet may hold a title before the header row.
 const HEADER_SEARCH_ROWS: usize = 20;
-
-/// Lower-case hex of bytes (hashes in the manifest).
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use crate::model::Patent;
 use crate::rules::dimensions::Facts;
 use crate::rules::events::{classify_event, has, EventClass};
-use crate::rules::validity::{decide_with_term, Decision, StatusClass};
+use crate::rules::status::StatusClass;
+use crate::rules::validity::{decide_with_term, Decision};
 
 /// The questions, in the order of the manifest's `coverage` object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

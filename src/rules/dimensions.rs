@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use crate::model::{AwardClass, Flags, Patent, Verdict};
 use crate::rules::concordance::SeiMatch;
 use crate::rules::family::kind_is_granted;
-use crate::rules::validity::{decide, decide_with_term, eligibility, filing_text, status_of, DateSpan, StatusClass};
+use crate::rules::status::StatusClass;
+use crate::rules::validity::{decide, decide_with_term, eligibility, filing_text, status_of, DateSpan};
 use crate::rules::{MaintainedAnchor, RuleParams};
 
 /// Amounts are compared with this tolerance so that 3000 万元 shared by 3 meets 1000.
@@ -524,7 +525,7 @@ mod tests {
             crate::rules::events::LegalEvent::new(Some(d("2016-03-01")), "+PATENT GRANT", true),
             crate::rules::events::LegalEvent::new(Some(d("2025-06-30")), "-TERMINATION OF PATENT RIGHT", true),
         ];
-        crate::rules::events::settle(&mut from_events);
+        crate::rules::settle::settle(&mut from_events);
         let mut classes = patent("2015-12-31", Some("2017-01-01"), "有效", None);
         classes.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06N 3/08").unwrap()];
         classes.classes_codes = 1;

@@ -8,6 +8,11 @@ use serde::Serialize;
 use crate::rules::text::fold_char;
 use crate::rules::TableError;
 
+/// Counts are kept in units of 1/720720 (the least common multiple of 1..=16),
+/// so fractional counting of up to 16 co-holders is exact and sums are
+/// integers, identical whatever the thread count.
+pub const UNIT: u64 = 720_720;
+
 /// The type of an institution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

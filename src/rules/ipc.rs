@@ -177,7 +177,7 @@ pub fn split_class_list(cell: &str) -> impl Iterator<Item = &str> {
     inner
         .split([',', ';', '|', '；', '，', '\n'])
         .map(|c| c.trim().trim_matches(['\'', '"']).trim())
-        .filter(|c| !c.is_empty() && !crate::rules::events::is_empty_marker(c))
+        .filter(|c| !c.is_empty() && !crate::rules::text::is_empty_marker(c))
 }
 
 /// Whether `raw` is a CPC-only class (`Y02E 10/50`, `Y10S`): section Y, which the IPC

@@ -12,6 +12,8 @@ pub mod family;
 pub mod institutions;
 pub mod ipc;
 pub mod numbers;
+pub mod settle;
+pub mod status;
 pub mod text;
 pub mod validity;
 

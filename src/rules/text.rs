@@ -43,6 +43,28 @@ pub fn split_codes(cell: &str) -> impl Iterator<Item = &str> {
     cell.split([';', '；', '|', ',', '，']).map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Cells exports write for "nothing": `-`, `--`, `—`, `N/A`, `无数据`, `暂无`, `无`,
+/// and what spreadsheets and scripts leave (`nan`, `None`, `NULL`).
+pub fn is_empty_marker(cell: &str) -> bool {
+    matches!(
+        cell.trim(),
+        "-" | "--"
+            | "—"
+            | "－"
+            | "N/A"
+            | "n/a"
+            | "NA"
+            | "无数据"
+            | "暂无"
+            | "无"
+            | "nan"
+            | "NaN"
+            | "None"
+            | "NULL"
+            | "null"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

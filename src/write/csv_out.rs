@@ -6,9 +6,10 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::aggregate::{e4_text, InstitutionRow, UnresolvedName};
-use crate::model::{RowIssue, DIMENSION_NAMES};
+use crate::model::RowIssue;
 use crate::rules::conversion::e2_text;
 use crate::write::push_csv_row;
+use crate::write::schema::{institution_columns, institution_values, InstitutionValue, CONVERSION_COLUMNS};
 
 /// A small CSV file gathered in memory, rows encoded by [`push_csv_row`].
 struct CsvFile<'p> {
@@ -36,41 +37,6 @@ impl<'p> CsvFile<'p> {
         std::fs::write(self.path, self.bytes).with_context(|| format!("cannot write {}", self.path.display()))
     }
 }
-
-/// Columns of `institutions.csv` (SPEC §5), in order.
-pub fn institution_columns() -> Vec<String> {
-    let mut cols: Vec<String> =
-        ["institution", "type", "patents", "inventions", "valid_inventions", "high_value", "high_value_share"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-    cols.extend(DIMENSION_NAMES.iter().map(|s| s.to_string()));
-    cols.extend((1..=9).map(|i| format!("sei_{i}")));
-    cols.push("valid_inventions_prev".into());
-    cols.push("high_value_prev".into());
-    cols.push("parent".into());
-    cols.extend(CONVERSION_IN_INSTITUTIONS.iter().map(|s| s.to_string()));
-    cols
-}
-
-/// The conversion columns appended to `institutions.csv` after `parent` (SPEC §9).
-pub const CONVERSION_IN_INSTITUTIONS: [&str; 4] = ["transferred", "licensed", "received_wan", "reward_wan"];
-
-/// Columns of `conversion.csv` (SPEC §9), in order.
-pub const CONVERSION_COLUMNS: [&str; 12] = [
-    "institution",
-    "type",
-    "transferred",
-    "licensed",
-    "equity",
-    "pledged",
-    "transferred_ever",
-    "licensed_ever",
-    "pledged_ever",
-    "conversion_rate",
-    "received_wan",
-    "reward_wan",
-];
 
 /// The cells of an institution's conversion figures, in [`CONVERSION_COLUMNS`] order
 /// after the name and type.
@@ -104,15 +70,15 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow], raw: bool) -> Re
     let mut w = CsvFile::new(path, raw);
     w.header(&institution_columns());
     for r in rows {
-        let counts: Vec<String> = r.counts().into_iter().map(|u| r.count_text(u)).collect();
-        let mut cells = vec![r.institution.clone(), r.kind.clone()];
-        cells.extend_from_slice(&counts[..4]);
-        cells.push(r.share_text());
-        cells.extend_from_slice(&counts[4..]);
-        cells.push(r.parent.clone());
-        let conversion = conversion_cells(r);
-        // transferred, licensed, received_wan, reward_wan
-        cells.extend([&conversion[0], &conversion[1], &conversion[8], &conversion[9]].map(String::clone));
+        let cells: Vec<String> = institution_values(r)
+            .into_iter()
+            .map(|value| match value {
+                InstitutionValue::Text(text) => text.to_string(),
+                InstitutionValue::Count(units) => r.count_text(units),
+                InstitutionValue::Share(e4) => e4_text(e4),
+                InstitutionValue::Money(e2) => e2_text(e2),
+            })
+            .collect();
         w.row(&cells);
     }
     w.save()

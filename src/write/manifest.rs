@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::aggregate::InstitutionRow;
-use crate::read::table::FileInfo;
-use crate::write::csv_out::institution_columns;
+use crate::read::snapshot::FileInfo;
+use crate::write::schema::{institution_columns, institution_values, InstitutionValue, CONVERSION_IN_INSTITUTIONS};
 
 /// One input file in the manifest.
 #[derive(Debug, Clone, Serialize)]
@@ -69,19 +69,12 @@ pub fn institutions_json(rows: &[InstitutionRow], trend_dates: &[chrono::NaiveDa
     Value::Array(
         rows.iter()
             .map(|r| {
-                let counts: Vec<Value> = r.counts().into_iter().map(|u| r.count_json(u)).collect();
-                let mut values: Vec<Value> = vec![json!(r.institution), json!(r.kind)];
-                values.extend_from_slice(&counts[..4]);
-                values.push(json!(r.high_value_share_e4 as f64 / 10_000.0));
-                values.extend_from_slice(&counts[4..]);
-                values.push(json!(r.parent));
-                let conversion = [
-                    r.count_json(r.conversion.transferred),
-                    r.count_json(r.conversion.licensed),
-                    json!(r.conversion.received_e2() as f64 / 100.0),
-                    json!(r.reward_e2 as f64 / 100.0),
-                ];
-                let appended = names.len() - conversion.len();
+                let values = institution_values(r).into_iter().map(|value| match value {
+                    InstitutionValue::Text(text) => json!(text),
+                    InstitutionValue::Count(units) => r.count_json(units),
+                    InstitutionValue::Share(e4) => json!(e4 as f64 / 10_000.0),
+                    InstitutionValue::Money(e2) => json!(e2 as f64 / 100.0),
+                });
                 let mut object: Map<String, Value> = names.iter().cloned().zip(values).collect();
                 let trend: Vec<Value> = trend_dates
                     .iter()
@@ -92,8 +85,10 @@ pub fn institutions_json(rows: &[InstitutionRow], trend_dates: &[chrono::NaiveDa
                     .collect();
                 object.insert("trend".into(), Value::Array(trend));
                 // The conversion figures come after every key that was there before them.
-                for (name, value) in names[appended..].iter().zip(conversion) {
-                    object.insert(name.clone(), value);
+                for name in CONVERSION_IN_INSTITUTIONS {
+                    if let Some(value) = object.shift_remove(name) {
+                        object.insert(name.into(), value);
+                    }
                 }
                 Value::Object(object)
             })

@@ -5,11 +5,11 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use crate::aggregate::{InstitutionRow, UNIT};
-use crate::model::DIMENSION_NAMES;
-use crate::score::Scored;
-use crate::write::csv_out::institution_columns;
-use crate::write::patents::{PatentCells, PATENT_COLUMNS};
+use crate::aggregate::InstitutionRow;
+use crate::rules::institutions::UNIT;
+use crate::write::schema::{
+    institution_columns, institution_values, ColumnType, InstitutionValue, PatentCells, PATENT_COLUMNS,
+};
 
 fn save(path: &Path, mut df: DataFrame) -> Result<()> {
     let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
@@ -21,8 +21,8 @@ fn text_col<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> Column {
     Column::from(Series::new(name.into(), values.collect::<Vec<&str>>()))
 }
 
-/// `patents.parquet`: the columns of `patents.csv`, typed (booleans, counts), values
-/// raw. Row groups are encoded and compressed in parallel ([`PatentsWriter::encode`],
+/// `patents.parquet`: the columns of `patents.csv`, typed as [`PATENT_COLUMNS`] says
+/// (dates as `date32`, booleans, counts), values raw. Row groups are encoded and compressed in parallel ([`PatentsWriter::encode`],
 /// any thread) and written in order ([`PatentsWriter::write`]).
 pub struct PatentsWriter {
     path: std::path::PathBuf,
@@ -33,15 +33,12 @@ pub struct PatentsWriter {
 pub type EncodedGroup =
     Box<dyn FnOnce(&polars::io::parquet::write::BatchedWriter<std::fs::File>) -> PolarsResult<()> + Send>;
 
-/// Columns of `patents.csv` that stay text in Parquet.
-const TEXT_COLUMNS: [usize; 11] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 17, 18];
-
 impl PatentsWriter {
     /// Create the file.
     pub fn create(path: &Path) -> Result<PatentsWriter> {
         let err = |e: PolarsError| anyhow::anyhow!("cannot write {}: {e}", path.display());
         let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        let schema = Self::frame(&[], &[]).map_err(err)?.schema().clone();
+        let schema = Self::frame(&[]).map_err(err)?.schema().clone();
         // LZ4 without statistics: the per-patent table is written for loading
         // elsewhere, and zstd on its evidence text cost as much as rendering it.
         let writer = ParquetWriter::new(file)
@@ -52,40 +49,36 @@ impl PatentsWriter {
         Ok(PatentsWriter { path: path.to_path_buf(), writer })
     }
 
-    fn frame(scored: &[Scored], cells: &[PatentCells]) -> PolarsResult<DataFrame> {
-        let text = |i: usize| text_col(PATENT_COLUMNS[i], cells.iter().map(|c| c.get(i)));
-        let flag = |name: &str, f: &dyn Fn(&Scored) -> bool| -> Column {
-            Column::from(Series::new(name.into(), scored.iter().map(f).collect::<Vec<bool>>()))
-        };
-        let mut cols: Vec<Column> = TEXT_COLUMNS[..9].iter().map(|&i| text(i)).collect();
-        // A filing date known to the year only is null here (the CSV writes the year).
-        cols[4] = Column::from(Series::new(
-            PATENT_COLUMNS[4].into(),
-            scored
-                .iter()
-                .zip(cells)
-                .map(|(s, c)| (!s.patent.filing_year_only).then(|| c.get(4)))
-                .collect::<Vec<Option<&str>>>(),
-        ));
-        cols.push(flag("eligible", &|s| s.verdict.eligible));
-        for (i, name) in DIMENSION_NAMES.iter().enumerate() {
-            cols.push(flag(name, &|s| s.verdict.dimensions[i]));
-        }
-        cols.push(Column::from(Series::new(
-            "dimensions".into(),
-            scored.iter().map(|s| s.verdict.dimension_count() as u32).collect::<Vec<u32>>(),
-        )));
-        cols.push(flag("high_value", &|s| s.verdict.high_value()));
-        cols.push(text(17));
-        cols.push(text(18));
+    fn frame(cells: &[PatentCells]) -> PolarsResult<DataFrame> {
+        let cols = PATENT_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let name = column.name.into();
+                let values = cells.iter().map(|c| c.get(i));
+                match column.kind {
+                    ColumnType::Text => Ok(text_col(column.name, values)),
+                    // A date known to the year only (the CSV writes the year) is null.
+                    ColumnType::Date => Series::new(name, values.map(days_since_epoch).collect::<Vec<Option<i32>>>())
+                        .cast(&DataType::Date)
+                        .map(Column::from),
+                    ColumnType::Bool => {
+                        Ok(Column::from(Series::new(name, values.map(|v| v == "true").collect::<Vec<bool>>())))
+                    }
+                    ColumnType::Count => Ok(Column::from(Series::new(
+                        name,
+                        values.map(|v| v.parse().unwrap_or(0)).collect::<Vec<u32>>(),
+                    ))),
+                }
+            })
+            .collect::<PolarsResult<Vec<Column>>>()?;
         DataFrame::new_infer_height(cols)
     }
 
-    /// Encode and compress one row group: scored patents and their rendered cells, in
-    /// the same order.
-    pub fn encode(&self, scored: &[Scored], cells: &[PatentCells]) -> Result<EncodedGroup> {
+    /// Encode and compress one row group: patents' rendered cells.
+    pub fn encode(&self, cells: &[PatentCells]) -> Result<EncodedGroup> {
         let err = |e: PolarsError| anyhow::anyhow!("cannot write {}: {e}", self.path.display());
-        let df = Self::frame(scored, cells).map_err(err)?;
+        let df = Self::frame(cells).map_err(err)?;
         let groups = self.writer.encode_and_compress(&df).collect::<PolarsResult<Vec<_>>>().map_err(err)?;
         Ok(Box::new(move |w| w.write_row_groups(groups)))
     }
@@ -104,50 +97,50 @@ impl PatentsWriter {
     }
 }
 
+/// Days from 1970-01-01 to a `YYYY-MM-DD` cell (`None` for an empty cell or a year alone).
+fn days_since_epoch(cell: &str) -> Option<i32> {
+    let date = chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").ok()?;
+    Some((date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+}
+
 /// Write `institutions.parquet`: the columns of `institutions.csv`; counts are whole
-/// numbers under full counting and floats under fractional counting, the share a float.
+/// numbers under full counting and floats under fractional counting, the share and
+/// amounts floats.
 pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
-    let names = institution_columns();
-    let counts: Vec<Vec<u64>> = rows.iter().map(InstitutionRow::counts).collect();
+    let values: Vec<Vec<InstitutionValue<'_>>> = rows.iter().map(institution_values).collect();
     let fractional = rows.first().is_some_and(|r| r.fractional);
-    let count = |name: &str, k: usize| -> Column {
-        if fractional {
-            let v: Vec<f64> =
-                rows.iter().zip(&counts).map(|(r, c)| r.count_json(c[k]).as_f64().unwrap_or(0.0)).collect();
-            Column::from(Series::new(name.into(), v))
-        } else {
-            Column::from(Series::new(name.into(), counts.iter().map(|c| c[k] / UNIT).collect::<Vec<u64>>()))
-        }
-    };
-    let mut cols = vec![
-        text_col("institution", rows.iter().map(|r| r.institution.as_str())),
-        text_col("type", rows.iter().map(|r| r.kind.as_str())),
-    ];
-    for k in 0..4 {
-        cols.push(count(&names[2 + k], k));
-    }
-    cols.push(Column::from(Series::new(
-        "high_value_share".into(),
-        rows.iter().map(|r| r.high_value_share_e4 as f64 / 10_000.0).collect::<Vec<f64>>(),
-    )));
-    for k in 4..counts.first().map_or(20, Vec::len) {
-        cols.push(count(&names[3 + k], k));
-    }
-    cols.push(text_col("parent", rows.iter().map(|r| r.parent.as_str())));
-    let conversion_count = |name: &str, f: fn(&InstitutionRow) -> u64| -> Column {
-        if fractional {
-            let v: Vec<f64> = rows.iter().map(|r| r.count_json(f(r)).as_f64().unwrap_or(0.0)).collect();
-            Column::from(Series::new(name.into(), v))
-        } else {
-            Column::from(Series::new(name.into(), rows.iter().map(|r| f(r) / UNIT).collect::<Vec<u64>>()))
-        }
-    };
-    cols.push(conversion_count("transferred", |r| r.conversion.transferred));
-    cols.push(conversion_count("licensed", |r| r.conversion.licensed));
-    let money = |name: &str, f: fn(&InstitutionRow) -> i64| -> Column {
-        Column::from(Series::new(name.into(), rows.iter().map(|r| f(r) as f64 / 100.0).collect::<Vec<f64>>()))
-    };
-    cols.push(money("received_wan", |r| r.conversion.received_e2()));
-    cols.push(money("reward_wan", |r| r.reward_e2));
+    // What each column holds, from a row of none when there are no rows.
+    let unnamed = crate::rules::institutions::AliasTable::builtin().resolve("");
+    let blank = InstitutionRow::empty(&unnamed, false, 0);
+    let kinds = institution_values(&blank);
+    let cols: Vec<Column> = institution_columns()
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let name = name.as_str().into();
+            let cells = rows.iter().zip(&values).map(|(r, v)| (r, v[k]));
+            match kinds[k] {
+                InstitutionValue::Count(_) if !fractional => {
+                    let v: Vec<u64> =
+                        cells.map(|(_, v)| if let InstitutionValue::Count(u) = v { u / UNIT } else { 0 }).collect();
+                    Column::from(Series::new(name, v))
+                }
+                InstitutionValue::Count(_) | InstitutionValue::Share(_) | InstitutionValue::Money(_) => {
+                    let v: Vec<f64> = cells
+                        .map(|(r, v)| match v {
+                            InstitutionValue::Count(u) => r.count_json(u).as_f64().unwrap_or(0.0),
+                            InstitutionValue::Share(e4) => e4 as f64 / 10_000.0,
+                            InstitutionValue::Money(e2) => e2 as f64 / 100.0,
+                            InstitutionValue::Text(_) => 0.0,
+                        })
+                        .collect();
+                    Column::from(Series::new(name, v))
+                }
+                InstitutionValue::Text(_) => {
+                    text_col(name.as_str(), cells.map(|(_, v)| if let InstitutionValue::Text(t) = v { t } else { "" }))
+                }
+            }
+        })
+        .collect();
     save(path, DataFrame::new_infer_height(cols)?)
 }

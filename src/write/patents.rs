@@ -13,29 +13,7 @@ use rayon::prelude::*;
 
 use crate::score::{ScoreContext, Scored};
 use crate::write::push_csv_row;
-
-/// Columns of `patents.csv` (SPEC §5).
-pub const PATENT_COLUMNS: [&str; 19] = [
-    "patent_id",
-    "pub_no",
-    "title",
-    "kind",
-    "filing_date",
-    "grant_date",
-    "status",
-    "holders",
-    "ipc",
-    "eligible",
-    "d1_sei",
-    "d2_overseas",
-    "d3_maintained",
-    "d4_pledge",
-    "d5_award",
-    "dimensions",
-    "high_value",
-    "sei_codes",
-    "evidence",
-];
+use crate::write::schema::{PatentCells, PATENT_COLUMNS};
 
 /// Patents rendered per chunk: enough to keep both cores busy, small enough that
 /// a chunk's text stays in tens of megabytes.
@@ -43,25 +21,6 @@ const CHUNK: usize = 1 << 16;
 
 /// Patents per part of a chunk, rendered by one task: also a Parquet row group.
 const PART: usize = 1 << 14;
-
-/// One patent's cells (the columns of [`PATENT_COLUMNS`]), rendered into one buffer.
-pub struct PatentCells {
-    text: String,
-    ends: [u32; PATENT_COLUMNS.len()],
-}
-
-impl PatentCells {
-    /// The cell of column `i`.
-    pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
-    }
-
-    /// Every cell, in column order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..PATENT_COLUMNS.len()).map(|i| self.get(i))
-    }
-}
 
 /// `YYYY-MM-DD` (as `NaiveDate`'s `Display` writes years 0–9999), without the
 /// formatting machinery.
@@ -153,7 +112,7 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     let matches = ctx.concordance.match_codes(&p.ipc);
     crate::rules::dimensions::write_evidence(&mut text, p, &matches, ctx.as_of, ctx.rules);
     end(&text);
-    PatentCells { text, ends }
+    PatentCells::new(text, ends)
 }
 
 /// A part of the patents rendered: its CSV bytes and its Parquet row group.
@@ -172,7 +131,7 @@ pub fn write_patents(
     let file = std::fs::File::create(csv_path).with_context(|| format!("cannot create {}", csv_path.display()))?;
     // Rows arrive as buffers of thousands of rows: written straight to the file.
     let csv = file;
-    (&csv).write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().copied()), raw)?)?;
+    (&csv).write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), raw)?)?;
     let parquet = crate::write::parquet::PatentsWriter::create(parquet_path)?;
     // Each part is rendered, turned into CSV bytes and a compressed Parquet row group,
     // and its cells dropped, in parallel.
@@ -182,7 +141,7 @@ pub fn write_patents(
             .map(|part| {
                 let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
                 let bytes = csv_bytes(cells.iter().map(PatentCells::iter), raw)?;
-                Ok((bytes, parquet.encode(part, &cells)?))
+                Ok((bytes, parquet.encode(&cells)?))
             })
             .collect()
     };

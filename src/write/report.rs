@@ -7,15 +7,16 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use chrono::Datelike;
 
-use crate::aggregate::{e4_text, share_e4, InstitutionRow, UNIT};
+use crate::aggregate::{e4_text, share_e4, InstitutionRow};
 use crate::config::Settings;
+use crate::loaded::Loaded;
 use crate::model::{RowIssue, DIMENSIONS};
-use crate::pipeline::Loaded;
 use crate::rules::conversion::e2_text;
 use crate::rules::coverage::{percent_text, Coverage, Question, QUESTIONS};
+use crate::rules::institutions::UNIT;
 use crate::score::Scored;
-use crate::write::csv_out::{institution_columns, CONVERSION_COLUMNS};
-use crate::write::patents::{patent_cells, PATENT_COLUMNS};
+use crate::write::patents::patent_cells;
+use crate::write::schema::{institution_columns, CONVERSION_COLUMNS, PATENT_COLUMNS};
 
 /// Everything a report shows.
 pub struct ReportData<'a> {
@@ -837,7 +838,7 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     // file instead of holding every cell in memory.
     let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name("Patents")?;
-    let patent_names: Vec<String> = PATENT_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let patent_names: Vec<String> = PATENT_COLUMNS.iter().map(|c| c.name.to_string()).collect();
     let mut widths = vec![18.0, 16.0, 40.0, 12.0, 11.0, 11.0, 10.0, 30.0, 24.0];
     widths.extend(std::iter::repeat_n(9.0, 9));
     widths.push(80.0);
