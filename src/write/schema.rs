@@ -155,6 +155,6 @@ mod tests {
         let inst = crate::rules::institutions::AliasTable::builtin().resolve("清华大学");
         let row = InstitutionRow::empty(&inst, false, 2);
         assert_eq!(institution_values(&row).len(), institution_columns().len());
-        assert_eq!(institution_columns().len(), 29);
+        assert_eq!(institution_columns().len(), 28);
     }
 }
