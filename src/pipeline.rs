@@ -498,6 +498,17 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
         })?,
     };
     let c = &loaded.counts;
+    // Every row is scored, merged, out of scope or rejected: outputs whose counts do
+    // not add up are never written.
+    anyhow::ensure!(
+        c.balanced(),
+        "internal error: {} rows read but {} scored + {} duplicates + {} out of scope + {} rejected; please report",
+        c.rows_read,
+        c.scored,
+        c.duplicates,
+        c.out_of_scope,
+        c.rejected
+    );
     (options.log)(&format!(
         "scored {} patents from {} rows ({} duplicates, {} out of scope, {} rejected)",
         c.scored, c.rows_read, c.duplicates, c.out_of_scope, c.rejected

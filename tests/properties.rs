@@ -133,3 +133,117 @@ fn fuzz_regressions_stay_fixed() {
     }
     assert!(checked > 0);
 }
+
+mod decisions {
+    //! One patent row's flags (from the allocation-free decisions scoring runs at every
+    //! date) and its evidence (written straight into `patents.csv`) come from two code
+    //! paths: over generated patents and dates they must say the same as the verdict.
+
+    use chrono::NaiveDate;
+    use hvpat::model::{Award, AwardClass, FamilyMember, Patent, PledgeShare};
+    use hvpat::rules::concordance::Concordance;
+    use hvpat::rules::dimensions::{flags, verdict, write_evidence, Facts};
+    use hvpat::rules::events::LegalEvent;
+    use hvpat::rules::ipc::parse_ipc;
+    use hvpat::rules::numbers::{Kind, PatentId};
+    use hvpat::rules::settle::settle;
+    use hvpat::rules::status::StatusClass;
+    use hvpat::rules::validity::status_of;
+    use hvpat::rules::{MaintainedAnchor, RuleParams};
+    use proptest::prelude::*;
+
+    static CONCORDANCE: std::sync::LazyLock<Concordance> = std::sync::LazyLock::new(Concordance::builtin);
+
+    fn day(days: i64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(1985, 1, 1).expect("date") + chrono::Duration::days(days)
+    }
+
+    fn maybe_day() -> impl Strategy<Value = Option<i64>> {
+        prop::option::weighted(0.7, 0..22_000i64)
+    }
+
+    prop_compose! {
+        fn a_patent()(
+            filing in 0..16_000i64,
+            year_only in prop::bool::weighted(0.1),
+            grant_after in prop::option::weighted(0.8, 0..3_000i64),
+            lapse_after in prop::option::weighted(0.3, 0..9_000i64),
+            status in prop::sample::select(vec!["有效", "失效", "授权", "审中", "未缴年费", "", "专利权的转移", "期限届满", "驳回", "active", "lapsed"]),
+            unknown_class in prop::bool::weighted(0.1),
+            kind in prop::sample::select(vec![Some(Kind::Invention), Some(Kind::Invention), Some(Kind::UtilityModel), None]),
+            codes in prop::sample::subsequence(vec!["G06N 3/08", "A47J 27/00", "H01L 31/0224", "C08L 23/06", "G06F 11/2257"], 0..4),
+            from_classes in 0u16..3,
+            family in prop::collection::vec((prop::sample::select(vec!["US", "JP", "EP", "WO", "CN", "HK", "TW"]), prop::sample::select(vec![None, Some("A1"), Some("B2"), Some("B1"), Some("U")])), 0..3),
+            pledges in prop::collection::vec((0u32..6_000, 1usize..4, maybe_day()), 0..3),
+            awards in prop::collection::vec((prop::sample::select(vec![AwardClass::ChinaPatentAward, AwardClass::StateScienceAward, AwardClass::Other]), maybe_day()), 0..2),
+            events in prop::collection::vec((maybe_day(), prop::sample::select(vec!["+PATENT GRANT", "专利权的终止", "专利权的恢复", "授权", "未缴年费专利权终止", "质押", "驳回"])), 0..3),
+        ) -> Patent {
+            let filing_date = if year_only {
+                NaiveDate::from_ymd_opt(chrono::Datelike::year(&day(filing)), 1, 1).expect("year")
+            } else {
+                day(filing)
+            };
+            let ipc: Vec<_> = codes.iter().map(|c| parse_ipc(c).expect("code")).collect();
+            let mut p = Patent {
+                id: PatentId("CN201310699744.2".into()),
+                kind,
+                filing_date,
+                filing_year_only: year_only,
+                grant_date: grant_after.map(|g| day(filing + g)),
+                lapse_date: lapse_after.map(|l| day(filing + l)),
+                status: status.into(),
+                status_class: unknown_class.then_some(StatusClass::Unknown),
+                classes_codes: from_classes.min(ipc.len() as u16),
+                ipc,
+                family: family.into_iter().map(|(j, k)| FamilyMember { jurisdiction: j.into(), kind: k.map(Into::into), label: format!("{j}123{}", k.unwrap_or("")) }).collect(),
+                pledges: pledges.into_iter().enumerate().map(|(i, (wan, n, on))| PledgeShare { contract_id: format!("P{i}"), contract_wan: wan as f64, patents_in_contract: n, registered_on: on.map(day) }).collect(),
+                awards: awards.into_iter().map(|(class, on)| Award { name: format!("{class:?}"), class, date: on.map(day) }).collect(),
+                events: events.into_iter().map(|(on, text)| LegalEvent::new(on.map(day), text, true)).collect(),
+                ..Patent::default()
+            };
+            settle(&mut p);
+            p
+        }
+    }
+
+    /// A patent and a report date: any day, or a day next to one of the rules'
+    /// boundaries for it (its dates plus 0, 10 or 20 years, one day either side).
+    fn a_patent_and_a_date() -> impl Strategy<Value = (Patent, NaiveDate)> {
+        a_patent().prop_flat_map(|p| {
+            let mut anchors = vec![p.filing_date];
+            anchors.extend(p.grant_date);
+            anchors.extend(p.lapse_date);
+            anchors.extend(p.events.iter().filter_map(|e| e.date));
+            anchors.extend(p.pledges.iter().filter_map(|s| s.registered_on));
+            anchors.extend(p.awards.iter().filter_map(|a| a.date));
+            let near = (prop::sample::select(anchors), prop::sample::select(vec![0, 10, 20]), -1i64..=1).prop_map(
+                |(anchor, years, days)| hvpat::rules::dates::add_years(anchor, years) + chrono::Duration::days(days),
+            );
+            let date = prop_oneof![1 => (1_500..22_000i64).prop_map(day), 3 => near];
+            (Just(p), date)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4_000, ..ProptestConfig::default() })]
+        #[test]
+        fn flags_and_evidence_say_what_the_verdict_says(
+            (p, as_of) in a_patent_and_a_date(),
+            grant_anchor in any::<bool>(),
+        ) {
+            let params = RuleParams {
+                maintained_anchor: if grant_anchor { MaintainedAnchor::Grant } else { MaintainedAnchor::Filing },
+                ..RuleParams::default()
+            };
+            let sei = CONCORDANCE.match_codes(&p.ipc);
+            let v = verdict(&p, &sei, as_of, &params);
+            let status = status_of(&p);
+            prop_assert_eq!(flags(&p, !sei.is_empty(), status, as_of, &params), v.flags());
+            prop_assert_eq!(Facts::of(&p, !sei.is_empty(), status, &params).flags_at(&p, as_of, &params), v.flags());
+            let mut row = String::new();
+            write_evidence(&mut row, &p, &sei, as_of, &params);
+            let [e1, e2, e3, e4, e5] = &v.evidence;
+            prop_assert_eq!(row, format!("{} | D1 {e1} | D2 {e2} | D3 {e3} | D4 {e4} | D5 {e5}", v.eligibility));
+        }
+    }
+}

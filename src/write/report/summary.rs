@@ -1,0 +1,81 @@
+//! `summary.md`: a few lines and the top of the ranking, fit for an email.
+
+use std::fmt::Write as _;
+
+use crate::rules::conversion::e2_text;
+use crate::rules::coverage::{percent_text, QUESTIONS};
+
+use super::*;
+
+/// Render `summary.md`: a few lines and the top of the ranking, fit for an email.
+pub fn summary_markdown(data: &ReportData<'_>) -> String {
+    let s = data.settings;
+    let patents = &data.patents;
+    let Totals { eligible, high, high_prev } = data.totals;
+    let mut m = format!("# High-value invention patents as of {}\n\n", s.as_of);
+    let _ = writeln!(
+        m,
+        "{} institutions hold {} CN patents, {} of them valid inventions; **{} are high-value** ({} a year before, on {}).\n",
+        data.institutions.len(),
+        patents.len(),
+        eligible,
+        high,
+        high_prev,
+        s.as_of_prev
+    );
+    m.push_str("| # | Institution | High-value | Share | Valid inventions | Change |\n|---|---|---:|---:|---:|---:|\n");
+    for (i, row) in data.institutions.iter().take(10).enumerate() {
+        let name = row.institution.replace('|', "\\|");
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | {} | {} | {} |",
+            i + 1,
+            name,
+            row.count_text(row.high_value),
+            row.share_text(),
+            row.count_text(row.valid_inventions),
+            change(row.high_value, row.high_value_prev, row)
+        );
+    }
+    let received: i128 = data.institutions.iter().map(|r| r.conversion.received_units).sum();
+    let rewards: i64 = data.institutions.iter().map(|r| r.reward_e2).sum();
+    let transferred: u64 = data.institutions.iter().map(|r| r.conversion.transferred).sum();
+    let licensed: u64 = data.institutions.iter().map(|r| r.conversion.licensed).sum();
+    let _ = writeln!(
+        m,
+        "\nConversion {} – {}: {} patent transfers and {} licences credited to the institutions; {} 万元 received, rewards {} 万元 ({}%, at most {} 万元 each). See conversion.csv.",
+        s.as_of_prev.succ_opt().unwrap_or(s.as_of_prev),
+        s.as_of,
+        format_number(units(transferred)),
+        format_number(units(licensed)),
+        e2_text(crate::rules::conversion::units_e2(received)),
+        e2_text(rewards),
+        format_number(s.reward_rate * 100.0),
+        format_number(s.reward_cap_wan)
+    );
+    let cov = &data.loaded.coverage;
+    let gaps: Vec<String> = QUESTIONS
+        .iter()
+        .filter(|q| !cov.complete(**q))
+        .map(|q| format!("{} {}", q.label(), percent_text(cov.percent(*q))))
+        .collect();
+    if gaps.is_empty() {
+        let _ = writeln!(m, "\nData coverage: every question assessable for all {} inventions.", cov.inventions);
+    } else {
+        let _ = writeln!(
+            m,
+            "\nData coverage (of {} inventions, the share each question can be told for; below 100% a “no” may be “cannot tell”): {}.",
+            cov.inventions,
+            gaps.join(", ")
+        );
+    }
+    let _ = writeln!(
+        m,
+        "\nPledge threshold {} 万元 ({} sharing), maintained > {} years, counting {}. Full tables: institutions.csv, report.html, report.xlsx.",
+        format_number(s.rules.pledge_threshold_wan),
+        format!("{:?}", s.rules.apportion).to_lowercase(),
+        s.rules.maintained_years,
+        s.counting.as_str()
+    );
+    m
+}

@@ -1,0 +1,269 @@
+//! `report.xlsx`: Summary, Coverage, Institutions, Conversion, Patents, Rejects and
+//! Parameters sheets.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::Datelike;
+
+use crate::aggregate::share_e4;
+use crate::model::RowIssue;
+use crate::rules::coverage::QUESTIONS;
+use crate::score::Scored;
+use crate::write::patents::patent_cells;
+use crate::write::schema::{institution_columns, CONVERSION_COLUMNS, PATENT_COLUMNS};
+
+use super::*;
+
+/// Write `report.xlsx`: Summary, Coverage, Institutions, Conversion, Patents, Rejects, Parameters.
+pub fn write_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
+    // The workbook writer panics when its temporary files cannot be written.
+    crate::write::contain_panics(path, || build_and_save_xlsx(path, data))
+}
+
+fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
+    use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook};
+    let s = data.settings;
+    let mut book = Workbook::new();
+    // The sheets that stream their rows keep them in temporary files beside the
+    // output (rather than in a /tmp that may be a small RAM disk).
+    if let Some(folder) = path.parent() {
+        book.set_tempdir(folder)?;
+    }
+    // Level 1 deflate: a few percent larger, several times faster than the default.
+    book.set_zip_compression_level(1);
+    // A fixed creation date (the report date) keeps the file identical across runs.
+    let created = ExcelDateTime::from_ymd(s.as_of.year() as u16, s.as_of.month() as u8, s.as_of.day() as u8)?;
+    book.set_properties(&DocProperties::new().set_title("hvpat report").set_creation_datetime(&created));
+    let header = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_text_wrap();
+    let share = Format::new().set_num_format("0.00%");
+    let money = Format::new().set_num_format("0.00");
+    let count_format = Format::new().set_num_format(if data.institutions.first().is_some_and(|r| r.fractional) {
+        "0.0000"
+    } else {
+        "0"
+    });
+    let ws = book.add_worksheet();
+    ws.set_name("Summary")?;
+    let patents = &data.patents;
+    let Totals { eligible, high, high_prev } = data.totals;
+    write_headers(ws, &["figure".into(), "value".into(), "data coverage".into()], &[44.0, 18.0, 40.0], &header)?;
+    let cov = &data.loaded.coverage;
+    let rows: Vec<(&str, f64, &str)> = vec![
+        ("institutions", data.institutions.len() as f64, "institution"),
+        ("CN patents held by them", patents.len() as f64, "patents"),
+        ("valid inventions", eligible as f64, "valid_inventions"),
+        ("high-value", high as f64, "high_value"),
+        ("high-value a year before", high_prev as f64, "high_value_prev"),
+    ];
+    ws.write_string(1, 0, "as_of")?;
+    ws.write_string(1, 1, s.as_of.to_string())?;
+    for (i, (k, v, column)) in rows.iter().enumerate() {
+        ws.write_string(i as u32 + 2, 0, *k)?;
+        ws.write_number(i as u32 + 2, 1, *v)?;
+        if let Some(m) = coverage_mark(cov, rests_on(column)) {
+            ws.write_string(i as u32 + 2, 2, format!("⚠ {m}"))?;
+        }
+    }
+    let r = rows.len() as u32 + 2;
+    ws.write_string(r, 0, "high-value share")?;
+    ws.write_number_with_format(r, 1, share_e4(high as u64, eligible as u64) as f64 / 10_000.0, &share)?;
+    if let Some(m) = coverage_mark(cov, rests_on("high_value_share")) {
+        ws.write_string(r, 2, format!("⚠ {m}"))?;
+    }
+
+    let ws = book.add_worksheet();
+    ws.set_name("Coverage")?;
+    let names: Vec<String> =
+        ["question", "assessable", "inventions", "share", "when not, because"].iter().map(|s| s.to_string()).collect();
+    write_headers(ws, &names, &[36.0, 12.0, 12.0, 10.0, 80.0], &header)?;
+    for (i, q) in QUESTIONS.iter().enumerate() {
+        let y = i as u32 + 1;
+        ws.write_string(y, 0, q.label())?;
+        ws.write_number(y, 1, cov.of(*q) as f64)?;
+        ws.write_number(y, 2, cov.inventions as f64)?;
+        ws.write_number_with_format(y, 3, cov.percent(*q) / 100.0, &share)?;
+        ws.write_string(y, 4, if cov.complete(*q) { "" } else { q.missing() })?;
+    }
+
+    let ws = book.add_worksheet();
+    ws.set_name("Institutions")?;
+    // Headers of figures resting on a question not assessable for every invention carry its share.
+    let names: Vec<String> = institution_columns()
+        .into_iter()
+        .map(|n| match coverage_mark(cov, rests_on(&n)) {
+            Some(m) => format!("{n} (⚠ {m})"),
+            None => n,
+        })
+        .collect();
+    let mut widths = vec![30.0, 12.0];
+    widths.extend(std::iter::repeat_n(11.0, names.len() - 3));
+    widths.push(24.0);
+    widths.extend([11.0, 11.0, 13.0, 13.0]);
+    write_headers(ws, &names, &widths, &header)?;
+    for (i, row) in data.institutions.iter().enumerate() {
+        let y = i as u32 + 1;
+        ws.write_string(y, 0, cell_text(&row.institution))?;
+        ws.write_string(y, 1, &row.kind)?;
+        let counts = row.counts();
+        let mut col = 2u16;
+        for (k, u) in counts.iter().enumerate() {
+            if k == 4 {
+                ws.write_number_with_format(y, col, row.high_value_share_e4 as f64 / 10_000.0, &share)?;
+                col += 1;
+            }
+            ws.write_number_with_format(y, col, units(*u), &count_format)?;
+            col += 1;
+        }
+        ws.write_string(y, col, cell_text(&row.parent))?;
+        let c = &row.conversion;
+        ws.write_number_with_format(y, col + 1, units(c.transferred), &count_format)?;
+        ws.write_number_with_format(y, col + 2, units(c.licensed), &count_format)?;
+        ws.write_number_with_format(y, col + 3, c.received_e2() as f64 / 100.0, &money)?;
+        ws.write_number_with_format(y, col + 4, row.reward_e2 as f64 / 100.0, &money)?;
+    }
+    ws.autofilter(0, 0, data.institutions.len() as u32, names.len() as u16 - 1)?;
+
+    let ws = book.add_worksheet();
+    ws.set_name("Conversion")?;
+    let names: Vec<String> = CONVERSION_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut widths = vec![30.0, 12.0];
+    widths.extend(std::iter::repeat_n(12.0, names.len() - 2));
+    write_headers(ws, &names, &widths, &header)?;
+    for (i, row) in conversion_ranking(data.institutions).iter().enumerate() {
+        let y = i as u32 + 1;
+        let c = &row.conversion;
+        ws.write_string(y, 0, cell_text(&row.institution))?;
+        ws.write_string(y, 1, &row.kind)?;
+        let counts =
+            [c.transferred, c.licensed, c.equity, c.pledged, c.transferred_ever, c.licensed_ever, c.pledged_ever];
+        for (k, u) in counts.iter().enumerate() {
+            ws.write_number_with_format(y, 2 + k as u16, units(*u), &count_format)?;
+        }
+        ws.write_number_with_format(y, 9, row.conversion_rate_e4 as f64 / 10_000.0, &share)?;
+        ws.write_number_with_format(y, 10, c.received_e2() as f64 / 100.0, &money)?;
+        ws.write_number_with_format(y, 11, row.reward_e2 as f64 / 100.0, &money)?;
+    }
+
+    // The two sheets that grow with the portfolio stream their rows to a temporary
+    // file instead of holding every cell in memory.
+    let ws = book.add_worksheet_with_constant_memory()?;
+    ws.set_name("Patents")?;
+    let patent_names: Vec<String> = PATENT_COLUMNS.iter().map(|c| c.name.to_string()).collect();
+    let mut widths = vec![18.0, 16.0, 40.0, 12.0, 11.0, 11.0, 10.0, 30.0, 24.0];
+    widths.extend(std::iter::repeat_n(9.0, 9));
+    widths.push(80.0);
+    write_headers(ws, &patent_names, &widths, &header)?;
+    // The sheet lists the valid inventions of the reported institutions, the patents
+    // behind the counts, up to XLSX_PATENT_ROWS; patents.csv and .parquet keep every patent.
+    let ctx = data.loaded.context(s);
+    let valid: Vec<&Scored> = patents.iter().copied().filter(|p| p.verdict.eligible).collect();
+    for (i, p) in valid.iter().take(XLSX_PATENT_ROWS).enumerate() {
+        for (c, cell) in patent_cells(p, &ctx).iter().enumerate() {
+            ws.write_string(i as u32 + 1, c as u16, cell_text(cell))?;
+        }
+    }
+    if valid.len() > XLSX_PATENT_ROWS {
+        let note = format!(
+            "… {} more valid inventions not listed here: see patents.csv (every patent)",
+            valid.len() - XLSX_PATENT_ROWS
+        );
+        ws.write_string(XLSX_PATENT_ROWS as u32 + 1, 0, note)?;
+    }
+    issues_sheet(book.add_worksheet_with_constant_memory()?, "Rejects", &data.loaded.rejects, &header)?;
+
+    let ws = book.add_worksheet();
+    ws.set_name("Parameters")?;
+    write_headers(ws, &["parameter".into(), "value".into()], &[36.0, 60.0], &header)?;
+    let rules = serde_json::to_value(&s.rules)?;
+    let mut params: Vec<(String, String)> = vec![
+        ("as_of".into(), s.as_of.to_string()),
+        ("as_of_prev".into(), s.as_of_prev.to_string()),
+        ("counting".into(), s.counting.as_str().into()),
+        ("rollup_campuses".into(), s.rollup_campuses.to_string()),
+        ("concordance".into(), data.loaded.concordance_label.clone()),
+        ("tool".into(), format!("hvpat {}", env!("CARGO_PKG_VERSION"))),
+    ];
+    if let Some(map) = rules.as_object() {
+        params.extend(map.iter().map(|(k, v)| (format!("rules.{k}"), v.to_string().trim_matches('"').to_string())));
+    }
+    for input in &data.loaded.inputs {
+        params
+            .push((format!("input ({})", input.role), format!("{} · {} rows", input.file.path.display(), input.rows)));
+    }
+    for (i, (k, v)) in params.iter().enumerate() {
+        ws.write_string(i as u32 + 1, 0, cell_text(k))?;
+        ws.write_string(i as u32 + 1, 1, cell_text(v))?;
+    }
+    book.save(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Rows of the workbook's Patents sheet: a sheet people scroll and filter; the CSV
+/// and Parquet files hold every patent.
+pub const XLSX_PATENT_ROWS: usize = 100_000;
+
+/// Excel's limit on the characters of one cell.
+const EXCEL_CELL_LIMIT: usize = 32_767;
+
+/// Text for one Excel cell: cut (with a note) at Excel's limit; the CSV keeps it whole.
+fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
+    const NOTE: &str = "… [cut at Excel's cell limit; see the CSV]";
+    if text.chars().count() <= EXCEL_CELL_LIMIT {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut cut: String = text.chars().take(EXCEL_CELL_LIMIT - NOTE.chars().count()).collect();
+    cut.push_str(NOTE);
+    std::borrow::Cow::Owned(cut)
+}
+
+/// A bold, shaded, frozen header row with column widths.
+fn write_headers(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    names: &[String],
+    widths: &[f64],
+    format: &rust_xlsxwriter::Format,
+) -> Result<()> {
+    for (c, name) in names.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, name, format)?;
+        ws.set_column_width(c as u16, widths.get(c).copied().unwrap_or(12.0))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn issues_sheet(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    name: &str,
+    issues: &[RowIssue],
+    header: &rust_xlsxwriter::Format,
+) -> Result<()> {
+    ws.set_name(name)?;
+    let names: Vec<String> =
+        ["file", "line", "column", "value", "reason", "raw"].iter().map(|s| s.to_string()).collect();
+    write_headers(ws, &names, &[30.0, 8.0, 14.0, 20.0, 36.0, 80.0], header)?;
+    for (i, issue) in issues.iter().take(1_048_575).enumerate() {
+        let y = i as u32 + 1;
+        ws.write_string(y, 0, cell_text(&issue.file))?;
+        ws.write_number(y, 1, issue.line as f64)?;
+        ws.write_string(y, 2, &issue.column)?;
+        ws.write_string(y, 3, cell_text(&issue.value))?;
+        ws.write_string(y, 4, cell_text(&issue.reason))?;
+        ws.write_string(y, 5, cell_text(&issue.raw))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_cells_are_cut_at_excels_limit() {
+        assert_eq!(cell_text("短"), "短");
+        let long = "专".repeat(40_000);
+        let cut = cell_text(&long);
+        assert_eq!(cut.chars().count(), EXCEL_CELL_LIMIT);
+        assert!(cut.ends_with("see the CSV]"));
+    }
+}
