@@ -98,80 +98,16 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     let mut timings = Vec::new();
     let t0 = Instant::now();
     let mut inputs = Vec::new();
-    let (concordance, concordance_label) = match &settings.concordance {
-        None => (Concordance::builtin(), "built-in (cn-patent-ipc 2021 table + legacy rows)".to_string()),
-        Some(path) => {
-            let (text, file) = read_text(path)?;
-            let c = Concordance::from_csv(&text)
-                .map_err(|e| InputError::Table { path: path.clone(), message: e.to_string() })?;
-            inputs.push(InputRecord { role: "concordance", file, rows: c.len() });
-            (c, label(path))
-        }
+    let (concordance, concordance_label, aliases) = reference_tables(settings, &mut inputs)?;
+    let PortfolioRead { mut merged, rows_read, holder_columns, event_columns } =
+        read_portfolios(settings, &mut inputs, progress)?;
+    let mut counts = Counts {
+        rows_read,
+        rejected: merged.rejects.len(),
+        duplicates: merged.duplicates,
+        out_of_scope: merged.out_of_scope,
+        ..Counts::default()
     };
-    let mut aliases = AliasTable::builtin();
-    if let Some(path) = &settings.aliases {
-        let t = read_text(path)?;
-        let n = aliases.add_csv(&t.0).map_err(|e| InputError::Table { path: path.clone(), message: e.to_string() })?;
-        inputs.push(InputRecord { role: "aliases", file: t.1, rows: n });
-    }
-
-    let mut counts = Counts::default();
-    let mut merged = Merged::default();
-    let mut holder_columns: Vec<&'static str> = Vec::new();
-    let total_bytes: u64 = settings.portfolio.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum();
-    progress.start("reading", total_bytes, Unit::Bytes);
-    let mut conversion_sources = settings.events.is_some() || settings.transactions.is_some();
-    for (file, path) in settings.portfolio.iter().enumerate() {
-        let table = TableFile::open(path, settings.sheet.as_deref())?;
-        let layout = Layout::locate(&table.header_table(), settings.profile)?;
-        conversion_sources |= layout.has_events();
-        for name in layout.holder_columns() {
-            if !holder_columns.contains(&name) {
-                holder_columns.push(name);
-            }
-        }
-        // Segments are parsed and normalised in parallel, each dropped once its rows are
-        // records, a batch at a time; a batch is merged (in order) while the next one is
-        // parsed. The file is never held as one parsed table.
-        let parse = |range: std::ops::Range<usize>| -> Result<Vec<(usize, Vec<RowOutcome>)>, InputError> {
-            range
-                .into_par_iter()
-                .map(|i| {
-                    let rows = table.segment(i)?;
-                    Ok((rows.height(), normalize_rows(&rows, &layout, file, &label(path))))
-                })
-                .collect()
-        };
-        merged.reserve(table.rows_at_most());
-        let (segments, batch) = (table.segments(), 4 * rayon::current_num_threads());
-        let mut rows = 0;
-        let mut ready = Vec::new();
-        let mut read_bytes = 0u64;
-        // The last step parses nothing and merges the last batch.
-        for start in (0..segments).step_by(batch).chain(std::iter::once(segments)) {
-            let merge = || {
-                for (n, outcomes) in ready {
-                    rows += n;
-                    merged.take(outcomes);
-                }
-            };
-            let end = (start + batch).min(segments);
-            let (_, next) = rayon::join(merge, || parse(start..end));
-            ready = next?;
-            let bytes: u64 = (start..end).map(|i| table.segment_bytes(i) as u64).sum();
-            progress.advance(bytes);
-            read_bytes += bytes;
-        }
-        // The header, and a workbook read whole.
-        progress.advance(table.info.bytes.saturating_sub(read_bytes));
-        counts.rows_read += rows;
-        inputs.push(InputRecord { role: "portfolio", rows, file: table.info });
-    }
-    progress.finish();
-    merged.finish();
-    counts.rejected = merged.rejects.len();
-    counts.duplicates = merged.duplicates;
-    counts.out_of_scope = merged.out_of_scope;
     timings.push(("read_portfolio", t0.elapsed().as_millis()));
 
     let t1 = Instant::now();
@@ -208,9 +144,9 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     counts.eligible = scored.iter().filter(|s| s.verdict.eligible).count();
     counts.high_value = scored.iter().filter(|s| s.verdict.high_value()).count();
     counts.warnings = warnings.len();
-    let (coverage, sources) = tally(&scored, sources);
+    let (coverage, mut sources) = tally(&scored, sources);
     let conversion = convert(&scored, institutions.len(), &transactions, &conversion_params(settings));
-    let mut sources = sources;
+    let conversion_sources = event_columns || settings.events.is_some() || settings.transactions.is_some();
     sources.conversion_event_source = conversion_sources;
     sources.transfers_credited_to_nobody = conversion.transfers_to_nobody;
     sources.money_rows_credited_to_nobody = conversion.money_to_nobody;
@@ -233,6 +169,113 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
         conversion,
         conversion_sources,
     })
+}
+
+/// The concordance (with its label for the manifest) and the alias table: built in,
+/// or read from the files the settings name.
+fn reference_tables(
+    settings: &Settings,
+    inputs: &mut Vec<InputRecord>,
+) -> Result<(Concordance, String, AliasTable), InputError> {
+    let (concordance, concordance_label) = match &settings.concordance {
+        None => (Concordance::builtin(), "built-in (cn-patent-ipc 2021 table + legacy rows)".to_string()),
+        Some(path) => {
+            let (text, file) = read_text(path)?;
+            let c = Concordance::from_csv(&text)
+                .map_err(|e| InputError::Table { path: path.clone(), message: e.to_string() })?;
+            inputs.push(InputRecord { role: "concordance", file, rows: c.len() });
+            (c, label(path))
+        }
+    };
+    let mut aliases = AliasTable::builtin();
+    if let Some(path) = &settings.aliases {
+        let t = read_text(path)?;
+        let n = aliases.add_csv(&t.0).map_err(|e| InputError::Table { path: path.clone(), message: e.to_string() })?;
+        inputs.push(InputRecord { role: "aliases", file: t.1, rows: n });
+    }
+    Ok((concordance, concordance_label, aliases))
+}
+
+/// The portfolio files read, normalised and merged.
+struct PortfolioRead {
+    merged: Merged,
+    rows_read: usize,
+    /// The column names the holders were looked for under, over every file.
+    holder_columns: Vec<&'static str>,
+    /// Whether any file has a legal-event column.
+    event_columns: bool,
+}
+
+fn read_portfolios(
+    settings: &Settings,
+    inputs: &mut Vec<InputRecord>,
+    progress: &dyn Progress,
+) -> Result<PortfolioRead, InputError> {
+    let mut read =
+        PortfolioRead { merged: Merged::default(), rows_read: 0, holder_columns: Vec::new(), event_columns: false };
+    let total_bytes: u64 = settings.portfolio.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum();
+    progress.start("reading", total_bytes, Unit::Bytes);
+    for (file, path) in settings.portfolio.iter().enumerate() {
+        let table = TableFile::open(path, settings.sheet.as_deref())?;
+        let layout = Layout::locate(&table.header_table(), settings.profile)?;
+        read.event_columns |= layout.has_events();
+        for name in layout.holder_columns() {
+            push_distinct(&mut read.holder_columns, name);
+        }
+        let rows = read_portfolio_file(&table, &layout, file, path, &mut read.merged, progress)?;
+        read.rows_read += rows;
+        inputs.push(InputRecord { role: "portfolio", rows, file: table.info });
+    }
+    progress.finish();
+    read.merged.finish();
+    Ok(read)
+}
+
+/// Parse, normalise and merge one portfolio file; its number of rows.
+///
+/// Segments are parsed and normalised in parallel, each dropped once its rows are
+/// records, a batch at a time; a batch is merged (in order) while the next one is
+/// parsed. The file is never held as one parsed table.
+fn read_portfolio_file(
+    table: &TableFile,
+    layout: &Layout,
+    file: usize,
+    path: &Path,
+    merged: &mut Merged,
+    progress: &dyn Progress,
+) -> Result<usize, InputError> {
+    let parse = |range: std::ops::Range<usize>| -> Result<Vec<(usize, Vec<RowOutcome>)>, InputError> {
+        range
+            .into_par_iter()
+            .map(|i| {
+                let rows = table.segment(i)?;
+                Ok((rows.height(), normalize_rows(&rows, layout, file, &label(path))))
+            })
+            .collect()
+    };
+    merged.reserve(table.rows_at_most());
+    let (segments, batch) = (table.segments(), 4 * rayon::current_num_threads());
+    let mut rows = 0;
+    let mut ready = Vec::new();
+    let mut read_bytes = 0u64;
+    // The last step parses nothing and merges the last batch.
+    for start in (0..segments).step_by(batch).chain(std::iter::once(segments)) {
+        let merge = || {
+            for (n, outcomes) in ready {
+                rows += n;
+                merged.take(outcomes);
+            }
+        };
+        let end = (start + batch).min(segments);
+        let (_, next) = rayon::join(merge, || parse(start..end));
+        ready = next?;
+        let bytes: u64 = (start..end).map(|i| table.segment_bytes(i) as u64).sum();
+        progress.advance(bytes);
+        read_bytes += bytes;
+    }
+    // The header, and a workbook read whole.
+    progress.advance(table.info.bytes.saturating_sub(read_bytes));
+    Ok(rows)
 }
 
 /// Push `item` unless `list` has it; whether it was pushed.

@@ -114,19 +114,141 @@ fn create(dir: &Path, name: &str) -> Result<BufWriter<std::fs::File>> {
     ))
 }
 
+/// The output files of a synthetic portfolio.
+struct Files {
+    portfolio: BufWriter<std::fs::File>,
+    families: BufWriter<std::fs::File>,
+    pledges: BufWriter<std::fs::File>,
+    awards: BufWriter<std::fs::File>,
+}
+
+impl Files {
+    fn create(dir: &Path) -> Result<Files> {
+        let mut files = Files {
+            portfolio: create(dir, "portfolio.csv")?,
+            families: create(dir, "families.csv")?,
+            pledges: create(dir, "pledges.csv")?,
+            awards: create(dir, "awards.csv")?,
+        };
+        writeln!(files.portfolio, "app_no,pub_no,title,kind,filing_date,grant_date,status,lapse_date,ipc,applicants,holders,family,pledge_amount,awards")?;
+        writeln!(files.families, "patent,member")?;
+        writeln!(files.pledges, "contract_id,patent,amount_wan,registered_on")?;
+        writeln!(files.awards, "patent,award,level,date")?;
+        Ok(files)
+    }
+
+    fn flush(self) -> Result<()> {
+        for mut w in [self.portfolio, self.families, self.pledges, self.awards] {
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// Grant date, status and lapse date of an application filed in `year`.
+fn legal_state(year: u64, type_digit: u64, rng: &mut Rng) -> (bool, String, &'static str, String) {
+    let granted = type_digit != 1 || rng.chance(0.6);
+    let grant_year = (year + 1 + rng.below(4)).min(2026);
+    let grant = if granted { date(grant_year, rng) } else { String::new() };
+    let (status, lapse) = if !granted {
+        (if rng.chance(0.7) { "审中" } else { "驳回" }, String::new())
+    } else if rng.chance(0.35) {
+        let lapse_year = (grant_year + 1 + rng.below(10)).min(2026);
+        ("失效", if rng.chance(0.6) { date(lapse_year, rng) } else { String::new() })
+    } else {
+        ("有效", String::new())
+    };
+    (granted, grant, status, lapse)
+}
+
+/// IPC codes: none for designs, an SEI code and another for 45% of the rest.
+fn ipc_codes(type_digit: u64, rng: &mut Rng) -> String {
+    if type_digit == 3 {
+        String::new()
+    } else if rng.chance(0.45) {
+        format!(
+            "{};{}",
+            SEI_CODES[rng.below(SEI_CODES.len() as u64) as usize],
+            OTHER_CODES[rng.below(OTHER_CODES.len() as u64) as usize]
+        )
+    } else {
+        OTHER_CODES[rng.below(OTHER_CODES.len() as u64) as usize].to_string()
+    }
+}
+
+/// One to three holders, mostly universities (the larger ones more often).
+fn holder_list(universities: &[String], rng: &mut Rng) -> String {
+    let mut holders: Vec<&str> = Vec::new();
+    let holder_count = if rng.chance(0.12) { 2 + rng.below(2) } else { 1 };
+    for _ in 0..holder_count {
+        let name = if rng.chance(0.8) {
+            universities[rng.skewed(universities.len())].as_str()
+        } else {
+            ENTERPRISES[rng.below(ENTERPRISES.len() as u64) as usize]
+        };
+        if !holders.contains(&name) {
+            holders.push(name);
+        }
+    }
+    holders.join(";")
+}
+
+/// A publication number whose kind code follows the type and the grant.
+fn publication(i: u64, granted: bool, type_digit: u64) -> String {
+    let kind = if granted && type_digit == 1 {
+        "B"
+    } else if type_digit == 1 {
+        "A"
+    } else if type_digit == 2 {
+        "U"
+    } else {
+        "S"
+    };
+    format!("CN{}{kind}", 100_000_000 + i % 900_000_000)
+}
+
+/// Overseas family members for 8% of inventions.
+fn write_family(files: &mut Files, app: &str, rng: &mut Rng) -> Result<()> {
+    for _ in 0..1 + rng.below(3) {
+        let office = ["US", "EP", "JP", "KR", "WO", "DE"][rng.below(6) as usize];
+        let kind = if office == "WO" {
+            "A1"
+        } else if rng.chance(0.5) {
+            "B2"
+        } else {
+            "A1"
+        };
+        writeln!(files.families, "{app},{office}{}{kind}", 10_000_000 + rng.below(9_000_000))?;
+    }
+    Ok(())
+}
+
+/// An award (national or provincial) for 0.3% of inventions.
+fn write_award(files: &mut Files, app: &str, rng: &mut Rng) -> Result<()> {
+    let (award, level) =
+        [("中国专利奖", "金奖"), ("中国专利奖", "优秀奖"), ("国家技术发明奖", "二等奖"), ("广东省专利奖", "金奖")]
+            [rng.below(4) as usize];
+    writeln!(files.awards, "{app},{award},{level},{}", 2010 + rng.below(16))?;
+    Ok(())
+}
+
+/// A pledge contract over one to five of the latest patents.
+fn write_pledge(files: &mut Files, contract: u64, recent: &[String], rng: &mut Rng) -> Result<()> {
+    let covered = 1 + rng.below(recent.len() as u64) as usize;
+    let amount = 100 + rng.below(4900);
+    let registered = if rng.chance(0.1) { String::new() } else { date(2015 + rng.below(12), rng) };
+    for patent in &recent[recent.len() - covered..] {
+        writeln!(files.pledges, "P{contract:08},{patent},{amount},{registered}")?;
+    }
+    Ok(())
+}
+
 /// Write the synthetic portfolio.
 pub fn run(args: SynthArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let mut rng = Rng(args.seed ^ 0x6876_7061_7400_0000);
     let universities = universities();
-    let mut portfolio = create(&args.out, "portfolio.csv")?;
-    let mut families = create(&args.out, "families.csv")?;
-    let mut pledges = create(&args.out, "pledges.csv")?;
-    let mut awards = create(&args.out, "awards.csv")?;
-    writeln!(portfolio, "app_no,pub_no,title,kind,filing_date,grant_date,status,lapse_date,ipc,applicants,holders,family,pledge_amount,awards")?;
-    writeln!(families, "patent,member")?;
-    writeln!(pledges, "contract_id,patent,amount_wan,registered_on")?;
-    writeln!(awards, "patent,award,level,date")?;
+    let mut files = Files::create(&args.out)?;
     let mut serials = vec![[0u64; 10]; 30];
     let mut recent: Vec<String> = Vec::with_capacity(8);
     let mut contracts = 0u64;
@@ -143,81 +265,21 @@ pub fn run(args: SynthArgs) -> Result<()> {
         let digits = format!("{year}{type_digit}{:07}", *serial);
         let app = format!("{digits}.{}", check_digit(&digits).unwrap_or('0'));
         let kind = ["", "发明", "实用新型", "外观设计"][type_digit as usize];
-        let granted = type_digit != 1 || rng.chance(0.6);
-        let grant_year = (year + 1 + rng.below(4)).min(2026);
-        let grant = if granted { date(grant_year, &mut rng) } else { String::new() };
-        let (status, lapse) = if !granted {
-            (if rng.chance(0.7) { "审中" } else { "驳回" }, String::new())
-        } else if rng.chance(0.35) {
-            let lapse_year = (grant_year + 1 + rng.below(10)).min(2026);
-            ("失效", if rng.chance(0.6) { date(lapse_year, &mut rng) } else { String::new() })
-        } else {
-            ("有效", String::new())
-        };
-        let ipc = if type_digit == 3 {
-            String::new()
-        } else if rng.chance(0.45) {
-            format!(
-                "{};{}",
-                SEI_CODES[rng.below(SEI_CODES.len() as u64) as usize],
-                OTHER_CODES[rng.below(OTHER_CODES.len() as u64) as usize]
-            )
-        } else {
-            OTHER_CODES[rng.below(OTHER_CODES.len() as u64) as usize].to_string()
-        };
-        let mut holders: Vec<&str> = Vec::new();
-        let holder_count = if rng.chance(0.12) { 2 + rng.below(2) } else { 1 };
-        for _ in 0..holder_count {
-            let name = if rng.chance(0.8) {
-                universities[rng.skewed(universities.len())].as_str()
-            } else {
-                ENTERPRISES[rng.below(ENTERPRISES.len() as u64) as usize]
-            };
-            if !holders.contains(&name) {
-                holders.push(name);
-            }
-        }
-        let holders = holders.join(";");
-        let pub_no = format!(
-            "CN{}{}",
-            100_000_000 + i % 900_000_000,
-            if granted && type_digit == 1 {
-                "B"
-            } else if type_digit == 1 {
-                "A"
-            } else if type_digit == 2 {
-                "U"
-            } else {
-                "S"
-            }
-        );
+        let (granted, grant, status, lapse) = legal_state(year, type_digit, &mut rng);
+        let ipc = ipc_codes(type_digit, &mut rng);
+        let holders = holder_list(&universities, &mut rng);
+        let pub_no = publication(i, granted, type_digit);
+        let title = TITLES[rng.below(TITLES.len() as u64) as usize];
+        let filed = date(year, &mut rng);
         writeln!(
-            portfolio,
-            "{app},{pub_no},{},{kind},{},{grant},{status},{lapse},{ipc},{holders},{holders},,,",
-            TITLES[rng.below(TITLES.len() as u64) as usize],
-            date(year, &mut rng)
+            files.portfolio,
+            "{app},{pub_no},{title},{kind},{filed},{grant},{status},{lapse},{ipc},{holders},{holders},,,"
         )?;
         if type_digit == 1 && rng.chance(0.08) {
-            for _ in 0..1 + rng.below(3) {
-                let office = ["US", "EP", "JP", "KR", "WO", "DE"][rng.below(6) as usize];
-                let kind = if office == "WO" {
-                    "A1"
-                } else if rng.chance(0.5) {
-                    "B2"
-                } else {
-                    "A1"
-                };
-                writeln!(families, "{app},{office}{}{kind}", 10_000_000 + rng.below(9_000_000))?;
-            }
+            write_family(&mut files, &app, &mut rng)?;
         }
         if type_digit == 1 && rng.chance(0.003) {
-            let (award, level) = [
-                ("中国专利奖", "金奖"),
-                ("中国专利奖", "优秀奖"),
-                ("国家技术发明奖", "二等奖"),
-                ("广东省专利奖", "金奖"),
-            ][rng.below(4) as usize];
-            writeln!(awards, "{app},{award},{level},{}", 2010 + rng.below(16))?;
+            write_award(&mut files, &app, &mut rng)?;
         }
         recent.push(app);
         if recent.len() > 5 {
@@ -225,17 +287,10 @@ pub fn run(args: SynthArgs) -> Result<()> {
         }
         if rng.chance(0.005) {
             contracts += 1;
-            let covered = 1 + rng.below(recent.len() as u64) as usize;
-            let amount = 100 + rng.below(4900);
-            let registered = if rng.chance(0.1) { String::new() } else { date(2015 + rng.below(12), &mut rng) };
-            for patent in &recent[recent.len() - covered..] {
-                writeln!(pledges, "P{contracts:08},{patent},{amount},{registered}")?;
-            }
+            write_pledge(&mut files, contracts, &recent, &mut rng)?;
         }
     }
-    for mut w in [portfolio, families, pledges, awards] {
-        w.flush()?;
-    }
+    files.flush()?;
     std::fs::write(
         args.out.join("hvpat.toml"),
         format!(

@@ -18,7 +18,7 @@ use crate::rules::events::{
 use crate::rules::family::parse_member;
 use crate::rules::institutions::split_holders;
 use crate::rules::ipc::parse_ipc;
-use crate::rules::numbers::{parse_number, parse_publication, Kind, ParsedNumber, PatentId};
+use crate::rules::numbers::{parse_number, parse_publication, AppNumber, Kind, ParsedNumber, PatentId, PubNumber};
 use crate::rules::settle::settle;
 use crate::rules::status::StatusClass;
 use crate::rules::text::{split_codes, split_list};
@@ -119,13 +119,82 @@ fn normalize_row(r: &Row<'_>, file: usize, names: &mut Interner) -> RowOutcome {
 
 fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<RowOutcome, Box<RowIssue>> {
     let mut warnings = Vec::new();
+    let Some((id, app, publication)) = identify(r, &mut warnings)? else {
+        return Ok(RowOutcome::OutOfScope);
+    };
+    let (filing_date, filing_year_only) = filing_date(r)?;
+    let grant_date = r.date_from_list(C::GrantDate, None)?;
+    let lapse_date = r.date_from_list(C::LapseDate, grant_date)?;
+    let kind_label = r.get(C::Kind);
+    let kind = Kind::from_label(&kind_label)
+        .or_else(|| app.as_ref().and_then(|a| Kind::from_type_digit(a.type_digit())))
+        .or_else(|| publication.as_ref().and_then(|p| Kind::from_kind_code(&p.kind)));
+    let ipc = ipc_codes(r, &mut warnings);
+    let parties = parties(r, names);
+    let invention = kind == Some(Kind::Invention);
+    let (status_text, status_class, events) = legal_events(r, invention, &mut warnings);
+    let layout = r.layout;
+    let known = Known {
+        grant_column: layout.has_grant_source(),
+        family_column: layout.has(C::Family),
+        family_size: count(r, C::FamilySize, &mut warnings),
+        pledge_column: layout.has(C::PledgeAmount),
+        award_column: layout.has(C::Awards),
+        granted_by_label: kind_label.contains("授权"),
+        applicants_are_holders: parties.applicants_are_holders,
+        ..Known::default()
+    };
+    let family = family_members(r, &mut warnings);
+    let pledges = pledge_amount(r)?;
+    let mut awards = Vec::new();
+    for entry in split_list(&r.get(C::Awards)) {
+        awards.push(parse_award_entry(entry).map_err(|_| r.issue(C::Awards, entry, "unparseable award date".into()))?);
+    }
+    let pub_no = publication.map(|p| p.to_string()).unwrap_or_default();
+    let pub_id = publication_id(&pub_no);
+    Ok(RowOutcome::Patent(
+        Box::new(Patent {
+            id,
+            pub_no,
+            title: r.get(C::Title).into_owned(),
+            kind,
+            filing_date,
+            grant_date,
+            status: names.get(&status_text),
+            lapse_date,
+            ipc,
+            classes_codes: 0,
+            holders: parties.holders,
+            holders_explicit: parties.holders_explicit,
+            applicants: parties.applicants,
+            family,
+            pledges,
+            awards,
+            source: SourceRef { file, line: r.table.line(r.row) },
+            filing_year_only,
+            status_class,
+            events,
+            known,
+        }),
+        pub_id,
+        warnings,
+    ))
+}
+
+/// The row's patent id from its application or publication number, with the numbers
+/// parsed; `None` for a patent of another office (out of scope).
+#[allow(clippy::type_complexity)]
+fn identify(
+    r: &Row<'_>,
+    warnings: &mut Vec<RowIssue>,
+) -> Result<Option<(PatentId, Option<AppNumber>, Option<PubNumber>)>, Box<RowIssue>> {
     let (app_cell, pub_cell) = (r.get(C::AppNo), r.get(C::PubNo));
     let (app_raw, pub_raw) = (app_cell.as_ref(), pub_cell.as_ref());
     if app_raw.is_empty() && pub_raw.is_empty() {
         return Err(r.issue(C::AppNo, "", "no patent number (app_no and pub_no are empty)".into()));
     }
     if [app_raw, pub_raw].iter().any(|n| foreign_office(n)) || foreign_office_name(&r.get(C::Office)) {
-        return Ok(RowOutcome::OutOfScope);
+        return Ok(None);
     }
     let app = if app_raw.is_empty() {
         None
@@ -155,7 +224,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
         (None, None) => return Err(r.issue(C::PubNo, pub_raw, "no usable patent number".into())),
     };
     if !id.is_cn() {
-        return Ok(RowOutcome::OutOfScope);
+        return Ok(None);
     }
     if let Some(a) = app.as_ref().filter(|a| !a.check_ok) {
         let expected = crate::rules::numbers::check_digit(&a.digits).unwrap_or('?');
@@ -165,13 +234,11 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             format!("wrong check digit {} (computed {expected}); id kept as written", a.check),
         ));
     }
-    let (filing_date, filing_year_only) = filing_date(r)?;
-    let grant_date = r.date_from_list(C::GrantDate, None)?;
-    let lapse_date = r.date_from_list(C::LapseDate, grant_date)?;
-    let kind_label = r.get(C::Kind);
-    let kind = Kind::from_label(&kind_label)
-        .or_else(|| app.as_ref().and_then(|a| Kind::from_type_digit(a.type_digit())))
-        .or_else(|| publication.as_ref().and_then(|p| Kind::from_kind_code(&p.kind)));
+    Ok(Some((id, app, publication)))
+}
+
+/// The IPC codes of the row, each once; Locarno classes (designs) skipped.
+fn ipc_codes(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Vec<crate::rules::ipc::Ipc> {
     let mut ipc = Vec::new();
     for code in split_codes(&r.get(C::Ipc)) {
         match parse_ipc(code) {
@@ -182,6 +249,19 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             Err(_) => warnings.push(*r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
         }
     }
+    ipc
+}
+
+/// The holders and applicants of a row.
+struct Parties {
+    holders: Vec<Arc<str>>,
+    holders_explicit: bool,
+    /// Empty when they are the holders.
+    applicants: Vec<Arc<str>>,
+    applicants_are_holders: bool,
+}
+
+fn parties(r: &Row<'_>, names: &mut Interner) -> Parties {
     let holders_cell = r.get(C::Holders);
     let holders_explicit = !holders_cell.is_empty();
     let applicants_cell = r.get(C::Applicants);
@@ -198,19 +278,10 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     if applicants_are_holders {
         applicants = Vec::new();
     }
-    let invention = kind == Some(Kind::Invention);
-    let (status_text, status_class, events) = legal_events(r, invention, &mut warnings);
-    let layout = r.layout;
-    let known = Known {
-        grant_column: layout.has_grant_source(),
-        family_column: layout.has(C::Family),
-        family_size: count(r, C::FamilySize, &mut warnings),
-        pledge_column: layout.has(C::PledgeAmount),
-        award_column: layout.has(C::Awards),
-        granted_by_label: kind_label.contains("授权"),
-        applicants_are_holders,
-        ..Known::default()
-    };
+    Parties { holders, holders_explicit, applicants, applicants_are_holders }
+}
+
+fn family_members(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Vec<crate::model::FamilyMember> {
     let mut family = Vec::new();
     for m in split_codes(&r.get(C::Family)) {
         match parse_member(m) {
@@ -218,53 +289,25 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             None => warnings.push(*r.issue(C::Family, m, "unparseable family member (ignored)".into())),
         }
     }
-    let mut pledges = Vec::new();
+    family
+}
+
+/// The pledge amount attributed to the patent (万元), as a pledge of its own.
+fn pledge_amount(r: &Row<'_>) -> Result<Vec<PledgeShare>, Box<RowIssue>> {
     let amount_cell = r.get(C::PledgeAmount);
     let amount = amount_cell.as_ref();
-    if !amount.is_empty() {
-        match amount.replace(',', "").parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => pledges.push(PledgeShare {
-                contract_id: String::new(),
-                contract_wan: v,
-                patents_in_contract: 1,
-                registered_on: None,
-            }),
-            _ => return Err(r.issue(C::PledgeAmount, amount, "unparseable pledge_amount (万元)".into())),
-        }
+    if amount.is_empty() {
+        return Ok(Vec::new());
     }
-    let mut awards = Vec::new();
-    for entry in split_list(&r.get(C::Awards)) {
-        awards.push(parse_award_entry(entry).map_err(|_| r.issue(C::Awards, entry, "unparseable award date".into()))?);
+    match amount.replace(',', "").parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(vec![PledgeShare {
+            contract_id: String::new(),
+            contract_wan: v,
+            patents_in_contract: 1,
+            registered_on: None,
+        }]),
+        _ => Err(r.issue(C::PledgeAmount, amount, "unparseable pledge_amount (万元)".into())),
     }
-    let pub_no = publication.map(|p| p.to_string()).unwrap_or_default();
-    let pub_id = publication_id(&pub_no);
-    Ok(RowOutcome::Patent(
-        Box::new(Patent {
-            id,
-            pub_no,
-            title: r.get(C::Title).into_owned(),
-            kind,
-            filing_date,
-            grant_date,
-            status: names.get(&status_text),
-            lapse_date,
-            ipc,
-            classes_codes: 0,
-            holders,
-            holders_explicit,
-            applicants,
-            family,
-            pledges,
-            awards,
-            source: SourceRef { file, line: r.table.line(r.row) },
-            filing_year_only,
-            status_class,
-            events,
-            known,
-        }),
-        pub_id,
-        warnings,
-    ))
 }
 
 /// The filing date, or (from a year-only column such as `申请年`) 1 January of the

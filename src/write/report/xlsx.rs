@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use chrono::Datelike;
+use rust_xlsxwriter::Worksheet;
 
 use crate::aggregate::share_e4;
 use crate::model::RowIssue;
@@ -35,19 +36,50 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     // A fixed creation date (the report date) keeps the file identical across runs.
     let created = ExcelDateTime::from_ymd(s.as_of.year() as u16, s.as_of.month() as u8, s.as_of.day() as u8)?;
     book.set_properties(&DocProperties::new().set_title("hvpat report").set_creation_datetime(&created));
-    let header = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_text_wrap();
-    let share = Format::new().set_num_format("0.00%");
-    let money = Format::new().set_num_format("0.00");
-    let count_format = Format::new().set_num_format(if data.institutions.first().is_some_and(|r| r.fractional) {
-        "0.0000"
-    } else {
-        "0"
-    });
-    let ws = book.add_worksheet();
+    let formats = Formats {
+        header: Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_text_wrap(),
+        share: Format::new().set_num_format("0.00%"),
+        money: Format::new().set_num_format("0.00"),
+        count: Format::new().set_num_format(if data.institutions.first().is_some_and(|r| r.fractional) {
+            "0.0000"
+        } else {
+            "0"
+        }),
+    };
+    summary_sheet(book.add_worksheet(), data, &formats)?;
+    coverage_sheet(book.add_worksheet(), data, &formats)?;
+    institutions_sheet(book.add_worksheet(), data, &formats)?;
+    conversion_sheet(book.add_worksheet(), data, &formats)?;
+    // The two sheets that grow with the portfolio stream their rows to a temporary
+    // file instead of holding every cell in memory.
+    patents_sheet(book.add_worksheet_with_constant_memory()?, data, &formats)?;
+    issues_sheet(book.add_worksheet_with_constant_memory()?, "Rejects", &data.loaded.rejects, &formats.header)?;
+    parameters_sheet(book.add_worksheet(), data, &formats)?;
+    // Saved through a writer that keeps the first error: the zip archive then closes
+    // normally instead of printing its own failure when dropped.
+    let cannot = || format!("cannot write {}", path.display());
+    let mut file = crate::write::FirstError::create(path).with_context(cannot)?;
+    let saved = book.save_to_writer(&mut file);
+    file.finish().with_context(cannot)?;
+    saved.with_context(cannot)?;
+    Ok(())
+}
+
+/// The cell formats the sheets share.
+struct Formats {
+    header: rust_xlsxwriter::Format,
+    share: rust_xlsxwriter::Format,
+    money: rust_xlsxwriter::Format,
+    count: rust_xlsxwriter::Format,
+}
+
+/// Summary: the headline figures, each with its data-coverage mark.
+fn summary_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
+    let s = data.settings;
     ws.set_name("Summary")?;
     let patents = &data.patents;
     let Totals { eligible, high, high_prev } = data.totals;
-    write_headers(ws, &["figure".into(), "value".into(), "data coverage".into()], &[44.0, 18.0, 40.0], &header)?;
+    write_headers(ws, &["figure".into(), "value".into(), "data coverage".into()], &[44.0, 18.0, 40.0], &f.header)?;
     let cov = &data.loaded.coverage;
     let rows: Vec<(&str, f64, &str)> = vec![
         ("institutions", data.institutions.len() as f64, "institution"),
@@ -67,26 +99,34 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     }
     let r = rows.len() as u32 + 2;
     ws.write_string(r, 0, "high-value share")?;
-    ws.write_number_with_format(r, 1, share_e4(high as u64, eligible as u64) as f64 / 10_000.0, &share)?;
+    ws.write_number_with_format(r, 1, share_e4(high as u64, eligible as u64) as f64 / 10_000.0, &f.share)?;
     if let Some(m) = coverage_mark(cov, rests_on("high_value_share")) {
         ws.write_string(r, 2, format!("⚠ {m}"))?;
     }
+    Ok(())
+}
 
-    let ws = book.add_worksheet();
+/// Coverage: what the inputs can answer, per question (SPEC §8).
+fn coverage_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
+    let cov = &data.loaded.coverage;
     ws.set_name("Coverage")?;
     let names: Vec<String> =
         ["question", "assessable", "inventions", "share", "when not, because"].iter().map(|s| s.to_string()).collect();
-    write_headers(ws, &names, &[36.0, 12.0, 12.0, 10.0, 80.0], &header)?;
+    write_headers(ws, &names, &[36.0, 12.0, 12.0, 10.0, 80.0], &f.header)?;
     for (i, q) in QUESTIONS.iter().enumerate() {
         let y = i as u32 + 1;
         ws.write_string(y, 0, q.label())?;
         ws.write_number(y, 1, cov.of(*q) as f64)?;
         ws.write_number(y, 2, cov.inventions as f64)?;
-        ws.write_number_with_format(y, 3, cov.percent(*q) / 100.0, &share)?;
+        ws.write_number_with_format(y, 3, cov.percent(*q) / 100.0, &f.share)?;
         ws.write_string(y, 4, if cov.complete(*q) { "" } else { q.missing() })?;
     }
+    Ok(())
+}
 
-    let ws = book.add_worksheet();
+/// Institutions: the columns of `institutions.csv`, headers marked where coverage is partial.
+fn institutions_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
+    let cov = &data.loaded.coverage;
     ws.set_name("Institutions")?;
     // Headers of figures resting on a question not assessable for every invention carry its share.
     let names: Vec<String> = institution_columns()
@@ -100,7 +140,7 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     widths.extend(std::iter::repeat_n(11.0, names.len() - 3));
     widths.push(24.0);
     widths.extend([11.0, 11.0, 13.0, 13.0]);
-    write_headers(ws, &names, &widths, &header)?;
+    write_headers(ws, &names, &widths, &f.header)?;
     for (i, row) in data.institutions.iter().enumerate() {
         let y = i as u32 + 1;
         ws.write_string(y, 0, cell_text(&row.institution))?;
@@ -109,27 +149,30 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
         let mut col = 2u16;
         for (k, u) in counts.iter().enumerate() {
             if k == 4 {
-                ws.write_number_with_format(y, col, row.high_value_share_e4 as f64 / 10_000.0, &share)?;
+                ws.write_number_with_format(y, col, row.high_value_share_e4 as f64 / 10_000.0, &f.share)?;
                 col += 1;
             }
-            ws.write_number_with_format(y, col, units(*u), &count_format)?;
+            ws.write_number_with_format(y, col, units(*u), &f.count)?;
             col += 1;
         }
         ws.write_string(y, col, cell_text(&row.parent))?;
         let c = &row.conversion;
-        ws.write_number_with_format(y, col + 1, units(c.transferred), &count_format)?;
-        ws.write_number_with_format(y, col + 2, units(c.licensed), &count_format)?;
-        ws.write_number_with_format(y, col + 3, c.received_e2() as f64 / 100.0, &money)?;
-        ws.write_number_with_format(y, col + 4, row.reward_e2 as f64 / 100.0, &money)?;
+        ws.write_number_with_format(y, col + 1, units(c.transferred), &f.count)?;
+        ws.write_number_with_format(y, col + 2, units(c.licensed), &f.count)?;
+        ws.write_number_with_format(y, col + 3, c.received_e2() as f64 / 100.0, &f.money)?;
+        ws.write_number_with_format(y, col + 4, row.reward_e2 as f64 / 100.0, &f.money)?;
     }
     ws.autofilter(0, 0, data.institutions.len() as u32, names.len() as u16 - 1)?;
+    Ok(())
+}
 
-    let ws = book.add_worksheet();
+/// Conversion: the columns of `conversion.csv`, in the report's ranking.
+fn conversion_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
     ws.set_name("Conversion")?;
     let names: Vec<String> = CONVERSION_COLUMNS.iter().map(|c| c.to_string()).collect();
     let mut widths = vec![30.0, 12.0];
     widths.extend(std::iter::repeat_n(12.0, names.len() - 2));
-    write_headers(ws, &names, &widths, &header)?;
+    write_headers(ws, &names, &widths, &f.header)?;
     for (i, row) in conversion_ranking(data.institutions).iter().enumerate() {
         let y = i as u32 + 1;
         let c = &row.conversion;
@@ -138,26 +181,26 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
         let counts =
             [c.transferred, c.licensed, c.equity, c.pledged, c.transferred_ever, c.licensed_ever, c.pledged_ever];
         for (k, u) in counts.iter().enumerate() {
-            ws.write_number_with_format(y, 2 + k as u16, units(*u), &count_format)?;
+            ws.write_number_with_format(y, 2 + k as u16, units(*u), &f.count)?;
         }
-        ws.write_number_with_format(y, 9, row.conversion_rate_e4 as f64 / 10_000.0, &share)?;
-        ws.write_number_with_format(y, 10, c.received_e2() as f64 / 100.0, &money)?;
-        ws.write_number_with_format(y, 11, row.reward_e2 as f64 / 100.0, &money)?;
+        ws.write_number_with_format(y, 9, row.conversion_rate_e4 as f64 / 10_000.0, &f.share)?;
+        ws.write_number_with_format(y, 10, c.received_e2() as f64 / 100.0, &f.money)?;
+        ws.write_number_with_format(y, 11, row.reward_e2 as f64 / 100.0, &f.money)?;
     }
+    Ok(())
+}
 
-    // The two sheets that grow with the portfolio stream their rows to a temporary
-    // file instead of holding every cell in memory.
-    let ws = book.add_worksheet_with_constant_memory()?;
+/// Patents: the valid inventions of the reported institutions (the patents behind the
+/// counts), up to [`XLSX_PATENT_ROWS`]; patents.csv and .parquet keep every patent.
+fn patents_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
     ws.set_name("Patents")?;
     let patent_names: Vec<String> = PATENT_COLUMNS.iter().map(|c| c.name.to_string()).collect();
     let mut widths = vec![18.0, 16.0, 40.0, 12.0, 11.0, 11.0, 10.0, 30.0, 24.0];
     widths.extend(std::iter::repeat_n(9.0, 9));
     widths.push(80.0);
-    write_headers(ws, &patent_names, &widths, &header)?;
-    // The sheet lists the valid inventions of the reported institutions, the patents
-    // behind the counts, up to XLSX_PATENT_ROWS; patents.csv and .parquet keep every patent.
-    let ctx = data.loaded.context(s);
-    let valid: Vec<&Scored> = patents.iter().copied().filter(|p| p.verdict.eligible).collect();
+    write_headers(ws, &patent_names, &widths, &f.header)?;
+    let ctx = data.loaded.context(data.settings);
+    let valid: Vec<&Scored> = data.patents.iter().copied().filter(|p| p.verdict.eligible).collect();
     for (i, p) in valid.iter().take(XLSX_PATENT_ROWS).enumerate() {
         for (c, cell) in patent_cells(p, &ctx).iter().enumerate() {
             ws.write_string(i as u32 + 1, c as u16, cell_text(cell))?;
@@ -170,11 +213,14 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
         );
         ws.write_string(XLSX_PATENT_ROWS as u32 + 1, 0, note)?;
     }
-    issues_sheet(book.add_worksheet_with_constant_memory()?, "Rejects", &data.loaded.rejects, &header)?;
+    Ok(())
+}
 
-    let ws = book.add_worksheet();
+/// Parameters: the settings, the rules and the input files of the run.
+fn parameters_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
+    let s = data.settings;
     ws.set_name("Parameters")?;
-    write_headers(ws, &["parameter".into(), "value".into()], &[36.0, 60.0], &header)?;
+    write_headers(ws, &["parameter".into(), "value".into()], &[36.0, 60.0], &f.header)?;
     let rules = serde_json::to_value(&s.rules)?;
     let mut params: Vec<(String, String)> = vec![
         ("as_of".into(), s.as_of.to_string()),
@@ -195,7 +241,6 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
         ws.write_string(i as u32 + 1, 0, cell_text(k))?;
         ws.write_string(i as u32 + 1, 1, cell_text(v))?;
     }
-    book.save(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
