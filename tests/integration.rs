@@ -1613,18 +1613,8 @@ fn conversion_figures_follow_every_rule_of_the_handworked_fixture() {
         ("北京大学", ["0", "1", "1", "1", "0", "1", "2", "0.5000", "2545.00", "100.00"]),
         ("浙江大学", ["1", "2", "0", "0", "2", "3", "0", "0.6000", "40.00", "2.00"]),
     ];
-    let columns = [
-        "transferred",
-        "licensed",
-        "equity",
-        "pledged",
-        "transferred_ever",
-        "licensed_ever",
-        "pledged_ever",
-        "conversion_rate",
-        "received_wan",
-        "reward_wan",
-    ];
+    // conversion.csv after the name and type.
+    let columns = &hvpat::write::schema::CONVERSION_COLUMNS[2..];
     for (name, values) in want {
         let row = csv_row(&conversion, name);
         for (column, value) in columns.iter().zip(values) {
