@@ -66,6 +66,70 @@ pub struct ConfigFile {
     pub rules: RuleParams,
 }
 
+/// The side tables of a run, by role (SPEC §3, §7, §9, §10): named once for the
+/// command line (`--families`…), the resolved settings, the rebasing of relative
+/// paths and the fingerprint. (The config file lists its keys itself: serde cannot
+/// flatten a struct into one that refuses unknown keys.)
+#[derive(Debug, Clone, Default, Serialize, clap::Args)]
+pub struct SideTables {
+    /// Family members table (`patent, member`).
+    #[arg(long)]
+    pub families: Option<PathBuf>,
+    /// Pledge contracts table (`contract_id, patent, amount_wan, registered_on`).
+    #[arg(long)]
+    pub pledges: Option<PathBuf>,
+    /// Awards table (`patent, award, level, date`).
+    #[arg(long)]
+    pub awards: Option<PathBuf>,
+    /// Institution aliases (`alias, institution, type[, parent]`).
+    #[arg(long)]
+    pub aliases: Option<PathBuf>,
+    /// Legal events table (`patent, date, event`; `date` may be empty).
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Classification codes from another source (`patent, codes`; scraped
+    /// `publication_number, …, cpc_codes` files read as they are).
+    #[arg(long)]
+    pub classes: Option<PathBuf>,
+    /// Transfers, licences, equity and pledges with the money received
+    /// (`patent, type, date, counterparty, amount_wan, received_wan`).
+    #[arg(long)]
+    pub transactions: Option<PathBuf>,
+}
+
+impl SideTables {
+    /// Every table's path, in the order the fingerprint takes them.
+    pub fn paths(&self) -> [&Option<PathBuf>; 7] {
+        [&self.families, &self.pledges, &self.awards, &self.events, &self.classes, &self.transactions, &self.aliases]
+    }
+
+    /// Every table's path, to rebase.
+    fn paths_mut(&mut self) -> [&mut Option<PathBuf>; 7] {
+        [
+            &mut self.families,
+            &mut self.pledges,
+            &mut self.awards,
+            &mut self.events,
+            &mut self.classes,
+            &mut self.transactions,
+            &mut self.aliases,
+        ]
+    }
+
+    /// Each table of `self`, else of `fallback`.
+    fn or(self, fallback: SideTables) -> SideTables {
+        SideTables {
+            families: self.families.or(fallback.families),
+            pledges: self.pledges.or(fallback.pledges),
+            awards: self.awards.or(fallback.awards),
+            aliases: self.aliases.or(fallback.aliases),
+            events: self.events.or(fallback.events),
+            classes: self.classes.or(fallback.classes),
+            transactions: self.transactions.or(fallback.transactions),
+        }
+    }
+}
+
 /// How a patent with several holders counts for each of them (SPEC §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -91,20 +155,8 @@ impl Counting {
 pub struct Overrides {
     /// Portfolio files (replace the config's list when not empty).
     pub portfolio: Vec<PathBuf>,
-    /// `--families`.
-    pub families: Option<PathBuf>,
-    /// `--pledges`.
-    pub pledges: Option<PathBuf>,
-    /// `--awards`.
-    pub awards: Option<PathBuf>,
-    /// `--aliases`.
-    pub aliases: Option<PathBuf>,
-    /// `--events`.
-    pub events: Option<PathBuf>,
-    /// `--classes`.
-    pub classes: Option<PathBuf>,
-    /// `--transactions`.
-    pub transactions: Option<PathBuf>,
+    /// `--families`, `--pledges`…
+    pub side: SideTables,
     /// `--as-of`.
     pub as_of: Option<String>,
     /// `--year`.
@@ -119,19 +171,8 @@ pub struct Settings {
     /// Portfolio files.
     pub portfolio: Vec<PathBuf>,
     /// Side tables.
-    pub families: Option<PathBuf>,
-    /// Side tables.
-    pub pledges: Option<PathBuf>,
-    /// Side tables.
-    pub awards: Option<PathBuf>,
-    /// Side tables.
-    pub aliases: Option<PathBuf>,
-    /// Legal events side table.
-    pub events: Option<PathBuf>,
-    /// Classification side table.
-    pub classes: Option<PathBuf>,
-    /// Transactions side table.
-    pub transactions: Option<PathBuf>,
+    #[serde(flatten)]
+    pub side: SideTables,
     /// Reward rate.
     pub reward_rate: f64,
     /// Reward cap, 万元.
@@ -168,6 +209,19 @@ pub struct Settings {
 pub const DEFAULT_MAX_REJECT_SHARE: f64 = 0.05;
 
 impl ConfigFile {
+    /// The side tables the file names.
+    fn side_tables(&mut self) -> SideTables {
+        SideTables {
+            families: self.families.take(),
+            pledges: self.pledges.take(),
+            awards: self.awards.take(),
+            aliases: self.aliases.take(),
+            events: self.events.take(),
+            classes: self.classes.take(),
+            transactions: self.transactions.take(),
+        }
+    }
+
     /// Read and parse a config file; relative paths in it become relative to its folder.
     pub fn load(path: &Path) -> Result<ConfigFile> {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
@@ -180,26 +234,20 @@ impl ConfigFile {
             }
         };
         cfg.portfolio.iter_mut().for_each(rebase);
-        for p in [
-            &mut cfg.families,
-            &mut cfg.pledges,
-            &mut cfg.awards,
-            &mut cfg.events,
-            &mut cfg.classes,
-            &mut cfg.transactions,
-            &mut cfg.aliases,
-            &mut cfg.concordance,
-            &mut cfg.out,
-        ] {
+        let mut side = cfg.side_tables();
+        for p in side.paths_mut().into_iter().chain([&mut cfg.concordance, &mut cfg.out]) {
             if let Some(p) = p.as_mut() {
                 rebase(p);
             }
         }
+        let SideTables { families, pledges, awards, aliases, events, classes, transactions } = side;
+        cfg = ConfigFile { families, pledges, awards, aliases, events, classes, transactions, ..cfg };
         Ok(cfg)
     }
 
     /// Merge with the command line and check every value.
-    pub fn resolve(self, o: Overrides) -> Result<Settings> {
+    pub fn resolve(mut self, o: Overrides) -> Result<Settings> {
+        let side = o.side.or(self.side_tables());
         let portfolio = expand_patterns(if o.portfolio.is_empty() { self.portfolio } else { o.portfolio })?;
         if portfolio.is_empty() {
             bail!("no portfolio given: name one or more CSV files, or `portfolio = [...]` in the config");
@@ -253,13 +301,7 @@ impl ConfigFile {
         }
         Ok(Settings {
             portfolio,
-            families: o.families.or(self.families),
-            pledges: o.pledges.or(self.pledges),
-            awards: o.awards.or(self.awards),
-            aliases: o.aliases.or(self.aliases),
-            events: o.events.or(self.events),
-            classes: o.classes.or(self.classes),
-            transactions: o.transactions.or(self.transactions),
+            side,
             reward_rate,
             reward_cap_wan,
             concordance: self.concordance,

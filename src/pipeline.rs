@@ -146,7 +146,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     counts.warnings = warnings.len();
     let (coverage, mut sources) = tally(&scored, sources);
     let conversion = convert(&scored, institutions.len(), &transactions, &conversion_params(settings));
-    let conversion_sources = event_columns || settings.events.is_some() || settings.transactions.is_some();
+    let conversion_sources = event_columns || settings.side.events.is_some() || settings.side.transactions.is_some();
     sources.conversion_event_source = conversion_sources;
     sources.transfers_credited_to_nobody = conversion.transfers_to_nobody;
     sources.money_rows_credited_to_nobody = conversion.money_to_nobody;
@@ -188,7 +188,7 @@ fn reference_tables(
         }
     };
     let mut aliases = AliasTable::builtin();
-    if let Some(path) = &settings.aliases {
+    if let Some(path) = &settings.side.aliases {
         let t = read_text(path)?;
         let n = aliases.add_csv(&t.0).map_err(|e| InputError::Table { path: path.clone(), message: e.to_string() })?;
         inputs.push(InputRecord { role: "aliases", file: t.1, rows: n });
@@ -309,23 +309,23 @@ fn read_side_tables(
     inputs: &mut Vec<InputRecord>,
 ) -> Result<(Sources, Vec<Transaction>), InputError> {
     let mut sources = Sources::default();
-    if let Some(path) = &settings.families {
+    if let Some(path) = &settings.side.families {
         let t = side_table(path, "families", merged, inputs, side::families)?;
         merged.attach(t, |p, m| {
             push_distinct(&mut p.family, m);
         });
     }
-    if let Some(path) = &settings.pledges {
+    if let Some(path) = &settings.side.pledges {
         let t = side_table(path, "pledges", merged, inputs, side::pledges)?;
         merged.attach(t, |p, s| p.pledges.push(s));
     }
-    if let Some(path) = &settings.awards {
+    if let Some(path) = &settings.side.awards {
         let t = side_table(path, "awards", merged, inputs, side::awards)?;
         merged.attach(t, |p, a| {
             push_distinct(&mut p.awards, a);
         });
     }
-    if let Some(path) = &settings.events {
+    if let Some(path) = &settings.side.events {
         let t = side_table(path, "events", merged, inputs, side::events)?;
         sources.events_table_rows = t.items.len();
         merged.attach(t, |p, mut e| {
@@ -333,7 +333,7 @@ fn read_side_tables(
             p.events.push(e);
         });
     }
-    if let Some(path) = &settings.classes {
+    if let Some(path) = &settings.side.classes {
         let t = side_table(path, "classes", merged, inputs, side::classes)?;
         sources.classes_table_rows = t.items.len();
         sources.cpc_only_codes = t.items.iter().map(|(_, item)| item.cpc_only).sum();
@@ -346,7 +346,7 @@ fn read_side_tables(
         });
     }
     let mut transactions = Vec::new();
-    if let Some(path) = &settings.transactions {
+    if let Some(path) = &settings.side.transactions {
         let t = side_table(path, "transactions", merged, inputs, side::transactions)?;
         sources.transactions_rows = t.items.len();
         for (_, row) in &t.items {
@@ -384,7 +384,7 @@ fn conversion_warnings(loaded: &Loaded, settings: &Settings) -> Vec<String> {
                 .to_string(),
         );
     }
-    if settings.transactions.is_none() && loaded.conversion_sources {
+    if settings.side.transactions.is_none() && loaded.conversion_sources {
         lines.push("money received (received_wan, reward_wan) needs transactions.csv: it reads 0".to_string());
     }
     let money = loaded.conversion.money_to_nobody;
@@ -407,9 +407,9 @@ fn conversion_warnings(loaded: &Loaded, settings: &Settings) -> Vec<String> {
 fn run_sources(settings: &Settings, transactions: &[(Transaction, Vec<usize>)]) -> RunSources {
     let pledge_rows = transactions.iter().any(|(t, _)| t.class == EventClass::Pledge && t.amount_e4 > 0);
     RunSources {
-        families: settings.families.is_some(),
-        pledges: settings.pledges.is_some() || pledge_rows,
-        awards: settings.awards.is_some(),
+        families: settings.side.families.is_some(),
+        pledges: settings.side.pledges.is_some() || pledge_rows,
+        awards: settings.side.awards.is_some(),
     }
 }
 
@@ -487,16 +487,7 @@ pub fn fingerprint(settings: &Settings, digest: &dyn Fn(&Path) -> Result<String>
     let mut h = sha2::Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(serde_json::to_string(settings)?.as_bytes());
-    let side = [
-        &settings.families,
-        &settings.pledges,
-        &settings.awards,
-        &settings.events,
-        &settings.classes,
-        &settings.transactions,
-        &settings.aliases,
-        &settings.concordance,
-    ];
+    let side = settings.side.paths().into_iter().chain([&settings.concordance]);
     for path in settings.portfolio.iter().chain(side.into_iter().flatten()) {
         h.update(path.to_string_lossy().as_bytes());
         h.update(digest(path)?.as_bytes());

@@ -20,6 +20,7 @@ SQL style: DuckDB macros are expanded textually, so every macro is applied to
 plain columns and derived values are computed once, in stacked SELECTs.
 """
 import argparse
+import csv
 import os
 import sys
 import time
@@ -67,9 +68,10 @@ MACROS = r"""
 -- full-width forms -> half-width (translate only where there is something to fold)
 CREATE MACRO fw(s) AS
   CASE WHEN regexp_matches(s, '[\x{FF01}-\x{FF5E}\x{3000}]') THEN translate(s, @FW_FROM@, @FW_TO@) ELSE s END;
--- Unicode trim (the plain-space trim where that is all there is)
+-- Unicode trim, called only when the first or last code point is white space (a cheap
+-- test of two characters instead of a regex over the whole cell)
 CREATE MACRO tr(s) AS
-  CASE WHEN regexp_matches(s, '^@WSC@|@WSC@$') THEN trim(s, @WS@) ELSE s END;
+  CASE WHEN s = '' THEN s WHEN contains(@WS@, s[1]) OR contains(@WS@, s[-1]) THEN trim(s, @WS@) ELSE s END;
 CREATE MACRO ws_collapse(s) AS regexp_replace(s, '@WSC@+', ' ', 'g');
 -- n calendar years later; 29 February lands on 28 February in a common year
 CREATE MACRO add_years(d, n) AS
@@ -91,18 +93,14 @@ CREATE MACRO date_part3(p, l) AS
       THEN ymd(l[3], l[1], l[2])
   END;
 CREATE MACRO date_part(p) AS date_part3(p, regexp_split_to_array(p, '[-/.]'));
-CREATE MACRO date_cjk(f) AS
-  date_part(regexp_extract(replace(replace(replace(f, '年', '-'), '月', '-'), '日', ''), '^[^ T]*'));
-CREATE MACRO date_slow(s) AS date_cjk(tr(fw(s)));
+-- the date part of a folded, trimmed cell: 年/月 as dashes, 日 dropped, a time cut off
+CREATE MACRO date_head(f) AS regexp_extract(replace(replace(replace(f, '年', '-'), '月', '-'), '日', ''), '^[^ T]*');
+CREATE MACRO date_slow(s) AS date_part(date_head(tr(fw(s))));
 -- `s` is a trimmed cell
 CREATE MACRO pdate(s) AS
   CASE WHEN s = '' THEN NULL
        WHEN regexp_full_match(s, '[12][0-9]{3}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(s AS DATE)
        ELSE date_slow(s) END;
--- award dates: a bare year (optionally followed by 年) is 31 December of that year
-CREATE MACRO award_date1(t) AS
-  CASE WHEN regexp_full_match(t, '[0-9]{4}') THEN ymd(t, 12, 31) ELSE pdate(t) END;
-CREATE MACRO award_date(s) AS award_date1(rtrim(tr(fw(s)), '年'));
 -- amounts in 万元 (thousands commas allowed); NULL when unreadable or not finite
 CREATE MACRO amount1(t) AS
   CASE WHEN regexp_full_match(t, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?')
@@ -228,28 +226,35 @@ def num_sql(src, u, f, p, try_app=True):
  FROM {src}))))))))"""
 
 
-def sniff_delim(path):
+def header(path):
+    """The delimiter (the most frequent of , TAB ;) and the column names of the header line."""
     with open(path, "rb") as f:
-        first = f.readline().decode("utf-8", "replace")
-    return max([",", "\t", ";"], key=first.count)
+        first = f.readline().decode("utf-8", "replace").rstrip("\r\n")
+    delim = max([",", "\t", ";"], key=first.count)
+    return delim, next(csv.reader([first], delimiter=delim, quotechar='"'))
 
 
 def load_csv(con, path, table, wanted, required):
-    """Read a CSV as text into `table`: the columns named in `wanted` (found by header
-    name, case-insensitive), each trimmed, '' when empty or absent; `rn` keeps row order."""
-    delim = sniff_delim(path)
-    src = (f"read_csv({lit(path)}, header = true, all_varchar = true, delim = {lit(delim)}, "
-           f"quote = '\"', escape = '\"', null_padding = true, strict_mode = false)")
-    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
+    """Read a CSV into `table`: the columns named in `wanted` (found by header name,
+    case-insensitive), each trimmed, '' when empty or absent; `rn` keeps row order.
+    The reader is told the dialect and the columns (no sniffing, no type detection); every
+    column is VARCHAR because the rules read its spellings (dates in six forms, amounts with
+    thousands commas, numbers with full-width digits), which a typed DATE/DOUBLE column
+    would reject or alter."""
+    delim, names = header(path)
+    cols = [f"c{i}" for i in range(len(names))]      # the header names only pick the columns
+    spec = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in cols) + "}"
+    src = (f"read_csv({lit(path)}, header = true, auto_detect = false, columns = {spec}, "
+           f"delim = {lit(delim)}, quote = '\"', escape = '\"', null_padding = true, strict_mode = false)")
     by_name = {}
-    for c in cols:
-        by_name.setdefault(c.strip().lstrip("\ufeff").lower(), c)
+    for n, c in zip(names, cols):
+        by_name.setdefault(n.strip().lstrip("\ufeff").lower(), c)
     sel = []
     for w in wanted:
         if w in by_name:
             sel.append(f"""tr(coalesce("{by_name[w]}", '')) AS {w}""")
         elif w in required:
-            sys.exit(f"{path}: missing column {w!r} (found: {', '.join(cols)})")
+            sys.exit(f"{path}: missing column {w!r} (found: {', '.join(names)})")
         else:
             sel.append(f"'' AS {w}")
     con.execute(f"CREATE TABLE {table} AS SELECT row_number() OVER () AS rn, {', '.join(sel)} FROM {src}")
@@ -314,20 +319,70 @@ def main(argv=None):
 
     # ---------------------------------------------------------------- portfolio rows
     # Each row: a CN patent (with its canonical id), out of scope, or a reject.
+    # Two paths, one result: rows whose numbers are written the canonical way (application
+    # number `201510000001.5`, publication `CN100000000A` or none) are read with a few
+    # substrings; every other row goes through the general reader (num_sql). On canonical
+    # input the general reader gives exactly these values (no prefix, no separators, no
+    # full-width forms: application digits = the first 12, written check digit = the 14th
+    # character; publication = CN + digits, kind code = the rest).
+    canonical = ("regexp_full_match(app_no, '[0-9]{12}[.][0-9X]') "
+                 "AND (pub_no = '' OR regexp_full_match(pub_no, 'CN[0-9]{7,9}[A-Z][0-9]?'))")
+    cells = ("rn, app_no, pub_no, filing_date, grant_date, status, lapse_date, ipc, applicants, holders, "
+             "family, pledge_amount, awards, kind_l")
+    num_cols = "app_u, pub_u, a_kind, a_id, a_check_ok, a_type, p_kind, p_id, p_pubkind"
     folded = ("(SELECT *, upper(app_f) AS app_u, upper(pub_f) AS pub_u FROM (SELECT *, fw(app_no) AS app_f, "
-              "fw(pub_no) AS pub_f, lower(fw(kind)) AS kind_l FROM raw))")
-    parsed = num_sql(num_sql(folded, "app_u", "app_f", "a", True), "pub_u", "pub_f", "p", False)
+              f"fw(pub_no) AS pub_f, lower(fw(kind)) AS kind_l FROM raw WHERE NOT ({canonical})))")
+    general = num_sql(num_sql(folded, "app_u", "app_f", "a", True), "pub_u", "pub_f", "p", False)
+    parsed = f"""(
+      SELECT {cells}, {num_cols} FROM {general}
+      UNION ALL
+      SELECT {cells}, app_no AS app_u, pub_no AS pub_u,
+        CASE WHEN a_type IN ('1', '2', '3', '8', '9') THEN 'app' ELSE 'bad' END AS a_kind,
+        CASE WHEN a_type IN ('1', '2', '3', '8', '9') THEN 'CN' || a_app_d || '.' || a_written END AS a_id,
+        CASE WHEN a_type IN ('1', '2', '3', '8', '9') THEN a_written = check_digit(a_app_d) END AS a_check_ok,
+        a_type,
+        CASE WHEN pub_no = '' THEN 'bad' ELSE 'pub' END AS p_kind,
+        CASE WHEN pub_no <> '' THEN regexp_extract(pub_no, '^CN[0-9]+') END AS p_id,
+        CASE WHEN pub_no <> '' THEN regexp_extract(pub_no, '[A-Z][0-9]?$') END AS p_pubkind
+      FROM (SELECT *, app_no[1:12] AS a_app_d, app_no[14] AS a_written, app_no[5] AS a_type,
+                   lower(fw(kind)) AS kind_l
+            FROM raw WHERE {canonical}))"""
+    # entries of the awards cell, `name(2019)`, split once (used for the rejects and for D5)
+    con.execute("""
+    CREATE TABLE aw_cell AS
+    SELECT rn, fe, regexp_extract(fe, '^(.*)\\(([^(]*)\\)$', 1) AS head,
+           tr(regexp_extract(fe, '^(.*)\\(([^(]*)\\)$', 2)) AS inr
+    FROM (SELECT rn, tr(fw(u.e)) AS fe
+          FROM raw, unnest(regexp_split_to_array(awards, '[;；]')) AS u(e) WHERE awards <> '')
+    WHERE fe <> ''
+    """)
+    # Dates: every distinct spelling (portfolio dates, pledge and award dates, award-cell
+    # dates) parsed once into a dictionary, joined back by value: a few thousand spellings
+    # instead of millions of cells. Each step is a column of a stacked SELECT, so no macro
+    # argument is expanded twice. `d`: a date (`s` is a trimmed cell); `ad`: an award date,
+    # where a bare year (optionally followed by 年) is 31 December of that year.
+    iso = "'[12][0-9]{3}-[0-9]{2}-[0-9]{2}'"
+    con.execute(f"""
+    CREATE TABLE dates AS
+    SELECT s,
+      CASE WHEN s = '' THEN NULL WHEN regexp_full_match(s, {iso}) THEN TRY_CAST(s AS DATE)
+           ELSE date_part3(p, l) END AS d,
+      CASE WHEN regexp_full_match(a, '[0-9]{{4}}') THEN ymd(a, 12, 31)
+           WHEN a = '' THEN NULL WHEN regexp_full_match(a, {iso}) THEN TRY_CAST(a AS DATE)
+           ELSE date_part3(pa, la) END AS ad
+    FROM (SELECT *, regexp_split_to_array(p, '[-/.]') AS l, regexp_split_to_array(pa, '[-/.]') AS la
+    FROM (SELECT *, date_head(t) AS p, date_head(ta) AS pa
+    FROM (SELECT *, tr(fw(a)) AS ta
+    FROM (SELECT *, rtrim(t, '年') AS a
+    FROM (SELECT s, tr(fw(s)) AS t
+    FROM (SELECT filing_date AS s FROM raw UNION SELECT grant_date FROM raw UNION SELECT lapse_date FROM raw
+          UNION SELECT registered_on FROM pl_raw UNION SELECT date FROM aw_raw UNION SELECT inr FROM aw_cell))))))
+    """)
     con.execute(f"""
     CREATE TABLE rows AS
-    WITH aw_cell AS (       -- entries of the awards cell, `name(2019)`: a bad date rejects the row
-      SELECT rn, fe, regexp_extract(fe, '^(.*)\\(([^(]*)\\)$', 1) AS head,
-             tr(regexp_extract(fe, '^(.*)\\(([^(]*)\\)$', 2)) AS inr
-      FROM (SELECT rn, tr(fw(e)) AS fe
-            FROM (SELECT rn, unnest(regexp_split_to_array(awards, '[;；]')) AS e FROM raw WHERE awards <> ''))
-      WHERE fe <> ''
-    ), aw_bad AS (
-      SELECT rn, bool_or(regexp_matches(inr, '^[0-9]') AND award_date(inr) IS NULL) AS bad
-      FROM aw_cell GROUP BY rn
+    WITH aw_bad AS (       -- an award-cell entry with an unreadable date rejects the row
+      SELECT rn, bool_or(regexp_matches(inr, '^[0-9]') AND dt.ad IS NULL) AS bad
+      FROM aw_cell LEFT JOIN dates dt ON dt.s = aw_cell.inr GROUP BY rn
     )
     SELECT x.*,
       CASE
@@ -345,7 +400,7 @@ def main(argv=None):
     FROM (SELECT rn, app_no, pub_no, status, ipc, applicants, holders, family, awards,
             grant_date, lapse_date, pledge_amount, app_u, pub_u, a_kind, p_kind, a_check_ok,
             CASE WHEN a_kind = 'app' THEN a_id WHEN app_no = '' AND p_kind = 'pub' THEN p_id END AS pid,
-            pdate(filing_date) AS filing, pdate(grant_date) AS grant_d, pdate(lapse_date) AS lapse_d,
+            df.d AS filing, dg.d AS grant_d, dl.d AS lapse_d,
             amount(pledge_amount) AS pledge_v,
             CASE WHEN p_kind = 'pub' THEN p_id || p_pubkind END AS pub_fmt,
             coalesce(kind_label(kind_l),
@@ -353,21 +408,42 @@ def main(argv=None):
                      CASE WHEN p_kind = 'pub' THEN kind_code(p_pubkind) END) AS kind_v,
             regexp_matches(holders, '[^;；|｜\\s]') AS h_names,
             regexp_matches(applicants, '[^;；|｜\\s]') AS a_names
-          FROM {parsed}) x
+          FROM {parsed} p
+          LEFT JOIN dates df ON df.s = p.filing_date
+          LEFT JOIN dates dg ON dg.s = p.grant_date
+          LEFT JOIN dates dl ON dl.s = p.lapse_date) x
     LEFT JOIN aw_bad USING (rn)
     """)
 
     con.execute("DROP TABLE raw")
+    # every later step orders by `rn` or ORDER BY explicitly: let the engine drop insertion order
+    con.execute("SET preserve_insertion_order = false")
 
     # ---------------------------------------------------------------- rows of one patent merged
     # first value written (row order); a granted B/C publication over an A one; the status
     # that comes with the first grant date; one row's holders kept whole, explicit holders
     # over another row's applicants fallback; the attributed pledge amount taken once (max).
+    # Only ids written on more than one row go through the merging aggregate; a single row
+    # is its own merge (the same values as the aggregate over one row, without the hash
+    # aggregate of ten arg_min over every patent).
     con.execute(f"""
     CREATE TABLE patents AS
+    WITH g AS (
+      SELECT pid, rn, kind_v, filing, grant_d, status, lapse_d, pub_fmt, holders, applicants, h_names,
+             a_names, pledge_v
+      FROM rows WHERE outcome = 'patent'
+    ), dup AS (
+      SELECT pid FROM g GROUP BY pid HAVING count(*) > 1
+    )
     SELECT * EXCLUDE (status_l), status_class(status_l) AS st,
            add_years(filing, 10) AS filing10, add_years(filing, 20) AS filing20
     FROM (SELECT *, lower(status) AS status_l FROM (
+      SELECT pid AS id, kind_v AS kind, filing, grant_d, status, lapse_d, pub_fmt AS pub_no,
+        coalesce(CASE WHEN h_names THEN holders END,
+                 CASE WHEN holders = '' AND a_names THEN applicants END) AS holders,
+        pledge_v AS pledge_cell
+      FROM g ANTI JOIN dup USING (pid)
+      UNION ALL
       SELECT pid AS id,
         arg_min(kind_v, rn) FILTER (WHERE kind_v IS NOT NULL) AS kind,
         arg_min(filing, rn) AS filing,
@@ -380,7 +456,7 @@ def main(argv=None):
         coalesce(arg_min(holders, rn) FILTER (WHERE h_names),
                  arg_min(applicants, rn) FILTER (WHERE holders = '' AND a_names)) AS holders,
         max(pledge_v) AS pledge_cell
-      FROM rows WHERE outcome = 'patent' GROUP BY pid))
+      FROM g SEMI JOIN dup USING (pid) GROUP BY pid))
     """)
     con.execute("""CREATE TABLE outcomes AS
       SELECT count(*) AS n, count(*) FILTER (WHERE outcome = 'patent') AS patent_rows,
@@ -388,21 +464,27 @@ def main(argv=None):
              count(*) FILTER (WHERE outcome = 'reject') AS rejected,
              count(*) FILTER (WHERE outcome = 'patent' AND a_kind = 'app' AND NOT a_check_ok) AS wrong_check
       FROM rows""")
-    # publication (no kind code) -> patent, for side tables that name publications
+    # the side tables' patent cells read once
+    for table in ("fam_raw", "pl_raw", "aw_raw"):
+        src = f"(SELECT *, upper(fw(patent)) AS ref_u, fw(patent) AS ref_f FROM {table})"
+        con.execute(f"CREATE TABLE {table}_n AS SELECT * FROM {num_sql(src, 'ref_u', 'ref_f', 'r')}")
+    # publication (no kind code) -> patent, for side tables that name publications; the
+    # portfolio's publication numbers are read only when some side row names a publication
+    names_pub = con.execute(" UNION ALL ".join(
+        f"(SELECT 1 FROM {t}_n WHERE r_kind = 'pub' LIMIT 1)" for t in ("fam_raw", "pl_raw", "aw_raw"))).fetchall()
     con.execute(f"""
     CREATE TABLE pubmap AS
     SELECT q_id AS pub_id, arg_min(pid, rn) AS id
-    FROM {num_sql("(SELECT rn, pid, pub_fmt FROM rows WHERE outcome = 'patent' AND pub_fmt IS NOT NULL)",
-                  "pub_fmt", "pub_fmt", "q")}
+    FROM {num_sql("(SELECT rn, pid, pub_fmt FROM rows WHERE outcome = 'patent' AND pub_fmt IS NOT NULL"
+                  + ("" if names_pub else " AND false") + ")", "pub_fmt", "pub_fmt", "q")}
     WHERE q_kind <> 'bad' GROUP BY q_id
     """)
 
     def resolve(table):
         """A side table with `ref`: the patent its `patent` cell names (NULL: unreadable)."""
-        src = f"(SELECT *, upper(fw(patent)) AS ref_u, fw(patent) AS ref_f FROM {table})"
         return f"""(SELECT s.*, CASE WHEN r_kind = 'app' THEN r_id
                                     WHEN r_kind = 'pub' THEN coalesce(pm.id, r_id) END AS ref
-                    FROM {num_sql(src, "ref_u", "ref_f", "r")} s
+                    FROM {table}_n s
                     LEFT JOIN pubmap pm ON s.r_kind = 'pub' AND pm.pub_id = s.r_id)"""
 
     # ---------------------------------------------------------------- D1: IPC codes -> SEI
@@ -421,8 +503,9 @@ def main(argv=None):
     CREATE TABLE pat_sei AS
     WITH codes AS (
       SELECT DISTINCT pid AS id, c
-      FROM (SELECT pid, tr(unnest(regexp_split_to_array(ipc, '[;；|,，]'))) AS c
-            FROM rows WHERE outcome = 'patent' AND ipc <> '')
+      FROM (SELECT pid, tr(u.c) AS c
+            FROM rows, unnest(regexp_split_to_array(ipc, '[;；|,，]')) AS u(c)
+            WHERE outcome = 'patent' AND ipc <> '')
       WHERE c <> ''
     ), spellings AS (
       SELECT c, ipc_key(ipc_compact(f)) AS key FROM (SELECT c, fw(c) AS f FROM (SELECT DISTINCT c FROM codes))
@@ -450,8 +533,9 @@ def main(argv=None):
     CREATE TABLE pat_fam AS
     WITH members AS (
       SELECT pid AS id, m
-      FROM (SELECT pid, tr(unnest(regexp_split_to_array(family, '[;；|,，]'))) AS m
-            FROM rows WHERE outcome = 'patent' AND family <> '')
+      FROM (SELECT pid, tr(u.m) AS m
+            FROM rows, unnest(regexp_split_to_array(family, '[;；|,，]')) AS u(m)
+            WHERE outcome = 'patent' AND family <> '')
       WHERE m <> ''
       UNION ALL
       SELECT ref, member FROM {resolve("fam_raw")} WHERE ref IS NOT NULL
@@ -482,8 +566,8 @@ def main(argv=None):
     con.execute(f"""
     CREATE TABLE pat_pledge AS
     WITH p AS (
-      SELECT rn, contract_id AS cid, ref, amount(amount_wan) AS amt, registered_on, pdate(registered_on) AS reg
-      FROM {resolve("pl_raw")}
+      SELECT rn, contract_id AS cid, ref, amount(amount_wan) AS amt, registered_on, dt.d AS reg
+      FROM {resolve("pl_raw")} r LEFT JOIN dates dt ON dt.s = r.registered_on
     ), ok AS (
       SELECT * FROM p
       WHERE cid <> '' AND ref IS NOT NULL AND amt IS NOT NULL AND amt >= 0
@@ -504,25 +588,22 @@ def main(argv=None):
     con.execute(f"""
     CREATE TABLE pat_award AS
     WITH cell AS (
-      SELECT pid AS id,
-             CASE WHEN regexp_matches(inr, '^[0-9]') THEN tr(head) ELSE fe END AS name,
-             CASE WHEN regexp_matches(inr, '^[0-9]') THEN award_date(inr) END AS adate
-      FROM (SELECT pid, fe, regexp_extract(fe, '^(.*)\\(([^(]*)\\)$', 1) AS head,
-                   tr(regexp_extract(fe, '^(.*)\\(([^(]*)\\)$', 2)) AS inr
-            FROM (SELECT pid, tr(fw(e)) AS fe
-                  FROM (SELECT pid, unnest(regexp_split_to_array(awards, '[;；]')) AS e
-                        FROM rows WHERE outcome = 'patent' AND awards <> ''))
-            WHERE fe <> '')
+      SELECT r.pid AS id,
+             CASE WHEN regexp_matches(c.inr, '^[0-9]') THEN tr(c.head) ELSE c.fe END AS name,
+             CASE WHEN regexp_matches(c.inr, '^[0-9]') THEN dt.ad END AS adate
+      FROM aw_cell c JOIN rows r ON r.rn = c.rn AND r.outcome = 'patent'
+      LEFT JOIN dates dt ON dt.s = c.inr
     ), side AS (
       SELECT ref AS id, CASE WHEN level = '' THEN award ELSE award || ' ' || level END AS name,
-             award_date(date) AS adate
-      FROM {resolve("aw_raw")}
-      WHERE ref IS NOT NULL AND award <> '' AND (date = '' OR award_date(date) IS NOT NULL)
+             dt.ad AS adate
+      FROM {resolve("aw_raw")} r LEFT JOIN dates dt ON dt.s = r.date
+      WHERE ref IS NOT NULL AND award <> '' AND (date = '' OR dt.ad IS NOT NULL)
     )
     SELECT id,
-      bool_or(award_counts(name) AND (adate IS NULL OR adate <= {AS_OF})) AS now,
-      bool_or(award_counts(name) AND (adate IS NULL OR adate <= {PREV})) AS prev
-    FROM (SELECT * FROM cell UNION ALL SELECT * FROM side) GROUP BY id
+      bool_or(counts AND (adate IS NULL OR adate <= {AS_OF})) AS now,
+      bool_or(counts AND (adate IS NULL OR adate <= {PREV})) AS prev
+    FROM (SELECT id, adate, award_counts(name) AS counts
+          FROM (SELECT * FROM cell UNION ALL SELECT * FROM side)) GROUP BY id
     """)
 
     con.execute("DROP TABLE rows")   # the counts below come from `outcomes`
@@ -579,10 +660,11 @@ def main(argv=None):
     """)
     con.execute("""
     CREATE TABLE holders AS
-    WITH h AS (        -- holder names: split, trimmed, distinct per patent
-      SELECT DISTINCT id, h
-      FROM (SELECT id, tr(unnest(regexp_split_to_array(holders, '[;；|｜]'))) AS h
-            FROM scored WHERE holders IS NOT NULL)
+    WITH h AS (        -- holder names: split, trimmed (spelling -> institution is a function, so
+      SELECT id, h     -- one DISTINCT on the institutions below is enough)
+      FROM (SELECT id, tr(u.h) AS h
+            FROM scored, unnest(regexp_split_to_array(holders, '[;；|｜]')) AS u(h)
+            WHERE holders IS NOT NULL)
       WHERE h <> ''
     ), names AS (      -- each distinct spelling resolved once
       SELECT h, coalesce(a.name, n) AS institution, coalesce(a.type, type_folded(lower(fw(n)))) AS type
@@ -642,7 +724,7 @@ def main(argv=None):
              s.high_value, s.eligible_prev, s.high_value_prev,
              array_to_string(s.sei_codes, ';') AS sei_codes, coalesce(hi.names, '') AS institutions
       FROM scored s
-      LEFT JOIN (SELECT id, string_agg(institution, ';' ORDER BY institution) AS names FROM holders GROUP BY id) hi
+      LEFT JOIN (SELECT id, array_to_string(list_sort(list(institution)), ';') AS names FROM holders GROUP BY id) hi
         ON hi.id = s.id
       ORDER BY s.id
     ) TO {lit(os.path.join(a.out, 'patents.csv'))} (HEADER, DELIMITER ',')

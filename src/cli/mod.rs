@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ConfigFile, Overrides, Settings};
+use crate::config::{ConfigFile, Overrides, Settings, SideTables};
 use crate::pipeline::RunError;
 use crate::read::InputError;
 
@@ -69,29 +69,9 @@ pub struct InputArgs {
     /// TOML config file.
     #[arg(long, short)]
     pub config: Option<PathBuf>,
-    /// Family members table (`patent, member`).
-    #[arg(long)]
-    pub families: Option<PathBuf>,
-    /// Pledge contracts table (`contract_id, patent, amount_wan, registered_on`).
-    #[arg(long)]
-    pub pledges: Option<PathBuf>,
-    /// Awards table (`patent, award, level, date`).
-    #[arg(long)]
-    pub awards: Option<PathBuf>,
-    /// Institution aliases (`alias, institution, type[, parent]`).
-    #[arg(long)]
-    pub aliases: Option<PathBuf>,
-    /// Legal events table (`patent, date, event`; `date` may be empty).
-    #[arg(long)]
-    pub events: Option<PathBuf>,
-    /// Classification codes from another source (`patent, codes`; scraped
-    /// `publication_number, …, cpc_codes` files read as they are).
-    #[arg(long)]
-    pub classes: Option<PathBuf>,
-    /// Transfers, licences, equity and pledges with the money received
-    /// (`patent, type, date, counterparty, amount_wan, received_wan`).
-    #[arg(long)]
-    pub transactions: Option<PathBuf>,
+    /// Side tables.
+    #[command(flatten)]
+    pub side: SideTables,
     /// Report date (YYYY-MM-DD).
     #[arg(long, conflicts_with = "year")]
     pub as_of: Option<String>,
@@ -109,13 +89,7 @@ impl InputArgs {
         };
         file.resolve(Overrides {
             portfolio: self.portfolio.clone(),
-            families: self.families.clone(),
-            pledges: self.pledges.clone(),
-            awards: self.awards.clone(),
-            aliases: self.aliases.clone(),
-            events: self.events.clone(),
-            classes: self.classes.clone(),
-            transactions: self.transactions.clone(),
+            side: self.side.clone(),
             as_of: self.as_of.clone(),
             year: self.year,
             out,

@@ -99,8 +99,18 @@ impl PatentsWriter {
 
 /// Days from 1970-01-01 to a `YYYY-MM-DD` cell (`None` for an empty cell or a year alone).
 fn days_since_epoch(cell: &str) -> Option<i32> {
-    let date = chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").ok()?;
-    Some((date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+    use chrono::Datelike;
+    // 1970-01-01 counted from 0001-01-01 (day 1).
+    const EPOCH_FROM_CE: i32 = 719_163;
+    let b = cell.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| -> Option<u32> {
+        digits.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(number(&b[..4])? as i32, number(&b[5..7])?, number(&b[8..])?)?;
+    Some(date.num_days_from_ce() - EPOCH_FROM_CE)
 }
 
 /// Write `institutions.parquet`: the columns of `institutions.csv`; counts are whole
@@ -143,4 +153,20 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
         })
         .collect();
     save(path, DataFrame::new_infer_height(cols)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_count_days_from_1970() {
+        assert_eq!(days_since_epoch("1970-01-01"), Some(0));
+        assert_eq!(days_since_epoch("1969-12-31"), Some(-1));
+        assert_eq!(days_since_epoch("2024-02-29"), Some(19_782));
+        assert_eq!(days_since_epoch("2023-02-29"), None);
+        assert_eq!(days_since_epoch("2015"), None);
+        assert_eq!(days_since_epoch(""), None);
+        assert_eq!(days_since_epoch("2015-1-01x"), None);
+    }
 }
