@@ -17,7 +17,9 @@ semantics: /work/shared/SPEC.md plus hvpat's documented decisions where the
 SPEC is silent (see benches/peers/README.md).
 
 SQL style: DuckDB macros are expanded textually, so every macro is applied to
-plain columns and derived values are computed once, in stacked SELECTs.
+plain columns and derived values are computed once, in stacked SELECTs. Work that
+depends on a value, not on a patent (dates, IPC cells, holders cells) is done once per
+distinct value and joined back; see "What an expert would write" in README.md.
 """
 import argparse
 import csv
@@ -62,6 +64,14 @@ def check_sum_sql(d):
     head = " + ".join(f"{w[i]}*(ascii(substr({d},{i + 1},1))-48)" for i in range(8))
     tail = " + ".join(f"{w[i]}*(ascii(substr({d},{i + 1},1))-48)" for i in range(8, 12))
     return f"({head} + CASE WHEN length({d}) = 12 THEN {tail} ELSE 0 END)"
+
+
+def check_digit_int_sql(n):
+    """The check digit of a 12-digit application number given as an integer `n` (the same
+    weights as check_sum_sql; integer arithmetic instead of 12 substrings)."""
+    w = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]
+    total = " + ".join(f"{w[i]} * (({n} // {10 ** (11 - i)}) % 10)" for i in range(12))
+    return f"substr('0123456789X', (({total}) % 11)::INT + 1, 1)"
 
 
 MACROS = r"""
@@ -257,7 +267,10 @@ def load_csv(con, path, table, wanted, required):
             sys.exit(f"{path}: missing column {w!r} (found: {', '.join(names)})")
         else:
             sel.append(f"'' AS {w}")
-    con.execute(f"CREATE TABLE {table} AS SELECT row_number() OVER () AS rn, {', '.join(sel)} FROM {src}")
+    # file order is kept (preserve_insertion_order), so the storage row id is the row number:
+    # no row_number() window over the scan
+    con.execute(f"CREATE TABLE {table}_cells AS SELECT {', '.join(sel)} FROM {src}")
+    con.execute(f"CREATE VIEW {table} AS SELECT rowid AS rn, * FROM {table}_cells")
 
 
 def main(argv=None):
@@ -339,7 +352,8 @@ def main(argv=None):
       SELECT {cells}, app_no AS app_u, pub_no AS pub_u,
         CASE WHEN a_type IN ('1', '2', '3', '8', '9') THEN 'app' ELSE 'bad' END AS a_kind,
         CASE WHEN a_type IN ('1', '2', '3', '8', '9') THEN 'CN' || a_app_d || '.' || a_written END AS a_id,
-        CASE WHEN a_type IN ('1', '2', '3', '8', '9') THEN a_written = check_digit(a_app_d) END AS a_check_ok,
+        CASE WHEN a_type IN ('1', '2', '3', '8', '9') THEN a_written = {check_digit_int_sql("a_app_d::BIGINT")}
+        END AS a_check_ok,
         a_type,
         CASE WHEN pub_no = '' THEN 'bad' ELSE 'pub' END AS p_kind,
         CASE WHEN pub_no <> '' THEN regexp_extract(pub_no, '^CN[0-9]+') END AS p_id,
@@ -384,7 +398,7 @@ def main(argv=None):
       SELECT rn, bool_or(regexp_matches(inr, '^[0-9]') AND dt.ad IS NULL) AS bad
       FROM aw_cell LEFT JOIN dates dt ON dt.s = aw_cell.inr GROUP BY rn
     )
-    SELECT x.*,
+    SELECT x.* EXCLUDE (app_no, pub_no, app_u, pub_u, p_kind, grant_date, lapse_date, pledge_amount, awards),
       CASE
         WHEN app_no = '' AND pub_no = '' THEN 'reject'
         WHEN foreign_office(app_u) OR foreign_office(pub_u) THEN 'out_of_scope'
@@ -415,7 +429,8 @@ def main(argv=None):
     LEFT JOIN aw_bad USING (rn)
     """)
 
-    con.execute("DROP TABLE raw")
+    con.execute("DROP VIEW raw")
+    con.execute("DROP TABLE raw_cells")
     # every later step orders by `rn` or ORDER BY explicitly: let the engine drop insertion order
     con.execute("SET preserve_insertion_order = false")
 
@@ -430,7 +445,7 @@ def main(argv=None):
     CREATE TABLE patents AS
     WITH g AS (
       SELECT pid, rn, kind_v, filing, grant_d, status, lapse_d, pub_fmt, holders, applicants, h_names,
-             a_names, pledge_v
+             a_names, pledge_v, ipc
       FROM rows WHERE outcome = 'patent'
     ), dup AS (
       SELECT pid FROM g GROUP BY pid HAVING count(*) > 1
@@ -441,7 +456,7 @@ def main(argv=None):
       SELECT pid AS id, kind_v AS kind, filing, grant_d, status, lapse_d, pub_fmt AS pub_no,
         coalesce(CASE WHEN h_names THEN holders END,
                  CASE WHEN holders = '' AND a_names THEN applicants END) AS holders,
-        pledge_v AS pledge_cell
+        pledge_v AS pledge_cell, ipc
       FROM g ANTI JOIN dup USING (pid)
       UNION ALL
       SELECT pid AS id,
@@ -455,7 +470,8 @@ def main(argv=None):
                  arg_min(pub_fmt, rn) FILTER (WHERE pub_fmt IS NOT NULL)) AS pub_no,
         coalesce(arg_min(holders, rn) FILTER (WHERE h_names),
                  arg_min(applicants, rn) FILTER (WHERE holders = '' AND a_names)) AS holders,
-        max(pledge_v) AS pledge_cell
+        max(pledge_v) AS pledge_cell,
+        string_agg(ipc, ';') AS ipc   -- the union of the rows' codes (';' is a separator)
       FROM g SEMI JOIN dup USING (pid) GROUP BY pid))
     """)
     con.execute("""CREATE TABLE outcomes AS
@@ -500,12 +516,12 @@ def main(argv=None):
     if bad:
         sys.exit(f"{a.concordance}: {bad} rows with an unreadable IPC code")
     con.execute("""
-    CREATE TABLE pat_sei AS
-    WITH codes AS (
-      SELECT DISTINCT pid AS id, c
-      FROM (SELECT pid, tr(u.c) AS c
-            FROM rows, unnest(regexp_split_to_array(ipc, '[;；|,，]')) AS u(c)
-            WHERE outcome = 'patent' AND ipc <> '')
+    CREATE TABLE cell_sei AS
+    WITH codes AS (     -- per distinct IPC cell (a merged patent's cells joined by ';')
+      SELECT DISTINCT cell, c
+      FROM (SELECT cell, tr(u.c) AS c
+            FROM (SELECT DISTINCT ipc AS cell FROM patents WHERE ipc <> ''),
+                 unnest(regexp_split_to_array(cell, '[;；|,，]')) AS u(c))
       WHERE c <> ''
     ), spellings AS (
       SELECT c, ipc_key(ipc_compact(f)) AS key FROM (SELECT c, fw(c) AS f FROM (SELECT DISTINCT c FROM codes))
@@ -518,12 +534,12 @@ def main(argv=None):
     ), code_sei AS (
       SELECT DISTINCT c, sei_code, industry FROM levels JOIN conc ON conc.key = levels.k
     )
-    SELECT id, list_sort(list(DISTINCT sei_code)) AS sei_codes,
+    SELECT cell, list_sort(list(DISTINCT sei_code)) AS sei_codes,
       bool_or(industry = 1) AS s1, bool_or(industry = 2) AS s2, bool_or(industry = 3) AS s3,
       bool_or(industry = 4) AS s4, bool_or(industry = 5) AS s5, bool_or(industry = 6) AS s6,
       bool_or(industry = 7) AS s7, bool_or(industry = 8) AS s8, bool_or(industry = 9) AS s9
     FROM codes JOIN code_sei USING (c)
-    GROUP BY id
+    GROUP BY cell
     """)
 
     # ---------------------------------------------------------------- D2: family members
@@ -624,7 +640,7 @@ def main(argv=None):
       SELECT p.id, p.kind, p.holders, p.filing10,
         {valid(AS_OF)} AS eligible,
         {valid(PREV)} AS eligible_prev,
-        s.id IS NOT NULL AS d1,
+        s.cell IS NOT NULL AS d1,
         coalesce(f.d2, false) AS d2,
         coalesce(p.pledge_cell, 0) + coalesce(pl.now, 0) + {EPS} >= {THRESH} AS d4,
         coalesce(p.pledge_cell, 0) + coalesce(pl.prev, 0) + {EPS} >= {THRESH} AS d4_prev,
@@ -635,7 +651,7 @@ def main(argv=None):
         coalesce(s.s4, false) AS s4, coalesce(s.s5, false) AS s5, coalesce(s.s6, false) AS s6,
         coalesce(s.s7, false) AS s7, coalesce(s.s8, false) AS s8, coalesce(s.s9, false) AS s9
       FROM patents p
-      LEFT JOIN pat_sei s ON s.id = p.id
+      LEFT JOIN cell_sei s ON s.cell = p.ipc
       LEFT JOIN pat_fam f ON f.id = p.id
       LEFT JOIN pat_pledge pl ON pl.id = p.id
       LEFT JOIN pat_award aw ON aw.id = p.id))
@@ -659,23 +675,25 @@ def main(argv=None):
     SELECT key, arg_max(name, (f, rn, o)) AS name, arg_max(type, (f, rn, o)) AS type FROM k GROUP BY key
     """)
     con.execute("""
-    CREATE TABLE holders AS
-    WITH h AS (        -- holder names: split, trimmed (spelling -> institution is a function, so
-      SELECT id, h     -- one DISTINCT on the institutions below is enough)
-      FROM (SELECT id, tr(u.h) AS h
-            FROM scored, unnest(regexp_split_to_array(holders, '[;；|｜]')) AS u(h)
-            WHERE holders IS NOT NULL)
+    CREATE TABLE cell_inst AS
+    WITH h AS (        -- per distinct holders cell: the names, split and trimmed
+      SELECT cell, h
+      FROM (SELECT cell, tr(u.h) AS h
+            FROM (SELECT DISTINCT holders AS cell FROM scored WHERE holders IS NOT NULL),
+                 unnest(regexp_split_to_array(cell, '[;；|｜]')) AS u(h))
       WHERE h <> ''
-    ), names AS (      -- each distinct spelling resolved once
-      SELECT h, coalesce(a.name, n) AS institution, coalesce(a.type, type_folded(lower(fw(n)))) AS type
+    ), names AS (      -- each distinct spelling resolved once (one step per column)
+      SELECT h, coalesce(a.name, n) AS institution, coalesce(a.type, type_folded(fl)) AS type
+      FROM (SELECT *, lower(fw(n)) AS fl
       FROM (SELECT h, ws_collapse(tr(n)) AS n, fold_name(n) AS key
-            FROM (SELECT h,   -- a Lens-style acquisition date `NAME (2007-09-26)` dropped
-                    CASE WHEN h LIKE '%)' AND pdate(tr(regexp_extract(h, '^(.*)\\(([^(]*)\\)$', 2))) IS NOT NULL
-                         THEN tr(regexp_extract(h, '^(.*)\\(([^(]*)\\)$', 1)) ELSE h END AS n
-                  FROM (SELECT DISTINCT h FROM h))) x
+      FROM (SELECT h,   -- a Lens-style acquisition date `NAME (2007-09-26)` dropped
+              CASE WHEN h LIKE '%)' AND pdate(inr) IS NOT NULL THEN tr(head) ELSE h END AS n
+      FROM (SELECT h, regexp_extract(h, '^(.*)\\(([^(]*)\\)$', 1) AS head,
+                   tr(regexp_extract(h, '^(.*)\\(([^(]*)\\)$', 2)) AS inr
+            FROM (SELECT DISTINCT h FROM h))))) x
       LEFT JOIN aliases a ON a.key = x.key
     )
-    SELECT DISTINCT id, institution, type FROM h JOIN names USING (h)
+    SELECT DISTINCT cell, institution, type FROM h JOIN names USING (h)
     """)
 
     types = None if a.types == "all" else [t.strip() for t in a.types.split(",") if t.strip()]
@@ -683,6 +701,15 @@ def main(argv=None):
 
     def cnt(e):
         return f"count(*) FILTER (WHERE {e})"
+
+    # A patent's institutions depend on its holders cell only, so the counts are taken per
+    # cell first (one aggregate over the patents, a few hundred thousand cells) and then
+    # summed over the cell's institutions: no (patent, institution) table at all.
+    flags = [("patents", "true"), ("inventions", "s.kind = 'invention'"), ("valid_inventions", "s.eligible"),
+             ("high_value", "s.high_value"), ("d1_sei", "s.eligible AND s.d1"), ("d2_overseas", "s.eligible AND s.d2"),
+             ("d3_maintained", "s.d3"), ("d4_pledge", "s.eligible AND s.d4"), ("d5_award", "s.eligible AND s.d5"),
+             *[(f"sei_{k}", f"s.eligible AND s.s{k}") for k in range(1, 10)],
+             ("valid_inventions_prev", "s.eligible_prev"), ("high_value_prev", "s.high_value_prev")]
 
     os.makedirs(a.out, exist_ok=True)
     # share = high_value / valid_inventions rounded half-up to 4 decimals, in integers
@@ -699,19 +726,10 @@ def main(argv=None):
                      ELSE (high_value * 20000 + valid_inventions) // (2 * valid_inventions) END AS share_e4
       FROM (
         SELECT h.institution AS name, h.type,
-          count(*) AS patents,
-          {cnt("s.kind = 'invention'")} AS inventions,
-          {cnt("s.eligible")} AS valid_inventions,
-          {cnt("s.high_value")} AS high_value,
-          {cnt("s.eligible AND s.d1")} AS d1_sei,
-          {cnt("s.eligible AND s.d2")} AS d2_overseas,
-          {cnt("s.d3")} AS d3_maintained,
-          {cnt("s.eligible AND s.d4")} AS d4_pledge,
-          {cnt("s.eligible AND s.d5")} AS d5_award,
-          {", ".join(cnt(f"s.eligible AND s.s{k}") + f" AS sei_{k}" for k in range(1, 10))},
-          {cnt("s.eligible_prev")} AS valid_inventions_prev,
-          {cnt("s.high_value_prev")} AS high_value_prev
-        FROM holders h JOIN scored s USING (id)
+          {", ".join(f"sum(c.{n})::BIGINT AS {n}" for n, _ in flags)}
+        FROM cell_inst h
+        JOIN (SELECT s.holders AS cell, {", ".join(f"{cnt(e)} AS {n}" for n, e in flags)}
+              FROM scored s WHERE s.holders IS NOT NULL GROUP BY s.holders) c USING (cell)
         {type_filter}
         GROUP BY h.institution, h.type))
     ORDER BY high_value DESC, name
@@ -724,8 +742,9 @@ def main(argv=None):
              s.high_value, s.eligible_prev, s.high_value_prev,
              array_to_string(s.sei_codes, ';') AS sei_codes, coalesce(hi.names, '') AS institutions
       FROM scored s
-      LEFT JOIN (SELECT id, array_to_string(list_sort(list(institution)), ';') AS names FROM holders GROUP BY id) hi
-        ON hi.id = s.id
+      LEFT JOIN (SELECT cell, array_to_string(list_sort(list(institution)), ';') AS names
+                 FROM cell_inst GROUP BY cell) hi
+        ON hi.cell = s.holders
       ORDER BY s.id
     ) TO {lit(os.path.join(a.out, 'patents.csv'))} (HEADER, DELIMITER ',')
     """)
