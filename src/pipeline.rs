@@ -511,8 +511,7 @@ fn previous_fingerprint(out: &Path) -> Option<String> {
 pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> {
     let started = Instant::now();
     let _lock = OutputLock::acquire(&settings.out)?;
-    // Without --if-changed the fingerprint takes the digests the inputs were read with,
-    // so big files are hashed once.
+    // With --if-changed the inputs are hashed first, to skip an unchanged run.
     let early = match options.if_changed {
         true => Some(fingerprint(settings, &file_digest)?),
         false => None,
@@ -524,13 +523,12 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
     let mut loaded = load(settings, options.progress)?;
     // A file changed during the read ends the run now rather than after the writing.
     loaded.inputs.iter().try_for_each(|input| input.file.check_unchanged())?;
-    let fingerprint = match early {
-        Some(f) => f,
-        None => fingerprint(settings, &|path| match loaded.inputs.iter().find(|i| i.file.path == path) {
-            Some(input) => Ok(input.file.sha256.clone()),
-            None => file_digest(path),
-        })?,
-    };
+    // The manifest's fingerprint is that of the bytes the outputs come from (the early
+    // one, for --if-changed, was taken from an earlier read of the same paths).
+    let fingerprint = fingerprint(settings, &|path| match loaded.inputs.iter().find(|i| i.file.path == path) {
+        Some(input) => Ok(input.file.sha256.clone()),
+        None => file_digest(path),
+    })?;
     let c = &loaded.counts;
     // Every row is scored, merged, out of scope or rejected: outputs whose counts do
     // not add up are never written.

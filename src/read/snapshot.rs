@@ -43,8 +43,12 @@ impl Stamp {
             Some(format!("replaced by another file of {} bytes (was {} bytes)", later.len, self.len))
         } else if self.len != later.len {
             Some(format!("size {} → {} bytes", self.len, later.len))
-        } else if self.modified != later.modified || self.changed != later.changed {
+        } else if self.modified != later.modified {
             Some(format!("rewritten in place (same size, {} bytes, new modification time)", self.len))
+        } else if self.changed != later.changed {
+            // Written with its time set back, or its permissions or links changed: the
+            // bytes may differ, and nothing else can tell.
+            Some(format!("its status changed (same size, {} bytes, and modification time)", self.len))
         } else {
             None
         }
@@ -79,7 +83,7 @@ impl FileInfo {
     /// The identity of a file read whole by [`snapshot::read`].
     pub fn read(path: &Path) -> Result<(FileInfo, Vec<u8>), InputError> {
         let (bytes, stamp) = read(path)?;
-        Ok((FileInfo { stamp: Some(stamp), ..FileInfo::of(path, &bytes) }, bytes))
+        Ok((FileInfo { stamp, ..FileInfo::of(path, &bytes) }, bytes))
     }
 
     /// An error if the file changed since it was read.
@@ -98,19 +102,27 @@ fn changed(path: &Path, change: String) -> InputError {
     InputError::Changed { path: path.to_path_buf(), change }
 }
 
-/// Read a whole file; an error if it changed while being read.
-pub fn read(path: &Path) -> Result<(Vec<u8>, Stamp), InputError> {
+/// Read a whole file; an error if it changed while being read. A pipe, a device or
+/// `/dev/stdin` (no regular file) is read as it comes and has no stamp: it has no size
+/// or time to compare.
+pub fn read(path: &Path) -> Result<(Vec<u8>, Option<Stamp>), InputError> {
     let io = |e| InputError::Io { path: path.to_path_buf(), source: e };
     let mut file = std::fs::File::open(path).map_err(io)?;
-    let before = Stamp::of(&file.metadata().map_err(io)?);
-    let mut bytes = Vec::with_capacity(usize::try_from(before.len).unwrap_or(0).saturating_add(1));
+    let meta = file.metadata().map_err(io)?;
+    let mut bytes = Vec::new();
+    if !meta.is_file() {
+        file.read_to_end(&mut bytes).map_err(io)?;
+        return Ok((bytes, None));
+    }
+    let before = Stamp::of(&meta);
+    bytes.reserve_exact(usize::try_from(before.len).unwrap_or(0).saturating_add(1));
     file.read_to_end(&mut bytes).map_err(io)?;
     // The path, not the open file: a file renamed over it counts as a change too.
     check_unchanged(path, &before)?;
     if bytes.len() as u64 != before.len {
         return Err(changed(path, format!("size {} → {} bytes", before.len, bytes.len())));
     }
-    Ok((bytes, before))
+    Ok((bytes, Some(before)))
 }
 
 /// An error if the file at `path` is no longer the one stamped `read` (changed,
@@ -136,14 +148,14 @@ mod tests {
         std::fs::write(&path, "id,title\nCN1,x\n").unwrap();
         let (bytes, stamp) = read(&path).unwrap();
         assert_eq!(bytes, b"id,title\nCN1,x\n");
-        check_unchanged(&path, &stamp).unwrap();
+        check_unchanged(&path, &stamp.unwrap()).unwrap();
     }
 
     #[test]
     fn truncation_growth_rewrite_replacement_and_removal_are_named() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.csv");
-        let message = |stamp: &Stamp| check_unchanged(&path, stamp).unwrap_err().to_string();
+        let message = |stamp: &Option<Stamp>| check_unchanged(&path, stamp.as_ref().unwrap()).unwrap_err().to_string();
         std::fs::write(&path, "0123456789").unwrap();
         let (_, stamp) = read(&path).unwrap();
 
@@ -169,5 +181,29 @@ mod tests {
         let (_, stamp) = read(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
         assert!(message(&stamp).contains("no longer readable since it was read"));
+
+        // Permissions changed, size and modification time kept: said as such.
+        std::fs::write(&path, "0123").unwrap();
+        let (_, stamp) = read(&path).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&path, permissions).unwrap();
+        assert!(message(&stamp).contains("its status changed (same size, 4 bytes, and modification time)"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_read_as_it_comes_without_a_stamp() {
+        let mut child = std::process::Command::new("printf")
+            .arg("id\\nCN1\\n")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let fd = std::os::fd::AsRawFd::as_raw_fd(child.stdout.as_ref().unwrap());
+        let (bytes, stamp) = read(Path::new(&format!("/proc/self/fd/{fd}"))).unwrap();
+        child.wait().unwrap();
+        assert_eq!(bytes, b"id\nCN1\n");
+        assert!(stamp.is_none());
     }
 }

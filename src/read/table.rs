@@ -58,13 +58,13 @@ impl TableFile {
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<TableFile, InputError> {
         let (bytes, stamp) = snapshot::read(path)?;
         if is_workbook(path) {
-            let info = FileInfo { stamp: Some(stamp), ..FileInfo::of(path, &bytes) };
+            let info = FileInfo { stamp, ..FileInfo::of(path, &bytes) };
             return read_workbook(path, &bytes, info, sheet);
         }
         // UTF-8, the usual case, is checked while the file is hashed.
         let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         let (info, utf8) = rayon::join(|| FileInfo::of(path, &bytes), || std::str::from_utf8(&bytes[bom..]).is_ok());
-        let info = FileInfo { stamp: Some(stamp), ..info };
+        let info = FileInfo { stamp, ..info };
         if utf8 {
             let encoding = if bom > 0 { "UTF-8 (BOM)" } else { "UTF-8" };
             return TableFile::from_text(path, info, Text { bytes, start: bom }, encoding);
