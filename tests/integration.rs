@@ -314,6 +314,35 @@ fn a_closed_pipe_on_stdout_is_a_quiet_exit_0() {
         assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
     }
+    // What a command writes to files is written all the same.
+    let o = into_a_closed_pipe(&wd, &["check", "portfolio.csv", "--rejects", "rejects-check.csv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(wd.path("rejects-check.csv").exists(), "--rejects is written before stdout");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_input_from_a_pipe_is_read_as_it_comes() {
+    use std::io::Write;
+    let wd = Workdir::with_fixture("handworked");
+    let mut args = RUN_HANDWORKED.to_vec();
+    args.extend(["--aliases", "/dev/stdin", "--quiet"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hvpat"))
+        .args(&args)
+        .current_dir(wd.dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all("alias,institution,type\nTHU,清华大学,university\n".as_bytes())
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(manifest(&wd, "out")["inputs"].as_array().expect("inputs").iter().any(|i| i["role"] == "aliases"));
 }
 
 #[test]

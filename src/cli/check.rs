@@ -119,9 +119,10 @@ pub fn run(args: CheckArgs) -> Result<()> {
         }
         all_rejects.extend(rejects);
     }
-    crate::cli::print_out(&out)?;
+    // The rejects file first: a reader of stdout that goes away ends the command.
     if let Some(path) = &args.rejects {
         write_issues(path, &all_rejects, false)?;
     }
+    crate::cli::print_out(&out)?;
     Ok(())
 }

@@ -124,10 +124,16 @@ pub fn main_with(cli: Cli) -> ExitCode {
 pub fn print_out(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+        written => Ok(written?),
+    }
 }
+
+/// The reader of stdout went away (`hvpat … | head`): not a failure.
+#[derive(Debug, thiserror::Error)]
+#[error("stdout closed")]
+struct StdoutClosed;
 
 /// A line on stderr; nothing (rather than a panic) when stderr is closed.
 pub fn print_err(line: &str) {
@@ -136,8 +142,8 @@ pub fn print_err(line: &str) {
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain()
-        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    // Only stdout's: a broken pipe anywhere else (a FIFO given as an output) is a failure.
+    err.chain().any(|e| e.is::<StdoutClosed>())
 }
 
 /// The exit code for an error (the first classified cause in its chain).
