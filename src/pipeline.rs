@@ -126,6 +126,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     timings.push(("read_side_tables", t1.elapsed().as_millis()));
 
     let t2 = Instant::now();
+    let run_sources = run_sources(settings, &transactions);
     let ctx = ScoreContext {
         concordance: &concordance,
         aliases: &aliases,
@@ -134,7 +135,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
         as_of_prev: settings.as_of_prev,
         rollup_campuses: settings.rollup_campuses,
         trend_dates: &settings.trend_dates,
-        sources: run_sources(settings, &transactions),
+        sources: run_sources,
     };
     progress.start("scoring", patents.len() as u64, Unit::Patents);
     let Scoring { scored, institutions } = score_all_with(patents, &ctx, progress);
@@ -164,7 +165,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
         coverage,
         sources,
         holder_columns,
-        run_sources: run_sources(settings, &transactions),
+        run_sources,
         transactions,
         conversion,
         conversion_sources,

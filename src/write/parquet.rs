@@ -8,7 +8,8 @@ use polars::prelude::*;
 use crate::aggregate::InstitutionRow;
 use crate::rules::institutions::UNIT;
 use crate::write::schema::{
-    institution_columns, institution_values, ColumnType, InstitutionValue, PatentCells, PATENT_COLUMNS,
+    institution_column_kinds, institution_columns, institution_values, ColumnType, InstitutionValue, PatentCells,
+    PATENT_COLUMNS,
 };
 
 fn save(path: &Path, mut df: DataFrame) -> Result<()> {
@@ -119,10 +120,7 @@ fn days_since_epoch(cell: &str) -> Option<i32> {
 pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
     let values: Vec<Vec<InstitutionValue<'_>>> = rows.iter().map(institution_values).collect();
     let fractional = rows.first().is_some_and(|r| r.fractional);
-    // What each column holds, from a row of none when there are no rows.
-    let unnamed = crate::rules::institutions::AliasTable::builtin().resolve("");
-    let blank = InstitutionRow::empty(&unnamed, false, 0);
-    let kinds = institution_values(&blank);
+    let kinds = institution_column_kinds();
     let cols: Vec<Column> = institution_columns()
         .iter()
         .enumerate()

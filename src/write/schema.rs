@@ -130,6 +130,23 @@ pub fn institution_values(r: &InstitutionRow) -> Vec<InstitutionValue<'_>> {
     values
 }
 
+/// What each column of [`institution_columns`] holds (the values of a row of none),
+/// for writers that type a column before, or without, any row.
+pub fn institution_column_kinds() -> Vec<InstitutionValue<'static>> {
+    use crate::rules::institutions::{Institution, InstitutionType};
+    let none = Institution { name: String::new(), kind: InstitutionType::Other, parent: None, known: false };
+    let row = InstitutionRow::empty(&none, false, 0);
+    institution_values(&row)
+        .into_iter()
+        .map(|value| match value {
+            InstitutionValue::Text(_) => InstitutionValue::Text(""),
+            InstitutionValue::Count(u) => InstitutionValue::Count(u),
+            InstitutionValue::Share(e4) => InstitutionValue::Share(e4),
+            InstitutionValue::Money(e2) => InstitutionValue::Money(e2),
+        })
+        .collect()
+}
+
 /// Columns of `conversion.csv` (SPEC §9), in order.
 pub const CONVERSION_COLUMNS: [&str; 12] = [
     "institution",
@@ -155,6 +172,7 @@ mod tests {
         let inst = crate::rules::institutions::AliasTable::builtin().resolve("清华大学");
         let row = InstitutionRow::empty(&inst, false, 2);
         assert_eq!(institution_values(&row).len(), institution_columns().len());
+        assert_eq!(institution_column_kinds().len(), institution_columns().len());
         assert_eq!(institution_columns().len(), 28);
     }
 }

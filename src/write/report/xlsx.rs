@@ -12,7 +12,9 @@ use crate::model::RowIssue;
 use crate::rules::coverage::QUESTIONS;
 use crate::score::Scored;
 use crate::write::patents::patent_cells;
-use crate::write::schema::{institution_columns, CONVERSION_COLUMNS, PATENT_COLUMNS};
+use crate::write::schema::{
+    institution_columns, institution_values, InstitutionValue, CONVERSION_COLUMNS, PATENT_COLUMNS,
+};
 
 use super::*;
 
@@ -143,24 +145,15 @@ fn institutions_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) ->
     write_headers(ws, &names, &widths, &f.header)?;
     for (i, row) in data.institutions.iter().enumerate() {
         let y = i as u32 + 1;
-        ws.write_string(y, 0, cell_text(&row.institution))?;
-        ws.write_string(y, 1, &row.kind)?;
-        let counts = row.counts();
-        let mut col = 2u16;
-        for (k, u) in counts.iter().enumerate() {
-            if k == 4 {
-                ws.write_number_with_format(y, col, row.high_value_share_e4 as f64 / 10_000.0, &f.share)?;
-                col += 1;
-            }
-            ws.write_number_with_format(y, col, units(*u), &f.count)?;
-            col += 1;
+        for (col, value) in institution_values(row).into_iter().enumerate() {
+            let col = col as u16;
+            match value {
+                InstitutionValue::Text(text) => ws.write_string(y, col, cell_text(text))?,
+                InstitutionValue::Count(u) => ws.write_number_with_format(y, col, units(u), &f.count)?,
+                InstitutionValue::Share(e4) => ws.write_number_with_format(y, col, e4 as f64 / 10_000.0, &f.share)?,
+                InstitutionValue::Money(e2) => ws.write_number_with_format(y, col, e2 as f64 / 100.0, &f.money)?,
+            };
         }
-        ws.write_string(y, col, cell_text(&row.parent))?;
-        let c = &row.conversion;
-        ws.write_number_with_format(y, col + 1, units(c.transferred), &f.count)?;
-        ws.write_number_with_format(y, col + 2, units(c.licensed), &f.count)?;
-        ws.write_number_with_format(y, col + 3, c.received_e2() as f64 / 100.0, &f.money)?;
-        ws.write_number_with_format(y, col + 4, row.reward_e2 as f64 / 100.0, &f.money)?;
     }
     ws.autofilter(0, 0, data.institutions.len() as u32, names.len() as u16 - 1)?;
     Ok(())
