@@ -36,6 +36,20 @@ pub struct ConversionFigures {
 }
 
 impl ConversionFigures {
+    /// The counts in the order of `conversion.csv`: transferred, licensed, equity,
+    /// pledged, transferred_ever, licensed_ever, pledged_ever.
+    pub fn counts(&self) -> [u64; 7] {
+        [
+            self.transferred,
+            self.licensed,
+            self.equity,
+            self.pledged,
+            self.transferred_ever,
+            self.licensed_ever,
+            self.pledged_ever,
+        ]
+    }
+
     /// Whether the institution is credited with anything.
     pub fn any(&self) -> bool {
         *self != ConversionFigures::default()

@@ -42,11 +42,7 @@ impl<'p> CsvFile<'p> {
 /// after the name and type.
 pub fn conversion_cells(r: &InstitutionRow) -> Vec<String> {
     let c = &r.conversion;
-    let mut cells: Vec<String> =
-        [c.transferred, c.licensed, c.equity, c.pledged, c.transferred_ever, c.licensed_ever, c.pledged_ever]
-            .iter()
-            .map(|u| r.count_text(*u))
-            .collect();
+    let mut cells: Vec<String> = c.counts().iter().map(|u| r.count_text(*u)).collect();
     cells.push(e4_text(r.conversion_rate_e4));
     cells.push(e2_text(c.received_e2()));
     cells.push(e2_text(r.reward_e2));

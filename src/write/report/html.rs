@@ -287,7 +287,7 @@ fn conversion_section(data: &ReportData<'_>) -> Markup {
                     tr {
                         td { (i + 1) }
                         td class="t" { (row.institution) }
-                        @for u in [c.transferred, c.licensed, c.equity, c.pledged, c.transferred_ever, c.licensed_ever, c.pledged_ever] {
+                        @for u in c.counts() {
                             td { (row.count_text(u)) }
                         }
                         td { (e4_text(row.conversion_rate_e4)) }

@@ -171,9 +171,7 @@ fn conversion_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> R
         let c = &row.conversion;
         ws.write_string(y, 0, cell_text(&row.institution))?;
         ws.write_string(y, 1, &row.kind)?;
-        let counts =
-            [c.transferred, c.licensed, c.equity, c.pledged, c.transferred_ever, c.licensed_ever, c.pledged_ever];
-        for (k, u) in counts.iter().enumerate() {
+        for (k, u) in c.counts().iter().enumerate() {
             ws.write_number_with_format(y, 2 + k as u16, units(*u), &f.count)?;
         }
         ws.write_number_with_format(y, 9, row.conversion_rate_e4 as f64 / 10_000.0, &f.share)?;
