@@ -7,7 +7,7 @@ use std::hint::black_box;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use hvpat::model::{Patent, PledgeShare};
+use hvpat::model::{Extras, Patent, PledgeShare};
 use hvpat::rules::concordance::Concordance;
 use hvpat::rules::dates::parse_date;
 use hvpat::rules::dimensions::{flags, verdict, write_evidence};
@@ -34,13 +34,17 @@ fn patent() -> Patent {
         ipc: ["G06N 3/08", "G06V 10/82", "A47J 27/00"].iter().map(|c| parse_ipc(c).expect("ipc")).collect(),
         holders: vec!["清华大学".into(), "华为技术有限公司".into()],
         holders_explicit: true,
-        family: vec![parse_member("US10123456B2").expect("member")],
-        pledges: vec![PledgeShare {
-            contract_id: "P00000001".into(),
-            contract_wan: 3000.0,
-            patents_in_contract: 3,
-            registered_on: Some(date("2020-03-01")),
-        }],
+        extras: Extras {
+            family: vec![parse_member("US10123456B2").expect("member")],
+            pledges: vec![PledgeShare {
+                contract_id: "P00000001".into(),
+                contract_wan: 3000.0,
+                patents_in_contract: 3,
+                registered_on: Some(date("2020-03-01")),
+            }],
+            ..Extras::default()
+        }
+        .boxed(),
         ..Patent::default()
     }
 }

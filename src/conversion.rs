@@ -123,11 +123,11 @@ fn patent_bits(s: &Scored, params: &ConversionParams) -> u8 {
             Some(_) => {}
         }
     };
-    for e in &s.patent.events {
+    for e in s.patent.events() {
         mark(e.class, e.date);
     }
     // A pledge amount of 0 (an export's empty 质押金额 written as 0) is no pledge.
-    for pledge in s.patent.pledges.iter().filter(|p| p.contract_wan > 0.0) {
+    for pledge in s.patent.pledges().iter().filter(|p| p.contract_wan > 0.0) {
         mark(EventClass::Pledge, pledge.registered_on);
     }
     bits

@@ -89,7 +89,7 @@ pub struct Patent {
     /// Canonical id (SPEC §2).
     pub id: PatentId,
     /// The publication number with kind code (the most advanced publication seen).
-    pub pub_no: String,
+    pub pub_no: compact_str::CompactString,
     /// Title.
     pub title: String,
     /// Invention / utility model / design, when it could be told.
@@ -111,6 +111,24 @@ pub struct Patent {
     pub holders: Vec<std::sync::Arc<str>>,
     /// Whether `holders` came from a holders column (not the applicants fallback).
     pub holders_explicit: bool,
+    /// The lists few patents have (applicants, family, pledges, awards, legal events),
+    /// kept apart so that the common record stays small; `None` when all are empty.
+    pub extras: Option<Box<Extras>>,
+    /// Where the patent's first row was read.
+    pub source: SourceRef,
+    /// The filing date is known to the year only (`申请年`): `filing_date` is 1 January of it.
+    pub filing_year_only: bool,
+    /// The §1 status class when legal events decided it (a CNIPA pss status, the first
+    /// item of an event list, or events where no status was given); else the status
+    /// text is classified.
+    pub status_class: Option<StatusClass>,
+    /// What the patent's inputs could tell, and where its dates came from.
+    pub known: Known,
+}
+
+/// The lists of a [`Patent`] that most patents leave empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extras {
     /// Applicants as written, when a file names both holders and applicants (a combined
     /// `申请人/专利权人` column feeds both); empty otherwise, when the holders are the
     /// applicants (`holders_explicit` false) or the applicants are not known.
@@ -121,26 +139,58 @@ pub struct Patent {
     pub pledges: Vec<PledgeShare>,
     /// Awards from the portfolio and the awards table.
     pub awards: Vec<Award>,
-    /// Where the patent's first row was read.
-    pub source: SourceRef,
-    /// The filing date is known to the year only (`申请年`): `filing_date` is 1 January of it.
-    pub filing_year_only: bool,
-    /// The §1 status class when legal events decided it (a CNIPA pss status, the first
-    /// item of an event list, or events where no status was given); else the status
-    /// text is classified.
-    pub status_class: Option<StatusClass>,
     /// Legal events from every row of the patent and `events.csv` (SPEC §7).
     pub events: Vec<LegalEvent>,
-    /// What the patent's inputs could tell, and where its dates came from.
-    pub known: Known,
+}
+
+impl Extras {
+    /// Boxed for a [`Patent`]; `None` when every list is empty.
+    pub fn boxed(self) -> Option<Box<Extras>> {
+        let empty = self.applicants.is_empty()
+            && self.family.is_empty()
+            && self.pledges.is_empty()
+            && self.awards.is_empty()
+            && self.events.is_empty();
+        (!empty).then(|| Box::new(self))
+    }
 }
 
 impl Patent {
+    /// Applicants as written, when known apart from the holders ([`Extras::applicants`]).
+    pub fn applicants(&self) -> &[std::sync::Arc<str>] {
+        self.extras.as_ref().map_or(&[], |e| &e.applicants)
+    }
+
+    /// Family members ([`Extras::family`]).
+    pub fn family(&self) -> &[FamilyMember] {
+        self.extras.as_ref().map_or(&[], |e| &e.family)
+    }
+
+    /// Pledge amounts ([`Extras::pledges`]).
+    pub fn pledges(&self) -> &[PledgeShare] {
+        self.extras.as_ref().map_or(&[], |e| &e.pledges)
+    }
+
+    /// Awards ([`Extras::awards`]).
+    pub fn awards(&self) -> &[Award] {
+        self.extras.as_ref().map_or(&[], |e| &e.awards)
+    }
+
+    /// Legal events ([`Extras::events`]).
+    pub fn events(&self) -> &[LegalEvent] {
+        self.extras.as_ref().map_or(&[], |e| &e.events)
+    }
+
+    /// The lists, to change them (made when the patent had none).
+    pub fn extras_mut(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Default::default)
+    }
+
     /// The transferors a transfer of this patent is credited to (SPEC §9): the
     /// applicants; `None` when only the current holders (the buyers) are known.
     pub fn transferors(&self) -> Option<&[std::sync::Arc<str>]> {
-        if !self.applicants.is_empty() {
-            Some(&self.applicants)
+        if !self.applicants().is_empty() {
+            Some(self.applicants())
         } else if !self.holders_explicit || self.known.applicants_are_holders {
             Some(&self.holders)
         } else {

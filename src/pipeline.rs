@@ -43,9 +43,9 @@ fn attach_transaction(p: &mut crate::model::Patent, t: &Transaction) {
         text.push_str(&format!(", received {} 万元", format_wan(t.received_e4 as f64 / 10_000.0)));
     }
     text.push(')');
-    p.events.push(crate::rules::events::LegalEvent { date: t.date, class: t.class, text });
+    p.extras_mut().events.push(crate::rules::events::LegalEvent { date: t.date, class: t.class, text });
     if t.class == crate::rules::events::EventClass::Pledge && t.amount_e4 > 0 {
-        p.pledges.push(crate::model::PledgeShare {
+        p.extras_mut().pledges.push(crate::model::PledgeShare {
             contract_id: format!("transactions.csv line {}", t.line),
             contract_wan: t.amount_e4 as f64 / 10_000.0,
             patents_in_contract: t.listed,
@@ -313,17 +313,17 @@ fn read_side_tables(
     if let Some(path) = &settings.side.families {
         let t = side_table(path, "families", merged, inputs, side::families)?;
         merged.attach(t, |p, m| {
-            push_distinct(&mut p.family, m);
+            push_distinct(&mut p.extras_mut().family, m);
         });
     }
     if let Some(path) = &settings.side.pledges {
         let t = side_table(path, "pledges", merged, inputs, side::pledges)?;
-        merged.attach(t, |p, s| p.pledges.push(s));
+        merged.attach(t, |p, s| p.extras_mut().pledges.push(s));
     }
     if let Some(path) = &settings.side.awards {
         let t = side_table(path, "awards", merged, inputs, side::awards)?;
         merged.attach(t, |p, a| {
-            push_distinct(&mut p.awards, a);
+            push_distinct(&mut p.extras_mut().awards, a);
         });
     }
     if let Some(path) = &settings.side.events {
@@ -331,7 +331,7 @@ fn read_side_tables(
         sources.events_table_rows = t.items.len();
         merged.attach(t, |p, mut e| {
             e.class = classify_event(&e.text, p.kind == Some(Kind::Invention));
-            p.events.push(e);
+            p.extras_mut().events.push(e);
         });
     }
     if let Some(path) = &settings.side.classes {
@@ -429,8 +429,8 @@ fn tally(scored: &[Scored], mut sources: Sources) -> (Coverage, Sources) {
         });
     for s in scored {
         let p = &s.patent;
-        sources.patents_with_events += usize::from(!p.events.is_empty());
-        sources.events += p.events.len();
+        sources.patents_with_events += usize::from(!p.events().is_empty());
+        sources.events += p.events().len();
         sources.grant_dates_from_events += usize::from(p.known.grant_from_event);
         sources.lapse_dates_from_events += usize::from(p.known.lapse_from_event);
         sources.filing_year_only += usize::from(p.filing_year_only);

@@ -144,7 +144,7 @@ fn resolve_holders(patents: &[Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMa
     let shared = patents
         .par_iter()
         .fold(FxHashMap::default, |mut names, p| {
-            for h in p.holders.iter().chain(&p.applicants) {
+            for h in p.holders.iter().chain(p.applicants()) {
                 names.entry(address(h)).or_insert(&**h);
             }
             names

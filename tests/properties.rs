@@ -140,7 +140,7 @@ mod decisions {
     //! paths: over generated patents and dates they must say the same as the verdict.
 
     use chrono::NaiveDate;
-    use hvpat::model::{Award, AwardClass, FamilyMember, Patent, PledgeShare};
+    use hvpat::model::{Award, AwardClass, Extras, FamilyMember, Patent, PledgeShare};
     use hvpat::rules::concordance::Concordance;
     use hvpat::rules::dimensions::{flags, verdict, write_evidence, Facts};
     use hvpat::rules::events::LegalEvent;
@@ -195,10 +195,14 @@ mod decisions {
                 status_class: unknown_class.then_some(StatusClass::Unknown),
                 classes_codes: from_classes.min(ipc.len() as u16),
                 ipc,
-                family: family.into_iter().map(|(j, k)| FamilyMember { jurisdiction: j.into(), kind: k.map(Into::into), label: format!("{j}123{}", k.unwrap_or("")) }).collect(),
-                pledges: pledges.into_iter().enumerate().map(|(i, (wan, n, on))| PledgeShare { contract_id: format!("P{i}"), contract_wan: wan as f64, patents_in_contract: n, registered_on: on.map(day) }).collect(),
-                awards: awards.into_iter().map(|(class, on)| Award { name: format!("{class:?}"), class, date: on.map(day) }).collect(),
-                events: events.into_iter().map(|(on, text)| LegalEvent::new(on.map(day), text, true)).collect(),
+                extras: Extras {
+                    family: family.into_iter().map(|(j, k)| FamilyMember { jurisdiction: j.into(), kind: k.map(Into::into), label: format!("{j}123{}", k.unwrap_or("")) }).collect(),
+                    pledges: pledges.into_iter().enumerate().map(|(i, (wan, n, on))| PledgeShare { contract_id: format!("P{i}"), contract_wan: wan as f64, patents_in_contract: n, registered_on: on.map(day) }).collect(),
+                    awards: awards.into_iter().map(|(class, on)| Award { name: format!("{class:?}"), class, date: on.map(day) }).collect(),
+                    events: events.into_iter().map(|(on, text)| LegalEvent::new(on.map(day), text, true)).collect(),
+                    ..Extras::default()
+                }
+                .boxed(),
                 ..Patent::default()
             };
             settle(&mut p);
@@ -213,9 +217,9 @@ mod decisions {
             let mut anchors = vec![p.filing_date];
             anchors.extend(p.grant_date);
             anchors.extend(p.lapse_date);
-            anchors.extend(p.events.iter().filter_map(|e| e.date));
-            anchors.extend(p.pledges.iter().filter_map(|s| s.registered_on));
-            anchors.extend(p.awards.iter().filter_map(|a| a.date));
+            anchors.extend(p.events().iter().filter_map(|e| e.date));
+            anchors.extend(p.pledges().iter().filter_map(|s| s.registered_on));
+            anchors.extend(p.awards().iter().filter_map(|a| a.date));
             let near = (prop::sample::select(anchors), prop::sample::select(vec![0, 10, 20]), -1i64..=1).prop_map(
                 |(anchor, years, days)| hvpat::rules::dates::add_years(anchor, years) + chrono::Duration::days(days),
             );

@@ -55,9 +55,9 @@ pub fn explain_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String 
         if p.status.is_empty() { "-" } else { &p.status },
         p.lapse_date.map_or_else(|| "-".to_string(), |d| d.to_string()),
     );
-    if !p.events.is_empty() {
-        let _ = writeln!(out, "  legal events ({}):", p.events.len());
-        let mut events: Vec<&crate::rules::events::LegalEvent> = p.events.iter().collect();
+    if !p.events().is_empty() {
+        let _ = writeln!(out, "  legal events ({}):", p.events().len());
+        let mut events: Vec<&crate::rules::events::LegalEvent> = p.events().iter().collect();
         // Dated events in date order, then the undated ones as listed.
         events.sort_by_key(|e| (e.date.is_none(), e.date));
         for e in events {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::model::{Known, Patent, PledgeShare, RowIssue, SourceRef};
+use crate::model::{Extras, Known, Patent, PledgeShare, RowIssue, SourceRef};
 use crate::read::profile::{Field as C, Layout, FIELD_NAMES};
 use crate::read::raw::RawTable;
 use crate::read::side::{IdResolver, SideTable};
@@ -150,7 +150,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     for entry in split_list(&r.get(C::Awards)) {
         awards.push(parse_award_entry(entry).map_err(|_| r.issue(C::Awards, entry, "unparseable award date".into()))?);
     }
-    let pub_no = publication.map(|p| p.to_string()).unwrap_or_default();
+    let pub_no = publication.map(|p| compact_str::ToCompactString::to_compact_string(&p)).unwrap_or_default();
     let pub_id = publication_id(&pub_no);
     Ok(RowOutcome::Patent(
         Box::new(Patent {
@@ -166,14 +166,10 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             classes_codes: 0,
             holders: parties.holders,
             holders_explicit: parties.holders_explicit,
-            applicants: parties.applicants,
-            family,
-            pledges,
-            awards,
+            extras: Extras { applicants: parties.applicants, family, pledges, awards, events }.boxed(),
             source: SourceRef { file, line: r.table.line(r.row) },
             filing_year_only,
             status_class,
-            events,
             known,
         }),
         pub_id,
@@ -717,12 +713,12 @@ fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
 /// publication over an application (A) one, the status that goes with a grant date,
 /// and the union of IPC codes, family members and awards. The portfolio's attributed pledge amount is taken once
 /// (the larger), not added across rows of the same patent.
-fn merge_into(kept: &mut Patent, other: Patent) {
+fn merge_into(kept: &mut Patent, mut other: Patent) {
     // The applicants (the transferors, SPEC §9) a row tells: its applicants column, or
     // its holders when they are the applicants.
     let told_applicants = |p: &Patent| -> Option<Vec<Arc<str>>> {
-        if !p.applicants.is_empty() {
-            Some(p.applicants.clone())
+        if !p.applicants().is_empty() {
+            Some(p.applicants().to_vec())
         } else if (!p.holders_explicit || p.known.applicants_are_holders) && !p.holders.is_empty() {
             Some(p.holders.clone())
         } else {
@@ -731,6 +727,8 @@ fn merge_into(kept: &mut Patent, other: Patent) {
     };
     let kept_applicants = told_applicants(kept);
     let other_applicants = told_applicants(&other);
+    let mut lists = kept.extras.take().map_or_else(Extras::default, |e| *e);
+    let other_lists = other.extras.take().map_or_else(Extras::default, |e| *e);
     let granted_pub = |s: &str| s.ends_with('B') || s.ends_with('C');
     if kept.pub_no.is_empty() || (!granted_pub(&kept.pub_no) && granted_pub(&other.pub_no)) {
         kept.pub_no = other.pub_no;
@@ -755,7 +753,7 @@ fn merge_into(kept: &mut Patent, other: Patent) {
         kept.filing_date = other.filing_date;
         kept.filing_year_only = false;
     }
-    union_counted(&mut kept.events, other.events);
+    union_counted(&mut lists.events, other_lists.events);
     let applicants_are_holders = kept.known.applicants_are_holders;
     kept.known.merge(other.known);
     kept.known.applicants_are_holders = applicants_are_holders;
@@ -772,23 +770,24 @@ fn merge_into(kept: &mut Patent, other: Patent) {
     // unless they are the same.
     match kept_applicants.or(other_applicants) {
         Some(applicants) if applicants == kept.holders => {
-            kept.applicants = Vec::new();
+            lists.applicants = Vec::new();
             kept.known.applicants_are_holders = true;
         }
         Some(applicants) => {
-            kept.applicants = applicants;
+            lists.applicants = applicants;
             kept.known.applicants_are_holders = false;
         }
         None => {}
     }
-    union(&mut kept.family, other.family);
-    union(&mut kept.awards, other.awards);
-    for share in other.pledges {
-        match kept.pledges.iter_mut().find(|s| s.contract_id.is_empty() && share.contract_id.is_empty()) {
+    union(&mut lists.family, other_lists.family);
+    union(&mut lists.awards, other_lists.awards);
+    for share in other_lists.pledges {
+        match lists.pledges.iter_mut().find(|s| s.contract_id.is_empty() && share.contract_id.is_empty()) {
             Some(existing) => existing.contract_wan = existing.contract_wan.max(share.contract_wan),
-            None => kept.pledges.push(share),
+            None => lists.pledges.push(share),
         }
     }
+    kept.extras = lists.boxed();
 }
 
 #[cfg(test)]

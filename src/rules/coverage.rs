@@ -125,15 +125,15 @@ fn says_granted(p: &Patent, status: StatusClass) -> bool {
     status == StatusClass::InForce
         || (status == StatusClass::Dead && classify_event(&p.status, true) == EventClass::Lapse)
         || p.known.granted_by_label
-        || has(&p.events, EventClass::Grant)
-        || has(&p.events, EventClass::Lapse)
+        || has(&p.events(), EventClass::Grant)
+        || has(&p.events(), EventClass::Lapse)
 }
 
 /// The application ended without a grant (驳回, 撤回): settled at every date. (Only a
 /// dead status can say so: the words are dead words too.)
 fn never_granted(p: &Patent, status: StatusClass) -> bool {
     (status == StatusClass::Dead && classify_event(&p.status, true) == EventClass::ApplicationEnd)
-        || has(&p.events, EventClass::ApplicationEnd)
+        || has(&p.events(), EventClass::ApplicationEnd)
 }
 
 /// Whether validity on `date` can be told: a filing date that settles the term on
@@ -170,7 +170,7 @@ pub fn assess(p: &Patent, facts: &Facts, as_of: NaiveDate, as_of_prev: NaiveDate
     a.set(Question::Validity, validity);
     a.set(Question::History, history_at(p, facts, as_of_prev));
     a.set(Question::D1, p.ipc.iter().any(|c| c.key().as_bytes().first().is_some_and(|b| (b'A'..=b'H').contains(b))));
-    let family = match (p.family.is_empty(), p.known.family_size) {
+    let family = match (p.family().is_empty(), p.known.family_size) {
         (false, _) => true,
         (true, Some(size)) => size <= 1,
         (true, None) => p.known.family_column || run.families,
@@ -331,7 +331,7 @@ mod tests {
         assert!(assess_at(&p, "2025-12-31", none).has(Question::History));
         // A dated grant event settles it.
         let mut p = patent("2015-01-01", Some("2017-08-01"), "", None);
-        p.events.push(LegalEvent::new(Some(d("2017-08-01")), "+PATENT GRANT", true));
+        p.extras_mut().events.push(LegalEvent::new(Some(d("2017-08-01")), "+PATENT GRANT", true));
         assert!(assess_at(&p, "2025-12-31", none).has(Question::History));
     }
 

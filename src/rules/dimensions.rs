@@ -93,7 +93,7 @@ impl Facts {
 }
 
 fn d2_met(p: &Patent, params: &RuleParams) -> bool {
-    p.family.iter().any(|m| overseas(&m.jurisdiction, params) && m.kind.as_deref().is_none_or(kind_is_granted))
+    p.family().iter().any(|m| overseas(&m.jurisdiction, params) && m.kind.as_deref().is_none_or(kind_is_granted))
 }
 
 /// The anchor's label and date text, and the day (or span of days, for a year-only
@@ -113,8 +113,8 @@ fn meets_threshold(total: f64, params: &RuleParams) -> bool {
 }
 
 fn d4_met(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> bool {
-    let counted = p.pledges.iter().filter(|s| s.registered_on.is_none_or(|r| r <= as_of));
-    !p.pledges.is_empty() && meets_threshold(counted.map(|s| s.credited_wan(params.apportion)).sum(), params)
+    let counted = p.pledges().iter().filter(|s| s.registered_on.is_none_or(|r| r <= as_of));
+    !p.pledges().is_empty() && meets_threshold(counted.map(|s| s.credited_wan(params.apportion)).sum(), params)
 }
 
 fn award_counts(a: &crate::model::Award, as_of: NaiveDate) -> bool {
@@ -122,7 +122,7 @@ fn award_counts(a: &crate::model::Award, as_of: NaiveDate) -> bool {
 }
 
 fn d5_met(p: &Patent, as_of: NaiveDate) -> bool {
-    p.awards.iter().any(|a| award_counts(a, as_of))
+    p.awards().iter().any(|a| award_counts(a, as_of))
 }
 
 /// D1: any IPC code in the concordance. A code that came from `classes.csv` says so.
@@ -152,10 +152,10 @@ fn overseas(jurisdiction: &str, params: &RuleParams) -> bool {
 
 /// D2: a granted (or, without kind codes, any) member outside CN and WO.
 pub fn d2_overseas(p: &Patent, params: &RuleParams) -> (bool, Cow<'static, str>) {
-    if p.family.is_empty() {
+    if p.family().is_empty() {
         return (false, "no family members listed".into());
     }
-    let abroad: Vec<_> = p.family.iter().filter(|m| overseas(&m.jurisdiction, params)).collect();
+    let abroad: Vec<_> = p.family().iter().filter(|m| overseas(&m.jurisdiction, params)).collect();
     let granted: Vec<&str> =
         abroad.iter().filter(|m| m.kind.as_deref().is_some_and(kind_is_granted)).map(|m| m.label.as_str()).collect();
     if !granted.is_empty() {
@@ -166,7 +166,7 @@ pub fn d2_overseas(p: &Patent, params: &RuleParams) -> (bool, Cow<'static, str>)
         return (true, format!("overseas member, grant unknown: {}", unknown.join(", ")).into());
     }
     if abroad.is_empty() {
-        let all: Vec<&str> = p.family.iter().map(|m| m.label.as_str()).collect();
+        let all: Vec<&str> = p.family().iter().map(|m| m.label.as_str()).collect();
         (false, format!("no member outside CN/WO: {}", all.join(", ")).into())
     } else {
         let all: Vec<&str> = abroad.iter().map(|m| m.label.as_str()).collect();
@@ -237,13 +237,13 @@ pub fn format_wan(amount: f64) -> String {
 
 /// D4: pledge financing attributed to the patent, over pledges registered on or before `as_of`.
 pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, Cow<'static, str>) {
-    if p.pledges.is_empty() {
+    if p.pledges().is_empty() {
         return (false, "no pledges".into());
     }
     let mut total = 0.0;
     let mut parts = Vec::new();
     let mut later = 0usize;
-    for s in &p.pledges {
+    for s in p.pledges() {
         if s.registered_on.is_some_and(|r| r > as_of) {
             later += 1;
             continue;
@@ -276,19 +276,19 @@ pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, Co
 
 /// D5: a China Patent Award or State S&T Award dated on or before `as_of` (undated counts).
 pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, Cow<'static, str>) {
-    if p.awards.is_empty() {
+    if p.awards().is_empty() {
         return (false, "no awards".into());
     }
     let label = |a: &crate::model::Award| match a.date {
         Some(d) => format!("{} ({d})", a.name),
         None => format!("{} (undated)", a.name),
     };
-    let counted: Vec<String> = p.awards.iter().filter(|a| award_counts(a, as_of)).map(label).collect();
+    let counted: Vec<String> = p.awards().iter().filter(|a| award_counts(a, as_of)).map(label).collect();
     if !counted.is_empty() {
         return (true, counted.join("; ").into());
     }
     let others: Vec<String> = p
-        .awards
+        .awards()
         .iter()
         .map(|a| {
             if a.class == AwardClass::Other {
@@ -313,7 +313,7 @@ mod tests {
 
     fn with_family(members: &[&str]) -> Patent {
         let mut p = patent("2015-01-01", Some("2017-01-01"), "有效", None);
-        p.family = members.iter().map(|m| parse_member(m).unwrap()).collect();
+        p.extras_mut().family = members.iter().map(|m| parse_member(m).unwrap()).collect();
         p
     }
 
@@ -398,7 +398,7 @@ mod tests {
 
     fn pledged(shares: &[(&str, f64, usize, Option<&str>)]) -> Patent {
         let mut p = patent("2015-01-01", Some("2017-01-01"), "有效", None);
-        p.pledges = shares
+        p.extras_mut().pledges = shares
             .iter()
             .map(|(id, amount, n, when)| PledgeShare {
                 contract_id: id.to_string(),
@@ -450,7 +450,7 @@ mod tests {
 
     fn awarded(entries: &[&str]) -> Patent {
         let mut p = patent("2015-01-01", Some("2017-01-01"), "有效", None);
-        p.awards = entries.iter().map(|e| parse_award_entry(e).unwrap()).collect::<Vec<Award>>();
+        p.extras_mut().awards = entries.iter().map(|e| parse_award_entry(e).unwrap()).collect::<Vec<Award>>();
         p
     }
 
@@ -520,7 +520,7 @@ mod tests {
         let mut unknown = patent("2016-01-01", None, "专利申请权、专利权的转移", None);
         unknown.status_class = Some(StatusClass::Unknown);
         let mut from_events = patent("2014-05-05", None, "未缴年费", None);
-        from_events.events = vec![
+        from_events.extras_mut().events = vec![
             crate::rules::events::LegalEvent::new(Some(d("2016-03-01")), "+PATENT GRANT", true),
             crate::rules::events::LegalEvent::new(Some(d("2025-06-30")), "-TERMINATION OF PATENT RIGHT", true),
         ];

@@ -92,7 +92,7 @@ pub(crate) mod testutil {
     pub fn patent(filing: &str, grant: Option<&str>, status: &str, lapse: Option<&str>) -> Patent {
         Patent {
             id: PatentId("CN201310699744.2".into()),
-            pub_no: String::new(),
+            pub_no: Default::default(),
             title: String::new(),
             kind: Some(Kind::Invention),
             filing_date: d(filing),
@@ -102,9 +102,6 @@ pub(crate) mod testutil {
             ipc: vec![],
             holders: vec![],
             holders_explicit: false,
-            family: vec![],
-            pledges: vec![],
-            awards: vec![],
             source: SourceRef { file: 0, line: 2 },
             ..Patent::default()
         }

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use compact_str::{format_compact, CompactString};
+
 /// A Chinese application number, e.g. `201910123456.7` or `90101673.X`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AppNumber {
@@ -292,16 +294,16 @@ fn split_office(s: &str) -> (&str, &str) {
 /// The canonical patent id (SPEC §2): `CN` + application number with dot and check
 /// digit, or `CN` + publication number without kind code when there is no application number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct PatentId(pub String);
+pub struct PatentId(pub CompactString);
 
 impl PatentId {
     /// The id of an application number.
     pub fn from_app(app: &AppNumber) -> PatentId {
-        PatentId(format!("CN{app}"))
+        PatentId(format_compact!("CN{app}"))
     }
     /// The id of a publication number (its office + serial, no kind code).
     pub fn from_pub(p: &PubNumber) -> PatentId {
-        PatentId(format!("{}{}", p.country, p.number))
+        PatentId(format_compact!("{}{}", p.country, p.number))
     }
     /// Whether this is a Chinese patent id.
     pub fn is_cn(&self) -> bool {

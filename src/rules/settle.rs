@@ -16,11 +16,11 @@ use crate::rules::validity::status_of;
 /// a granted-invention label). Returns a warning when a grant-date column disagrees
 /// with the events (the column wins).
 pub fn settle(p: &mut Patent) -> Option<String> {
-    if p.events.is_empty() && !p.known.granted_by_label {
+    if p.events().is_empty() && !p.known.granted_by_label {
         return None;
     }
     let mut warning = None;
-    match (p.grant_date, earliest(&p.events, EventClass::Grant, None)) {
+    match (p.grant_date, earliest(&p.events(), EventClass::Grant, None)) {
         (None, Some(event)) => {
             p.grant_date = event.date;
             p.known.grant_from_event = true;
@@ -37,9 +37,9 @@ pub fn settle(p: &mut Patent) -> Option<String> {
     if p.lapse_date.is_none() {
         // A lapse undone by a later restoration (权利恢复: fees paid late) is no lapse.
         let restored =
-            |lapse: NaiveDate| p.events.iter().any(|e| e.date.is_some_and(|d| d >= lapse) && is_restoration(&e.text));
+            |lapse: NaiveDate| p.events().iter().any(|e| e.date.is_some_and(|d| d >= lapse) && is_restoration(&e.text));
         let lapse = p
-            .events
+            .events()
             .iter()
             .filter(|e| e.class == EventClass::Lapse)
             .filter_map(|e| e.date)
@@ -52,11 +52,11 @@ pub fn settle(p: &mut Patent) -> Option<String> {
     }
     if status_of(p) == StatusClass::Unknown {
         // A lapse ends a grant; a grant outlives an earlier rejection (reexamination).
-        let said = if has(&p.events, EventClass::Lapse) {
+        let said = if has(&p.events(), EventClass::Lapse) {
             Some(StatusClass::Dead)
-        } else if has(&p.events, EventClass::Grant) || p.known.granted_by_label || p.grant_date.is_some() {
+        } else if has(&p.events(), EventClass::Grant) || p.known.granted_by_label || p.grant_date.is_some() {
             Some(StatusClass::InForce)
-        } else if has(&p.events, EventClass::ApplicationEnd) {
+        } else if has(&p.events(), EventClass::ApplicationEnd) {
             Some(StatusClass::Dead)
         } else {
             None
@@ -81,13 +81,13 @@ mod tests {
             "2020-04-14 | -TERMINATION OF PATENT RIGHT DUE TO NON-PAYMENT OF ANNUAL FEE | CN | 2017-08-01 | +PATENT GRANT | CN",
             true,
         );
-        p.events = events;
+        p.extras_mut().events = events;
         assert_eq!(settle(&mut p), None);
         assert_eq!((p.grant_date, p.lapse_date), (Some(d("2017-08-01")), Some(d("2020-04-14"))));
         assert!(p.known.grant_from_event && p.known.lapse_from_event);
         // A lapse before the grant (another grant's, a data error) is not the lapse.
         let mut q = crate::rules::testutil::patent("2015-01-01", None, "", None);
-        q.events = vec![
+        q.extras_mut().events = vec![
             LegalEvent::new(Some(d("2016-01-01")), "专利权的终止", true),
             LegalEvent::new(Some(d("2017-01-01")), "授权", true),
         ];
@@ -96,7 +96,7 @@ mod tests {
         assert_eq!(q.status_class, Some(StatusClass::Dead), "unknown status: the events say lapsed once");
         // A lapse for unpaid fees, restored, then a lapse at the end of the term.
         let mut r = crate::rules::testutil::patent("2005-01-01", Some("2008-01-01"), "", None);
-        r.events = vec![
+        r.extras_mut().events = vec![
             LegalEvent::new(Some(d("2012-03-01")), "未缴年费专利权终止", true),
             LegalEvent::new(Some(d("2012-09-01")), "专利权的恢复", true),
             LegalEvent::new(Some(d("2025-01-01")), "期限届满", true),
@@ -108,7 +108,7 @@ mod tests {
     #[test]
     fn a_grant_date_column_wins_over_events_with_a_warning() {
         let mut p = crate::rules::testutil::patent("2015-01-01", Some("2017-09-01"), "有效", None);
-        p.events = vec![LegalEvent::new(Some(d("2017-08-01")), "+PATENT GRANT", true)];
+        p.extras_mut().events = vec![LegalEvent::new(Some(d("2017-08-01")), "+PATENT GRANT", true)];
         let w = settle(&mut p).expect("a warning");
         assert!(w.contains("2017-09-01") && w.contains("2017-08-01"), "{w}");
         assert_eq!(p.grant_date, Some(d("2017-09-01")));
@@ -121,16 +121,16 @@ mod tests {
         p.status_class = Some(StatusClass::Unknown);
         settle(&mut p);
         assert_eq!(p.status_class, Some(StatusClass::Unknown), "a transfer says nothing of the grant");
-        p.events.push(LegalEvent::new(None, "授权", true));
+        p.extras_mut().events.push(LegalEvent::new(None, "授权", true));
         settle(&mut p);
         assert_eq!(p.status_class, Some(StatusClass::InForce));
         // Rejected, reexamined, granted: the grant stands.
         let mut r = crate::rules::testutil::patent("2015-01-01", None, "", None);
-        r.events = ["驳回", "复审", "授权"].iter().map(|e| LegalEvent::new(None, e, true)).collect();
+        r.extras_mut().events = ["驳回", "复审", "授权"].iter().map(|e| LegalEvent::new(None, e, true)).collect();
         settle(&mut r);
         assert_eq!(r.status_class, Some(StatusClass::InForce));
         let mut q = crate::rules::testutil::patent("2015-01-01", None, "有效", None);
-        q.events.push(LegalEvent::new(None, "未缴年费", true));
+        q.extras_mut().events.push(LegalEvent::new(None, "未缴年费", true));
         settle(&mut q);
         assert_eq!(q.status_class, None, "a status column is never overruled by undated events");
     }

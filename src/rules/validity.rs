@@ -196,7 +196,7 @@ pub fn decide_with_term(p: &Patent, status: StatusClass, term: DateSpan, as_of: 
 /// ` (legal event …)` after a date that came from the patent's events.
 fn write_event(out: &mut String, p: &Patent, from_event: bool, class: EventClass, on: NaiveDate) -> std::fmt::Result {
     use std::fmt::Write as _;
-    match p.events.iter().find(|e| e.class == class && e.date == Some(on)).filter(|_| from_event) {
+    match p.events().iter().find(|e| e.class == class && e.date == Some(on)).filter(|_| from_event) {
         Some(event) => write!(out, " (legal event {})", event.text),
         None => Ok(()),
     }
