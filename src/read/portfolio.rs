@@ -245,6 +245,8 @@ fn ipc_codes(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Vec<crate::rules::ipc
             Err(_) => warnings.push(*r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
         }
     }
+    // Kept for the whole run, for every patent: no spare room.
+    ipc.shrink_to_fit();
     ipc
 }
 
@@ -262,7 +264,11 @@ fn parties(r: &Row<'_>, names: &mut Interner) -> Parties {
     let holders_explicit = !holders_cell.is_empty();
     let applicants_cell = r.get(C::Applicants);
     let mut split = |cell: &str| -> Vec<Arc<str>> {
-        split_holders(cell, r.layout.holder_commas()).into_iter().map(|h| names.get(strip_date_suffix(&h))).collect()
+        let names: Vec<Arc<str>> =
+            split_holders(cell, r.layout.holder_commas()).iter().map(|h| names.get(strip_date_suffix(h))).collect();
+        // Kept for the whole run, for every patent: no spare room (a collect in place
+        // would keep the room of the names it came from).
+        names.into_boxed_slice().into_vec()
     };
     // Applicants who are the holders are not kept twice (most rows of most exports).
     let same_cells = holders_explicit && applicants_cell == holders_cell;

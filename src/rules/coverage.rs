@@ -125,15 +125,15 @@ fn says_granted(p: &Patent, status: StatusClass) -> bool {
     status == StatusClass::InForce
         || (status == StatusClass::Dead && classify_event(&p.status, true) == EventClass::Lapse)
         || p.known.granted_by_label
-        || has(&p.events(), EventClass::Grant)
-        || has(&p.events(), EventClass::Lapse)
+        || has(p.events(), EventClass::Grant)
+        || has(p.events(), EventClass::Lapse)
 }
 
 /// The application ended without a grant (驳回, 撤回): settled at every date. (Only a
 /// dead status can say so: the words are dead words too.)
 fn never_granted(p: &Patent, status: StatusClass) -> bool {
     (status == StatusClass::Dead && classify_event(&p.status, true) == EventClass::ApplicationEnd)
-        || has(&p.events(), EventClass::ApplicationEnd)
+        || has(p.events(), EventClass::ApplicationEnd)
 }
 
 /// Whether validity on `date` can be told: a filing date that settles the term on

@@ -20,7 +20,7 @@ pub fn settle(p: &mut Patent) -> Option<String> {
         return None;
     }
     let mut warning = None;
-    match (p.grant_date, earliest(&p.events(), EventClass::Grant, None)) {
+    match (p.grant_date, earliest(p.events(), EventClass::Grant, None)) {
         (None, Some(event)) => {
             p.grant_date = event.date;
             p.known.grant_from_event = true;
@@ -52,11 +52,11 @@ pub fn settle(p: &mut Patent) -> Option<String> {
     }
     if status_of(p) == StatusClass::Unknown {
         // A lapse ends a grant; a grant outlives an earlier rejection (reexamination).
-        let said = if has(&p.events(), EventClass::Lapse) {
+        let said = if has(p.events(), EventClass::Lapse) {
             Some(StatusClass::Dead)
-        } else if has(&p.events(), EventClass::Grant) || p.known.granted_by_label || p.grant_date.is_some() {
+        } else if has(p.events(), EventClass::Grant) || p.known.granted_by_label || p.grant_date.is_some() {
             Some(StatusClass::InForce)
-        } else if has(&p.events(), EventClass::ApplicationEnd) {
+        } else if has(p.events(), EventClass::ApplicationEnd) {
             Some(StatusClass::Dead)
         } else {
             None
