@@ -1,5 +1,6 @@
-//! Input files read whole into memory, with a stamp of the file (size, times, inode)
-//! taken before and after the read and again before the outputs are swapped in: a
+//! Input files read whole into memory (a UTF-8 CSV file is scanned instead: see
+//! `read::table`), with a stamp of the file (size, times, inode) taken before and
+//! after the read and again before the outputs are swapped in: a
 //! file that another program truncates, grows or rewrites during a run ends the run
 //! with a clear error, never a signal (as a shrinking memory map would give) and
 //! never outputs made from a mixed read.
@@ -117,12 +118,19 @@ pub fn read(path: &Path) -> Result<(Vec<u8>, Option<Stamp>), InputError> {
     let before = Stamp::of(&meta);
     bytes.reserve_exact(usize::try_from(before.len).unwrap_or(0).saturating_add(1));
     file.read_to_end(&mut bytes).map_err(io)?;
-    // The path, not the open file: a file renamed over it counts as a change too.
-    check_unchanged(path, &before)?;
-    if bytes.len() as u64 != before.len {
-        return Err(changed(path, format!("size {} → {} bytes", before.len, bytes.len())));
-    }
+    check_read(path, &before, bytes.len() as u64)?;
     Ok((bytes, Some(before)))
+}
+
+/// An error if the file stamped `before` and read to its end (`read` bytes) changed
+/// while being read.
+pub fn check_read(path: &Path, before: &Stamp, read: u64) -> Result<(), InputError> {
+    // The path, not the open file: a file renamed over it counts as a change too.
+    check_unchanged(path, before)?;
+    if read != before.len {
+        return Err(changed(path, format!("size {} → {} bytes", before.len, read)));
+    }
+    Ok(())
 }
 
 /// An error if the file at `path` is no longer the one stamped `read` (changed,

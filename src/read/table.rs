@@ -2,7 +2,9 @@
 //! BOM), UTF-16 or GB18030 with any of three delimiters, or an Excel/ODS workbook
 //! (calamine); with the file's size and sha256 for the manifest. A CSV file is
 //! split at row boundaries into segments that are parsed (csv crate) in parallel,
-//! one at a time per core, so a large portfolio never exists as one parsed table.
+//! one at a time per core, so a large portfolio never exists as one parsed table;
+//! a UTF-8 one is scanned a piece at a time and its segments read again when
+//! parsed, so it is never in memory whole either.
 
 use std::io::Cursor;
 use std::ops::Range;
@@ -29,12 +31,24 @@ pub struct TableFile {
 }
 
 enum Body {
-    Text { text: Text, delimiter: u8, segments: Vec<(Range<usize>, u64)> },
+    Text {
+        text: Text,
+        delimiter: u8,
+        segments: Vec<(Range<usize>, u64)>,
+    },
+    /// A UTF-8 CSV file scanned by [`TableFile::scan`]: its segments (byte ranges of
+    /// the file, each with its first line) are read again when parsed.
+    File {
+        file: std::fs::File,
+        delimiter: u8,
+        segments: Vec<(Range<usize>, u64)>,
+        rows: usize,
+    },
     Rows(Cells, Vec<u64>),
 }
 
-/// A CSV file's bytes, read whole into memory (so another program changing the file
-/// cannot change them), past a BOM and any title rows. UTF-8 when the table was made:
+/// A CSV file's bytes read whole into memory (one not in UTF-8, decoded; or bytes
+/// given), past a BOM and any title rows. UTF-8 when the table was made:
 /// checked when opened, or decoded from another encoding; each segment's cells are
 /// checked again when they become text.
 struct Text {
@@ -56,6 +70,11 @@ fn is_workbook(path: &Path) -> bool {
 impl TableFile {
     /// Read and decode a file (a workbook's first sheet, or `sheet`).
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<TableFile, InputError> {
+        if !is_workbook(path) {
+            if let Some(table) = TableFile::scan(path)? {
+                return Ok(table);
+            }
+        }
         let (bytes, stamp) = snapshot::read(path)?;
         if is_workbook(path) {
             let info = FileInfo { stamp, ..FileInfo::of(path, &bytes) };
@@ -87,43 +106,80 @@ impl TableFile {
     }
 
     fn from_text(path: &Path, info: FileInfo, mut text: Text, encoding: &'static str) -> Result<TableFile, InputError> {
-        let preamble = preamble_len(text.bytes());
-        let first_line = if preamble > 0 { 2 } else { 1 };
-        text.start += preamble;
+        let found = find_header(path, text.bytes())?;
+        text.start += found.preamble;
         let bytes = text.bytes();
-        if bytes.trim_ascii().is_empty() {
-            return Err(InputError::Empty { path: path.to_path_buf() });
-        }
-        let delimiter = sniff_delimiter(bytes);
-        let mut reader = reader(delimiter, bytes);
-        let mut header = StringRecord::new();
-        let parsed = reader.read_record(&mut header).map_err(|e| csv_error(path, &e))?;
-        let mut body_start =
-            if parsed { past_line_ends(bytes, reader.position().byte() as usize) } else { bytes.len() };
-        if parsed && crate::read::profile::detect(&header_names(&header)).is_none() {
-            // A title or the search query above the header row: the header is the first
-            // of the next rows whose names tell a layout (else the first row stays).
-            let mut candidate = StringRecord::new();
-            for _ in 1..HEADER_SEARCH_ROWS {
-                match reader.read_record(&mut candidate) {
-                    Ok(true) if crate::read::profile::detect(&header_names(&candidate)).is_some() => {
-                        header = candidate;
-                        body_start = past_line_ends(bytes, reader.position().byte() as usize);
-                        break;
-                    }
-                    Ok(true) => {}
-                    _ => break,
-                }
-            }
-        }
-        let headers = header_names(&header);
-        let header_lines = bytes[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
-        let segments =
-            split_rows(bytes, body_start, first_line + header_lines, delimiter).map_err(|line| InputError::Csv {
-                path: path.to_path_buf(),
-                message: format!("line {line}: a quoted field opens and is never closed"),
-            })?;
+        let mut splitter = RowSplitter::new(found.body_start, found.body_line, found.delimiter);
+        splitter.feed(&bytes[found.body_start..], found.body_start);
+        let segments = splitter.finish(bytes.len()).map_err(|line| unclosed_quote(path, line))?;
+        let (headers, delimiter) = (found.headers, found.delimiter);
         Ok(TableFile { info, headers, encoding, body: Body::Text { text, delimiter, segments } })
+    }
+
+    /// Scan a UTF-8 CSV file a piece at a time (its hash, the UTF-8 check, its header
+    /// and its row boundaries) without keeping it: its segments are read again, one at
+    /// a time, when parsed, so a large portfolio is never in memory whole. `None` for
+    /// what this cannot read (not a regular file, not UTF-8, a header not found in the
+    /// first piece): such a file is read whole. A change to the file between the scan
+    /// and the reading of a segment shows in its stamp ([`FileInfo::check_unchanged`]).
+    fn scan(path: &Path) -> Result<Option<TableFile>, InputError> {
+        let io = |e| InputError::Io { path: path.to_path_buf(), source: e };
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
+        if !meta.is_file() {
+            return Ok(None);
+        }
+        let before = snapshot::Stamp::of(&meta);
+        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+        // `piece` holds the bytes from `offset` on, read and not yet scanned: always
+        // scanned up to a line end, so UTF-8 characters and rows are never cut.
+        let (mut piece, mut offset) = (Vec::with_capacity(PIECE_BYTES), 0usize);
+        let mut found: Option<(HeaderFound, RowSplitter, usize)> = None;
+        let bom = loop {
+            let eof = fill(&mut file, &mut piece, PIECE_BYTES, &mut hasher).map_err(io)?;
+            let Some(cut) = (if eof { Some(piece.len()) } else { memchr::memrchr(b'\n', &piece).map(|i| i + 1) })
+            else {
+                continue;
+            };
+            let scanned = &piece[..cut];
+            if std::str::from_utf8(scanned).is_err() {
+                return Ok(None);
+            }
+            let (_, splitter, bom) = match &mut found {
+                Some(f) => f,
+                None => {
+                    let bom = if offset == 0 && scanned.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+                    let Ok(header) = find_header(path, &scanned[bom..]) else { return Ok(None) };
+                    if header.exhausted && !eof {
+                        return Ok(None);
+                    }
+                    let start = bom + header.preamble + header.body_start;
+                    let splitter = RowSplitter::new(start, header.body_line, header.delimiter);
+                    found.insert((header, splitter, bom))
+                }
+            };
+            let from = splitter.position().saturating_sub(offset).min(cut);
+            splitter.feed(&scanned[from..], offset + from);
+            let bom = *bom;
+            piece.drain(..cut);
+            offset += cut;
+            if eof {
+                break bom;
+            }
+        };
+        let Some((header, splitter, _)) = found else { return Ok(None) };
+        snapshot::check_read(path, &before, offset as u64)?;
+        let rows = splitter.lines_after_start();
+        let segments = splitter.finish(offset).map_err(|line| unclosed_quote(path, line))?;
+        let info = FileInfo {
+            path: path.to_path_buf(),
+            bytes: offset as u64,
+            sha256: snapshot::hex(&sha2::Digest::finalize(hasher)),
+            stamp: Some(before),
+        };
+        let encoding = if bom > 0 { "UTF-8 (BOM)" } else { "UTF-8" };
+        let body = Body::File { file, delimiter: header.delimiter, segments, rows };
+        Ok(Some(TableFile { info, headers: header.headers, encoding, body }))
     }
 
     /// The headers alone, as a table without rows (to locate columns).
@@ -147,6 +203,7 @@ impl TableFile {
                 }
                 _ => 0,
             },
+            Body::File { rows, .. } => *rows,
             Body::Rows(rows, _) => rows.rows(),
         }
     }
@@ -154,7 +211,7 @@ impl TableFile {
     /// Number of segments.
     pub fn segments(&self) -> usize {
         match &self.body {
-            Body::Text { segments, .. } => segments.len(),
+            Body::Text { segments, .. } | Body::File { segments, .. } => segments.len(),
             Body::Rows(..) => 1,
         }
     }
@@ -162,7 +219,9 @@ impl TableFile {
     /// The bytes of segment `i` (0 for a workbook, read whole when opened).
     pub fn segment_bytes(&self, i: usize) -> usize {
         match &self.body {
-            Body::Text { segments, .. } => segments.get(i).map_or(0, |(range, _)| range.len()),
+            Body::Text { segments, .. } | Body::File { segments, .. } => {
+                segments.get(i).map_or(0, |(range, _)| range.len())
+            }
             Body::Rows(..) => 0,
         }
     }
@@ -173,46 +232,20 @@ impl TableFile {
         match &self.body {
             Body::Text { text, delimiter, segments } => {
                 let (range, first_line) = &segments[i];
-                let mut reader = reader(*delimiter, &text.bytes()[range.clone()]);
-                // Cells are gathered as bytes: pieces of UTF-8 text cut at ASCII bytes
-                // (delimiters, quotes, line ends), so they stay UTF-8.
-                let mut bytes: Vec<u8> = Vec::with_capacity(range.len());
-                let rows = memchr::memchr_iter(b'\n', &text.bytes()[range.clone()]).count() + 1;
-                table.lines.reserve(rows);
-                table.rows.row_starts.reserve(rows);
-                table.rows.ends.reserve(rows * self.headers.len().max(1));
-                let mut record = csv::ByteRecord::new();
-                // Lines are counted here from the records' byte offsets: the csv crate's
-                // own line count falls behind on CRLF files.
-                let segment_bytes = &text.bytes()[range.clone()];
-                let (mut counted_to, mut line) = (0usize, *first_line);
-                loop {
-                    match reader.read_byte_record(&mut record) {
-                        Ok(true) => {
-                            let at = record
-                                .position()
-                                .map_or(counted_to, |p| past_line_ends(segment_bytes, p.byte() as usize));
-                            if at > counted_to {
-                                line += memchr::memchr_iter(b'\n', &segment_bytes[counted_to..at]).count() as u64;
-                                counted_to = at;
-                            }
-                            table.lines.push(line);
-                            for cell in record.iter() {
-                                bytes.extend_from_slice(cell);
-                                table.rows.ends.push(bytes.len());
-                            }
-                            table.rows.row_starts.push(table.rows.ends.len());
-                        }
-                        Ok(false) => break,
-                        Err(e) => return Err(csv_error(&self.info.path, &e)),
-                    }
+                let bytes = &text.bytes()[range.clone()];
+                self.parse_rows(&mut table, bytes, *first_line, *delimiter, range.start + text.start)?;
+            }
+            Body::File { file, delimiter, segments, .. } => {
+                let (range, first_line) = &segments[i];
+                let mut bytes = vec![0u8; range.len()];
+                // What the scan saw, unless the file changed since: then that is the error.
+                let read = read_at(file, &mut bytes, range.start as u64)
+                    .map_err(|e| InputError::Io { path: self.info.path.clone(), source: e })
+                    .and_then(|()| self.parse_rows(&mut table, &bytes, *first_line, *delimiter, range.start));
+                if let Err(e) = read {
+                    self.info.check_unchanged()?;
+                    return Err(e);
                 }
-                // UTF-8 text cut at ASCII bytes (delimiters, quotes, line ends) stays
-                // UTF-8; checked all the same, so no cell is ever text it is not.
-                table.rows.text = String::from_utf8(bytes).map_err(|e| InputError::Encoding {
-                    path: self.info.path.clone(),
-                    offset: range.start + text.start + e.utf8_error().valid_up_to(),
-                })?;
             }
             Body::Rows(rows, lines) => {
                 table.rows = rows.clone();
@@ -220,6 +253,56 @@ impl TableFile {
             }
         }
         Ok(table)
+    }
+
+    /// Parse one segment's `bytes` (starting on `first_line`, at byte `offset` of the
+    /// text) into `table`'s rows.
+    fn parse_rows(
+        &self,
+        table: &mut RawTable,
+        segment_bytes: &[u8],
+        first_line: u64,
+        delimiter: u8,
+        offset: usize,
+    ) -> Result<(), InputError> {
+        let mut reader = reader(delimiter, segment_bytes);
+        // Cells are gathered as bytes: pieces of UTF-8 text cut at ASCII bytes
+        // (delimiters, quotes, line ends), so they stay UTF-8.
+        let mut bytes: Vec<u8> = Vec::with_capacity(segment_bytes.len());
+        let rows = memchr::memchr_iter(b'\n', segment_bytes).count() + 1;
+        table.lines.reserve(rows);
+        table.rows.row_starts.reserve(rows);
+        table.rows.ends.reserve(rows * self.headers.len().max(1));
+        let mut record = csv::ByteRecord::new();
+        // Lines are counted here from the records' byte offsets: the csv crate's
+        // own line count falls behind on CRLF files.
+        let (mut counted_to, mut line) = (0usize, first_line);
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {
+                    let at = record.position().map_or(counted_to, |p| past_line_ends(segment_bytes, p.byte() as usize));
+                    if at > counted_to {
+                        line += memchr::memchr_iter(b'\n', &segment_bytes[counted_to..at]).count() as u64;
+                        counted_to = at;
+                    }
+                    table.lines.push(line);
+                    for cell in record.iter() {
+                        bytes.extend_from_slice(cell);
+                        table.rows.ends.push(bytes.len());
+                    }
+                    table.rows.row_starts.push(table.rows.ends.len());
+                }
+                Ok(false) => break,
+                Err(e) => return Err(csv_error(&self.info.path, &e)),
+            }
+        }
+        // UTF-8 text cut at ASCII bytes (delimiters, quotes, line ends) stays
+        // UTF-8; checked all the same, so no cell is ever text it is not.
+        table.rows.text = String::from_utf8(bytes).map_err(|e| InputError::Encoding {
+            path: self.info.path.clone(),
+            offset: offset + e.utf8_error().valid_up_to(),
+        })?;
+        Ok(())
     }
 
     /// Every row in one table.
@@ -246,41 +329,195 @@ fn csv_error(path: &Path, e: &csv::Error) -> InputError {
     InputError::Csv { path: path.to_path_buf(), message: format!("{line}{e}") }
 }
 
-/// Cut `text[start..]` into segments of about [`SEGMENT_BYTES`] at row boundaries
-/// (newlines outside quoted fields), each with the line it starts on. A quoted field
-/// that never closes is an error carrying the line it opens on.
-fn split_rows(bytes: &[u8], start: usize, first_line: u64, delimiter: u8) -> Result<Vec<(Range<usize>, u64)>, u64> {
-    let mut segments = Vec::new();
-    let (mut seg_start, mut seg_line, mut line) = (start, first_line, first_line);
-    let (mut in_quotes, mut opened_at) = (false, 0u64);
-    let mut at = start;
-    while let Some(found) = memchr::memchr2(b'"', b'\n', &bytes[at..]) {
-        let i = at + found;
-        at = i + 1;
-        if bytes[i] == b'\n' {
-            line += 1;
-            if !in_quotes && at - seg_start >= SEGMENT_BYTES {
-                segments.push((seg_start..at, seg_line));
-                (seg_start, seg_line) = (at, line);
-            }
-        } else if in_quotes {
-            if bytes.get(at) == Some(&b'"') {
-                at += 1;
-            } else {
-                in_quotes = false;
-            }
-        } else if i == 0 || matches!(bytes[i - 1], b'\n' | b'\r') || bytes[i - 1] == delimiter {
-            in_quotes = true;
-            opened_at = line;
+/// Cuts a CSV body into segments of about [`SEGMENT_BYTES`] at row boundaries
+/// (newlines outside quoted fields), each with the line it starts on, fed the body a
+/// piece at a time; each piece ends at a line end, or at the end of the file.
+struct RowSplitter {
+    delimiter: u8,
+    segment_bytes: usize,
+    segments: Vec<(Range<usize>, u64)>,
+    seg_start: usize,
+    seg_line: u64,
+    start_line: u64,
+    line: u64,
+    in_quotes: bool,
+    opened_at: u64,
+    scanned_to: usize,
+}
+
+impl RowSplitter {
+    /// A body that starts at byte `start`, on line `first_line`.
+    fn new(start: usize, first_line: u64, delimiter: u8) -> RowSplitter {
+        RowSplitter {
+            delimiter,
+            segment_bytes: SEGMENT_BYTES,
+            segments: Vec::new(),
+            seg_start: start,
+            seg_line: first_line,
+            start_line: first_line,
+            line: first_line,
+            in_quotes: false,
+            opened_at: 0,
+            scanned_to: start,
         }
     }
-    if in_quotes {
-        return Err(opened_at);
+
+    /// The byte up to which the body has been scanned.
+    fn position(&self) -> usize {
+        self.scanned_to
     }
-    if seg_start < bytes.len() {
-        segments.push((seg_start..bytes.len(), seg_line));
+
+    /// Scan `piece`, the bytes from `offset` on.
+    fn feed(&mut self, piece: &[u8], offset: usize) {
+        let mut at = 0;
+        while let Some(found) = memchr::memchr2(b'"', b'\n', &piece[at..]) {
+            let i = at + found;
+            at = i + 1;
+            if piece[i] == b'\n' {
+                self.line += 1;
+                if !self.in_quotes && offset + at - self.seg_start >= self.segment_bytes {
+                    self.segments.push((self.seg_start..offset + at, self.seg_line));
+                    (self.seg_start, self.seg_line) = (offset + at, self.line);
+                }
+            } else if self.in_quotes {
+                if piece.get(at) == Some(&b'"') {
+                    at += 1;
+                } else {
+                    self.in_quotes = false;
+                }
+            } else if i == 0 || matches!(piece[i - 1], b'\n' | b'\r') || piece[i - 1] == self.delimiter {
+                // (A piece starts at a line start.)
+                self.in_quotes = true;
+                self.opened_at = self.line;
+            }
+        }
+        self.scanned_to = offset + piece.len();
     }
-    Ok(segments)
+
+    /// Lines from the body's start to its end (at least its rows).
+    fn lines_after_start(&self) -> usize {
+        (self.line - self.start_line) as usize + 1
+    }
+
+    /// The segments of a body that ends at byte `end`; a quoted field that never
+    /// closes is an error carrying the line it opens on.
+    fn finish(mut self, end: usize) -> Result<Vec<(Range<usize>, u64)>, u64> {
+        if self.in_quotes {
+            return Err(self.opened_at);
+        }
+        if self.seg_start < end {
+            self.segments.push((self.seg_start..end, self.seg_line));
+        }
+        Ok(self.segments)
+    }
+}
+
+fn unclosed_quote(path: &Path, line: u64) -> InputError {
+    InputError::Csv {
+        path: path.to_path_buf(),
+        message: format!("line {line}: a quoted field opens and is never closed"),
+    }
+}
+
+/// Bytes read from a CSV file at a time while [`TableFile::scan`] scans it.
+const PIECE_BYTES: usize = 8 << 20;
+
+/// Read at least `want` more bytes into `piece` (fewer at the end of the file), hashing
+/// them; whether the end of the file was reached.
+fn fill(
+    file: &mut std::fs::File,
+    piece: &mut Vec<u8>,
+    want: usize,
+    hasher: &mut sha2::Sha256,
+) -> std::io::Result<bool> {
+    use std::io::Read;
+    let target = piece.len() + want;
+    while piece.len() < target {
+        let before = piece.len();
+        let n = (&mut *file).take((target - before) as u64).read_to_end(piece)?;
+        sha2::Digest::update(hasher, &piece[before..]);
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Fill `bytes` from the file at `offset`.
+fn read_at(file: &std::fs::File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < bytes.len() {
+            match std::os::windows::fs::FileExt::seek_read(file, &mut bytes[done..], offset + done as u64)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => done += n,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a CSV text's header row is and what follows it.
+struct HeaderFound {
+    /// Header names, trimmed, BOM removed.
+    headers: Vec<String>,
+    delimiter: u8,
+    /// Length of a preamble line before the table (Google Patents' `search URL:`).
+    preamble: usize,
+    /// Where the rows start, from the end of the preamble.
+    body_start: usize,
+    /// The line the rows start on.
+    body_line: u64,
+    /// The header search read to the end of the bytes given (so, given the start of a
+    /// file, it may need more of it).
+    exhausted: bool,
+}
+
+/// Find the header row of a CSV text (past a preamble line, and past title or query
+/// rows above it: the first of the first rows whose names tell a layout, else the first).
+fn find_header(path: &Path, text: &[u8]) -> Result<HeaderFound, InputError> {
+    let preamble = preamble_len(text);
+    let first_line = if preamble > 0 { 2 } else { 1 };
+    let bytes = &text[preamble..];
+    if bytes.trim_ascii().is_empty() {
+        return Err(InputError::Empty { path: path.to_path_buf() });
+    }
+    let delimiter = sniff_delimiter(bytes);
+    let mut reader = reader(delimiter, bytes);
+    let mut header = StringRecord::new();
+    let parsed = reader.read_record(&mut header).map_err(|e| csv_error(path, &e))?;
+    let mut body_start = if parsed { past_line_ends(bytes, reader.position().byte() as usize) } else { bytes.len() };
+    if parsed && crate::read::profile::detect(&header_names(&header)).is_none() {
+        // A title or the search query above the header row: the header is the first
+        // of the next rows whose names tell a layout (else the first row stays).
+        let mut candidate = StringRecord::new();
+        for _ in 1..HEADER_SEARCH_ROWS {
+            match reader.read_record(&mut candidate) {
+                Ok(true) if crate::read::profile::detect(&header_names(&candidate)).is_some() => {
+                    header = candidate;
+                    body_start = past_line_ends(bytes, reader.position().byte() as usize);
+                    break;
+                }
+                Ok(true) => {}
+                _ => break,
+            }
+        }
+    }
+    let exhausted = reader.position().byte() as usize >= bytes.len() || body_start >= bytes.len();
+    let header_lines = bytes[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
+    Ok(HeaderFound {
+        headers: header_names(&header),
+        delimiter,
+        preamble,
+        body_start,
+        body_line: first_line + header_lines,
+        exhausted,
+    })
 }
 
 /// Sniff the delimiter from the header line: the most frequent of comma, tab and semicolon.
@@ -509,7 +746,11 @@ mod tests {
 
     #[test]
     fn unterminated_quotes_are_located() {
-        let split = |t: &str| split_rows(t.as_bytes(), 4, 2, b',');
+        let split = |t: &str| {
+            let mut splitter = RowSplitter::new(4, 2, b',');
+            splitter.feed(&t.as_bytes()[4..], 4);
+            splitter.finish(t.len())
+        };
         let whole = |t: &str| Ok(vec![(4..t.len(), 2)]);
         assert_eq!(split("a,b\n1,\"x\n2,3\n"), Err(2));
         let t = "a,b\n1,\"x\ny\",2\n";
@@ -518,6 +759,64 @@ mod tests {
         assert_eq!(split(t), whole(t), "a quote inside a bare field");
         let t = "a,b\n1,\"x\"\"\ny\"\n";
         assert_eq!(split(t), whole(t), "an escaped quote stays inside");
+    }
+
+    #[test]
+    fn rows_split_the_same_fed_whole_or_a_line_at_a_time() {
+        let text = "a,b\n1,\"x\ny\"\n2,\"p,\"\"q\"\"\"\r\n3,z\n\"4\",\"\n\n\"\n5,w";
+        for segment_bytes in [1, 5, 9, 14, 1000] {
+            let split = |pieces: &[&[u8]]| {
+                let mut splitter = RowSplitter::new(4, 2, b',');
+                splitter.segment_bytes = segment_bytes;
+                let mut offset = 4;
+                for piece in pieces {
+                    splitter.feed(piece, offset);
+                    offset += piece.len();
+                }
+                (splitter.lines_after_start(), splitter.finish(offset))
+            };
+            let whole = split(&[&text.as_bytes()[4..]]);
+            let lines: Vec<&[u8]> = text.as_bytes()[4..].split_inclusive(|&b| b == b'\n').collect();
+            assert_eq!(split(&lines), whole, "segments of {segment_bytes} bytes");
+            let (_, segments) = &whole;
+            let segments = segments.as_ref().unwrap();
+            // Each segment ends at a row's end: it parses into whole rows.
+            assert_eq!(segments.first().map(|s| s.0.start), Some(4));
+            assert_eq!(segments.last().map(|s| s.0.end), Some(text.len()));
+            assert!(segments.windows(2).all(|w| w[0].0.end == w[1].0.start));
+        }
+    }
+
+    #[test]
+    fn a_scanned_file_reads_as_the_same_table_as_one_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.csv");
+        // A BOM, a preamble line, a title row, quoted line ends, CRLF; rows longer than
+        // a piece would be, so that segments are many.
+        let mut text =
+            String::from("\u{feff}search URL:,https://patents.google.com/?q=x\r\n检索式\r\n申请号,名称,申请人\r\n");
+        for i in 0..300_000 {
+            text.push_str(&format!("CN{i}A,\"一种方法\n第{i}行,\"\"引\"\"\",清华大学\r\n"));
+        }
+        std::fs::write(&p, &text).unwrap();
+        let scanned = TableFile::scan(&p).unwrap().expect("a UTF-8 file is scanned");
+        assert!(matches!(scanned.body, Body::File { .. }));
+        assert!(scanned.segments() > 1);
+        let whole = TableFile::from_bytes(&p, text.clone().into_bytes(), None).unwrap();
+        assert_eq!((scanned.info.bytes, &scanned.info.sha256), (whole.info.bytes, &whole.info.sha256));
+        assert_eq!((&scanned.headers, scanned.encoding), (&whole.headers, whole.encoding));
+        assert!(scanned.rows_at_most() >= 300_000);
+        let (a, b) = (scanned.into_table().unwrap(), whole.into_table().unwrap());
+        assert_eq!((a.height(), b.height()), (300_000, 300_000));
+        for row in [0, 1, 150_000, 299_999] {
+            assert_eq!((a.cell(row, 0), a.cell(row, 1), a.line(row)), (b.cell(row, 0), b.cell(row, 1), b.line(row)));
+        }
+        assert_eq!(a.cell(299_999, 1), "一种方法\n第299999行,\"引\"");
+        assert_eq!((a.headers[0].as_str(), a.line(0), a.line(1)), ("申请号", 4, 6));
+        // Not UTF-8: read whole (and decoded) instead.
+        std::fs::write(&p, encoding_rs::GBK.encode("申请号,名称\n201310699744.2,一种方法\n").0).unwrap();
+        assert!(TableFile::scan(&p).unwrap().is_none());
+        assert_eq!(read_table(&p).unwrap().cell(0, 1), "一种方法");
     }
 
     #[test]
