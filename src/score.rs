@@ -24,8 +24,9 @@ pub struct Scored {
     pub verdict: Flags,
     /// The decisions one year before `as_of`.
     pub prev: Flags,
-    /// (eligible, high-value) at each trend date, oldest first: two bits per date.
-    trend: u128,
+    /// (eligible, high-value) at each trend date, oldest first: two bits per date
+    /// (two words, not a `u128`, whose 16-byte alignment would pad the record).
+    trend: [u64; 2],
     /// SEI categories matched: indices into the concordance, sorted by category code.
     pub sei: Box<[u16]>,
     /// SEI industries 1–9 matched (index 0 = industry 1).
@@ -34,8 +35,10 @@ pub struct Scored {
     pub institutions: Box<[u32]>,
     /// The questions its inputs can answer (SPEC §8).
     pub assessable: Assessable,
-    /// Who a transfer is credited to (the applicants, SPEC §9).
-    pub transferors: Transferors,
+    /// Who a transfer is credited to (the applicants, SPEC §9): `None` when not known
+    /// ([`Transferors::Unknown`]), empty for [`Transferors::Holders`], else the others
+    /// (16 bytes where the enum takes 24).
+    transferors: Option<Box<[u32]>>,
 }
 
 /// The institutions a transfer of a patent is credited to: its applicants'.
@@ -53,9 +56,9 @@ impl Scored {
     /// The institutions a transfer is credited to; `None` when they are not known.
     pub fn transferor_institutions(&self) -> Option<&[u32]> {
         match &self.transferors {
-            Transferors::Holders => Some(&self.institutions),
-            Transferors::Others(list) => Some(list),
-            Transferors::Unknown => None,
+            Some(list) if list.is_empty() => Some(&self.institutions),
+            Some(list) => Some(list),
+            None => None,
         }
     }
 }
@@ -63,8 +66,15 @@ impl Scored {
 impl Scored {
     /// (eligible, high-value) at trend date `k` (0 = the oldest).
     pub fn trend_at(&self, k: usize) -> (bool, bool) {
-        (self.trend >> (2 * k) & 1 == 1, self.trend >> (2 * k + 1) & 1 == 1)
+        let (word, shift) = trend_slot(k);
+        let bits = self.trend[word] >> shift;
+        (bits & 1 == 1, bits >> 1 & 1 == 1)
     }
+}
+
+/// Where trend date `k`'s two bits are: the word, and the shift in it.
+fn trend_slot(k: usize) -> (usize, usize) {
+    (2 * k / 64, 2 * k % 64)
 }
 
 /// What scoring needs besides the patents.
@@ -117,14 +127,15 @@ fn score_one(
     let at = |date: NaiveDate| facts.flags_at(&patent, date, ctx.rules);
     let now = at(ctx.as_of);
     let prev = at(ctx.as_of_prev);
-    let mut trend = 0u128;
+    let mut trend = [0u64; 2];
     for (k, date) in ctx.trend_dates.iter().enumerate() {
         let f = match *date {
             d if d == ctx.as_of => now,
             d if d == ctx.as_of_prev => prev,
             d => at(d),
         };
-        trend |= (u128::from(f.eligible) | u128::from(f.high_value()) << 1) << (2 * k);
+        let (word, shift) = trend_slot(k);
+        trend[word] |= (u64::from(f.eligible) | u64::from(f.high_value()) << 1) << shift;
     }
     let mut industries = [false; 9];
     for m in &matches {
@@ -133,6 +144,13 @@ fn score_one(
         }
     }
     let sei = matches.iter().map(|m| m.index as u16).collect();
+    let transferors = match transferors {
+        Transferors::Holders => Some(Box::default()),
+        // Never empty: made from a patent's applicants, which `Patent::transferors`
+        // gives only when there are some.
+        Transferors::Others(list) => Some(list),
+        Transferors::Unknown => None,
+    };
     Scored { verdict: now, prev, trend, patent, sei, industries, institutions, assessable, transferors }
 }
 
@@ -216,4 +234,22 @@ pub fn score_all_with(
         })
         .collect();
     Scoring { scored, institutions }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_64_trend_dates_have_two_bits_each_in_two_words() {
+        let slots: Vec<(usize, usize)> = (0..64).map(trend_slot).collect();
+        assert_eq!((slots[0], slots[31], slots[32], slots[63]), ((0, 0), (0, 62), (1, 0), (1, 62)));
+        // No two dates share a bit.
+        let mut seen = [0u64; 2];
+        for (word, shift) in slots {
+            assert_eq!(seen[word] & (0b11 << shift), 0);
+            seen[word] |= 0b11 << shift;
+        }
+        assert_eq!(seen, [u64::MAX; 2]);
+    }
 }
