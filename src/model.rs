@@ -91,7 +91,7 @@ pub struct Patent {
     /// The publication number with kind code (the most advanced publication seen).
     pub pub_no: compact_str::CompactString,
     /// Title.
-    pub title: String,
+    pub title: Box<str>,
     /// Invention / utility model / design, when it could be told.
     pub kind: Option<Kind>,
     /// Filing (application) date.

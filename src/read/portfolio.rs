@@ -156,7 +156,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
         Box::new(Patent {
             id,
             pub_no,
-            title: r.get(C::Title).into_owned(),
+            title: r.get(C::Title).into_owned().into_boxed_str(),
             kind,
             filing_date,
             grant_date,

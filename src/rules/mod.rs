@@ -93,7 +93,7 @@ pub(crate) mod testutil {
         Patent {
             id: PatentId("CN201310699744.2".into()),
             pub_no: Default::default(),
-            title: String::new(),
+            title: Box::default(),
             kind: Some(Kind::Invention),
             filing_date: d(filing),
             grant_date: grant.map(d),
