@@ -131,7 +131,7 @@ pub fn write_patents(
     let file = std::fs::File::create(csv_path).with_context(|| format!("cannot create {}", csv_path.display()))?;
     // Rows arrive as buffers of thousands of rows: written straight to the file.
     let csv = file;
-    (&csv).write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), raw)?)?;
+    (&csv).write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), raw, 1 << 10)?)?;
     let parquet = crate::write::parquet::PatentsWriter::create(parquet_path)?;
     // Each part is rendered, turned into CSV bytes and a compressed Parquet row group,
     // and its cells dropped, in parallel.
@@ -140,7 +140,10 @@ pub fn write_patents(
             .par_chunks(PART)
             .map(|part| {
                 let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
-                let bytes = csv_bytes(cells.iter().map(PatentCells::iter), raw)?;
+                // The text, a separator per cell and a little for quoting: room enough
+                // nearly always, so the part's bytes are not copied as they grow.
+                let room = cells.iter().map(|c| c.text_len() + c.text_len() / 32 + PATENT_COLUMNS.len()).sum();
+                let bytes = csv_bytes(cells.iter().map(PatentCells::iter), raw, room)?;
                 Ok((bytes, parquet.encode(&cells)?))
             })
             .collect()
@@ -169,13 +172,14 @@ pub fn write_patents(
     parquet.finish()
 }
 
-/// Rows as CSV bytes (`\n` line ends), formula-like cells neutralised unless `raw`.
-fn csv_bytes<'a, R, C>(rows: R, raw: bool) -> Result<Vec<u8>>
+/// Rows as CSV bytes (`\n` line ends), formula-like cells neutralised unless `raw`,
+/// in a buffer made with `room` bytes.
+fn csv_bytes<'a, R, C>(rows: R, raw: bool, room: usize) -> Result<Vec<u8>>
 where
     R: Iterator<Item = C>,
     C: Iterator<Item = &'a str>,
 {
-    let mut out = Vec::with_capacity(1 << 16);
+    let mut out = Vec::with_capacity(room);
     for row in rows {
         push_csv_row(&mut out, row, raw);
     }

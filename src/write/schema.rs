@@ -74,6 +74,11 @@ impl PatentCells {
         &self.text[start..self.ends[i] as usize]
     }
 
+    /// The bytes of all cells together.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Every cell, in column order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..PATENT_COLUMNS.len()).map(|i| self.get(i))
