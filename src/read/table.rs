@@ -124,34 +124,44 @@ impl TableFile {
     /// and the reading of a segment shows in its stamp ([`FileInfo::check_unchanged`]).
     fn scan(path: &Path) -> Result<Option<TableFile>, InputError> {
         let io = |e| InputError::Io { path: path.to_path_buf(), source: e };
+        // Told from the path before opening it: a named pipe opened here and closed
+        // again would lose what its writer sent (it is read whole, opened once).
+        if !std::fs::metadata(path).map_err(io)?.is_file() {
+            return Ok(None);
+        }
         let mut file = std::fs::File::open(path).map_err(io)?;
         let meta = file.metadata().map_err(io)?;
         if !meta.is_file() {
             return Ok(None);
         }
         let before = snapshot::Stamp::of(&meta);
+        // Giving up after reading has started: a file that changed meanwhile (cut inside
+        // a character, say) is reported, not read again whole as if nothing happened.
+        let give_up = || snapshot::check_unchanged(path, &before).map(|()| None);
         let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
         // `piece` holds the bytes from `offset` on, read and not yet scanned: always
         // scanned up to a line end, so UTF-8 characters and rows are never cut.
         let (mut piece, mut offset) = (Vec::with_capacity(PIECE_BYTES), 0usize);
         let mut found: Option<(HeaderFound, RowSplitter, usize)> = None;
         let bom = loop {
+            // Only the bytes just read are searched for a line end: `piece` had none.
+            let searched = piece.len();
             let eof = fill(&mut file, &mut piece, PIECE_BYTES, &mut hasher).map_err(io)?;
-            let Some(cut) = (if eof { Some(piece.len()) } else { memchr::memrchr(b'\n', &piece).map(|i| i + 1) })
-            else {
+            let last_line_end = memchr::memrchr(b'\n', &piece[searched..]).map(|i| searched + i + 1);
+            let Some(cut) = (if eof { Some(piece.len()) } else { last_line_end }) else {
                 continue;
             };
             let scanned = &piece[..cut];
             if std::str::from_utf8(scanned).is_err() {
-                return Ok(None);
+                return give_up();
             }
             let (_, splitter, bom) = match &mut found {
                 Some(f) => f,
                 None => {
                     let bom = if offset == 0 && scanned.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-                    let Ok(header) = find_header(path, &scanned[bom..]) else { return Ok(None) };
+                    let Ok(header) = find_header(path, &scanned[bom..]) else { return give_up() };
                     if header.exhausted && !eof {
-                        return Ok(None);
+                        return give_up();
                     }
                     let start = bom + header.preamble + header.body_start;
                     let splitter = RowSplitter::new(start, header.body_line, header.delimiter);
@@ -167,7 +177,7 @@ impl TableFile {
                 break bom;
             }
         };
-        let Some((header, splitter, _)) = found else { return Ok(None) };
+        let Some((header, splitter, _)) = found else { return give_up() };
         snapshot::check_read(path, &before, offset as u64)?;
         let rows = splitter.lines_after_start();
         let segments = splitter.finish(offset).map_err(|line| unclosed_quote(path, line))?;
