@@ -3,6 +3,36 @@
 
 use chrono::{Datelike, NaiveDate};
 
+/// A date as chrono's `Display` writes it (`YYYY-MM-DD` for years 0–9999), without
+/// its formatting machinery: evidence text writes a few dates for every patent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ymd(pub NaiveDate);
+
+impl std::fmt::Display for Ymd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let date = self.0;
+        let Ok(year) = u32::try_from(date.year()) else { return write!(f, "{date}") };
+        if year > 9999 {
+            return write!(f, "{date}");
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let (month, day) = (date.month(), date.day());
+        let text = [
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ];
+        f.write_str(std::str::from_utf8(&text).map_err(|_| std::fmt::Error)?)
+    }
+}
+
 /// Why a date cell could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a date: {0:?}")]
@@ -147,5 +177,23 @@ mod tests {
         assert_eq!(add_years(d(2024, 2, 29), -1), d(2023, 2, 28));
         assert_eq!(add_years(d(2015, 12, 31), 10), d(2025, 12, 31));
         assert_eq!(year_end(2025), Some(d(2025, 12, 31)));
+    }
+
+    #[test]
+    fn ymd_writes_what_chrono_writes() {
+        for (y, m, d) in [
+            (2025, 12, 31),
+            (2024, 2, 29),
+            (1985, 4, 1),
+            (999, 1, 9),
+            (1, 1, 1),
+            (0, 3, 1),
+            (9999, 12, 31),
+            (10_000, 1, 1),
+            (-1, 6, 30),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(Ymd(date).to_string(), date.to_string());
+        }
     }
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::model::{AwardClass, Flags, Patent, Verdict};
 use crate::rules::concordance::SeiMatch;
+use crate::rules::dates::Ymd;
 use crate::rules::family::kind_is_granted;
 use crate::rules::status::StatusClass;
 use crate::rules::validity::{decide, decide_with_term, eligibility, filing_text, status_of, DateSpan};
@@ -101,9 +102,9 @@ fn d2_met(p: &Patent, params: &RuleParams) -> bool {
 fn maintained_line(p: &Patent, params: &RuleParams) -> Option<(&'static str, String, DateSpan)> {
     match params.maintained_anchor {
         MaintainedAnchor::Filing => Some(("filed", filing_text(p), DateSpan::after_filing(p, params.maintained_years))),
-        MaintainedAnchor::Grant => {
-            p.grant_date.map(|g| ("granted", g.to_string(), DateSpan::of_anchor(g, false, params.maintained_years)))
-        }
+        MaintainedAnchor::Grant => p
+            .grant_date
+            .map(|g| ("granted", Ymd(g).to_string(), DateSpan::of_anchor(g, false, params.maintained_years))),
     }
 }
 
@@ -190,19 +191,20 @@ fn write_d3(out: &mut String, p: &Patent, eligible: bool, as_of: NaiveDate, para
     };
     let years = params.maintained_years;
     let on = match line.first == line.last {
-        true => line.first.to_string(),
-        false => format!("{} to {}", line.first, line.last),
+        true => Ymd(line.first).to_string(),
+        false => format!("{} to {}", Ymd(line.first), Ymd(line.last)),
     };
     if !eligible {
-        let _ = write!(out, "not valid on {as_of} ({label} {anchor}, {years} years on {on})");
+        let _ = write!(out, "not valid on {} ({label} {anchor}, {years} years on {on})", Ymd(as_of));
         return false;
     }
     if as_of > line.first && as_of <= line.last {
-        let _ = write!(out, "cannot tell: {label} {anchor}, {years} years on {on}, around {as_of}");
+        let _ = write!(out, "cannot tell: {label} {anchor}, {years} years on {on}, around {}", Ymd(as_of));
         return false;
     }
     let met = as_of > line.last;
-    let _ = write!(out, "{label} {anchor}, {years} years on {on}, {}before {as_of}", if met { "" } else { "not " });
+    let _ =
+        write!(out, "{label} {anchor}, {years} years on {on}, {}before {}", if met { "" } else { "not " }, Ymd(as_of));
     met
 }
 

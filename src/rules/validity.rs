@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::model::Patent;
-use crate::rules::dates::add_years;
+use crate::rules::dates::{add_years, Ymd};
 use crate::rules::events::EventClass;
 use crate::rules::numbers::Kind;
 use crate::rules::status::{classify_status, StatusClass};
@@ -75,7 +75,7 @@ impl Decision {
             Decision::NotCn => write!(out, "not a CN patent"),
             Decision::NotInvention(k) => write!(out, "not an invention patent ({})", k.as_str()),
             Decision::KindUnknown => write!(out, "kind unknown"),
-            Decision::GrantedLater(g) => write!(out, "not granted on {as_of} (granted {g})"),
+            Decision::GrantedLater(g) => write!(out, "not granted on {} (granted {})", Ymd(as_of), Ymd(g)),
             Decision::NotGranted => {
                 write!(out, "not granted (no grant date, status {})", if status.is_empty() { "none" } else { status })
             }
@@ -84,15 +84,15 @@ impl Decision {
                 "not granted as far as the data shows: status unknown (latest legal event {status}), no grant date"
             ),
             Decision::Lapsed(l) => {
-                let _ = write!(out, "lapsed {l}");
+                let _ = write!(out, "lapsed {}", Ymd(l));
                 write_event(out, p, p.known.lapse_from_event, EventClass::Lapse, l)
             }
             Decision::LapsedByStatus => write!(out, "lapsed (status {status}, no lapse date)"),
             Decision::Expired(end) if p.filing_year_only => {
-                write!(out, "expired by {end} (filed {} + {} years)", filing_text(p), params.term_years)
+                write!(out, "expired by {} (filed {} + {} years)", Ymd(end), filing_text(p), params.term_years)
             }
             Decision::Expired(end) => {
-                write!(out, "expired {end} (filed {} + {} years)", p.filing_date, params.term_years)
+                write!(out, "expired {} (filed {} + {} years)", Ymd(end), Ymd(p.filing_date), params.term_years)
             }
             Decision::TermUnsettled => write!(
                 out,
@@ -102,15 +102,15 @@ impl Decision {
                 p.filing_date.year() + params.term_years
             ),
             Decision::Valid { granted: Some(g), term_end } => {
-                let _ = write!(out, "valid: granted {g}");
+                let _ = write!(out, "valid: granted {}", Ymd(g));
                 let _ = write_event(out, p, p.known.grant_from_event, EventClass::Grant, g);
                 match p.filing_year_only {
                     true => write!(out, ", not lapsed, term ends in {}", term_end.year()),
-                    false => write!(out, ", not lapsed, term ends {term_end}"),
+                    false => write!(out, ", not lapsed, term ends {}", Ymd(term_end)),
                 }
             }
             Decision::Valid { granted: None, term_end } => {
-                write!(out, "valid: granted (status {status}, no grant date), not lapsed, term ends {term_end}")
+                write!(out, "valid: granted (status {status}, no grant date), not lapsed, term ends {}", Ymd(term_end))
             }
         };
     }
@@ -153,7 +153,7 @@ impl DateSpan {
 pub fn filing_text(p: &Patent) -> String {
     match p.filing_year_only {
         true => format!("{} (year only)", p.filing_date.year()),
-        false => p.filing_date.to_string(),
+        false => Ymd(p.filing_date).to_string(),
     }
 }
 

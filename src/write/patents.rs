@@ -8,9 +8,10 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::rules::dates::Ymd;
 use crate::score::{ScoreContext, Scored};
 use crate::write::push_csv_row;
 use crate::write::schema::{PatentCells, PATENT_COLUMNS};
@@ -22,21 +23,9 @@ const CHUNK: usize = 1 << 16;
 /// Patents per part of a chunk, rendered by one task: also a Parquet row group.
 const PART: usize = 1 << 14;
 
-/// `YYYY-MM-DD` (as `NaiveDate`'s `Display` writes years 0–9999), without the
-/// formatting machinery.
+/// `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes it.
 fn push_date(text: &mut String, date: NaiveDate) {
-    let (y, m, d) = (date.year(), date.month(), date.day());
-    if !(0..=9999).contains(&y) {
-        let _ = write!(text, "{date}");
-        return;
-    }
-    let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10];
-    text.extend(digits.map(|n| char::from(b'0' + n as u8)));
-    for (sep, n) in [('-', m), ('-', d)] {
-        text.push(sep);
-        text.push(char::from(b'0' + (n / 10) as u8));
-        text.push(char::from(b'0' + (n % 10) as u8));
-    }
+    let _ = write!(text, "{}", Ymd(date));
 }
 
 fn bool_text(b: bool) -> &'static str {
@@ -184,21 +173,4 @@ where
         push_csv_row(&mut out, row, raw);
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_written_as_chrono_writes_them() {
-        for (y, m, d) in
-            [(2025, 12, 31), (2024, 2, 29), (1985, 4, 1), (999, 1, 9), (1, 1, 1), (9999, 12, 31), (10_000, 1, 1)]
-        {
-            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            let mut text = String::new();
-            push_date(&mut text, date);
-            assert_eq!(text, date.to_string());
-        }
-    }
 }
