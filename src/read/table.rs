@@ -146,13 +146,17 @@ impl TableFile {
         let bom = loop {
             // Only the bytes just read are searched for a line end: `piece` had none.
             let searched = piece.len();
-            let eof = fill(&mut file, &mut piece, PIECE_BYTES, &mut hasher).map_err(io)?;
+            let eof = fill(&mut file, &mut piece, PIECE_BYTES).map_err(io)?;
             let last_line_end = memchr::memrchr(b'\n', &piece[searched..]).map(|i| searched + i + 1);
             let Some(cut) = (if eof { Some(piece.len()) } else { last_line_end }) else {
+                sha2::Digest::update(&mut hasher, &piece[searched..]);
                 continue;
             };
-            let scanned = &piece[..cut];
-            if std::str::from_utf8(scanned).is_err() {
+            // Every byte is hashed once, as it is read; beside the UTF-8 check.
+            let (fresh, scanned) = (&piece[searched..], &piece[..cut]);
+            let (_, utf8) =
+                rayon::join(|| sha2::Digest::update(&mut hasher, fresh), || std::str::from_utf8(scanned).is_ok());
+            if !utf8 {
                 return give_up();
             }
             let (_, splitter, bom) = match &mut found {
@@ -432,21 +436,13 @@ fn unclosed_quote(path: &Path, line: u64) -> InputError {
 /// Bytes read from a CSV file at a time while [`TableFile::scan`] scans it.
 const PIECE_BYTES: usize = 8 << 20;
 
-/// Read at least `want` more bytes into `piece` (fewer at the end of the file), hashing
-/// them; whether the end of the file was reached.
-fn fill(
-    file: &mut std::fs::File,
-    piece: &mut Vec<u8>,
-    want: usize,
-    hasher: &mut sha2::Sha256,
-) -> std::io::Result<bool> {
+/// Read at least `want` more bytes into `piece` (fewer at the end of the file);
+/// whether the end of the file was reached.
+fn fill(file: &mut std::fs::File, piece: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
     use std::io::Read;
     let target = piece.len() + want;
     while piece.len() < target {
-        let before = piece.len();
-        let n = (&mut *file).take((target - before) as u64).read_to_end(piece)?;
-        sha2::Digest::update(hasher, &piece[before..]);
-        if n == 0 {
+        if (&mut *file).take((target - piece.len()) as u64).read_to_end(piece)? == 0 {
             return Ok(true);
         }
     }
