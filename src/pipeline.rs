@@ -214,20 +214,24 @@ fn read_portfolios(
 ) -> Result<PortfolioRead, InputError> {
     let mut read =
         PortfolioRead { merged: Merged::default(), rows_read: 0, holder_columns: Vec::new(), event_columns: false };
-    let total_bytes: u64 = settings.portfolio.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum();
-    progress.start("reading", total_bytes, Unit::Bytes);
     for (file, path) in settings.portfolio.iter().enumerate() {
-        let table = TableFile::open(path, settings.sheet.as_deref())?;
+        // Two stages a file: the scan (hash, UTF-8, row boundaries; or the read of a
+        // file read whole), then the parse.
+        let file_bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        progress.start("scanning", file_bytes, Unit::Bytes);
+        let table = TableFile::open_reporting(path, settings.sheet.as_deref(), &|n| progress.advance(n))?;
+        progress.finish();
+        progress.start("reading", file_bytes, Unit::Bytes);
         let layout = Layout::locate(&table.header_table(), settings.profile)?;
         read.event_columns |= layout.has_events();
         for name in layout.holder_columns() {
             push_distinct(&mut read.holder_columns, name);
         }
         let rows = read_portfolio_file(&table, &layout, file, path, &mut read.merged, progress)?;
+        progress.finish();
         read.rows_read += rows;
         inputs.push(InputRecord { role: "portfolio", rows, file: table.info });
     }
-    progress.finish();
     read.merged.finish();
     Ok(read)
 }

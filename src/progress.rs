@@ -1,5 +1,6 @@
-//! Progress of a run's long stages for a person at a terminal: reading (bytes of
-//! the total), scoring and writing (patents of the total). The pipeline reports
+//! Progress of a run's long stages for a person at a terminal: scanning and
+//! reading each portfolio file (bytes of its size), scoring and writing (patents
+//! of the total). The pipeline reports
 //! through [`Progress`]; the CLI draws it with indicatif on a terminal, and nothing
 //! with `--quiet` or when stderr is not a terminal ([`Silent`]).
 

@@ -1899,14 +1899,16 @@ fn a_terminal_shows_reading_scoring_and_writing_with_figures_rate_and_eta() {
     let Some(screen) = hvpat_on_a_terminal(&wd, &["run", "--config", "big/hvpat.toml", "--out", "out"]) else {
         return;
     };
-    for stage in ["reading [", "scoring [", "writing ["] {
+    for stage in ["scanning [", "reading [", "scoring [", "writing ["] {
         assert!(screen.contains(stage), "{stage} in {screen}");
     }
     let lines: Vec<&str> = screen.lines().collect();
     // Each stage ends on a frame with its figures of the whole, a rate and an ETA.
-    assert!(lines
-        .iter()
-        .any(|l| l.contains("reading [") && l.contains("MiB/") && l.contains("ETA") && l.contains("(100%)")));
+    for stage in ["scanning [", "reading ["] {
+        assert!(lines
+            .iter()
+            .any(|l| l.contains(stage) && l.contains("MiB/") && l.contains("ETA") && l.contains("(100%)")));
+    }
     assert!(lines
         .iter()
         .any(|l| l.contains("scoring [") && l.contains("150,000/150,000 patents") && l.contains("/s ETA")));

@@ -70,12 +70,24 @@ fn is_workbook(path: &Path) -> bool {
 impl TableFile {
     /// Read and decode a file (a workbook's first sheet, or `sheet`).
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<TableFile, InputError> {
+        TableFile::open_reporting(path, sheet, &|_| {})
+    }
+
+    /// [`TableFile::open`], telling `scanned` the bytes scanned or read as it goes.
+    pub fn open_reporting(path: &Path, sheet: Option<&str>, scanned: &dyn Fn(u64)) -> Result<TableFile, InputError> {
+        // A scan that gives up part way has told some bytes already.
+        let told = std::cell::Cell::new(0u64);
+        let tell = |n: u64| {
+            told.set(told.get() + n);
+            scanned(n);
+        };
         if !is_workbook(path) {
-            if let Some(table) = TableFile::scan(path)? {
+            if let Some(table) = TableFile::scan(path, &tell)? {
                 return Ok(table);
             }
         }
         let (bytes, stamp) = snapshot::read(path)?;
+        scanned((bytes.len() as u64).saturating_sub(told.get()));
         if is_workbook(path) {
             let info = FileInfo { stamp, ..FileInfo::of(path, &bytes) };
             return read_workbook(path, &bytes, info, sheet);
@@ -122,7 +134,7 @@ impl TableFile {
     /// what this cannot read (not a regular file, not UTF-8, a header not found in the
     /// first piece): such a file is read whole. A change to the file between the scan
     /// and the reading of a segment shows in its stamp ([`FileInfo::check_unchanged`]).
-    fn scan(path: &Path) -> Result<Option<TableFile>, InputError> {
+    fn scan(path: &Path, scanned_bytes: &dyn Fn(u64)) -> Result<Option<TableFile>, InputError> {
         let io = |e| InputError::Io { path: path.to_path_buf(), source: e };
         // Told from the path before opening it: a named pipe opened here and closed
         // again would lose what its writer sent (it is read whole, opened once).
@@ -174,6 +186,7 @@ impl TableFile {
             };
             let from = splitter.position().saturating_sub(offset).min(cut);
             splitter.feed(&scanned[from..], offset + from);
+            scanned_bytes(cut as u64);
             let bom = *bom;
             piece.drain(..cut);
             offset += cut;
@@ -802,7 +815,7 @@ mod tests {
             text.push_str(&format!("CN{i}A,\"一种方法,第{i}行\",清华大学\n"));
         }
         std::fs::write(&p, &text).unwrap();
-        let table = TableFile::scan(&p).unwrap().expect("scanned");
+        let table = TableFile::scan(&p, &|_| {}).unwrap().expect("scanned");
         assert!(table.segments() > 2);
         // Cut inside the first segment: neither it nor the last can be read as
         // scanned, and the error says the file changed (not a CSV or read error).
@@ -817,7 +830,7 @@ mod tests {
         // Rewritten in place with the same size: each segment still parses, and the
         // stamp tells the change (the run checks it after reading).
         std::fs::write(&p, &text).unwrap();
-        let table = TableFile::scan(&p).unwrap().expect("scanned");
+        let table = TableFile::scan(&p, &|_| {}).unwrap().expect("scanned");
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(&p, text.replace("清华大学", "北京大学")).unwrap();
         assert!(table.segment(0).is_ok());
@@ -836,7 +849,7 @@ mod tests {
             text.push_str(&format!("CN{i}A,\"一种方法\n第{i}行,\"\"引\"\"\",清华大学\r\n"));
         }
         std::fs::write(&p, &text).unwrap();
-        let scanned = TableFile::scan(&p).unwrap().expect("a UTF-8 file is scanned");
+        let scanned = TableFile::scan(&p, &|_| {}).unwrap().expect("a UTF-8 file is scanned");
         assert!(matches!(scanned.body, Body::File { .. }));
         assert!(scanned.segments() > 1);
         let whole = TableFile::from_bytes(&p, text.clone().into_bytes(), None).unwrap();
@@ -852,7 +865,7 @@ mod tests {
         assert_eq!((a.headers[0].as_str(), a.line(0), a.line(1)), ("申请号", 4, 6));
         // Not UTF-8: read whole (and decoded) instead.
         std::fs::write(&p, encoding_rs::GBK.encode("申请号,名称\n201310699744.2,一种方法\n").0).unwrap();
-        assert!(TableFile::scan(&p).unwrap().is_none());
+        assert!(TableFile::scan(&p, &|_| {}).unwrap().is_none());
         assert_eq!(read_table(&p).unwrap().cell(0, 1), "一种方法");
     }
 
