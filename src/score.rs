@@ -35,22 +35,17 @@ pub struct Scored {
     pub institutions: Box<[u32]>,
     /// The questions its inputs can answer (SPEC §8).
     pub assessable: Assessable,
-    /// Who a transfer is credited to (the applicants, SPEC §9): `None` when not known
-    /// ([`Transferors::Unknown`]), empty for [`Transferors::Holders`], else the others
-    /// (16 bytes where the enum takes 24).
-    transferors: Option<Box<[u32]>>,
+    /// Who a transfer is credited to (the applicants, SPEC §9), see [`Transferors`].
+    transferors: Transferors,
 }
 
-/// The institutions a transfer of a patent is credited to: its applicants'.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Transferors {
-    /// The applicants are the holders: [`Scored::institutions`].
-    Holders,
-    /// Other institutions, distinct.
-    Others(Box<[u32]>),
-    /// Only the current holders (the buyers) are known: nobody.
-    Unknown,
-}
+/// The institutions a transfer of a patent is credited to, its applicants': `None`
+/// when only the current holders (the buyers) are known (nobody); empty when the
+/// applicants are the holders ([`Scored::institutions`]); else the other
+/// institutions, distinct (never empty: made from a patent's applicants, which
+/// `Patent::transferors` gives only when there are some). 16 bytes, where an enum
+/// of the three takes 24.
+pub type Transferors = Option<Box<[u32]>>;
 
 impl Scored {
     /// The institutions a transfer is credited to; `None` when they are not known.
@@ -144,13 +139,6 @@ fn score_one(
         }
     }
     let sei = matches.iter().map(|m| m.index as u16).collect();
-    let transferors = match transferors {
-        Transferors::Holders => Some(Box::default()),
-        // Never empty: made from a patent's applicants, which `Patent::transferors`
-        // gives only when there are some.
-        Transferors::Others(list) => Some(list),
-        Transferors::Unknown => None,
-    };
     Scored { verdict: now, prev, trend, patent, sei, industries, institutions, assessable, transferors }
 }
 
@@ -225,11 +213,11 @@ pub fn score_all_with(
                 list.into_boxed_slice()
             };
             let institutions = distinct(&p.holders);
-            let transferors = match p.transferors() {
-                Some(names) if std::ptr::eq(names, p.holders.as_slice()) => Transferors::Holders,
-                Some(names) => Transferors::Others(distinct(names)),
-                None => Transferors::Unknown,
-            };
+            let transferors: Transferors =
+                p.transferors().map(|names| match std::ptr::eq(names, p.holders.as_slice()) {
+                    true => Box::default(),
+                    false => distinct(names),
+                });
             score_one(p, institutions, transferors, ctx)
         })
         .collect();
