@@ -35,6 +35,7 @@ enum Body {
         text: Text,
         delimiter: u8,
         segments: Vec<(Range<usize>, u64)>,
+        rows: usize,
     },
     /// A UTF-8 CSV file scanned by [`TableFile::scan`]: its segments (byte ranges of
     /// the file, each with its first line) are read again when parsed.
@@ -123,9 +124,10 @@ impl TableFile {
         let bytes = text.bytes();
         let mut splitter = RowSplitter::new(found.body_start, found.body_line, found.delimiter);
         splitter.feed(&bytes[found.body_start..], found.body_start);
+        let rows = splitter.lines_after_start();
         let segments = splitter.finish(bytes.len()).map_err(|line| unclosed_quote(path, line))?;
         let (headers, delimiter) = (found.headers, found.delimiter);
-        Ok(TableFile { info, headers, encoding, body: Body::Text { text, delimiter, segments } })
+        Ok(TableFile { info, headers, encoding, body: Body::Text { text, delimiter, segments, rows } })
     }
 
     /// Scan a UTF-8 CSV file a piece at a time (its hash, the UTF-8 check, its header
@@ -223,14 +225,7 @@ impl TableFile {
     /// At least the number of data rows (lines after the header), to reserve room for them.
     pub fn rows_at_most(&self) -> usize {
         match &self.body {
-            // Lines up to the last segment's first, and the last segment's.
-            Body::Text { text, segments, .. } => match (segments.first(), segments.last()) {
-                (Some((_, first)), Some((last, last_line))) => {
-                    (last_line - first) as usize + memchr::memchr_iter(b'\n', &text.bytes()[last.clone()]).count() + 1
-                }
-                _ => 0,
-            },
-            Body::File { rows, .. } => *rows,
+            Body::Text { rows, .. } | Body::File { rows, .. } => *rows,
             Body::Rows(rows, _) => rows.rows(),
         }
     }
@@ -257,7 +252,7 @@ impl TableFile {
     pub fn segment(&self, i: usize) -> Result<RawTable, InputError> {
         let mut table = self.header_table();
         match &self.body {
-            Body::Text { text, delimiter, segments } => {
+            Body::Text { text, delimiter, segments, .. } => {
                 let (range, first_line) = &segments[i];
                 let bytes = &text.bytes()[range.clone()];
                 self.parse_rows(&mut table, bytes, *first_line, *delimiter, range.start + text.start)?;
