@@ -325,24 +325,33 @@ fn a_closed_pipe_on_stdout_is_a_quiet_exit_0() {
 fn an_input_from_a_pipe_is_read_as_it_comes() {
     use std::io::Write;
     let wd = Workdir::with_fixture("handworked");
+    let mut child = run_handworked_with_aliases(&wd, "/dev/stdin", std::process::Stdio::piped());
+    child.stdin.take().expect("stdin").write_all(ALIASES_THU.as_bytes()).expect("write");
+    assert_the_aliases_were_read(&wd, child);
+}
+
+const ALIASES_THU: &str = "alias,institution,type\nTHU,清华大学,university\n";
+
+/// The hand-worked run with `--aliases PATH --quiet`, started with `stdin`.
+#[cfg(unix)]
+fn run_handworked_with_aliases(wd: &Workdir, aliases: &str, stdin: std::process::Stdio) -> std::process::Child {
     let mut args = RUN_HANDWORKED.to_vec();
-    args.extend(["--aliases", "/dev/stdin", "--quiet"]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hvpat"))
+    args.extend(["--aliases", aliases, "--quiet"]);
+    Command::new(env!("CARGO_BIN_EXE_hvpat"))
         .args(&args)
         .current_dir(wd.dir.path())
-        .stdin(std::process::Stdio::piped())
+        .stdin(stdin)
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all("alias,institution,type\nTHU,清华大学,university\n".as_bytes())
-        .expect("write");
+        .expect("spawn")
+}
+
+/// The run ended with exit 0 and its manifest lists the aliases among its inputs.
+#[cfg(unix)]
+fn assert_the_aliases_were_read(wd: &Workdir, child: std::process::Child) {
     let o = child.wait_with_output().expect("wait");
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(manifest(&wd, "out")["inputs"].as_array().expect("inputs").iter().any(|i| i["role"] == "aliases"));
+    assert!(manifest(wd, "out")["inputs"].as_array().expect("inputs").iter().any(|i| i["role"] == "aliases"));
 }
 
 /// A named pipe works as an input: it is told from the path before it is opened,
@@ -355,18 +364,11 @@ fn a_named_pipe_is_read_once() {
     let wd = Workdir::with_fixture("handworked");
     let made = Command::new("mkfifo").arg(wd.path("aliases.fifo")).status().expect("mkfifo");
     assert!(made.success());
-    let mut args = RUN_HANDWORKED.to_vec();
-    args.extend(["--aliases", "aliases.fifo", "--quiet"]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hvpat"))
-        .args(&args)
-        .current_dir(wd.dir.path())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = run_handworked_with_aliases(&wd, "aliases.fifo", std::process::Stdio::inherit());
     let mut fifo = std::fs::OpenOptions::new().write(true).open(wd.path("aliases.fifo")).expect("open the pipe");
     // Written a moment after hvpat opened the pipe: it waits for the text.
     std::thread::sleep(std::time::Duration::from_millis(100));
-    fifo.write_all("alias,institution,type\nTHU,清华大学,university\n".as_bytes()).expect("write");
+    fifo.write_all(ALIASES_THU.as_bytes()).expect("write");
     drop(fifo);
     let started = std::time::Instant::now();
     while child.try_wait().expect("wait").is_none() {
@@ -376,9 +378,7 @@ fn a_named_pipe_is_read_once() {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let o = child.wait_with_output().expect("wait");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(manifest(&wd, "out")["inputs"].as_array().expect("inputs").iter().any(|i| i["role"] == "aliases"));
+    assert_the_aliases_were_read(&wd, child);
 }
 
 #[test]
