@@ -32,7 +32,7 @@ fn patent() -> Patent {
         grant_date: Some(date("2016-05-11")),
         status: "有效".into(),
         ipc: ["G06N 3/08", "G06V 10/82", "A47J 27/00"].iter().map(|c| parse_ipc(c).expect("ipc")).collect(),
-        holders: vec!["清华大学".into(), "华为技术有限公司".into()],
+        holders: Box::new(["清华大学".into(), "华为技术有限公司".into()]),
         holders_explicit: true,
         extras: Extras {
             family: vec![parse_member("US10123456B2").expect("member")],

@@ -133,7 +133,7 @@ const COUNTED: usize = 20;
 
 /// The counted flags of one patent, trend pairs after the fixed ones.
 fn counted_flags(s: &Scored, trend_len: usize) -> impl Iterator<Item = bool> + '_ {
-    let v = &s.verdict;
+    let v = s.verdict();
     let e = v.eligible;
     let mut row = [false; COUNTED];
     row[0] = true;
@@ -144,10 +144,10 @@ fn counted_flags(s: &Scored, trend_len: usize) -> impl Iterator<Item = bool> + '
         row[4 + d] = e && v.dimensions[d];
     }
     for k in 0..9 {
-        row[9 + k] = e && s.industries[k];
+        row[9 + k] = e && s.in_industry(k);
     }
-    row[18] = s.prev.eligible;
-    row[19] = s.prev.high_value();
+    row[18] = s.prev().eligible;
+    row[19] = s.prev().high_value();
     row.into_iter().chain((0..trend_len).flat_map(|k| {
         let (valid, high) = s.trend_at(k);
         [valid, high]
@@ -176,9 +176,9 @@ pub fn aggregate(
                 for s in chunk {
                     let weight = match counting {
                         Counting::Full => UNIT,
-                        Counting::Fractional => UNIT / s.institutions.len().max(1) as u64,
+                        Counting::Fractional => UNIT / s.institutions().len().max(1) as u64,
                     };
-                    for &inst in s.institutions.iter().filter(|&&i| keep[i as usize]) {
+                    for &inst in s.institutions().iter().filter(|&&i| keep[i as usize]) {
                         let cells = &mut acc[inst as usize * width..][..width];
                         for (cell, flag) in cells.iter_mut().zip(counted_flags(s, trend_len)) {
                             *cell += u64::from(flag) * weight;
@@ -269,7 +269,7 @@ pub struct UnresolvedName {
 pub fn unresolved_names(scored: &[Scored], institutions: &[Institution]) -> Vec<UnresolvedName> {
     let mut counts = vec![0u64; institutions.len()];
     for s in scored {
-        for &i in s.institutions.iter() {
+        for &i in s.institutions().iter() {
             counts[i as usize] += 1;
         }
     }

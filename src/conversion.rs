@@ -174,8 +174,8 @@ pub fn convert(
                 None => out.transfers_to_nobody += 1,
             }
         }
-        let w = weight(params.counting, s.institutions.len());
-        for &i in s.institutions.iter() {
+        let w = weight(params.counting, s.institutions().len());
+        for &i in s.institutions().iter() {
             let f = &mut out.figures[i as usize];
             let add = |flag: u8, cell: &mut u64| {
                 if bits & flag != 0 {
@@ -209,7 +209,7 @@ pub fn convert(
             let s = &scored[k];
             let list = match t.class {
                 EventClass::Transfer => s.transferor_institutions().unwrap_or(&[]),
-                _ => &s.institutions,
+                _ => s.institutions(),
             };
             parties.extend(list.iter().copied());
         }

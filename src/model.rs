@@ -9,12 +9,47 @@ use crate::rules::numbers::{Kind, PatentId};
 use crate::rules::status::StatusClass;
 
 /// Where a record came from: the input file (index into the run's inputs) and its line.
+/// Packed to 12 bytes, so that a [`Patent`] fits in 160.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[repr(C, packed(4))]
 pub struct SourceRef {
     /// Index of the input file in the run.
-    pub file: usize,
+    pub file: u32,
     /// 1-based line of the record (the header is line 1).
     pub line: u64,
+}
+
+/// A text many patents share (a holder's name, a legal status), one pointer wide: a
+/// portfolio names few distinct holders and statuses in millions of records. Patents
+/// that name the same holder from one part of a file share one copy, so scoring can tell
+/// names apart by [`Name::address`] before it compares text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Name(std::sync::Arc<Box<str>>);
+
+impl Name {
+    /// The shared copy's address: equal for clones of one name.
+    pub fn address(&self) -> usize {
+        std::sync::Arc::as_ptr(&self.0) as usize
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Name {
+        Name(std::sync::Arc::new(text.into()))
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
 }
 
 /// A family member: a publication number with its office, or a bare office code.
@@ -99,16 +134,16 @@ pub struct Patent {
     /// Grant date, when granted and known.
     pub grant_date: Option<NaiveDate>,
     /// Legal status as written (shared: a portfolio has few distinct statuses).
-    pub status: std::sync::Arc<str>,
+    pub status: Name,
     /// Lapse / invalidation date, when known.
     pub lapse_date: Option<NaiveDate>,
     /// IPC codes, main code first; the last [`Patent::classes_codes`] came from `classes.csv`.
-    pub ipc: Vec<Ipc>,
+    pub ipc: Box<[Ipc]>,
     /// How many of the trailing `ipc` codes came from `classes.csv` (SPEC §10).
     pub classes_codes: u16,
     /// Current holders (falling back to applicants), as written (shared between the
     /// patents of one holder).
-    pub holders: Vec<std::sync::Arc<str>>,
+    pub holders: Box<[Name]>,
     /// Whether `holders` came from a holders column (not the applicants fallback).
     pub holders_explicit: bool,
     /// The lists few patents have (applicants, family, pledges, awards, legal events),
@@ -132,7 +167,7 @@ pub struct Extras {
     /// Applicants as written, when a file names both holders and applicants (a combined
     /// `申请人/专利权人` column feeds both); empty otherwise, when the holders are the
     /// applicants (`holders_explicit` false) or the applicants are not known.
-    pub applicants: Vec<std::sync::Arc<str>>,
+    pub applicants: Vec<Name>,
     /// Family members from the portfolio and the families table.
     pub family: Vec<FamilyMember>,
     /// Pledge amounts: the portfolio's attributed amount and contracts.
@@ -157,7 +192,7 @@ impl Extras {
 
 impl Patent {
     /// Applicants as written, when known apart from the holders ([`Extras::applicants`]).
-    pub fn applicants(&self) -> &[std::sync::Arc<str>] {
+    pub fn applicants(&self) -> &[Name] {
         self.extras.as_ref().map_or(&[], |e| &e.applicants)
     }
 
@@ -188,7 +223,7 @@ impl Patent {
 
     /// The transferors a transfer of this patent is credited to (SPEC §9): the
     /// applicants; `None` when only the current holders (the buyers) are known.
-    pub fn transferors(&self) -> Option<&[std::sync::Arc<str>]> {
+    pub fn transferors(&self) -> Option<&[Name]> {
         if !self.applicants().is_empty() {
             Some(self.applicants())
         } else if !self.holders_explicit || self.known.applicants_are_holders {
@@ -312,4 +347,26 @@ pub struct RowIssue {
     pub reason: String,
     /// The row as read, re-encoded as CSV.
     pub raw: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_compare_by_text_and_share_by_address() {
+        let a = Name::from("清华大学");
+        let b = Name::from("清华大学");
+        assert_eq!(a, b);
+        assert_ne!(a.address(), b.address(), "two copies");
+        assert_eq!(a.clone().address(), a.address(), "a clone shares its copy");
+        assert_eq!((&*a, format!("{a:?}")), ("清华大学", "\"清华大学\"".to_string()));
+        assert_eq!(std::mem::size_of::<Name>(), 8);
+    }
+
+    #[test]
+    fn a_source_is_twelve_bytes() {
+        let at = SourceRef { file: 3, line: u64::MAX };
+        assert_eq!((at.file, at.line, std::mem::size_of::<SourceRef>()), (3, u64::MAX, 12));
+    }
 }

@@ -142,8 +142,8 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     progress.finish();
     timings.push(("score", t2.elapsed().as_millis()));
     counts.scored = scored.len();
-    counts.eligible = scored.iter().filter(|s| s.verdict.eligible).count();
-    counts.high_value = scored.iter().filter(|s| s.verdict.high_value()).count();
+    counts.eligible = scored.iter().filter(|s| s.verdict().eligible).count();
+    counts.high_value = scored.iter().filter(|s| s.verdict().high_value()).count();
     counts.warnings = warnings.len();
     let (coverage, mut sources) = tally(&scored, sources);
     let conversion = convert(&scored, institutions.len(), &transactions, &conversion_params(settings));
@@ -343,11 +343,13 @@ fn read_side_tables(
         sources.classes_table_rows = t.items.len();
         sources.cpc_only_codes = t.items.iter().map(|(_, item)| item.cpc_only).sum();
         merged.attach(t, |p, item| {
+            let mut codes = std::mem::take(&mut p.ipc).into_vec();
             for code in item.codes {
-                if push_distinct(&mut p.ipc, code) {
+                if push_distinct(&mut codes, code) {
                     p.classes_codes = p.classes_codes.saturating_add(1);
                 }
             }
+            p.ipc = codes.into_boxed_slice();
         });
     }
     let mut transactions = Vec::new();

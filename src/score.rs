@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{Flags, Patent, Verdict};
+use crate::model::{Flags, Name, Patent, Verdict};
 use crate::rules::concordance::Concordance;
 use crate::rules::coverage::{assess, Assessable, RunSources};
 use crate::rules::dimensions::{verdict, Facts};
@@ -15,50 +15,85 @@ use crate::rules::institutions::{AliasTable, Institution};
 use crate::rules::validity::status_of;
 use crate::rules::RuleParams;
 
-/// A patent with its decisions.
+/// A patent with its decisions: 64 bytes beside the patent (the decisions packed in
+/// bits, the institutions in one list), since millions are kept until the outputs
+/// are written.
 #[derive(Debug, Clone)]
 pub struct Scored {
     /// The patent (boxed: the records are sorted and passed along by pointer).
     pub patent: Box<Patent>,
-    /// The decisions at `as_of`.
-    pub verdict: Flags,
-    /// The decisions one year before `as_of`.
-    pub prev: Flags,
     /// (eligible, high-value) at each trend date, oldest first: two bits per date
     /// (two words, not a `u128`, whose 16-byte alignment would pad the record).
     trend: [u64; 2],
     /// SEI categories matched: indices into the concordance, sorted by category code.
     pub sei: Box<[u16]>,
-    /// SEI industries 1–9 matched (index 0 = industry 1).
-    pub industries: [bool; 9],
-    /// The holders' institutions (indices into [`Scoring::institutions`]), distinct, in holder order.
-    pub institutions: Box<[u32]>,
+    /// The number of holder institutions, then the holders' institutions (indices into
+    /// [`Scoring::institutions`], distinct, in holder order), then, for
+    /// [`Transferors::Others`], the transferors' (distinct, never none).
+    parties: Box<[u32]>,
+    /// The decisions at `as_of` ([`Flags`] in bits).
+    verdict: u8,
+    /// The decisions one year before `as_of`.
+    prev: u8,
+    /// SEI industries 1–9 matched (bit 0 = industry 1).
+    industries: u16,
     /// The questions its inputs can answer (SPEC §8).
     pub assessable: Assessable,
-    /// Who a transfer is credited to (the applicants, SPEC §9), see [`Transferors`].
+    /// Who a transfer is credited to (the applicants, SPEC §9).
     transferors: Transferors,
 }
 
-/// The institutions a transfer of a patent is credited to, its applicants': `None`
-/// when only the current holders (the buyers) are known (nobody); empty when the
-/// applicants are the holders ([`Scored::institutions`]); else the other
-/// institutions, distinct (never empty: made from a patent's applicants, which
-/// `Patent::transferors` gives only when there are some). 16 bytes, where an enum
-/// of the three takes 24.
-pub type Transferors = Option<Box<[u32]>>;
+/// Whom a transfer of a patent is credited to, its applicants'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Transferors {
+    /// Only the current holders (the buyers) are known: nobody.
+    Unknown,
+    /// The applicants are the holders: [`Scored::institutions`].
+    Holders,
+    /// Other institutions, after the holders' in [`Scored::parties`].
+    Others,
+}
 
-impl Scored {
-    /// The institutions a transfer is credited to; `None` when they are not known.
-    pub fn transferor_institutions(&self) -> Option<&[u32]> {
-        match &self.transferors {
-            Some(list) if list.is_empty() => Some(&self.institutions),
-            Some(list) => Some(list),
-            None => None,
-        }
-    }
+/// [`Flags`] as bits: bit 0 eligible, bit 1 + d dimension d.
+fn pack(f: Flags) -> u8 {
+    f.dimensions.iter().enumerate().fold(u8::from(f.eligible), |bits, (d, &met)| bits | u8::from(met) << (1 + d))
+}
+
+fn unpack(bits: u8) -> Flags {
+    Flags { eligible: bits & 1 == 1, dimensions: std::array::from_fn(|d| bits >> (1 + d) & 1 == 1) }
 }
 
 impl Scored {
+    /// The decisions at `as_of`.
+    pub fn verdict(&self) -> Flags {
+        unpack(self.verdict)
+    }
+
+    /// The decisions one year before `as_of`.
+    pub fn prev(&self) -> Flags {
+        unpack(self.prev)
+    }
+
+    /// Whether it matched SEI industry `k + 1` (`k` in 0..9).
+    pub fn in_industry(&self, k: usize) -> bool {
+        self.industries >> k & 1 == 1
+    }
+
+    /// The holders' institutions (indices into [`Scoring::institutions`]), distinct, in holder order.
+    pub fn institutions(&self) -> &[u32] {
+        let holders = self.parties.first().map_or(0, |&n| n as usize);
+        self.parties.get(1..1 + holders).unwrap_or(&[])
+    }
+
+    /// The institutions a transfer is credited to; `None` when they are not known.
+    pub fn transferor_institutions(&self) -> Option<&[u32]> {
+        match self.transferors {
+            Transferors::Unknown => None,
+            Transferors::Holders => Some(self.institutions()),
+            Transferors::Others => Some(&self.parties[1 + self.institutions().len()..]),
+        }
+    }
+
     /// (eligible, high-value) at trend date `k` (0 = the oldest).
     pub fn trend_at(&self, k: usize) -> (bool, bool) {
         let (word, shift) = trend_slot(k);
@@ -107,13 +142,9 @@ pub struct Scoring {
     pub institutions: Vec<Institution>,
 }
 
-/// Score one patent, given its holders' institution indices.
-fn score_one(
-    patent: Box<Patent>,
-    institutions: Box<[u32]>,
-    transferors: Transferors,
-    ctx: &ScoreContext<'_>,
-) -> Scored {
+/// Score one patent, given its institutions ([`Scored::parties`]) and whom a transfer
+/// is credited to.
+fn score_one(patent: Box<Patent>, parties: Box<[u32]>, transferors: Transferors, ctx: &ScoreContext<'_>) -> Scored {
     let matches = ctx.concordance.match_codes(&patent.ipc);
     let has_sei = !matches.is_empty();
     let status = status_of(&patent);
@@ -132,14 +163,14 @@ fn score_one(
         let (word, shift) = trend_slot(k);
         trend[word] |= (u64::from(f.eligible) | u64::from(f.high_value()) << 1) << shift;
     }
-    let mut industries = [false; 9];
+    let mut industries = 0u16;
     for m in &matches {
         if let Some(i) = m.category.industry() {
-            industries[usize::from(i) - 1] = true;
+            industries |= 1 << (i - 1);
         }
     }
     let sei = matches.iter().map(|m| m.index as u16).collect();
-    Scored { verdict: now, prev, trend, patent, sei, industries, institutions, assessable, transferors }
+    Scored { verdict: pack(now), prev: pack(prev), trend, patent, sei, industries, parties, assessable, transferors }
 }
 
 /// Resolve every distinct holder name once: name → index into the returned
@@ -151,7 +182,7 @@ fn resolve_holders(patents: &[Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMa
         .par_iter()
         .fold(FxHashMap::default, |mut names, p| {
             for h in p.holders.iter().chain(p.applicants()) {
-                names.entry(address(h)).or_insert(&**h);
+                names.entry(h.address()).or_insert(&**h);
             }
             names
         })
@@ -175,8 +206,14 @@ fn resolve_holders(patents: &[Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMa
     (shared.into_iter().map(|(at, name)| (at, by_holder[name])).collect(), institutions)
 }
 
-fn address(name: &std::sync::Arc<str>) -> usize {
-    std::sync::Arc::as_ptr(name) as *const u8 as usize
+/// Append the institutions of `names` that `list[from..]` does not have yet.
+fn push_distinct_institutions(list: &mut Vec<u32>, from: usize, names: &[Name], by_holder: &FxHashMap<usize, u32>) {
+    for h in names {
+        let i = by_holder[&h.address()];
+        if !list[from..].contains(&i) {
+            list.push(i);
+        }
+    }
 }
 
 /// Score every patent in parallel, keeping their order (sorted by id, as
@@ -202,23 +239,21 @@ pub fn score_all_with(
             if k % PROGRESS_STEP == PROGRESS_STEP - 1 {
                 progress.advance(PROGRESS_STEP as u64);
             }
-            let distinct = |names: &[std::sync::Arc<str>]| -> Box<[u32]> {
-                let mut list: Vec<u32> = Vec::with_capacity(names.len());
-                for h in names {
-                    let i = by_holder[&address(h)];
-                    if !list.contains(&i) {
-                        list.push(i);
-                    }
+            // The holders' institutions, then the transferors' when they are others.
+            let mut parties: Vec<u32> = Vec::with_capacity(1 + p.holders.len());
+            parties.push(0);
+            push_distinct_institutions(&mut parties, 1, &p.holders, &by_holder);
+            parties[0] = (parties.len() - 1) as u32;
+            let transferors = match p.transferors() {
+                None => Transferors::Unknown,
+                Some(names) if std::ptr::eq(names, &*p.holders) => Transferors::Holders,
+                Some(names) => {
+                    let from = parties.len();
+                    push_distinct_institutions(&mut parties, from, names, &by_holder);
+                    Transferors::Others
                 }
-                list.into_boxed_slice()
             };
-            let institutions = distinct(&p.holders);
-            let transferors: Transferors =
-                p.transferors().map(|names| match std::ptr::eq(names, p.holders.as_slice()) {
-                    true => Box::default(),
-                    false => distinct(names),
-                });
-            score_one(p, institutions, transferors, ctx)
+            score_one(p, parties.into_boxed_slice(), transferors, ctx)
         })
         .collect();
     Scoring { scored, institutions }
@@ -227,6 +262,48 @@ pub fn score_all_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_records_stay_in_their_size_classes() {
+        // Millions of each are kept to the end of a run: 64 bytes of decisions beside a
+        // patent in mimalloc's 160-byte class (its 192-byte one took a fifth more).
+        assert_eq!(std::mem::size_of::<Scored>(), 64);
+        assert!(std::mem::size_of::<Patent>() <= 160, "{}", std::mem::size_of::<Patent>());
+    }
+
+    #[test]
+    fn flags_keep_every_combination_through_their_bits() {
+        for bits in 0u8..64 {
+            let f = Flags { eligible: bits & 1 == 1, dimensions: std::array::from_fn(|d| bits >> (1 + d) & 1 == 1) };
+            assert_eq!(pack(f), bits);
+            let back = unpack(pack(f));
+            assert_eq!((back.eligible, back.dimensions), (f.eligible, f.dimensions));
+        }
+    }
+
+    #[test]
+    fn holders_and_transferors_share_one_list() {
+        let scored = |parties: &[u32], transferors| Scored {
+            patent: Box::default(),
+            trend: [0; 2],
+            sei: Box::default(),
+            parties: parties.into(),
+            verdict: 0,
+            prev: 0,
+            industries: 0b1_0000_0001,
+            assessable: Assessable::default(),
+            transferors,
+        };
+        let s = scored(&[2, 7, 3, 9], Transferors::Others);
+        assert_eq!((s.institutions(), s.transferor_institutions()), (&[7, 3][..], Some(&[9][..])));
+        let s = scored(&[2, 7, 3], Transferors::Holders);
+        assert_eq!((s.institutions(), s.transferor_institutions()), (&[7, 3][..], Some(&[7, 3][..])));
+        let s = scored(&[1, 7], Transferors::Unknown);
+        assert_eq!((s.institutions(), s.transferor_institutions()), (&[7][..], None));
+        let s = scored(&[0, 4, 5], Transferors::Others);
+        assert_eq!((s.institutions(), s.transferor_institutions()), (&[][..], Some(&[4, 5][..])));
+        assert!(s.in_industry(0) && s.in_industry(8) && !s.in_industry(1));
+    }
 
     #[test]
     fn the_64_trend_dates_have_two_bits_each_in_two_words() {

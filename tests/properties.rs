@@ -194,7 +194,7 @@ mod decisions {
                 status: status.into(),
                 status_class: unknown_class.then_some(StatusClass::Unknown),
                 classes_codes: from_classes.min(ipc.len() as u16),
-                ipc,
+                ipc: ipc.into(),
                 extras: Extras {
                     family: family.into_iter().map(|(j, k)| FamilyMember { jurisdiction: j.into(), kind: k.map(Into::into), label: format!("{j}123{}", k.unwrap_or("")) }).collect(),
                     pledges: pledges.into_iter().enumerate().map(|(i, (wan, n, on))| PledgeShare { contract_id: format!("P{i}"), contract_wan: wan as f64, patents_in_contract: n, registered_on: on.map(day) }).collect(),

@@ -80,7 +80,7 @@ pub fn explain_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String 
     }
     let _ = writeln!(out, "  {:<32} {}  {} dimension(s) met", "high value", yes(v.high_value()), v.dimension_count());
     let insts: Vec<String> = s
-        .institutions
+        .institutions()
         .iter()
         .map(|&i| &loaded.institutions[i as usize])
         .map(|i| format!("{} ({})", i.name, i.kind.as_str()))
@@ -90,8 +90,8 @@ pub fn explain_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String 
     let _ = writeln!(
         out,
         "one year before ({as_of_prev}): eligible {}, high value {}",
-        yes(s.prev.eligible).trim(),
-        yes(s.prev.high_value()).trim()
+        yes(s.prev().eligible).trim(),
+        yes(s.prev().high_value()).trim()
     );
     let unknown: Vec<&str> =
         crate::rules::coverage::QUESTIONS.iter().filter(|q| !s.assessable.has(**q)).map(|q| q.label()).collect();

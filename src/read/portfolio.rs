@@ -2,11 +2,10 @@
 //! an out-of-scope document, or a reject; then rows of one patent merged.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::model::{Extras, Known, Patent, PledgeShare, RowIssue, SourceRef};
+use crate::model::{Extras, Known, Name, Patent, PledgeShare, RowIssue, SourceRef};
 use crate::read::profile::{Field as C, Layout, FIELD_NAMES};
 use crate::read::raw::RawTable;
 use crate::read::side::{IdResolver, SideTable};
@@ -97,14 +96,14 @@ pub fn normalize_rows(table: &RawTable, layout: &Layout, file: usize, file_label
 /// Shares one copy of each repeated text (statuses, holder names) among the rows a
 /// task normalises.
 #[derive(Default)]
-struct Interner(rustc_hash::FxHashMap<String, Arc<str>>);
+struct Interner(rustc_hash::FxHashMap<String, Name>);
 
 impl Interner {
-    fn get(&mut self, text: &str) -> Arc<str> {
+    fn get(&mut self, text: &str) -> Name {
         if let Some(shared) = self.0.get(text) {
             return shared.clone();
         }
-        let shared: Arc<str> = Arc::from(text);
+        let shared = Name::from(text);
         self.0.insert(text.to_string(), shared.clone());
         shared
     }
@@ -164,10 +163,10 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             lapse_date,
             ipc,
             classes_codes: 0,
-            holders: parties.holders,
+            holders: parties.holders.into_boxed_slice(),
             holders_explicit: parties.holders_explicit,
             extras: Extras { applicants: parties.applicants, family, pledges, awards, events }.boxed(),
-            source: SourceRef { file, line: r.table.line(r.row) },
+            source: SourceRef { file: file as u32, line: r.table.line(r.row) },
             filing_year_only,
             status_class,
             known,
@@ -234,7 +233,7 @@ fn identify(
 }
 
 /// The IPC codes of the row, each once; Locarno classes (designs) skipped.
-fn ipc_codes(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Vec<crate::rules::ipc::Ipc> {
+fn ipc_codes(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Box<[crate::rules::ipc::Ipc]> {
     let mut ipc = Vec::new();
     for code in split_codes(&r.get(C::Ipc)) {
         match parse_ipc(code) {
@@ -246,16 +245,15 @@ fn ipc_codes(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Vec<crate::rules::ipc
         }
     }
     // Kept for the whole run, for every patent: no spare room.
-    ipc.shrink_to_fit();
-    ipc
+    ipc.into_boxed_slice()
 }
 
 /// The holders and applicants of a row.
 struct Parties {
-    holders: Vec<Arc<str>>,
+    holders: Vec<Name>,
     holders_explicit: bool,
     /// Empty when they are the holders.
-    applicants: Vec<Arc<str>>,
+    applicants: Vec<Name>,
     applicants_are_holders: bool,
 }
 
@@ -263,8 +261,8 @@ fn parties(r: &Row<'_>, names: &mut Interner) -> Parties {
     let holders_cell = r.get(C::Holders);
     let holders_explicit = !holders_cell.is_empty();
     let applicants_cell = r.get(C::Applicants);
-    let mut split = |cell: &str| -> Vec<Arc<str>> {
-        let names: Vec<Arc<str>> =
+    let mut split = |cell: &str| -> Vec<Name> {
+        let names: Vec<Name> =
             split_holders(cell, r.layout.holder_commas()).iter().map(|h| names.get(strip_date_suffix(h))).collect();
         // Kept for the whole run, for every patent: no spare room (a collect in place
         // would keep the room of the names it came from).
@@ -641,7 +639,7 @@ impl Merged {
         for (i, reason) in disagreements {
             let p = &self.patents[i];
             self.warnings.push(RowIssue {
-                file: file_label(p.source.file),
+                file: file_label(p.source.file as usize),
                 line: p.source.line,
                 column: "grant_date".into(),
                 value: p.grant_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -722,11 +720,11 @@ fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
 fn merge_into(kept: &mut Patent, mut other: Patent) {
     // The applicants (the transferors, SPEC §9) a row tells: its applicants column, or
     // its holders when they are the applicants.
-    let told_applicants = |p: &Patent| -> Option<Vec<Arc<str>>> {
+    let told_applicants = |p: &Patent| -> Option<Vec<Name>> {
         if !p.applicants().is_empty() {
             Some(p.applicants().to_vec())
         } else if (!p.holders_explicit || p.known.applicants_are_holders) && !p.holders.is_empty() {
-            Some(p.holders.clone())
+            Some(p.holders.to_vec())
         } else {
             None
         }
@@ -766,7 +764,11 @@ fn merge_into(kept: &mut Patent, mut other: Patent) {
     if kept.lapse_date.is_none() {
         kept.lapse_date = other.lapse_date;
     }
-    union(&mut kept.ipc, other.ipc);
+    if other.ipc.iter().any(|code| !kept.ipc.contains(code)) {
+        let mut codes = std::mem::take(&mut kept.ipc).into_vec();
+        union(&mut codes, other.ipc.into_vec());
+        kept.ipc = codes.into_boxed_slice();
+    }
     if kept.holders.is_empty() || (!kept.holders_explicit && other.holders_explicit) {
         kept.holders = other.holders;
         kept.holders_explicit = other.holders_explicit;
@@ -775,7 +777,7 @@ fn merge_into(kept: &mut Patent, mut other: Patent) {
     // The first row that tells the applicants names them, kept apart from the holders
     // unless they are the same.
     match kept_applicants.or(other_applicants) {
-        Some(applicants) if applicants == kept.holders => {
+        Some(applicants) if *applicants == *kept.holders => {
             lists.applicants = Vec::new();
             kept.known.applicants_are_holders = true;
         }

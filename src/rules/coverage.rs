@@ -368,7 +368,7 @@ mod tests {
         p.known.family_size = None;
         let a = assess_at(&p, "2025-12-31", all);
         assert!(a.has(Question::D2) && a.has(Question::D4) && a.has(Question::D5));
-        p.ipc.push(crate::rules::ipc::parse_ipc("G06N 3/08").unwrap());
+        p.ipc = vec![crate::rules::ipc::parse_ipc("G06N 3/08").unwrap()].into();
         assert!(assess_at(&p, "2025-12-31", none).has(Question::D1));
     }
 

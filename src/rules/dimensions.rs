@@ -323,14 +323,14 @@ mod tests {
     fn d1_evidence_names_code_and_category() {
         let c = Concordance::builtin();
         let mut p = patent("2015-01-01", None, "", None);
-        p.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06V10/82").unwrap()];
+        p.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06V10/82").unwrap()].into();
         let m = c.match_codes(&p.ipc);
         assert_eq!(d1_sei(&p, &m), (true, "G06V 10/82 → 1.5 人工智能".into()));
         assert_eq!(d1_sei(&p, &[]), (false, "no IPC code in the SEI concordance".into()));
         assert_eq!(d1_sei(&patent("2015-01-01", None, "", None), &[]), (false, "no IPC code".into()));
         // The same code from classes.csv says where it came from.
         let mut q = patent("2015-01-01", None, "", None);
-        q.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06V 10/82").unwrap()];
+        q.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06V 10/82").unwrap()].into();
         q.classes_codes = 1;
         let m = c.match_codes(&q.ipc);
         assert_eq!(d1_sei(&q, &m), (true, "G06V 10/82 (classes.csv) → 1.5 人工智能".into()));
@@ -478,7 +478,7 @@ mod tests {
     fn high_value_needs_eligibility() {
         let t = Concordance::builtin();
         let mut p = patent("2010-01-01", Some("2012-01-01"), "有效", None);
-        p.ipc = vec![parse_ipc("G06N 3/08").unwrap()];
+        p.ipc = vec![parse_ipc("G06N 3/08").unwrap()].into();
         let m = t.match_codes(&p.ipc);
         let v = verdict(&p, &m, d("2025-12-31"), &RuleParams::default());
         assert!(v.eligible && v.high_value());
@@ -511,7 +511,7 @@ mod tests {
             patent("2016-03-01", Some("2018-01-01"), "失效", Some("2025-06-30")),
             patent("2020-01-01", Some("2026-01-05"), "有效", None),
         ];
-        patents[0].ipc = vec![parse_ipc("G06N 3/08").unwrap()];
+        patents[0].ipc = vec![parse_ipc("G06N 3/08").unwrap()].into();
         // What issues 12-14 added: year-only filing dates (term and 10-year line open in
         // 2025), a pss status of unknown meaning, dates from legal events, codes from
         // classes.csv.
@@ -528,7 +528,7 @@ mod tests {
         ];
         crate::rules::settle::settle(&mut from_events);
         let mut classes = patent("2015-12-31", Some("2017-01-01"), "有效", None);
-        classes.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06N 3/08").unwrap()];
+        classes.ipc = vec![parse_ipc("A47J 27/00").unwrap(), parse_ipc("G06N 3/08").unwrap()].into();
         classes.classes_codes = 1;
         patents.extend([year_only, line_open, unknown, from_events, classes]);
         for anchor in [MaintainedAnchor::Filing, MaintainedAnchor::Grant] {

@@ -99,8 +99,8 @@ pub(crate) mod testutil {
             grant_date: grant.map(d),
             status: status.into(),
             lapse_date: lapse.map(d),
-            ipc: vec![],
-            holders: vec![],
+            ipc: Box::default(),
+            holders: Box::default(),
             holders_explicit: false,
             source: SourceRef { file: 0, line: 2 },
             ..Patent::default()

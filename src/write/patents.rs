@@ -40,7 +40,7 @@ fn bool_text(b: bool) -> &'static str {
 /// then one line per dimension, joined by ` | `.
 pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     let p = &s.patent;
-    let v = &s.verdict;
+    let v = s.verdict();
     let mut text = String::with_capacity(512);
     let mut ends = [0u32; PATENT_COLUMNS.len()];
     let mut col = 0;

@@ -187,7 +187,7 @@ fn charts(data: &ReportData<'_>) -> Markup {
         .iter()
         .enumerate()
         .map(|(d, label)| {
-            let n = patents.iter().filter(|p| p.verdict.eligible && p.verdict.dimensions[d]).count();
+            let n = patents.iter().filter(|p| p.verdict().eligible && p.verdict().dimensions[d]).count();
             let note = coverage_mark(cov, rests_on(crate::model::DIMENSION_NAMES[d]));
             (note.map_or_else(|| label.to_string(), |m| format!("{label} (⚠ {m})")), n as f64)
         })
@@ -196,7 +196,7 @@ fn charts(data: &ReportData<'_>) -> Markup {
         .iter()
         .enumerate()
         .map(|(k, label)| {
-            (label.to_string(), patents.iter().filter(|p| p.verdict.eligible && p.industries[k]).count() as f64)
+            (label.to_string(), patents.iter().filter(|p| p.verdict().eligible && p.in_industry(k)).count() as f64)
         })
         .collect();
     let sei_title = match coverage_mark(cov, rests_on("sei_1")) {
@@ -327,9 +327,9 @@ fn institution_sections(data: &ReportData<'_>) -> Markup {
                             tr {
                                 td class="t" { (p.patent.id.0) }
                                 td class="t" { (p.patent.title) }
-                                td { (p.verdict.dimension_count()) }
+                                td { (p.verdict().dimension_count()) }
                                 td class="ev" {
-                                    @for (k, (d, e)) in verdict.evidence.iter().enumerate().filter(|(d, _)| p.verdict.dimensions[*d]).enumerate() {
+                                    @for (k, (d, e)) in verdict.evidence.iter().enumerate().filter(|(d, _)| p.verdict().dimensions[*d]).enumerate() {
                                         @if k > 0 { br; }
                                         "D" (d + 1) " " (e)
                                     }
@@ -461,8 +461,8 @@ fn top_patents<'a>(data: &ReportData<'a>, institutions: &[&InstitutionRow], limi
         })
         .collect();
     let mut lists: Vec<Vec<&Scored>> = vec![Vec::new(); institutions.len()];
-    for &s in data.patents.iter().filter(|s| s.verdict.high_value()) {
-        for i in s.institutions.iter() {
+    for &s in data.patents.iter().filter(|s| s.verdict().high_value()) {
+        for i in s.institutions().iter() {
             if let Some(&k) = slots.get(i) {
                 lists[k].push(s);
             }
@@ -470,7 +470,10 @@ fn top_patents<'a>(data: &ReportData<'a>, institutions: &[&InstitutionRow], limi
     }
     for list in &mut lists {
         list.sort_by(|a, b| {
-            b.verdict.dimension_count().cmp(&a.verdict.dimension_count()).then_with(|| a.patent.id.cmp(&b.patent.id))
+            b.verdict()
+                .dimension_count()
+                .cmp(&a.verdict().dimension_count())
+                .then_with(|| a.patent.id.cmp(&b.patent.id))
         });
         list.truncate(limit);
     }

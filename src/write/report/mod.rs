@@ -48,14 +48,14 @@ impl<'a> ReportData<'a> {
     pub fn new(settings: &'a Settings, loaded: &'a Loaded, institutions: &'a [InstitutionRow]) -> ReportData<'a> {
         let types = settings.institution_types.as_deref();
         let reported = |s: &&Scored| {
-            s.institutions.iter().any(|&i| types.is_none_or(|t| t.contains(&loaded.institutions[i as usize].kind)))
+            s.institutions().iter().any(|&i| types.is_none_or(|t| t.contains(&loaded.institutions[i as usize].kind)))
         };
         let patents: Vec<&Scored> = loaded.scored.iter().filter(reported).collect();
         let count = |f: fn(&Scored) -> bool| patents.iter().filter(|p| f(p)).count();
         let totals = Totals {
-            eligible: count(|p| p.verdict.eligible),
-            high: count(|p| p.verdict.high_value()),
-            high_prev: count(|p| p.prev.high_value()),
+            eligible: count(|p| p.verdict().eligible),
+            high: count(|p| p.verdict().high_value()),
+            high_prev: count(|p| p.prev().high_value()),
         };
         ReportData { settings, loaded, institutions, patents, totals }
     }

@@ -191,7 +191,7 @@ fn patents_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Resu
     widths.push(80.0);
     write_headers(ws, &patent_names, &widths, &f.header)?;
     let ctx = data.loaded.context(data.settings);
-    let valid: Vec<&Scored> = data.patents.iter().copied().filter(|p| p.verdict.eligible).collect();
+    let valid: Vec<&Scored> = data.patents.iter().copied().filter(|p| p.verdict().eligible).collect();
     for (i, p) in valid.iter().take(XLSX_PATENT_ROWS).enumerate() {
         for (c, cell) in patent_cells(p, &ctx).iter().enumerate() {
             ws.write_string(i as u32 + 1, c as u16, cell_text(cell))?;
