@@ -2,6 +2,7 @@
 //! the verdict types the rules return.
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 use crate::rules::events::LegalEvent;
 use crate::rules::ipc::Ipc;
@@ -56,18 +57,18 @@ impl std::fmt::Debug for Name {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FamilyMember {
     /// Office / jurisdiction code, upper case (`US`, `EP`, `WO`…).
-    pub jurisdiction: String,
+    pub jurisdiction: CompactString,
     /// Kind code when the member was written with one (`B2`, `A1`…).
-    pub kind: Option<String>,
+    pub kind: Option<CompactString>,
     /// The member as written, normalised (`US10123456B2`, or `US`).
-    pub label: String,
+    pub label: CompactString,
 }
 
 /// A pledge contract's share attributed to one patent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PledgeShare {
     /// The contract (`""` for an amount given directly in the portfolio).
-    pub contract_id: String,
+    pub contract_id: CompactString,
     /// The contract's whole amount, 万元.
     pub contract_wan: f64,
     /// Number of distinct patents the contract names.
@@ -124,7 +125,7 @@ pub struct Patent {
     /// Canonical id (SPEC §2).
     pub id: PatentId,
     /// The publication number with kind code (the most advanced publication seen).
-    pub pub_no: compact_str::CompactString,
+    pub pub_no: CompactString,
     /// Title.
     pub title: Box<str>,
     /// Invention / utility model / design, when it could be told.
@@ -179,6 +180,24 @@ pub struct Extras {
 }
 
 impl Extras {
+    /// Move each list into a block of its length: they are kept to the end of the
+    /// run, and lists grown a push at a time have room to spare (a shrink in place can
+    /// keep the block).
+    pub fn fit(&mut self) {
+        fn fit<T>(list: &mut Vec<T>) {
+            if list.capacity() > list.len() {
+                let mut exact = Vec::with_capacity(list.len());
+                exact.append(list);
+                *list = exact;
+            }
+        }
+        fit(&mut self.applicants);
+        fit(&mut self.family);
+        fit(&mut self.pledges);
+        fit(&mut self.awards);
+        fit(&mut self.events);
+    }
+
     /// Boxed for a [`Patent`]; `None` when every list is empty.
     pub fn boxed(self) -> Option<Box<Extras>> {
         let empty = self.applicants.is_empty()
@@ -362,6 +381,20 @@ mod tests {
         assert_eq!(a.clone().address(), a.address(), "a clone shares its copy");
         assert_eq!((&*a, format!("{a:?}")), ("清华大学", "\"清华大学\"".to_string()));
         assert_eq!(std::mem::size_of::<Name>(), 8);
+    }
+
+    #[test]
+    fn fitted_lists_keep_their_items_without_spare_room() {
+        let mut lists = Extras::default();
+        for k in 0..3 {
+            lists.family.push(crate::rules::family::parse_member(&format!("US1000{k}B2")).unwrap());
+        }
+        lists.awards.reserve(8);
+        let before = lists.clone();
+        assert!(lists.family.capacity() > 3);
+        lists.fit();
+        assert_eq!(lists, before);
+        assert_eq!((lists.family.capacity(), lists.awards.capacity(), lists.events.capacity()), (3, 0, 0));
     }
 
     #[test]

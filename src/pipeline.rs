@@ -46,7 +46,7 @@ fn attach_transaction(p: &mut crate::model::Patent, t: &Transaction) {
     p.extras_mut().events.push(crate::rules::events::LegalEvent { date: t.date, class: t.class, text });
     if t.class == crate::rules::events::EventClass::Pledge && t.amount_e4 > 0 {
         p.extras_mut().pledges.push(crate::model::PledgeShare {
-            contract_id: format!("transactions.csv line {}", t.line),
+            contract_id: compact_str::format_compact!("transactions.csv line {}", t.line),
             contract_wan: t.amount_e4 as f64 / 10_000.0,
             patents_in_contract: t.listed,
             registered_on: t.date,

@@ -196,8 +196,8 @@ mod decisions {
                 classes_codes: from_classes.min(ipc.len() as u16),
                 ipc: ipc.into(),
                 extras: Extras {
-                    family: family.into_iter().map(|(j, k)| FamilyMember { jurisdiction: j.into(), kind: k.map(Into::into), label: format!("{j}123{}", k.unwrap_or("")) }).collect(),
-                    pledges: pledges.into_iter().enumerate().map(|(i, (wan, n, on))| PledgeShare { contract_id: format!("P{i}"), contract_wan: wan as f64, patents_in_contract: n, registered_on: on.map(day) }).collect(),
+                    family: family.into_iter().map(|(j, k)| FamilyMember { jurisdiction: j.into(), kind: k.map(Into::into), label: format!("{j}123{}", k.unwrap_or("")).into() }).collect(),
+                    pledges: pledges.into_iter().enumerate().map(|(i, (wan, n, on))| PledgeShare { contract_id: format!("P{i}").into(), contract_wan: wan as f64, patents_in_contract: n, registered_on: on.map(day) }).collect(),
                     awards: awards.into_iter().map(|(class, on)| Award { name: format!("{class:?}"), class, date: on.map(day) }).collect(),
                     events: events.into_iter().map(|(on, text)| LegalEvent::new(on.map(day), text, true)).collect(),
                     ..Extras::default()

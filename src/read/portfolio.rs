@@ -244,8 +244,9 @@ fn ipc_codes(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Box<[crate::rules::ip
             Err(_) => warnings.push(*r.issue(C::Ipc, code, "unparseable IPC code (ignored)".into())),
         }
     }
-    // Kept for the whole run, for every patent: no spare room.
-    ipc.into_boxed_slice()
+    // Kept for the whole run, for every patent: copied into a block of its size (a
+    // shrink in place can leave it in the one the list grew into).
+    Box::from(ipc.as_slice())
 }
 
 /// The holders and applicants of a row.
@@ -301,7 +302,7 @@ fn pledge_amount(r: &Row<'_>) -> Result<Vec<PledgeShare>, Box<RowIssue>> {
     }
     match amount.replace(',', "").parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(vec![PledgeShare {
-            contract_id: String::new(),
+            contract_id: Default::default(),
             contract_wan: v,
             patents_in_contract: 1,
             registered_on: None,
@@ -630,12 +631,22 @@ impl Merged {
     }
 
     /// Work out what each patent's legal events say ([`settle`]: grant and lapse
-    /// dates, an unknown status) once every row and side table is in. A grant-date
+    /// dates, an unknown status) once every row and side table is in, and fit its
+    /// lists to their length ([`Extras::fit`]). A grant-date
     /// column that disagrees with the events is a warning on the patent's first row;
     /// `file_label` names the input file of an index.
     pub fn settle(&mut self, file_label: impl Fn(usize) -> String) {
-        let disagreements: Vec<(usize, String)> =
-            self.patents.par_iter_mut().enumerate().filter_map(|(i, p)| settle(p).map(|w| (i, w))).collect();
+        let disagreements: Vec<(usize, String)> = self
+            .patents
+            .par_iter_mut()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                if let Some(lists) = &mut p.extras {
+                    lists.fit();
+                }
+                settle(p).map(|w| (i, w))
+            })
+            .collect();
         for (i, reason) in disagreements {
             let p = &self.patents[i];
             self.warnings.push(RowIssue {

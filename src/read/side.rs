@@ -218,6 +218,7 @@ pub fn pledges(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Si
     }
     for (cid, contract) in contracts {
         let n = contract.patents.len();
+        let cid = compact_str::CompactString::from(cid);
         for id in contract.patents {
             out.items.push((
                 id,

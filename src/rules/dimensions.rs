@@ -403,7 +403,7 @@ mod tests {
         p.extras_mut().pledges = shares
             .iter()
             .map(|(id, amount, n, when)| PledgeShare {
-                contract_id: id.to_string(),
+                contract_id: (*id).into(),
                 contract_wan: *amount,
                 patents_in_contract: *n,
                 registered_on: when.map(d),

@@ -7,7 +7,7 @@ use crate::rules::text::fold_width;
 /// jurisdiction `US`. Returns `None` when the text does not start with a two-letter office code.
 pub fn parse_member(raw: &str) -> Option<FamilyMember> {
     if let Some(code) = jurisdiction_by_name(raw.trim()) {
-        return Some(FamilyMember { jurisdiction: code.to_string(), kind: None, label: code.to_string() });
+        return Some(FamilyMember { jurisdiction: code.into(), kind: None, label: code.into() });
     }
     let s: String = fold_width(raw)
         .chars()
@@ -18,10 +18,10 @@ pub fn parse_member(raw: &str) -> Option<FamilyMember> {
     if b.len() < 2 || !b[0].is_ascii_uppercase() || !b[1].is_ascii_uppercase() {
         return None;
     }
-    let jurisdiction = s[..2].to_string();
+    let jurisdiction = s[..2].into();
     let rest = &s[2..];
     if rest.is_empty() {
-        return Some(FamilyMember { jurisdiction, kind: None, label: s });
+        return Some(FamilyMember { jurisdiction, kind: None, label: s.into() });
     }
     // Serials may carry a letter prefix (Taiwan `I701234`, US reissues `RE49123`).
     let serial_start = rest.bytes().take_while(u8::is_ascii_uppercase).count();
@@ -31,13 +31,11 @@ pub fn parse_member(raw: &str) -> Option<FamilyMember> {
     }
     // The kind code is the trailing letter and the digit after it (`B2`, `A1`, `U`).
     let kind = match body.rfind(|c: char| c.is_ascii_alphabetic()) {
-        Some(i) if body[i + 1..].len() <= 1 && body[..i].bytes().all(|c| c.is_ascii_digit()) => {
-            Some(body[i..].to_string())
-        }
+        Some(i) if body[i + 1..].len() <= 1 && body[..i].bytes().all(|c| c.is_ascii_digit()) => Some(body[i..].into()),
         Some(_) => return None,
         None => None,
     };
-    Some(FamilyMember { jurisdiction, kind, label: s })
+    Some(FamilyMember { jurisdiction, kind, label: s.as_str().into() })
 }
 
 /// Office codes of jurisdictions written by name in Chinese exports (`同族国家/地区`).
@@ -112,7 +110,7 @@ mod tests {
         assert_eq!(m.kind, None);
         assert!(parse_member("").is_none());
         assert!(parse_member("1234").is_none());
-        assert_eq!(parse_member("美国").map(|m| m.jurisdiction), Some("US".to_string()));
+        assert_eq!(parse_member("美国").map(|m| m.jurisdiction), Some("US".into()));
         assert!(parse_member("火星").is_none());
     }
 
