@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod conversion;
 pub mod loaded;
+pub mod memory;
 pub mod model;
 pub mod pipeline;
 pub mod progress;

@@ -101,6 +101,10 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     let (concordance, concordance_label, aliases) = reference_tables(settings, &mut inputs)?;
     let PortfolioRead { mut merged, rows_read, holder_columns, event_columns } =
         read_portfolios(settings, &mut inputs, progress)?;
+    // The merge's sort tables and the lookups freed with `into_records` are handed
+    // back to the OS as they are freed (see `memory`).
+    let release = crate::memory::PromptRelease::start();
+    merged.finish();
     let mut counts = Counts {
         rows_read,
         rejected: merged.rejects.len(),
@@ -122,7 +126,8 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
             (t, positions)
         })
         .collect();
-    let Merged { patents, rejects, warnings, .. } = merged;
+    let (patents, rejects, warnings) = merged.into_records();
+    drop(release);
     timings.push(("read_side_tables", t1.elapsed().as_millis()));
 
     let t2 = Instant::now();
@@ -197,7 +202,8 @@ fn reference_tables(
     Ok((concordance, concordance_label, aliases))
 }
 
-/// The portfolio files read, normalised and merged.
+/// The portfolio files read and normalised, their rows taken into `merged` (not yet
+/// finished: sorted and merged by id).
 struct PortfolioRead {
     merged: Merged,
     rows_read: usize,
@@ -232,7 +238,6 @@ fn read_portfolios(
         read.rows_read += rows;
         inputs.push(InputRecord { role: "portfolio", rows, file: table.info });
     }
-    read.merged.finish();
     Ok(read)
 }
 

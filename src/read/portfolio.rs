@@ -660,6 +660,13 @@ impl Merged {
         }
     }
 
+    /// The patents, rejects and warnings, for scoring: the lookup tables (an id key
+    /// and a publication entry a patent, 48 bytes) are freed here. (A `let Merged { .. }`
+    /// in the caller would keep them until the caller's end, through scoring.)
+    pub fn into_records(self) -> (Vec<Box<Patent>>, Vec<RowIssue>, Vec<RowIssue>) {
+        (self.patents, self.rejects, self.warnings)
+    }
+
     /// Rows accounted for so far.
     pub fn rows(&self) -> usize {
         self.patents.len() + self.duplicates + self.out_of_scope + self.rejects.len()
