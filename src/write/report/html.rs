@@ -90,7 +90,7 @@ fn cards(data: &ReportData<'_>) -> Markup {
     let m = |column| column_mark(data, column);
     html! {
         div class="cards" {
-            div class="card" { b { (data.patents.len()) } "CN patents held" }
+            div class="card" { b { (data.held) } "CN patents held" }
             div class="card" { b { (eligible) } "valid inventions" (m("valid_inventions")) }
             div class="card" { b { (high) } "high-value" (m("high_value")) " (" (high_prev) " a year before" (m("high_value_prev")) ")" }
             div class="card" { b { (e4_text(share_e4(high as u64, eligible as u64))) } "high-value share" (m("high_value_share")) }
@@ -179,7 +179,6 @@ fn delta_class(delta: &str) -> &'static str {
 /// The four charts: high-value by institution, dimension mix, industry mix, trend.
 fn charts(data: &ReportData<'_>) -> Markup {
     let s = data.settings;
-    let patents = &data.patents;
     let cov = &data.loaded.coverage;
     let ranking: Vec<(String, f64)> =
         data.institutions.iter().take(20).map(|r| (r.institution.clone(), units(r.high_value))).collect();
@@ -187,7 +186,7 @@ fn charts(data: &ReportData<'_>) -> Markup {
         .iter()
         .enumerate()
         .map(|(d, label)| {
-            let n = patents.iter().filter(|p| p.verdict().eligible && p.verdict().dimensions[d]).count();
+            let n = data.patents().filter(|p| p.verdict().eligible && p.verdict().dimensions[d]).count();
             let note = coverage_mark(cov, rests_on(crate::model::DIMENSION_NAMES[d]));
             (note.map_or_else(|| label.to_string(), |m| format!("{label} (⚠ {m})")), n as f64)
         })
@@ -196,7 +195,7 @@ fn charts(data: &ReportData<'_>) -> Markup {
         .iter()
         .enumerate()
         .map(|(k, label)| {
-            (label.to_string(), patents.iter().filter(|p| p.verdict().eligible && p.in_industry(k)).count() as f64)
+            (label.to_string(), data.patents().filter(|p| p.verdict().eligible && p.in_industry(k)).count() as f64)
         })
         .collect();
     let sei_title = match coverage_mark(cov, rests_on("sei_1")) {
@@ -206,7 +205,7 @@ fn charts(data: &ReportData<'_>) -> Markup {
     let labels: Vec<String> = s.trend_dates.iter().map(|d| d.year().to_string()).collect();
     let series = |high: bool| -> Vec<f64> {
         (0..s.trend_dates.len())
-            .map(|k| patents.iter().filter(|p| if high { p.trend_at(k).1 } else { p.trend_at(k).0 }).count() as f64)
+            .map(|k| data.patents().filter(|p| if high { p.trend_at(k).1 } else { p.trend_at(k).0 }).count() as f64)
             .collect()
     };
     let trend_title = match coverage_mark(cov, rests_on("trend")) {
@@ -461,7 +460,7 @@ fn top_patents<'a>(data: &ReportData<'a>, institutions: &[&InstitutionRow], limi
         })
         .collect();
     let mut lists: Vec<Vec<&Scored>> = vec![Vec::new(); institutions.len()];
-    for &s in data.patents.iter().filter(|s| s.verdict().high_value()) {
+    for s in data.patents().filter(|s| s.verdict().high_value()) {
         for i in s.institutions().iter() {
             if let Some(&k) = slots.get(i) {
                 lists[k].push(s);

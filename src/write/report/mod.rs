@@ -26,14 +26,17 @@ pub struct ReportData<'a> {
     pub loaded: &'a Loaded,
     /// Institution rows in report order.
     pub institutions: &'a [InstitutionRow],
-    /// Patents held by at least one reported institution (each once), in id order.
-    pub patents: Vec<&'a Scored>,
+    /// Which of `loaded.scored` are held by at least one reported institution: a bit
+    /// each (not a list of references, 8 bytes a patent); see [`ReportData::patents`].
+    reported: Vec<u64>,
+    /// How many patents those are.
+    pub held: usize,
     /// Of those: valid inventions, high-value ones, and high-value ones a year before.
     pub totals: Totals,
 }
 
 /// The headline figures every report shows.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Totals {
     /// Valid inventions on `as_of`.
     pub eligible: usize,
@@ -50,14 +53,25 @@ impl<'a> ReportData<'a> {
         let reported = |s: &&Scored| {
             s.institutions().iter().any(|&i| types.is_none_or(|t| t.contains(&loaded.institutions[i as usize].kind)))
         };
-        let patents: Vec<&Scored> = loaded.scored.iter().filter(reported).collect();
-        let count = |f: fn(&Scored) -> bool| patents.iter().filter(|p| f(p)).count();
-        let totals = Totals {
+        let mut bits = vec![0u64; loaded.scored.len().div_ceil(64)];
+        for (k, _) in loaded.scored.iter().enumerate().filter(|(_, s)| reported(s)) {
+            bits[k / 64] |= 1 << (k % 64);
+        }
+        let held = bits.iter().map(|w| w.count_ones() as usize).sum();
+        let mut data = ReportData { settings, loaded, institutions, reported: bits, held, totals: Totals::default() };
+        let count = |f: fn(&Scored) -> bool| data.patents().filter(|p| f(p)).count();
+        data.totals = Totals {
             eligible: count(|p| p.verdict().eligible),
             high: count(|p| p.verdict().high_value()),
             high_prev: count(|p| p.prev().high_value()),
         };
-        ReportData { settings, loaded, institutions, patents, totals }
+        data
+    }
+
+    /// Patents held by at least one reported institution (each once), in id order.
+    pub fn patents(&self) -> impl Iterator<Item = &'a Scored> + '_ {
+        let scored: &'a [Scored] = &self.loaded.scored;
+        scored.iter().enumerate().filter(|(k, _)| self.reported[k / 64] >> (k % 64) & 1 == 1).map(|(_, s)| s)
     }
 }
 

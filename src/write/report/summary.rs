@@ -10,14 +10,13 @@ use super::*;
 /// Render `summary.md`: a few lines and the top of the ranking, fit for an email.
 pub fn summary_markdown(data: &ReportData<'_>) -> String {
     let s = data.settings;
-    let patents = &data.patents;
     let Totals { eligible, high, high_prev } = data.totals;
     let mut m = format!("# High-value invention patents as of {}\n\n", s.as_of);
     let _ = writeln!(
         m,
         "{} institutions hold {} CN patents, {} of them valid inventions; **{} are high-value** ({} a year before, on {}).\n",
         data.institutions.len(),
-        patents.len(),
+        data.held,
         eligible,
         high,
         high_prev,

@@ -10,7 +10,6 @@ use rust_xlsxwriter::Worksheet;
 use crate::aggregate::share_e4;
 use crate::model::RowIssue;
 use crate::rules::coverage::QUESTIONS;
-use crate::score::Scored;
 use crate::write::patents::patent_cells;
 use crate::write::schema::{
     institution_columns, institution_values, InstitutionValue, CONVERSION_COLUMNS, PATENT_COLUMNS,
@@ -79,13 +78,12 @@ struct Formats {
 fn summary_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
     let s = data.settings;
     ws.set_name("Summary")?;
-    let patents = &data.patents;
     let Totals { eligible, high, high_prev } = data.totals;
     write_headers(ws, &["figure".into(), "value".into(), "data coverage".into()], &[44.0, 18.0, 40.0], &f.header)?;
     let cov = &data.loaded.coverage;
     let rows: Vec<(&str, f64, &str)> = vec![
         ("institutions", data.institutions.len() as f64, "institution"),
-        ("CN patents held by them", patents.len() as f64, "patents"),
+        ("CN patents held by them", data.held as f64, "patents"),
         ("valid inventions", eligible as f64, "valid_inventions"),
         ("high-value", high as f64, "high_value"),
         ("high-value a year before", high_prev as f64, "high_value_prev"),
@@ -191,16 +189,17 @@ fn patents_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Resu
     widths.push(80.0);
     write_headers(ws, &patent_names, &widths, &f.header)?;
     let ctx = data.loaded.context(data.settings);
-    let valid: Vec<&Scored> = data.patents.iter().copied().filter(|p| p.verdict().eligible).collect();
-    for (i, p) in valid.iter().take(XLSX_PATENT_ROWS).enumerate() {
+    let valid = || data.patents().filter(|p| p.verdict().eligible);
+    for (i, p) in valid().take(XLSX_PATENT_ROWS).enumerate() {
         for (c, cell) in patent_cells(p, &ctx).iter().enumerate() {
             ws.write_string(i as u32 + 1, c as u16, cell_text(cell))?;
         }
     }
-    if valid.len() > XLSX_PATENT_ROWS {
+    let listed = valid().count();
+    if listed > XLSX_PATENT_ROWS {
         let note = format!(
             "… {} more valid inventions not listed here: see patents.csv (every patent)",
-            valid.len() - XLSX_PATENT_ROWS
+            listed - XLSX_PATENT_ROWS
         );
         ws.write_string(XLSX_PATENT_ROWS as u32 + 1, 0, note)?;
     }
