@@ -149,8 +149,8 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     for entry in split_list(&r.get(C::Awards)) {
         awards.push(parse_award_entry(entry).map_err(|_| r.issue(C::Awards, entry, "unparseable award date".into()))?);
     }
-    let pub_no = publication.map(|p| compact_str::ToCompactString::to_compact_string(&p)).unwrap_or_default();
-    let pub_id = publication_id(&pub_no);
+    let pub_no = publication.as_ref().map(compact_str::ToCompactString::to_compact_string).unwrap_or_default();
+    let pub_id = publication_id(publication.as_ref(), &pub_no);
     Ok(RowOutcome::Patent(
         Box::new(Patent {
             id,
@@ -489,9 +489,19 @@ fn foreign_office(number: &str) -> bool {
     letters <= 2 && rest.as_bytes().get(letters).is_some_and(u8::is_ascii_digit)
 }
 
-/// The id of a publication number (empty: none).
-fn publication_id(pub_no: &str) -> Option<PatentId> {
-    (!pub_no.is_empty()).then(|| crate::rules::numbers::id_of(pub_no).ok()).flatten()
+/// The id of a publication number, as its written form `pub_no` reads as any number
+/// ([`id_of`](crate::rules::numbers::id_of): side tables look numbers up that way).
+/// Without a second parse where that is the publication itself: another office, or a
+/// CN serial of 7 digits or of 9 with a kind code, which cannot be an application
+/// number; an 8- or 9-digit CN serial can (an old application number).
+fn publication_id(publication: Option<&PubNumber>, pub_no: &str) -> Option<PatentId> {
+    let p = publication?;
+    let serial = p.number.len();
+    if p.country != "CN" || serial == 7 || (serial == 9 && !p.kind.is_empty()) {
+        Some(PatentId::from_pub(p))
+    } else {
+        crate::rules::numbers::id_of(pub_no).ok()
+    }
 }
 
 /// Lens writes owners with the date they acquired the patent: `ISUZU MOTORS LIMITED (2007-09-26)`.
@@ -819,6 +829,48 @@ fn merge_into(kept: &mut Patent, mut other: Patent) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_publication_id_is_what_its_number_reads_as() {
+        let shapes = [
+            "CN1234567A",
+            "CN1234567",
+            "CN12345678A",
+            "CN12345678",
+            "CN88101234A",
+            "CN88101234",
+            "CN88101234X",
+            "CN123456789A",
+            "CN123456789",
+            "CN981234567",
+            "CN031234567",
+            "CN100100000B",
+            "CN103728312B",
+            "CN203728312U",
+            "CN305123456S",
+            "US10123456B2",
+            "EP3456789A1",
+            "WO2019123456A1",
+            "JP2020123456A",
+            "88101234A",
+            "981234567",
+            "1234567",
+            "KR101234567B1",
+            "CN96123456",
+            "CN96123456A",
+            "CN93100001",
+        ];
+        for raw in shapes {
+            let Ok(publication) = crate::rules::numbers::parse_publication(raw) else { continue };
+            let written = publication.to_string();
+            assert_eq!(
+                publication_id(Some(&publication), &written),
+                crate::rules::numbers::id_of(&written).ok(),
+                "{raw}"
+            );
+        }
+        assert_eq!(publication_id(None, ""), None);
+    }
 
     #[test]
     fn foreign_offices() {

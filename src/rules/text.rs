@@ -16,10 +16,20 @@ pub fn fold_width(s: &str) -> Cow<'_, str> {
 /// `s` lower-cased, without a copy when lower-casing changes nothing (Chinese text,
 /// lower-case English: nearly every status and kind cell).
 pub fn lowercase(s: &str) -> Cow<'_, str> {
-    if s.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))) {
+    if s.chars().all(keeps_its_case) {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.to_lowercase())
+    }
+}
+
+/// Whether lower-casing leaves `c` as it is. ASCII and the CJK block (U+3000–U+9FFF:
+/// punctuation, kana, ideographs; no case) are told without Unicode's tables.
+fn keeps_its_case(c: char) -> bool {
+    match c {
+        c if c.is_ascii() => !c.is_ascii_uppercase(),
+        '\u{3000}'..='\u{9FFF}' => true,
+        c => c.to_lowercase().eq(std::iter::once(c)),
     }
 }
 
@@ -76,6 +86,13 @@ mod tests {
         assert_eq!(fold_width("清华大学"), "清华大学");
         for s in ["有效", "Expired - Fee Related", "ǅ", "granted", "İ"] {
             assert_eq!(lowercase(s), s.to_lowercase(), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_case_shortcuts_agree_with_unicode() {
+        for c in ('\0'..='\u{7F}').chain('\u{3000}'..='\u{9FFF}') {
+            assert_eq!(keeps_its_case(c), c.to_lowercase().eq(std::iter::once(c)), "{c:?}");
         }
     }
 
