@@ -7,7 +7,7 @@ use compact_str::CompactString;
 use crate::rules::events::LegalEvent;
 use crate::rules::ipc::Ipc;
 use crate::rules::numbers::{Kind, PatentId};
-use crate::rules::status::StatusClass;
+use crate::rules::status::{classify_status, StatusClass};
 
 /// Where a record came from: the input file (index into the run's inputs) and its line.
 /// Packed to 12 bytes, so that a [`Patent`] fits in 160.
@@ -23,27 +23,66 @@ pub struct SourceRef {
 /// A text many patents share (a holder's name, a legal status), one pointer wide: a
 /// portfolio names few distinct holders and statuses in millions of records. Patents
 /// that name the same holder from one part of a file share one copy, so scoring can tell
-/// names apart by [`Name::address`] before it compares text.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Name(std::sync::Arc<Box<str>>);
+/// names apart by [`Name::address`] before it compares text. A status's class is worked
+/// out once per copy ([`Name::status_class`]), not at every decision. Compared, ordered
+/// and hashed as its text.
+#[derive(Clone, Default)]
+pub struct Name(std::sync::Arc<SharedText>);
+
+#[derive(Default)]
+struct SharedText {
+    text: Box<str>,
+    status: std::sync::OnceLock<StatusClass>,
+}
 
 impl Name {
     /// The shared copy's address: equal for clones of one name.
     pub fn address(&self) -> usize {
         std::sync::Arc::as_ptr(&self.0) as usize
     }
+
+    /// What the text says as a legal status ([`classify_status`]), worked out once.
+    pub fn status_class(&self) -> StatusClass {
+        *self.0.status.get_or_init(|| classify_status(&self.0.text))
+    }
 }
 
 impl std::ops::Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        &self.0.text
     }
 }
 
 impl From<&str> for Name {
     fn from(text: &str) -> Name {
-        Name(std::sync::Arc::new(text.into()))
+        Name(std::sync::Arc::new(SharedText { text: text.into(), status: std::sync::OnceLock::new() }))
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Name {}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
     }
 }
 
@@ -381,6 +420,10 @@ mod tests {
         assert_eq!(a.clone().address(), a.address(), "a clone shares its copy");
         assert_eq!((&*a, format!("{a:?}")), ("清华大学", "\"清华大学\"".to_string()));
         assert_eq!(std::mem::size_of::<Name>(), 8);
+        let status = Name::from(" 未缴年费终止 ");
+        assert_eq!((status.status_class(), status.clone().status_class()), (StatusClass::Dead, StatusClass::Dead));
+        assert_eq!(Name::from("Active").status_class(), classify_status("Active"));
+        assert!(Name::from("b") > a.clone() || Name::from("b") < a, "ordered as text");
     }
 
     #[test]

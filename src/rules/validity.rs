@@ -7,7 +7,7 @@ use crate::model::Patent;
 use crate::rules::dates::{add_years, Ymd};
 use crate::rules::events::EventClass;
 use crate::rules::numbers::Kind;
-use crate::rules::status::{classify_status, StatusClass};
+use crate::rules::status::StatusClass;
 use crate::rules::RuleParams;
 
 /// The eligibility verdict with its evidence line.
@@ -119,7 +119,7 @@ impl Decision {
 /// The §1 status class of a patent: the one legal events decided, else its status
 /// text classified.
 pub fn status_of(p: &Patent) -> StatusClass {
-    p.status_class.unwrap_or_else(|| classify_status(&p.status))
+    p.status_class.unwrap_or_else(|| p.status.status_class())
 }
 
 /// A date known to the day (`first == last`) or only to the year (the span of days
@@ -212,6 +212,7 @@ pub fn eligibility(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> Eligibi
 mod tests {
     use super::*;
     use crate::rules::numbers::PatentId;
+    use crate::rules::status::classify_status;
     use crate::rules::testutil::{d, patent};
 
     fn eligible(p: &Patent, as_of: &str) -> bool {
