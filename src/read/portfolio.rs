@@ -860,6 +860,7 @@ mod tests {
             "CN96123456A",
             "CN93100001",
         ];
+        let mut read = 0;
         for raw in shapes {
             let Ok(publication) = crate::rules::numbers::parse_publication(raw) else { continue };
             let written = publication.to_string();
@@ -868,7 +869,14 @@ mod tests {
                 crate::rules::numbers::id_of(&written).ok(),
                 "{raw}"
             );
+            read += 1;
         }
+        assert!(read >= 20, "{read} shapes read as publications");
+        // Where the second parse matters: an old 8-digit serial with a kind letter reads
+        // as an application number.
+        let old = crate::rules::numbers::parse_publication("CN88101234A").unwrap();
+        assert_eq!(PatentId::from_pub(&old).0, "CN88101234");
+        assert_eq!(publication_id(Some(&old), "CN88101234A").unwrap().0, "CN88101234.3");
         assert_eq!(publication_id(None, ""), None);
     }
 
