@@ -274,6 +274,22 @@ impl Patent {
         self.extras.as_ref().map_or(&[], |e| &e.events)
     }
 
+    /// Append the `codes` it does not have yet, in order; how many were new. The list
+    /// is rebuilt in a block of its size only when one is (it is kept for the run).
+    pub fn add_ipc(&mut self, codes: impl IntoIterator<Item = Ipc>) -> usize {
+        let mut list = self.ipc.to_vec();
+        for code in codes {
+            if !list.contains(&code) {
+                list.push(code);
+            }
+        }
+        let added = list.len() - self.ipc.len();
+        if added > 0 {
+            self.ipc = Box::from(list.as_slice());
+        }
+        added
+    }
+
     /// The lists, to change them (made when the patent had none).
     pub fn extras_mut(&mut self) -> &mut Extras {
         self.extras.get_or_insert_with(Default::default)
@@ -438,6 +454,15 @@ mod tests {
         lists.fit();
         assert_eq!(lists, before);
         assert_eq!((lists.family.capacity(), lists.awards.capacity(), lists.events.capacity()), (3, 0, 0));
+    }
+
+    #[test]
+    fn ipc_codes_are_added_once_each_in_order() {
+        let code = |c: &str| crate::rules::ipc::parse_ipc(c).unwrap();
+        let mut p = Patent { ipc: Box::new([code("G06N 3/08")]), ..Patent::default() };
+        assert_eq!(p.add_ipc([code("G06N 3/08")]), 0);
+        assert_eq!(p.add_ipc([code("A47J 27/00"), code("G06N 3/08"), code("A47J 27/00"), code("H01M 4/00")]), 2);
+        assert_eq!(&*p.ipc, &[code("G06N 3/08"), code("A47J 27/00"), code("H01M 4/00")]);
     }
 
     #[test]

@@ -348,13 +348,8 @@ fn read_side_tables(
         sources.classes_table_rows = t.items.len();
         sources.cpc_only_codes = t.items.iter().map(|(_, item)| item.cpc_only).sum();
         merged.attach(t, |p, item| {
-            let mut codes = std::mem::take(&mut p.ipc).into_vec();
-            for code in item.codes {
-                if push_distinct(&mut codes, code) {
-                    p.classes_codes = p.classes_codes.saturating_add(1);
-                }
-            }
-            p.ipc = codes.into_boxed_slice();
+            let added = p.add_ipc(item.codes);
+            p.classes_codes = p.classes_codes.saturating_add(u16::try_from(added).unwrap_or(u16::MAX));
         });
     }
     let mut transactions = Vec::new();

@@ -263,11 +263,8 @@ fn parties(r: &Row<'_>, names: &mut Interner) -> Parties {
     let holders_explicit = !holders_cell.is_empty();
     let applicants_cell = r.get(C::Applicants);
     let mut split = |cell: &str| -> Vec<Name> {
-        let names: Vec<Name> =
-            split_holders(cell, r.layout.holder_commas()).iter().map(|h| names.get(strip_date_suffix(h))).collect();
-        // Kept for the whole run, for every patent: no spare room (a collect in place
-        // would keep the room of the names it came from).
-        names.into_boxed_slice().into_vec()
+        // Collected from a slice: a block of its length, no spare room (kept for the run).
+        split_holders(cell, r.layout.holder_commas()).iter().map(|h| names.get(strip_date_suffix(h))).collect()
     };
     // Applicants who are the holders are not kept twice (most rows of most exports).
     let same_cells = holders_explicit && applicants_cell == holders_cell;
@@ -792,11 +789,7 @@ fn merge_into(kept: &mut Patent, mut other: Patent) {
     if kept.lapse_date.is_none() {
         kept.lapse_date = other.lapse_date;
     }
-    if other.ipc.iter().any(|code| !kept.ipc.contains(code)) {
-        let mut codes = std::mem::take(&mut kept.ipc).into_vec();
-        union(&mut codes, other.ipc.into_vec());
-        kept.ipc = codes.into_boxed_slice();
-    }
+    kept.add_ipc(other.ipc.into_vec());
     if kept.holders.is_empty() || (!kept.holders_explicit && other.holders_explicit) {
         kept.holders = other.holders;
         kept.holders_explicit = other.holders_explicit;
