@@ -61,6 +61,8 @@ pub struct ConfigFile {
     pub trend_years: Option<u32>,
     /// Write cells as they are, without neutralising spreadsheet formulas (default false).
     pub raw_cells: Option<bool>,
+    /// The output files to write (SPEC §11; default: all).
+    pub outputs: Option<Vec<String>>,
     /// Rule thresholds.
     #[serde(default)]
     pub rules: RuleParams,
@@ -163,6 +165,8 @@ pub struct Overrides {
     pub year: Option<i32>,
     /// `--out`.
     pub out: Option<PathBuf>,
+    /// `--outputs`.
+    pub outputs: Option<Vec<String>>,
 }
 
 /// Everything one run needs, resolved.
@@ -201,6 +205,9 @@ pub struct Settings {
     pub trend_dates: Vec<NaiveDate>,
     /// CSV cells written without formula neutralising.
     pub raw_cells: bool,
+    /// The output files named (`None`: all), as a set: sorted, each once. Checked
+    /// against the outputs when the run starts (`write::outputs::Selection`).
+    pub outputs: Option<Vec<String>>,
     /// Rule thresholds.
     pub rules: RuleParams,
 }
@@ -315,6 +322,12 @@ impl ConfigFile {
             profile: self.profile,
             sheet: self.sheet,
             raw_cells: self.raw_cells.unwrap_or(false),
+            outputs: o.outputs.or(self.outputs).map(|mut names| {
+                names.iter_mut().for_each(|n| *n = n.trim().to_string());
+                names.sort();
+                names.dedup();
+                names
+            }),
             trend_dates: (0..i32::try_from(trend_years).unwrap_or(5)).rev().map(|k| add_years(as_of, -k)).collect(),
             rules: self.rules,
         })
@@ -384,6 +397,10 @@ year = 2025
 
 # Output folder (written atomically: a temporary folder renamed into place).
 out = "hvpat-out"
+# The files to write (default: all of them). manifest.json, rejects.csv,
+# warnings.csv and unresolved.csv, the run's accounting, are always written.
+# outputs = ["institutions.csv", "patents.csv", "patents.parquet", "institutions.parquet",
+#            "institutions.json", "conversion.csv", "report.html", "report.xlsx", "summary.md"]
 
 # Institution types in institutions.csv: university, institute, enterprise,
 # hospital, individual, other — or ["all"].

@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::aggregate::{add_conversion, aggregate, unresolved_names, InstitutionRow};
+use crate::aggregate::{add_conversion, aggregate, InstitutionRow};
 use crate::config::Settings;
 use crate::conversion::{convert, ConversionParams};
 use crate::loaded::{Loaded, Sources};
@@ -28,9 +28,9 @@ use crate::rules::numbers::Kind;
 use crate::rules::status::StatusClass;
 use crate::rules::validity::status_of;
 use crate::score::{score_all_with, ScoreContext, Scored, Scoring};
-use crate::write::manifest::{coverage_json, institutions_json, write_json, Counts, InputRecord};
-use crate::write::report::{self, ReportData};
-use crate::write::{csv_out, parquet, patents, OutputDir, OutputLock};
+use crate::write::manifest::{coverage_json, write_json, Counts, InputRecord};
+use crate::write::outputs::{Job, Need, Selection, Writer};
+use crate::write::{patents, OutputDir, OutputLock};
 
 /// A `transactions.csv` row's event on one of its patents, and for a pledge with an
 /// amount a D4 pledge contract shared among the patents it lists.
@@ -517,6 +517,7 @@ fn previous_fingerprint(out: &Path) -> Option<String> {
 /// temporary folder and swap it into place.
 pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> {
     let started = Instant::now();
+    let selection = Selection::parse(settings.outputs.as_deref())?;
     let _lock = OutputLock::acquire(&settings.out)?;
     // With --if-changed the inputs are hashed first, to skip an unchanged run.
     let early = match options.if_changed {
@@ -580,7 +581,7 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
     (options.log)(&format!("aggregated {} institutions; writing {}", institutions.len(), settings.out.display()));
 
     let out = OutputDir::create(&settings.out)?;
-    let written = write_all(&out, settings, &loaded, &institutions, started, &fingerprint, options.progress);
+    let written = write_all(&out, settings, selection, &loaded, &institutions, started, &fingerprint, options.progress);
     // Outputs made from a file that changed since it was read are not swapped in.
     let unchanged = || loaded.inputs.iter().try_for_each(|input| input.file.check_unchanged());
     if let Err(e) = written.and_then(|()| unchanged().map_err(Into::into)) {
@@ -617,9 +618,14 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
     Ok(RunOutcome::Done(RunSummary { out: dir, counts, institutions }))
 }
 
+/// Write the selected outputs: the patents' rows (`patents.csv`, `patents.parquet`)
+/// render in parallel while the other files (mostly sequential) are written beside
+/// them; the manifest last.
+#[allow(clippy::too_many_arguments)]
 fn write_all(
     out: &OutputDir,
     settings: &Settings,
+    selection: Selection,
     loaded: &Loaded,
     institutions: &[InstitutionRow],
     started: Instant,
@@ -627,24 +633,26 @@ fn write_all(
     progress: &dyn Progress,
 ) -> Result<()> {
     let t = Instant::now();
-    let raw = settings.raw_cells;
     let ctx = loaded.context(settings);
-    // patents.csv/.parquet render in parallel; the reports (mostly sequential) are
-    // written beside them.
+    let job = Job::new(settings, loaded, institutions, selection);
     let timed = |f: &dyn Fn() -> Result<()>| -> Result<u128> {
         let t = Instant::now();
         f().map(|()| t.elapsed().as_millis())
     };
+    let row_file = |name: &str| selection.contains(name).then(|| out.file(name));
     let (patents_written, reports_written) = rayon::join(
         || {
             timed(&|| {
+                if !selection.needs(Need::PatentRows) {
+                    return Ok(());
+                }
                 progress.start("writing", loaded.scored.len() as u64, Unit::Patents);
                 let written = patents::write_patents(
-                    &out.file("patents.csv"),
-                    &out.file("patents.parquet"),
+                    row_file("patents.csv").as_deref(),
+                    row_file("patents.parquet").as_deref(),
                     &loaded.scored,
                     &ctx,
-                    raw,
+                    settings.raw_cells,
                     progress,
                 );
                 progress.finish();
@@ -653,19 +661,10 @@ fn write_all(
         },
         || {
             timed(&|| {
-                csv_out::write_institutions(&out.file("institutions.csv"), institutions, raw)?;
-                csv_out::write_conversion(&out.file("conversion.csv"), institutions, raw)?;
-                parquet::write_institutions(&out.file("institutions.parquet"), institutions)?;
-                write_json(&out.file("institutions.json"), &institutions_json(institutions, &settings.trend_dates))?;
-                csv_out::write_issues(&out.file("rejects.csv"), &loaded.rejects, raw)?;
-                csv_out::write_issues(&out.file("warnings.csv"), &loaded.warnings, raw)?;
-                let unresolved = unresolved_names(&loaded.scored, &loaded.institutions);
-                csv_out::write_unresolved(&out.file("unresolved.csv"), &unresolved, raw)?;
-                let report = ReportData::new(settings, loaded, institutions);
-                std::fs::write(out.file("report.html"), report::html(&report)).context("cannot write report.html")?;
-                std::fs::write(out.file("summary.md"), report::summary_markdown(&report))
-                    .context("cannot write summary.md")?;
-                report::write_xlsx(&out.file("report.xlsx"), &report)
+                selection.selected().try_for_each(|output| match output.writer {
+                    Writer::File(write) => write(&job, &out.file(output.name)),
+                    Writer::PatentRows | Writer::Manifest => Ok(()),
+                })
             })
         },
     );
@@ -696,7 +695,7 @@ fn write_all(
         "counts": loaded.counts,
         "coverage": coverage_json(&loaded.coverage),
         "sources": loaded.sources,
-        "outputs": ["patents.csv", "patents.parquet", "institutions.csv", "conversion.csv", "institutions.parquet", "institutions.json", "rejects.csv", "warnings.csv", "unresolved.csv", "report.html", "report.xlsx", "summary.md", "manifest.json"],
+        "outputs": selection.names(),
         "timings_ms": timings,
     });
     write_json(&out.file("manifest.json"), &manifest)

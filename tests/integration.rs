@@ -968,6 +968,15 @@ fn if_changed_skips_unchanged_inputs_and_runs_after_a_change() {
     other[9] = "2025-06-30";
     let fourth: serde_json::Value = serde_json::from_slice(&wd.hvpat(&other).stdout).expect("json");
     assert_eq!(fourth["skipped"], false);
+    // Another selection of outputs is another run; the same selection in another order is not.
+    let mut chosen = other.clone();
+    chosen.extend(["--outputs", "institutions.csv,patents.csv"]);
+    let fifth: serde_json::Value = serde_json::from_slice(&wd.hvpat(&chosen).stdout).expect("json");
+    assert_eq!(fifth["skipped"], false);
+    let n = chosen.len();
+    chosen[n - 1] = "patents.csv,institutions.csv";
+    let sixth: serde_json::Value = serde_json::from_slice(&wd.hvpat(&chosen).stdout).expect("json");
+    assert_eq!(sixth["skipped"], true);
 }
 
 #[test]
@@ -1991,4 +2000,74 @@ fn a_second_status_column_gives_events_while_the_simple_status_wins() {
     // Both lapsed-after-grant and in force without grant dates: a year before cannot be told.
     assert_coverage(&m, &[("inventions", 2), ("validity", 2), ("history", 0)]);
     assert_eq!(m["sources"]["events"], 2);
+}
+
+#[test]
+fn chosen_outputs_are_the_default_runs_files_and_nothing_else() {
+    let wd = Workdir::new();
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/hvpat.toml");
+    let config = config.to_str().expect("utf-8 path");
+    let o = wd.hvpat(&["run", "--config", config, "--out", "all", "--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let all = output_files(&wd.path("all"));
+    // Order and repeats do not matter; naming an accounting file is accepted.
+    let chosen = "patents.csv,institutions.csv,patents.csv,manifest.json";
+    let o = wd.hvpat(&["run", "--config", config, "--out", "job", "--quiet", "--outputs", chosen]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let job = output_files(&wd.path("job"));
+    let names: Vec<&str> = job.iter().map(|(n, _)| n.as_str()).collect();
+    let accounting = ["manifest.json", "rejects.csv", "unresolved.csv", "warnings.csv"];
+    assert_eq!(
+        names,
+        ["institutions.csv", "manifest.json", "patents.csv", "rejects.csv", "unresolved.csv", "warnings.csv"]
+    );
+    for (name, bytes) in &job {
+        if name != "manifest.json" {
+            let default = &all.iter().find(|(n, _)| n == name).expect("in the default run").1;
+            assert!(bytes == default, "{name} differs from the default run's");
+        }
+    }
+    let manifest: serde_json::Value = serde_json::from_str(&wd.read("job/manifest.json")).expect("json");
+    let listed: Vec<&str> =
+        manifest["outputs"].as_array().expect("outputs").iter().filter_map(|v| v.as_str()).collect();
+    assert_eq!(
+        listed,
+        ["patents.csv", "institutions.csv", "rejects.csv", "warnings.csv", "unresolved.csv", "manifest.json"]
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&wd.read("all/manifest.json")).expect("json");
+    assert_eq!(manifest["outputs"].as_array().expect("outputs").len(), all.len(), "the default run lists every file");
+
+    // Only the Parquet file of the patents; only the accounting files.
+    let o = wd.hvpat(&["run", "--config", config, "--out", "pq", "--quiet", "--outputs", "patents.parquet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::read(wd.path("pq/patents.parquet")).expect("read")
+            == all.iter().find(|(n, _)| n == "patents.parquet").expect("pq").1
+    );
+    assert!(!wd.path("pq/patents.csv").exists());
+    let o = wd.hvpat(&["run", "--config", config, "--out", "bare", "--quiet", "--outputs", "rejects.csv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let bare = output_files(&wd.path("bare"));
+    assert_eq!(bare.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), accounting);
+
+    // The config key, in a folder that a run with another selection wrote.
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    for name in ["portfolio.csv", "families.csv", "pledges.csv", "awards.csv", "transactions.csv"] {
+        std::fs::copy(sample.join(name), wd.path(name)).expect("copy");
+    }
+    let text = std::fs::read_to_string(config).expect("config").replace("out = \"../../hvpat-out\"", "out = \"all\"");
+    wd.write("chosen.toml", &format!("outputs = [\"summary.md\", \"report.html\"]\n{text}"));
+    let o = wd.hvpat(&["run", "--config", "chosen.toml", "--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let names: Vec<String> = output_files(&wd.path("all")).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["manifest.json", "rejects.csv", "report.html", "summary.md", "unresolved.csv", "warnings.csv"]);
+
+    let o = wd.hvpat(&["run", "--config", config, "--out", "bad", "--outputs", "patents.csv,patents.xlsx"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown output \"patents.xlsx\"; the outputs are: patents.csv, patents.parquet"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!wd.path("bad").exists(), "nothing written");
 }

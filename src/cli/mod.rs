@@ -82,7 +82,7 @@ pub struct InputArgs {
 
 impl InputArgs {
     /// The config file merged with these flags (and `out`).
-    pub fn settings(&self, out: Option<PathBuf>) -> Result<Settings, UsageError> {
+    pub fn settings(&self, out: Option<PathBuf>, outputs: Option<Vec<String>>) -> Result<Settings, UsageError> {
         let file = match &self.config {
             Some(path) => ConfigFile::load(path).map_err(UsageError)?,
             None => ConfigFile::default(),
@@ -93,6 +93,7 @@ impl InputArgs {
             as_of: self.as_of.clone(),
             year: self.year,
             out,
+            outputs,
         })
         .map_err(UsageError)
     }
@@ -149,7 +150,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// The exit code for an error (the first classified cause in its chain).
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
-        if cause.is::<UsageError>() {
+        if cause.is::<UsageError>() || cause.is::<crate::write::outputs::UnknownOutput>() {
             return EXIT_USAGE;
         }
         if cause.is::<crate::write::Locked>() {

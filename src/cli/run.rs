@@ -21,6 +21,10 @@ pub struct RunArgs {
     /// Output folder (replaced atomically).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// The output files to write, comma-separated (default: all; the accounting
+    /// files manifest.json, rejects.csv, warnings.csv and unresolved.csv always).
+    #[arg(long, value_delimiter = ',', value_name = "FILES")]
+    pub outputs: Option<Vec<String>>,
     /// Skip the run when the inputs, config and tool version equal those of the existing output.
     #[arg(long)]
     pub if_changed: bool,
@@ -36,7 +40,7 @@ pub fn log_line(message: &str) {
 
 /// Run the pipeline: stage lines on stderr (none with `--quiet`), progress bars on a terminal.
 pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
-    let settings = args.inputs.settings(args.out.clone())?;
+    let settings = args.inputs.settings(args.out.clone(), args.outputs.clone())?;
     let bars = crate::progress::Bars::default();
     let progress: &dyn Progress = if quiet || !std::io::stderr().is_terminal() { &Silent } else { &bars };
     let log = |message: &str| {

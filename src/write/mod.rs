@@ -3,6 +3,7 @@
 
 pub mod csv_out;
 pub mod manifest;
+pub mod outputs;
 pub mod parquet;
 pub mod patents;
 pub mod report;

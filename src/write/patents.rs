@@ -104,24 +104,33 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     PatentCells::new(text, ends)
 }
 
-/// A part of the patents rendered: its CSV bytes and its Parquet row group.
-type Rendered = (Vec<u8>, crate::write::parquet::EncodedGroup);
+/// A part of the patents rendered: its CSV bytes and its Parquet row group, each
+/// when that file is written.
+type Rendered = (Option<Vec<u8>>, Option<crate::write::parquet::EncodedGroup>);
 
 /// Write `patents.csv` and `patents.parquet` (the same columns, typed: booleans and
-/// counts; values raw). CSV cells are neutralised unless `raw`.
+/// counts; values raw), each when its path is given. CSV cells are neutralised
+/// unless `raw`.
 pub fn write_patents(
-    csv_path: &Path,
-    parquet_path: &Path,
+    csv_path: Option<&Path>,
+    parquet_path: Option<&Path>,
     scored: &[Scored],
     ctx: &ScoreContext<'_>,
     raw: bool,
     progress: &dyn crate::progress::Progress,
 ) -> Result<()> {
-    let file = std::fs::File::create(csv_path).with_context(|| format!("cannot create {}", csv_path.display()))?;
-    // Rows arrive as buffers of thousands of rows: written straight to the file.
-    let csv = file;
-    (&csv).write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), raw, 1 << 10)?)?;
-    let parquet = crate::write::parquet::PatentsWriter::create(parquet_path)?;
+    let csv = match csv_path {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            // Rows arrive as buffers of thousands of rows: written straight to the file.
+            (&file)
+                .write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), raw, 1 << 10)?)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Some((file, path))
+        }
+        None => None,
+    };
+    let parquet = parquet_path.map(crate::write::parquet::PatentsWriter::create).transpose()?;
     // Each part is rendered, turned into CSV bytes and a compressed Parquet row group,
     // and its cells dropped, in parallel.
     let render = |chunk: &[Scored]| -> Result<Vec<Rendered>> {
@@ -129,11 +138,14 @@ pub fn write_patents(
             .par_chunks(PART)
             .map(|part| {
                 let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
-                // The text, a separator per cell and a little for quoting: room enough
-                // nearly always, so the part's bytes are not copied as they grow.
-                let room = cells.iter().map(|c| c.text_len() + c.text_len() / 32 + PATENT_COLUMNS.len()).sum();
-                let bytes = csv_bytes(cells.iter().map(PatentCells::iter), raw, room)?;
-                Ok((bytes, parquet.encode(&cells)?))
+                let bytes = csv.as_ref().map(|_| {
+                    // The text, a separator per cell and a little for quoting: room enough
+                    // nearly always, so the part's bytes are not copied as they grow.
+                    let room = cells.iter().map(|c| c.text_len() + c.text_len() / 32 + PATENT_COLUMNS.len()).sum();
+                    csv_bytes(cells.iter().map(PatentCells::iter), raw, room)
+                });
+                let group = parquet.as_ref().map(|p| p.encode(&cells)).transpose()?;
+                Ok((bytes.transpose()?, group))
             })
             .collect()
     };
@@ -141,10 +153,14 @@ pub fn write_patents(
     let write = |rendered: Vec<Rendered>, patents: usize| -> Result<()> {
         let mut groups = Vec::with_capacity(rendered.len());
         for (bytes, group) in rendered {
-            (&csv).write_all(&bytes).with_context(|| format!("cannot write {}", csv_path.display()))?;
-            groups.push(group);
+            if let (Some((file, path)), Some(bytes)) = (&csv, bytes) {
+                (&*file).write_all(&bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            groups.extend(group);
         }
-        parquet.write(groups)?;
+        if let Some(parquet) = &parquet {
+            parquet.write(groups)?;
+        }
         progress.advance(patents as u64);
         Ok(())
     };
@@ -157,8 +173,10 @@ pub fn write_patents(
     if let Some((r, n)) = pending {
         write(r, n)?;
     }
-    (&csv).flush().with_context(|| format!("cannot write {}", csv_path.display()))?;
-    parquet.finish()
+    if let Some((file, path)) = &csv {
+        (&*file).flush().with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    parquet.map_or(Ok(()), |p| p.finish())
 }
 
 /// Rows as CSV bytes (`\n` line ends), formula-like cells neutralised unless `raw`,
