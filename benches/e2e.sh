@@ -4,21 +4,32 @@
 #
 #   benches/e2e.sh [--write] [SIZES...]        (default sizes: 1000000 5000000)
 #
-# For each size N: `hvpat synth --patents N --seed 1` into $BENCH_DIR/synN (reused when
-# already there with the same N), then hvpat, the floor (`cat` of every input, then as
-# many bytes written as hvpat's output folder holds: the least any tool doing this job
-# must do), the DuckDB peer and the polars peer, one after the other, each under GNU
-# time (`/usr/bin/time -v`: wall clock, peak RSS). The
-# three institutions.csv must agree (benches/compare_institutions.py), else the script
-# fails. Prints a markdown table; with --write (or WRITE_BENCHMARKS=1) it also replaces
-# the block between `<!-- e2e:begin -->` and `<!-- e2e:end -->` in BENCHMARKS.md.
+# For each size N: `hvpat synth --patents N --seed $SEED` into $BENCH_DIR/synN (seed 1;
+# synN-seedS for another seed; reused when already there), then ROUNDS rounds (default
+# 3), each running every tool once, one after the other, under GNU time (wall clock,
+# user and system CPU, peak RSS):
+#   hvpat-job  `--outputs institutions.csv,patents.csv`: the peers' job (hvpat's
+#              patents.csv also carries the evidence column, which the peers do not write)
+#   hvpat      the whole default output folder
+#   floor-job, floor  `cat` of every input, then as many bytes written as that hvpat
+#              run's output folder holds: the least any tool doing that job must do
+#   duckdb, polars    the peers
+# The table gives each tool's medians over the rounds (timings here move by ±25 %
+# between runs; CPU seconds are steadier than wall time) and the speed-ups: the faster
+# peer's median wall time over hvpat's. Every institutions.csv must agree
+# (benches/compare_institutions.py) and the same job's two files must equal the whole
+# folder's, else the script fails. With --write (or WRITE_BENCHMARKS=1) it also
+# replaces the block between `<!-- e2e:begin -->` and `<!-- e2e:end -->` in BENCHMARKS.md.
 #
 # Environment:
 #   HVPAT_BIN         use this hvpat binary and skip the build
 #   CARGO_TARGET_DIR  build folder (default ~/.cache/hvpat-target)
 #   BENCH_VENV        Python venv for the peers (default ~/.cache/hvpat-bench-venv)
 #   BENCH_DIR         data and results (default ~/.cache/hvpat-bench)
-#   WARM=1            run each tool once, untimed, before the timed run
+#   ROUNDS            rounds of alternating runs (default 3)
+#   SEED              synth seed (default 1: the portfolios the goals are set on)
+#   TOOLS             the tools, in run order (default "hvpat-job hvpat floor-job floor duckdb polars")
+#   WARM=1            run each tool once, untimed, before the timed rounds
 #   WRITE_BENCHMARKS=1  same as --write
 #   BENCHMARKS_MD     the file --write edits (default <repo>/BENCHMARKS.md)
 set -euo pipefail
@@ -31,7 +42,7 @@ sizes=()
 for arg in "$@"; do
   case "$arg" in
     --write) write=1 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *[!0-9]*|'') echo "e2e.sh: not a size: $arg" >&2; exit 2 ;;
     *) sizes+=("$arg") ;;
   esac
@@ -101,113 +112,173 @@ wall_seconds() {
     awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }'
 }
 peak_kib() { grep 'Maximum resident set size' "$1" | awk -F': ' '{print $NF}'; }
+# cpu_seconds FILE User|System: CPU seconds from GNU time
+cpu_seconds() { grep "$2 time (seconds)" "$1" | awk -F': ' '{print $NF}'; }
 
 # set_cmd TOOL DATA_DIR OUT_DIR AS_OF: the tool's command line, in the array `cmd`
 set_cmd() {
   local tool="$1" data="$2" out="$3" as_of="$4"
   case "$tool" in
     hvpat) cmd=("$hvpat" run --config "$data/hvpat.toml" --out "$out" --quiet) ;;
-    floor)
-      # Read every input, write as many bytes as hvpat's output folder holds.
+    hvpat-job)
+      cmd=("$hvpat" run --config "$data/hvpat.toml" --out "$out" --quiet --outputs institutions.csv,patents.csv) ;;
+    floor|floor-job)
+      # Read every input, write as many bytes as that hvpat run's output folder holds.
+      local bytes="$floor_bytes"
+      [ "$tool" = floor-job ] && bytes="$floor_job_bytes"
       cmd=(sh -c 'cat "$1"/*.csv >/dev/null && mkdir -p "$2" && head -c "$3" /dev/zero >"$2/floor.bin"' floor
-        "$data" "$out" "$floor_bytes") ;;
+        "$data" "$out" "$bytes") ;;
     duckdb|polars)
       cmd=("$py" "$here/peers/${tool}_peer.py" --portfolio "$data/portfolio.csv"
         --families "$data/families.csv" --pledges "$data/pledges.csv" --awards "$data/awards.csv"
         --aliases "$root/data/aliases.csv" --concordance "$root/data/concordance.csv"
         --as-of "$as_of" --out "$out") ;;
+    *) die "unknown tool: $tool (hvpat-job hvpat floor-job floor duckdb polars)" ;;
   esac
 }
 
-tools=(hvpat floor duckdb polars)
+read -r -a tools <<<"${TOOLS:-hvpat-job hvpat floor-job floor duckdb polars}"
+rounds="${ROUNDS:-3}"
+seed="${SEED:-1}"
+case "$rounds$seed" in *[!0-9]*) die "ROUNDS and SEED must be numbers" ;; esac
 floor_bytes=0
+floor_job_bytes=0
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 tsv="$bench_dir/results/e2e-$stamp.tsv"
-printf 'size\ttool\twall_s\tpeak_kib\tversions\n' >"$tsv"
+printf 'size\ttool\tround\twall_s\tuser_s\tsys_s\tpeak_kib\tversions\n' >"$tsv"
 sizes_rows=()
 warm_note=""
-[ "${WARM:-0}" = 1 ] && warm_note=", after one untimed warm-up run"
+[ "${WARM:-0}" = 1 ] && warm_note=", after one untimed warm-up run each"
+
+# run_tool TOOL N DATA AS_OF [ROUND]: one run, timed and recorded when ROUND is given
+run_tool() {
+  local tool="$1" n="$2" data="$3" as_of="$4" round="${5:-}"
+  local out="$data/out-$tool" log="$data/$tool.log"
+  set_cmd "$tool" "$data" "$out" "$as_of"
+  rm -rf "$out"
+  if [ -z "$round" ]; then
+    "${cmd[@]}" >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "$tool failed on $n patents (log: $log)"; }
+  else
+    echo "   round $round: $tool" >&2
+    if ! /usr/bin/time -v -o "$data/$tool.time" "${cmd[@]}" >"$log" 2>&1; then
+      tail -n 20 "$log" >&2
+      die "$tool failed on $n patents (log: $log)"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$round" "$(wall_seconds "$data/$tool.time")" \
+      "$(cpu_seconds "$data/$tool.time" User)" "$(cpu_seconds "$data/$tool.time" System)" \
+      "$(peak_kib "$data/$tool.time")" "$versions" >>"$tsv"
+  fi
+  case "$tool" in
+    hvpat) floor_bytes="$(du -sb "$out" | cut -f1)" ;;
+    hvpat-job) floor_job_bytes="$(du -sb "$out" | cut -f1)" ;;
+    floor*) ;;
+    *) [ -f "$out/institutions.csv" ] || die "$tool wrote no $out/institutions.csv" ;;
+  esac
+}
 
 # ---------------------------------------------------------------- runs
 for n in "${sizes[@]}"; do
   data="$bench_dir/syn$n"
-  if [ -f "$data/.synth-done" ] && grep -q -- "--patents $n --seed 1\$" "$data/hvpat.toml" 2>/dev/null; then
+  [ "$seed" = 1 ] || data="$bench_dir/syn$n-seed$seed"
+  if [ -f "$data/.synth-done" ] && grep -q -- "--patents $n --seed $seed\$" "$data/hvpat.toml" 2>/dev/null; then
     echo "== $n patents: reusing $data" >&2
   else
-    echo "== $n patents: hvpat synth --patents $n --seed 1 --out $data" >&2
+    echo "== $n patents: hvpat synth --patents $n --seed $seed --out $data" >&2
     rm -rf "$data"
-    "$hvpat" synth --patents "$n" --seed 1 --out "$data" >&2
+    "$hvpat" synth --patents "$n" --seed "$seed" --out "$data" >&2
     touch "$data/.synth-done"
   fi
   rows="$(($(wc -l <"$data/portfolio.csv") - 1))"
   year="$(sed -n 's/^year *= *\([0-9]\{4\}\).*/\1/p' "$data/hvpat.toml" | head -n1)"
   as_of="${year:-2025}-12-31"
 
-  for tool in "${tools[@]}"; do
-    out="$data/out-$tool"
-    log="$data/$tool.log"
-    set_cmd "$tool" "$data" "$out" "$as_of"
-    if [ "${WARM:-0}" = 1 ]; then
+  # A floor writes as many bytes as its hvpat run: that run goes first (untimed) when
+  # it is not among the tools.
+  for tool in hvpat hvpat-job; do
+    floor="floor${tool#hvpat}"
+    if [[ " ${tools[*]} " == *" $floor "* && " ${tools[*]} " != *" $tool "* ]]; then
+      run_tool "$tool" "$n" "$data" "$as_of"
+    fi
+  done
+  if [ "${WARM:-0}" = 1 ]; then
+    for tool in "${tools[@]}"; do
       echo "   $tool (warm-up)" >&2
-      rm -rf "$out"
-      "${cmd[@]}" >"$log" 2>&1 || { cat "$log" >&2; die "$tool failed on $n patents (warm-up)"; }
-    fi
-    rm -rf "$out"
-    echo "   $tool" >&2
-    if ! /usr/bin/time -v -o "$data/$tool.time" "${cmd[@]}" >"$log" 2>&1; then
-      tail -n 20 "$log" >&2
-      die "$tool failed on $n patents (log: $log)"
-    fi
-    if [ "$tool" = hvpat ]; then
-      floor_bytes="$(du -sb "$out" | cut -f1)"
-    fi
-    [ "$tool" = floor ] || [ -f "$out/institutions.csv" ] || die "$tool wrote no $out/institutions.csv"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$(wall_seconds "$data/$tool.time")" \
-      "$(peak_kib "$data/$tool.time")" "$versions" >>"$tsv"
+      run_tool "$tool" "$n" "$data" "$as_of"
+    done
+  fi
+  for round in $(seq 1 "$rounds"); do
+    for tool in "${tools[@]}"; do
+      run_tool "$tool" "$n" "$data" "$as_of" "$round"
+    done
   done
 
-  if ! python3 "$here/compare_institutions.py" "$data/out-hvpat/institutions.csv" \
-      "$data/out-duckdb/institutions.csv" "$data/out-polars/institutions.csv" >&2; then
+  compared=()
+  for tool in hvpat hvpat-job duckdb polars; do
+    if [ -f "$data/out-$tool/institutions.csv" ]; then compared+=("$data/out-$tool/institutions.csv"); fi
+  done
+  if [ ${#compared[@]} -ge 2 ] && ! python3 "$here/compare_institutions.py" "${compared[@]}" >&2; then
     die "MISMATCH at $n patents: the institutions.csv files differ (see above; outputs in $data/out-*)"
+  fi
+  if [ -d "$data/out-hvpat" ] && [ -d "$data/out-hvpat-job" ]; then
+    for f in institutions.csv patents.csv; do
+      cmp -s "$data/out-hvpat/$f" "$data/out-hvpat-job/$f" ||
+        die "$f of --outputs institutions.csv,patents.csv differs from the whole folder's at $n patents"
+    done
   fi
   sizes_rows+=("$n:$rows")
 done
 
 # ---------------------------------------------------------------- table
 table="$(python3 - "$tsv" "${sizes_rows[@]}" <<'EOF'
-import csv, sys
+import csv, statistics, sys
 runs = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 rows_of = dict(a.split(":") for a in sys.argv[2:])
-print("| patents | tool | wall (s) | patents/s | peak RSS (MiB) | hvpat speed-up vs faster peer | RSS ratio hvpat / that peer |")
-print("|---:|---|---:|---:|---:|---:|---:|")
+labels = {
+    "hvpat-job": "hvpat, the same job (`--outputs institutions.csv,patents.csv`)",
+    "hvpat": "hvpat, whole default folder",
+    "floor-job": "floor of the same job (cat the inputs, write as many bytes as hvpat's same job)",
+    "floor": "floor of the whole folder",
+    "duckdb": "DuckDB peer (SQL)",
+    "polars": "polars peer",
+}
+print("| patents | tool | wall (s), median (each round) | user + sys CPU (s) | patents/s | peak RSS (MiB) | speed-up vs faster peer | RSS / that peer's |")
+print("|---:|---|---:|---:|---:|---:|---:|---:|")
 for size in dict.fromkeys(r["size"] for r in runs):
-    rs = {r["tool"]: r for r in runs if r["size"] == size}
     n = int(rows_of[size])
-    wall = {t: float(r["wall_s"]) for t, r in rs.items()}
-    rss = {t: int(r["peak_kib"]) / 1024 for t, r in rs.items()}
-    peer = min(("duckdb", "polars"), key=lambda t: wall[t])
-    tools = [("hvpat", "hvpat"), ("duckdb", "DuckDB peer (SQL)"), ("polars", "polars peer")]
-    if "floor" in rs:
-        tools.insert(1, ("floor", "floor (cat the inputs, write as many bytes as hvpat)"))
-    for t, label in tools:
-        if t == "hvpat":
-            extra = (f"{wall[peer] / wall['hvpat']:.2f}× ({'DuckDB' if peer == 'duckdb' else 'polars'})",
-                     f"{rss['hvpat'] / rss[peer]:.2f}")
-        elif t == "floor":
-            extra = (f"hvpat takes {wall['hvpat'] / max(wall[t], 0.01):.1f}× the floor", "")
-        else:
-            extra = ("", "")
-        print(f"| {n:,} | {label} | {wall[t]:.2f} | {n / wall[t]:,.0f} | {rss[t]:,.0f} | {extra[0]} | {extra[1]} |")
+    med = {}
+    for tool in dict.fromkeys(r["tool"] for r in runs if r["size"] == size):
+        rs = [r for r in runs if r["size"] == size and r["tool"] == tool]
+        med[tool] = {
+            "wall": statistics.median(float(r["wall_s"]) for r in rs),
+            "user": statistics.median(float(r["user_s"]) for r in rs),
+            "sys": statistics.median(float(r["sys_s"]) for r in rs),
+            "cpu": statistics.median(float(r["user_s"]) + float(r["sys_s"]) for r in rs),
+            "rss": statistics.median(int(r["peak_kib"]) for r in rs) / 1024,
+            "walls": [float(r["wall_s"]) for r in rs],
+        }
+    peers = [t for t in ("duckdb", "polars") if t in med]
+    peer = min(peers, key=lambda t: med[t]["wall"]) if peers else None
+    for t in [t for t in labels if t in med]:
+        m = med[t]
+        speed = rss = ""
+        if t.startswith("hvpat") and peer:
+            speed = f"**{med[peer]['wall'] / m['wall']:.2f}×** ({'DuckDB' if peer == 'duckdb' else 'polars'})"
+            rss = f"{m['rss'] / med[peer]['rss']:.2f}"
+        walls = ", ".join(f"{w:.2f}" for w in m["walls"])
+        print(f"| {n:,} | {labels[t]} | {m['wall']:.2f} ({walls}) | {m['user']:.2f} + {m['sys']:.2f} = {m['cpu']:.2f} "
+              f"| {n / m['wall']:,.0f} | {m['rss']:,.0f} | {speed} | {rss} |")
 EOF
 )"
 when="$(date -u +%Y-%m-%d)"
 block="$(cat <<EOF
 $table
 
-Run $when with \`benches/e2e.sh ${sizes[*]}\`: synthetic portfolios (\`hvpat synth --seed 1\`), as of ${as_of}; each tool
-run alone, one after the other, all cores${warm_note}; wall clock and peak RSS from GNU time.
-The three institutions.csv were identical. Peers: \`benches/peers/\` (same rules, native layout; they write
-patents.csv and institutions.csv only, while hvpat writes its whole output folder: evidence, Parquet, JSON, HTML, XLSX).
+Run $when with \`benches/e2e.sh ${sizes[*]}\`: synthetic portfolios (\`hvpat synth --seed $seed\`), as of ${as_of};
+$rounds rounds, each running every tool once, alone, one after the other, all cores${warm_note}; medians of
+wall clock, user and system CPU and peak RSS from GNU time (each round's wall time in brackets).
+Every institutions.csv was identical, and the same job's files equal the whole folder's. Peers:
+\`benches/peers/\` (same rules, native layout; they write patents.csv with the flags and institutions.csv).
+hvpat's patents.csv also carries the evidence column; its whole folder adds Parquet, JSON, HTML and XLSX.
 Machine: $machine. Versions: $versions.
 EOF
 )"
