@@ -2071,3 +2071,32 @@ fn chosen_outputs_are_the_default_runs_files_and_nothing_else() {
     );
     assert!(!wd.path("bad").exists(), "nothing written");
 }
+
+#[test]
+fn a_patentics_export_has_its_ipc_codes_read() {
+    // UTF-8 with BOM, every value quoted, 24 header fields and 25 on every data row
+    // (the last empty), YYYYMMDD dates, ` | ` lists with spaces inside the codes.
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", "patentics.csv", "--as-of", "2024-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let m = manifest(&wd, "out");
+    assert_eq!(m["counts"]["rows_read"], 4);
+    assert_eq!(m["counts"]["scored"], 4);
+    // Every invention has its codes: D1 can be told for all four.
+    assert_coverage(&m, &[("inventions", 4), ("holders", 4), ("d1", 4)]);
+    let patents = wd.read("out/patents.csv");
+    // The main code (国际主分类) first, then the others of 国际分类, each once.
+    let p = patent_row(&patents, "CN201910000001.9");
+    assert_eq!((p["ipc"].as_str(), p["grant_date"].as_str()), ("G06N 3/08;G06F 16/583", "2021-03-15"));
+    // data/concordance.csv: G06N 3/08 is 1.5 人工智能 and its subclass G06N 1.4; G06F 16/583
+    // and G06F are 1.1 下一代信息网络产业.
+    assert_eq!((p["d1_sei"].as_str(), p["sei_codes"].as_str()), ("true", "1.1;1.4;1.5"));
+    let p = patent_row(&patents, "CN202010000003.0");
+    assert_eq!((p["ipc"].as_str(), p["sei_codes"].as_str()), ("H01M 10/42;B60L 58/12", "5.2"));
+    assert_eq!(patent_row(&patents, "CN201910000002.3")["d1_sei"], "false", "A47G 19/22 is no SEI class");
+    let institutions = wd.read("out/institutions.csv");
+    assert_figures(&institutions, "清华大学", &[("patents", "2"), ("valid_inventions", "1"), ("d1_sei", "1")]);
+    assert_figures(&institutions, "北京大学", &[("patents", "2"), ("valid_inventions", "2"), ("d1_sei", "2")]);
+    let warnings = wd.read("out/warnings.csv");
+    assert!(!warnings.contains("IPC"), "no unreadable code: {warnings}");
+}

@@ -166,7 +166,21 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             Status => &["简单法律状态", "专利有效性", "当前法律状态", "法律状态"],
             LapseDate => &["失效日", "失效日期"],
             Ipc => {
-                &["ipc主分类", "ipc主分类号", "主分类号", "ipc分类号", "ipc", "分类号", "ipc分类", "ipc主分类号小类"]
+                // The main code first, then the lists (Patentics: 国际主分类, 国际分类).
+                &[
+                    "ipc主分类",
+                    "ipc主分类号",
+                    "主分类号",
+                    "国际主分类",
+                    "国际主分类号",
+                    "ipc分类号",
+                    "ipc",
+                    "分类号",
+                    "国际分类",
+                    "国际分类号",
+                    "ipc分类",
+                    "ipc主分类号小类",
+                ]
             }
             Applicants => &[
                 "申请人",
