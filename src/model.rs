@@ -318,7 +318,8 @@ pub struct Known {
     /// Its file has a family column.
     pub family_column: bool,
     /// The family size an export gave (`简单同族数量`), the largest seen.
-    pub family_size: Option<u32>,
+    /// (Counts above 10,000 are refused when read, so 16 bits hold it.)
+    pub family_size: Option<u16>,
     /// Its file has a pledge-amount column.
     pub pledge_column: bool,
     /// Its file has an award column.
@@ -331,6 +332,9 @@ pub struct Known {
     pub lapse_from_event: bool,
     /// The applicants column names the holders (so the applicants are not kept twice).
     pub applicants_are_holders: bool,
+    /// A legal-event item of its rows could not be read: an empty grant-date cell
+    /// then does not say "not granted" (the unread item may be the grant).
+    pub unread_events: bool,
 }
 
 impl Known {
@@ -344,6 +348,7 @@ impl Known {
         self.granted_by_label |= other.granted_by_label;
         self.grant_from_event |= other.grant_from_event;
         self.lapse_from_event |= other.lapse_from_event;
+        self.unread_events |= other.unread_events;
         // `applicants_are_holders` goes with the holders kept (see the merging of rows).
     }
 }

@@ -2100,3 +2100,20 @@ fn a_patentics_export_has_its_ipc_codes_read() {
     let warnings = wd.read("out/warnings.csv");
     assert!(!warnings.contains("IPC"), "no unreadable code: {warnings}");
 }
+
+#[test]
+fn an_event_list_that_cannot_be_read_does_not_make_an_empty_grant_date_a_no() {
+    // Derwent's INPADOC items (`date CODE text`) where a Patsnap-style file has
+    // `date | event | office` triplets: unreadable, and they may hold the grant.
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", "unread-events.csv", "--as-of", "2024-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // The first patent: no grant date, no status, unread items: validity unknown. The
+    // second has its grant date; the third a rejection read from its triplet.
+    assert_coverage(&manifest(&wd, "out"), &[("inventions", 3), ("validity", 2)]);
+    // Each unread item is a warning naming its column and value.
+    let warnings = wd.read("out/warnings.csv");
+    assert_eq!(warnings.matches("INPADOC法律状态,2018-11-27").count(), 1, "{warnings}");
+    assert_eq!(warnings.matches("unreadable legal event item").count(), 3, "{warnings}");
+    assert_figures(&wd.read("out/institutions.csv"), "清华大学", &[("patents", "3"), ("valid_inventions", "1")]);
+}

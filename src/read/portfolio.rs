@@ -131,16 +131,17 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     let ipc = ipc_codes(r, &mut warnings);
     let parties = parties(r, names);
     let invention = kind == Some(Kind::Invention);
-    let (status_text, status_class, events) = legal_events(r, invention, &mut warnings);
+    let (status_text, status_class, events, unread_events) = legal_events(r, invention, &mut warnings);
     let layout = r.layout;
     let known = Known {
         grant_column: layout.has_grant_source(),
         family_column: layout.has(C::Family),
-        family_size: count(r, C::FamilySize, &mut warnings),
+        family_size: count(r, C::FamilySize, &mut warnings).and_then(|n| u16::try_from(n).ok()),
         pledge_column: layout.has(C::PledgeAmount),
         award_column: layout.has(C::Awards),
         granted_by_label: kind_label.contains("授权"),
         applicants_are_holders: parties.applicants_are_holders,
+        unread_events,
         ..Known::default()
     };
     let family = family_members(r, &mut warnings);
@@ -362,13 +363,13 @@ fn legal_events<'a>(
     r: &Row<'a>,
     invention: bool,
     warnings: &mut Vec<RowIssue>,
-) -> (Cow<'a, str>, Option<StatusClass>, Vec<LegalEvent>) {
+) -> (Cow<'a, str>, Option<StatusClass>, Vec<LegalEvent>, bool) {
     let layout = r.layout;
     let mut events = Vec::new();
     let mut status = r.get(C::Status);
     let mut status_class = None;
     if !layout.has_events() {
-        return (status, status_class, events);
+        return (status, status_class, events, false);
     }
     if layout.has(C::StatusDate) && !status.is_empty() {
         // CNIPA pss: the status is the latest legal event, on that date.
@@ -398,6 +399,7 @@ fn legal_events<'a>(
     events.extend(items.map(|item| LegalEvent::new(None, item, invention)));
     let (dated, bad) = parse_dated_events(&r.get(C::DatedEvents), invention);
     events.extend(dated);
+    let unread = !bad.is_empty();
     for item in bad {
         warnings.push(*r.issue(C::DatedEvents, &item, "unreadable legal event item (ignored)".into()));
     }
@@ -438,7 +440,7 @@ fn legal_events<'a>(
             events.push(LegalEvent { date: None, class, text: layout.column_name(r.table, counted).into_owned() });
         }
     }
-    (status, status_class, events)
+    (status, status_class, events, unread)
 }
 
 /// The most undated events one count cell makes (a patent transferred more often is a

@@ -137,12 +137,17 @@ fn never_granted(p: &Patent, status: StatusClass) -> bool {
 }
 
 /// Whether validity on `date` can be told: a filing date that settles the term on
-/// that date, and a grant date, a known status, or a grant-date column whose empty
-/// cell says "not granted".
+/// that date, and a grant date, a known status, a grant or lapse event read, or a
+/// grant-date column whose empty cell says "not granted" — which it does not when an
+/// event item of the patent could not be read (it may be the grant).
 fn validity_at(p: &Patent, facts: &Facts, date: NaiveDate) -> bool {
     let term = facts.term();
     let settled = date < term.first || date >= term.last;
-    settled && (p.grant_date.is_some() || facts.status() != StatusClass::Unknown || p.known.grant_column)
+    let told = p.grant_date.is_some()
+        || facts.status() != StatusClass::Unknown
+        || has(p.events(), EventClass::Grant)
+        || has(p.events(), EventClass::Lapse);
+    settled && (told || (p.known.grant_column && !p.known.unread_events))
 }
 
 /// Whether validity on `date` (a date before the report's) can be told (SPEC §7, §8):
@@ -296,6 +301,33 @@ mod tests {
         let mut pss = patent("2015-01-01", None, "著录事项变更", None);
         pss.status_class = Some(StatusClass::Unknown);
         assert!(!assess_at(&pss, "2025-12-31", none).has(Question::Validity));
+    }
+
+    #[test]
+    fn an_unread_event_item_leaves_an_empty_grant_date_unassessable() {
+        let none = RunSources::default();
+        // No grant date, no status, an event item that could not be read (it may be
+        // the grant): the empty grant-date cell says nothing.
+        let mut p = patent("2015-01-01", None, "", None);
+        p.known.grant_column = true;
+        p.known.unread_events = true;
+        assert!(!assess_at(&p, "2025-12-31", none).has(Question::Validity));
+        // A grant event read beside it, or a lapse event: told.
+        let mut granted = patent("2015-01-01", None, "", None);
+        granted.known = p.known;
+        granted.extras_mut().events.push(LegalEvent::new(Some(d("2017-03-01")), "授权", true));
+        assert!(assess_at(&granted, "2025-12-31", none).has(Question::Validity));
+        let mut lapsed = patent("2015-01-01", None, "", None);
+        lapsed.known = p.known;
+        lapsed.extras_mut().events.push(LegalEvent::new(Some(d("2020-03-01")), "专利权的终止", true));
+        assert!(assess_at(&lapsed, "2025-12-31", none).has(Question::Validity));
+        // A grant date or a known status: told whatever else could not be read.
+        let mut dated = patent("2015-01-01", Some("2017-01-01"), "", None);
+        dated.known = p.known;
+        assert!(assess_at(&dated, "2025-12-31", none).has(Question::Validity));
+        let mut pending = patent("2015-01-01", None, "审中", None);
+        pending.known = p.known;
+        assert!(assess_at(&pending, "2025-12-31", none).has(Question::Validity));
     }
 
     #[test]
