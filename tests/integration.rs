@@ -2103,8 +2103,8 @@ fn a_patentics_export_has_its_ipc_codes_read() {
 
 #[test]
 fn an_event_list_that_cannot_be_read_does_not_make_an_empty_grant_date_a_no() {
-    // Derwent's INPADOC items (`date CODE text`) where a Patsnap-style file has
-    // `date | event | office` triplets: unreadable, and they may hold the grant.
+    // Event items in a form hvpat does not know (the date last, in another
+    // spelling): unreadable, and they may hold the grant.
     let wd = Workdir::with_fixture("layouts");
     let o = wd.hvpat(&["run", "unread-events.csv", "--as-of", "2024-12-31", "--out", "out"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -2113,7 +2113,34 @@ fn an_event_list_that_cannot_be_read_does_not_make_an_empty_grant_date_a_no() {
     assert_coverage(&manifest(&wd, "out"), &[("inventions", 3), ("validity", 2)]);
     // Each unread item is a warning naming its column and value.
     let warnings = wd.read("out/warnings.csv");
-    assert_eq!(warnings.matches("INPADOC法律状态,2018-11-27").count(), 1, "{warnings}");
+    assert_eq!(warnings.matches("INPADOC法律状态,GR01 PATENT GRANT 27.11.2018,").count(), 1, "{warnings}");
     assert_eq!(warnings.matches("unreadable legal event item").count(), 3, "{warnings}");
     assert_figures(&wd.read("out/institutions.csv"), "清华大学", &[("patents", "3"), ("valid_inventions", "1")]);
+}
+
+#[test]
+fn a_derwent_innovation_export_is_read_from_below_its_preamble() {
+    // Chinese interface: a preamble row and the query above the header; assignees in
+    // 专利权人/申请人; `CN201710000001A` application numbers (the letter is Derwent's
+    // marker); compact IPC codes; INPADOC family members and `date CODE text` items;
+    // 失效/有效 (Alive, Dead).
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", "derwent.csv", "--as-of", "2024-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let m = manifest(&wd, "out");
+    assert_eq!((m["counts"]["rows_read"].as_u64(), m["counts"]["scored"].as_u64()), (Some(2), Some(2)));
+    assert_coverage(&m, &[("inventions", 2), ("holders", 2), ("validity", 2), ("d1", 2), ("d2", 2)]);
+    let patents = wd.read("out/patents.csv");
+    // Alive says only "not dead"; the grant comes from GR01 on 2018-11-27.
+    let p = patent_row(&patents, "CN201710000001.X");
+    assert_eq!(p["grant_date"], "2018-11-27");
+    assert_eq!(p["ipc"], "G06N 3/08;G06F 17/30", "G06N000308 and G06F001730");
+    assert_eq!((p["eligible"].as_str(), p["d1_sei"].as_str()), ("true", "true"));
+    // Dead, with only its publication (PB01): never valid.
+    let p = patent_row(&patents, "CN201710000002.4");
+    assert_eq!((p["grant_date"].as_str(), p["eligible"].as_str(), p["ipc"].as_str()), ("", "false", "H04W 72/04"));
+    let institutions = wd.read("out/institutions.csv");
+    assert_figures(&institutions, "清华大学", &[("patents", "1"), ("valid_inventions", "1"), ("d1_sei", "1")]);
+    assert_figures(&institutions, "北京大学", &[("patents", "1"), ("valid_inventions", "0")]);
+    assert_eq!(wd.read("out/warnings.csv").lines().count(), 1, "every event item read");
 }

@@ -163,7 +163,8 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             FilingDate => &["申请日", "申请日期"],
             GrantDate => &["授权公告日", "授权日", "授权日期", "授权公告日期", "颁证日"],
             // A simple status wins over the others (SPEC §7): the first present is read.
-            Status => &["简单法律状态", "专利有效性", "当前法律状态", "法律状态"],
+            // Derwent's 失效/有效 (Alive, Dead) last.
+            Status => &["简单法律状态", "专利有效性", "当前法律状态", "法律状态", "失效有效"],
             LapseDate => &["失效日", "失效日期"],
             Ipc => {
                 // The main code first, then the lists (Patentics: 国际主分类, 国际分类).
@@ -180,6 +181,8 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
                     "国际分类号",
                     "ipc分类",
                     "ipc主分类号小类",
+                    // Derwent Innovation, compact codes (`G07G000100`).
+                    "ipc现版",
                 ]
             }
             Applicants => &[
@@ -190,11 +193,23 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
                 "标准化申请人",
                 "申请人专利权人",
                 "第一申请人",
+                // Derwent Innovation: the assignees as published.
+                "专利权人申请人",
+                "专利权人原始",
+                "专利权人标准化",
             ],
             Holders => {
                 &["当前权利人", "当前申请专利权人", "当前专利权人", "标准化当前权利人", "专利权人", "申请人专利权人"]
             }
-            Family => &["简单同族", "简单同族成员", "同族专利", "扩展同族", "同族国家地区", "简单同族国家地区"],
+            Family => &[
+                "简单同族",
+                "简单同族成员",
+                "同族专利",
+                "扩展同族",
+                "同族国家地区",
+                "简单同族国家地区",
+                "inpadoc同族专利成员",
+            ],
             PledgeAmount => &["质押金额", "质押金额万元"],
             Awards => &["获奖情况", "获奖信息", "奖励"],
             FilingYear => &["申请年", "申请年份"],

@@ -73,6 +73,15 @@ fn any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
 
+/// A right given up so that the same invention can be granted (避免重复授权; CNIPA's
+/// `C25`, INPADOC's `RGAV`): the invention's grant, not its lapse.
+fn avoids_double_grant(t: &str) -> bool {
+    t.contains("避免重复授权")
+        || t.starts_with("rgav")
+        || t.starts_with("c25")
+        || (t.contains("avoid") && any(t, &["double", "repeat", "regrant"]))
+}
+
 /// The class of an event text (SPEC §7), Chinese or English, any width or case.
 /// `invention`: `放弃` with `避免重复授权` (a utility model given up so that the
 /// invention can be granted) is no lapse of an invention.
@@ -87,12 +96,11 @@ pub fn classify_event(text: &str, invention: bool) -> EventClass {
     } else if any(t, &["驳回", "撤回", "rejection", "withdraw", "refus"]) {
         EventClass::ApplicationEnd
     } else if any(t, &["专利权的终止", "专利权终止", "权利终止", "未缴年费", "期限届满", "届满", "全部无效"])
-        || (t.contains("放弃") && !(invention && t.contains("避免重复授权")))
+        || (any(t, &["放弃", "abandon", "renunciation"]) && !(invention && avoids_double_grant(t)))
         || any(
             t,
             &[
                 "termination of patent",
-                "abandon",
                 "expiry",
                 "expiration of",
                 "expired",
@@ -150,20 +158,79 @@ pub fn status_of_event(text: &str, invention: bool, pss: bool) -> StatusClass {
     }
 }
 
+/// INPADOC legal-event codes and their classes (SPEC §7): CNIPA's current codes, its
+/// codes before 2014 and EPO's generic ones, as `data/inpadoc-codes.csv` lists them.
+/// `C25` and `RGAV` (giving up a right, perhaps to avoid a double grant) are not in
+/// it: their text decides, by §7's rule for 放弃 and 避免重复授权.
+pub const INPADOC_CODES: &str = include_str!("../../data/inpadoc-codes.csv");
+
+/// The class of an INPADOC code, when the table has it.
+pub fn inpadoc_class(code: &str) -> Option<EventClass> {
+    static TABLE: std::sync::OnceLock<Vec<(&'static str, EventClass)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        INPADOC_CODES
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let mut cells = line.splitn(3, ',');
+                let (code, class) = (cells.next()?, cells.next()?);
+                Some((code, EVENT_CLASSES.iter().copied().find(|c| c.as_str() == class)?))
+            })
+            .collect()
+    });
+    table.iter().find(|(c, _)| *c == code).map(|&(_, class)| class)
+}
+
+const EVENT_CLASSES: [EventClass; 10] = [
+    EventClass::ApplicationEnd,
+    EventClass::Lapse,
+    EventClass::PledgeRelease,
+    EventClass::Pledge,
+    EventClass::Licence,
+    EventClass::Transfer,
+    EventClass::Equity,
+    EventClass::Preservation,
+    EventClass::Grant,
+    EventClass::Other,
+];
+
+/// A Derwent Innovation INPADOC item, `date CODE text` (`2018-11-27 GR01 PATENT GRANT
+/// +`): its event, classed by its code, else by its text. Derwent's items carry no
+/// office: they are the record's own.
+fn coded_item(item: &str, invention: bool) -> Option<LegalEvent> {
+    let mut words = item.split_whitespace();
+    let (day, code) = (words.next()?, words.next()?);
+    let b = code.as_bytes();
+    let is_code = (2..=5).contains(&b.len())
+        && b[0].is_ascii_uppercase()
+        && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if day.len() != 10 || !is_code {
+        return None;
+    }
+    let date = parse_date(day).ok().flatten()?;
+    let text = item[item.find(code)?..].trim();
+    let class = inpadoc_class(code).unwrap_or_else(|| classify_event(text, invention));
+    Some(LegalEvent { date: Some(date), class, text: text.to_string() })
+}
+
 /// Whether an item is an office code in a dated event cell (`CN`, `US`, `中国`).
 fn is_office(item: &str) -> bool {
     (item.len() == 2 && item.bytes().all(|b| b.is_ascii_uppercase())) || item == "中国"
 }
 
-/// A dated event cell (Patsnap `INPADOC法律状态`): `date | event | office` triplets
-/// joined by ` | ` (or `;`, or one to a line). Returns the events of office `CN` (or without an office) and the
-/// items that cannot be placed (an event without a date, a date without an event).
+/// A dated event cell (`INPADOC法律状态`): Patsnap's `date | event | office` triplets
+/// joined by ` | ` (or `;`, or one to a line), or Derwent Innovation's `date CODE text`
+/// items, told apart item by item. Returns the events of office `CN` (or without an
+/// office) and the items that cannot be placed (an event without a date, a date
+/// without an event).
 pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<String>) {
     let mut events = Vec::new();
     let mut bad = Vec::new();
     // (date, event text, office) being assembled.
     let mut current: Option<(NaiveDate, Option<&str>, Option<&str>)> = None;
-    let mut flush = |current: &mut Option<(NaiveDate, Option<&str>, Option<&str>)>, bad: &mut Vec<String>| {
+    let flush = |current: &mut Option<(NaiveDate, Option<&str>, Option<&str>)>,
+                 events: &mut Vec<LegalEvent>,
+                 bad: &mut Vec<String>| {
         if let Some((date, text, office)) = current.take() {
             match text {
                 Some(text) if office.is_none_or(|o| o == "CN" || o == "中国") => {
@@ -176,8 +243,13 @@ pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<
     };
     for item in cell.split(['|', '｜', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty() && !is_empty_marker(s))
     {
+        if let Some(event) = coded_item(item, invention) {
+            flush(&mut current, &mut events, &mut bad);
+            events.push(event);
+            continue;
+        }
         if let Ok(Some(date)) = parse_date(item) {
-            flush(&mut current, &mut bad);
+            flush(&mut current, &mut events, &mut bad);
             current = Some((date, None, None));
             continue;
         }
@@ -187,7 +259,7 @@ pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<
             _ => bad.push(item.to_string()),
         }
     }
-    flush(&mut current, &mut bad);
+    flush(&mut current, &mut events, &mut bad);
     (events, bad)
 }
 
@@ -228,6 +300,48 @@ pub fn has(events: &[LegalEvent], class: EventClass) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derwent_items_are_read_by_their_codes() {
+        let cell = "2018-11-27 GR01 PATENT GRANT + |  2018-06-12 SE01 ENTRY INTO FORCE OF REQUEST FOR SUBSTANTIVE EXAMINATION | 2018-05-18 PB01 PUBLICATION";
+        let (events, bad) = parse_dated_events(cell, true);
+        assert!(bad.is_empty(), "{bad:?}");
+        let got: Vec<(String, EventClass)> =
+            events.iter().map(|e| (e.date.map(|d| d.to_string()).unwrap_or_default(), e.class)).collect();
+        assert_eq!(
+            got,
+            [
+                ("2018-11-27".into(), EventClass::Grant),
+                ("2018-06-12".into(), EventClass::Other),
+                ("2018-05-18".into(), EventClass::Other)
+            ]
+        );
+        assert_eq!(events[0].text, "GR01 PATENT GRANT +");
+        // Codes of the three sets; an unknown code falls back to its text.
+        let class = |item: &str, invention: bool| parse_dated_events(item, invention).0[0].class;
+        assert_eq!(
+            class("2021-03-01 CF01 TERMINATION OF PATENT RIGHT DUE TO NON-PAYMENT OF ANNUAL FEE", true),
+            EventClass::Lapse
+        );
+        assert_eq!(class("2010-01-06 C14 GRANT OF PATENT OR UTILITY MODEL", true), EventClass::Grant);
+        assert_eq!(class("2012-05-02 C41 TRANSFER OF PATENT APPLICATION OR PATENT RIGHT", true), EventClass::Transfer);
+        assert_eq!(class("2015-07-08 EXPY TERMINATION OF PATENT RIGHT OR UTILITY MODEL", true), EventClass::Lapse);
+        assert_eq!(class("2019-02-01 PE01 ENTRY INTO FORCE OF THE REGISTRATION OF PLEDGE", true), EventClass::Pledge);
+        assert_eq!(class("2020-02-01 XX99 TRANSFER OF PATENT RIGHT", true), EventClass::Transfer, "text fallback");
+        // Giving up a right to avoid a double grant: no lapse of an invention.
+        assert_eq!(class("2016-01-20 C25 ABANDONMENT OF PATENT RIGHT TO AVOID REGRANTING", true), EventClass::Other);
+        assert_eq!(class("2016-01-20 C25 ABANDONMENT OF PATENT RIGHT TO AVOID REGRANTING", false), EventClass::Lapse);
+        assert_eq!(class("2016-01-20 RGAV RENUNCIATION", true), EventClass::Other);
+        // Patsnap's triplets are read as before beside them.
+        let (events, bad) = parse_dated_events("2017-08-01 | +PATENT GRANT | CN | 2019-01-01 C14 GRANT", true);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(events.iter().map(|e| e.class).collect::<Vec<_>>(), [EventClass::Grant, EventClass::Grant]);
+        // Every class named in the table is a class.
+        for line in INPADOC_CODES.lines().skip(1) {
+            let code = line.split(',').next().unwrap_or("");
+            assert!(inpadoc_class(code).is_some(), "{line}");
+        }
+    }
     use crate::rules::testutil::d;
     use EventClass::*;
 

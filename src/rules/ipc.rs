@@ -119,7 +119,8 @@ fn is_section(b: u8) -> bool {
     (b'A'..=b'H').contains(&b)
 }
 
-/// Parse one IPC code: `G06N 3/08`, `G06N3/08`, `G06N0003080000`, `G06N 3/08 (2006.01)`,
+/// Parse one IPC code: `G06N 3/08`, `G06N3/08`, `G06N0003080000`, Derwent's `G06N000308`,
+/// `G06N 3/08 (2006.01)`,
 /// lower case, full-width characters, `G06N-003/08`, a bare subclass `G06N` or class `G16`.
 pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
     let err = || IpcError(raw.trim().to_string());
@@ -158,7 +159,9 @@ pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
     let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
     let (main, sub) = match rest.split_once('/') {
         Some((m, g)) if all_digits(m) && all_digits(g) && m.len() <= 4 && g.len() <= 6 => (m, g),
-        None if rest.len() == 10 && all_digits(rest) => (&rest[..4], &rest[4..]),
+        // The compact forms: four digits of main group, then the subgroup (`G06N0003080000`;
+        // Derwent's `G07G000100` = `G07G 1/00`).
+        None if (6..=10).contains(&rest.len()) && all_digits(rest) => (&rest[..4], &rest[4..]),
         _ => return Err(err()),
     };
     let main = main.trim_start_matches('0');
@@ -234,6 +237,8 @@ mod tests {
             "Ｇ０６Ｎ　３／０８",
             "G06N-003/08",
             "G06N 3/080",
+            "G06N000308",
+            "G06N00030800",
             " G06N  3/08 ",
         ] {
             let ipc = parse_ipc(s).unwrap_or_else(|e| panic!("{s}: {e}"));
@@ -244,6 +249,15 @@ mod tests {
         assert_eq!(parse_ipc("H01L 21/00").unwrap().to_string(), "H01L 21/00");
         assert_eq!(parse_ipc("A61K0038000000").unwrap().to_string(), "A61K 38/00");
         assert_eq!(parse_ipc("C09D11/101").unwrap().key(), "C09D11/101");
+        // Derwent's compact form: `G07G000100` is G07G 1/00, `G05D000102` G05D 1/02.
+        assert_eq!(parse_ipc("G07G000100").unwrap().to_string(), "G07G 1/00");
+        assert_eq!(parse_ipc("G05D000102").unwrap().to_string(), "G05D 1/02");
+        assert_eq!(parse_ipc("G06F0016583").unwrap().to_string(), "G06F 16/583");
+        assert_eq!(parse_ipc("G06F001730").unwrap().to_string(), "G06F 17/30");
+        // Too short to hold a main group and a subgroup, or a main group of zero.
+        for bad in ["G06F00173", "G06F000000", "G06F0017300000000"] {
+            assert!(parse_ipc(bad).is_err(), "{bad}");
+        }
         assert_eq!(parse_ipc("B01J 20/10").unwrap().key(), "B01J20/10");
     }
 

@@ -35,8 +35,10 @@ const DEAD: &[&str] = &[
     "abandoned",
     "rejected",
 ];
+// Not `alive` (Derwent's 失效/有效): pending applications are alive too, so it says
+// only "not dead", which leaves the grant unknown.
 const IN_FORCE: &[&str] =
-    &["有效", "授权", "专利权维持", "维持", "权利恢复", "granted", "active", "in force", "alive", "patented"];
+    &["有效", "授权", "专利权维持", "维持", "权利恢复", "granted", "active", "in force", "patented"];
 const PENDING: &[&str] = &["审中", "实审", "实质审查", "公开", "pending", "examination", "published"];
 
 /// Classify a legal-status text (Chinese or English, any case). Dead words win over
@@ -58,5 +60,23 @@ pub fn classify_status(status: &str) -> StatusClass {
         StatusClass::Pending
     } else {
         StatusClass::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alive_says_only_not_dead() {
+        // Derwent's 失效/有效: Alive covers pending applications too.
+        assert_eq!(classify_status("Alive"), StatusClass::Unknown);
+        assert_eq!(classify_status("Indeterminate"), StatusClass::Unknown);
+        assert_eq!(classify_status("Dead"), StatusClass::Dead);
+        assert_eq!(classify_status("ACTIVE"), StatusClass::InForce);
+        assert_eq!(classify_status("inactive"), StatusClass::Dead);
+        assert_eq!(classify_status("有效"), StatusClass::InForce);
+        assert_eq!(classify_status("部分无效"), StatusClass::InForce);
+        assert_eq!(classify_status("审中"), StatusClass::Pending);
     }
 }
