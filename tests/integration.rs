@@ -2121,7 +2121,7 @@ fn an_event_list_that_cannot_be_read_does_not_make_an_empty_grant_date_a_no() {
 #[test]
 fn a_derwent_innovation_export_is_read_from_below_its_preamble() {
     // Chinese interface: a preamble row and the query above the header; assignees in
-    // 专利权人/申请人; `CN201710000001A` application numbers (the letter is Derwent's
+    // 专利权人/申请人 with their address (`清华大学,北京市,100084,CN`); `CN201710000001A` application numbers (the letter is Derwent's
     // marker); compact IPC codes; INPADOC family members and `date CODE text` items;
     // 失效/有效 (Alive, Dead).
     let wd = Workdir::with_fixture("layouts");
@@ -2133,7 +2133,7 @@ fn a_derwent_innovation_export_is_read_from_below_its_preamble() {
     let patents = wd.read("out/patents.csv");
     // Alive says only "not dead"; the grant comes from GR01 on 2018-11-27.
     let p = patent_row(&patents, "CN201710000001.X");
-    assert_eq!(p["grant_date"], "2018-11-27");
+    assert_eq!((p["grant_date"].as_str(), p["holders"].as_str()), ("2018-11-27", "清华大学"));
     assert_eq!(p["ipc"], "G06N 3/08;G06F 17/30", "G06N000308 and G06F001730");
     assert_eq!((p["eligible"].as_str(), p["d1_sei"].as_str()), ("true", "true"));
     // Dead, with only its publication (PB01): never valid.

@@ -15,7 +15,7 @@ use crate::rules::events::{
     parse_dated_events, split_date_list, split_event_list, status_of_event, EventClass, LegalEvent,
 };
 use crate::rules::family::parse_member;
-use crate::rules::institutions::split_holders;
+use crate::rules::institutions::{split_holders, strip_assignee_tail};
 use crate::rules::ipc::parse_ipc;
 use crate::rules::numbers::{parse_number, parse_publication, AppNumber, Kind, ParsedNumber, PatentId, PubNumber};
 use crate::rules::settle::settle;
@@ -265,7 +265,10 @@ fn parties(r: &Row<'_>, names: &mut Interner) -> Parties {
     let applicants_cell = r.get(C::Applicants);
     let mut split = |cell: &str| -> Vec<Name> {
         // Collected from a slice: a block of its length, no spare room (kept for the run).
-        split_holders(cell, r.layout.holder_commas()).iter().map(|h| names.get(strip_date_suffix(h))).collect()
+        split_holders(cell, r.layout.holder_commas())
+            .iter()
+            .map(|h| names.get(strip_assignee_tail(strip_date_suffix(h))))
+            .collect()
     };
     // Applicants who are the holders are not kept twice (most rows of most exports).
     let same_cells = holders_explicit && applicants_cell == holders_cell;

@@ -126,6 +126,32 @@ pub fn split_holders(cell: &str, commas: bool) -> Vec<String> {
     out
 }
 
+/// An assignee as Derwent Innovation writes it, without its address and code: the
+/// address tail (`清华大学,北京市,100084,CN`, `TSINGHUA UNIV,Beijing,100084,CN`: parts
+/// after a comma ending in a two-letter country code) and Derwent's patentee code
+/// (`TSINGHUA UNIV (UYQI-C)`: four letters or digits, a dash and a letter) are dropped.
+pub fn strip_assignee_tail(name: &str) -> &str {
+    let mut name = name.trim();
+    let mut parts = name.split([',', '，']);
+    let first = parts.next().unwrap_or("").trim_end();
+    let country = name.rsplit([',', '，']).next().unwrap_or("").trim();
+    let is_country = country.len() == 2 && country.bytes().all(|c| c.is_ascii_uppercase());
+    if is_country && parts.count() >= 2 && !first.is_empty() {
+        name = first;
+    }
+    if let Some((head, code)) = name.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+        let b = code.as_bytes();
+        let is_code = b.len() == 6
+            && b[..4].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && b[4] == b'-'
+            && b[5].is_ascii_uppercase();
+        if is_code && !head.trim().is_empty() {
+            name = head.trim_end();
+        }
+    }
+    name
+}
+
 /// Type a name that the alias table does not know, by its words.
 pub fn type_by_words(name: &str) -> InstitutionType {
     let folded: String = name.chars().map(fold_char).flat_map(char::to_lowercase).collect();
@@ -257,6 +283,23 @@ impl AliasTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derwent_assignees_lose_their_address_and_code() {
+        assert_eq!(strip_assignee_tail("清华大学,北京市,100084,CN"), "清华大学");
+        assert_eq!(strip_assignee_tail("TSINGHUA UNIV,Beijing,100084,CN"), "TSINGHUA UNIV");
+        assert_eq!(strip_assignee_tail("TSINGHUA UNIV (UYQI-C)"), "TSINGHUA UNIV");
+        assert_eq!(strip_assignee_tail(" ZHEJIANG UNIV (UYZH-C) ,Hangzhou,310058,CN"), "ZHEJIANG UNIV");
+        // Left as they are: a comma without a country at the end, a company's suffix,
+        // a country code alone after one comma, a bracket that is no code.
+        for name in ["清华大学", "Huawei Technologies Co., Ltd.", "ACME,CN", "北京大学(深圳)", "X (ABC-D)", "A, B, C"]
+        {
+            assert_eq!(strip_assignee_tail(name), name.trim(), "{name}");
+        }
+        // Then the alias table knows them.
+        let table = AliasTable::builtin();
+        assert_eq!(table.resolve(strip_assignee_tail("TSINGHUA UNIV,Beijing,100084,CN")).name, "清华大学");
+    }
 
     #[test]
     fn folding() {
