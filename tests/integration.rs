@@ -2075,7 +2075,8 @@ fn chosen_outputs_are_the_default_runs_files_and_nothing_else() {
 #[test]
 fn a_patentics_export_has_its_ipc_codes_read() {
     // UTF-8 with BOM, every value quoted, 24 header fields and 25 on every data row
-    // (the last empty), YYYYMMDD dates, ` | ` lists with spaces inside the codes.
+    // (the last empty), YYYYMMDD dates, ` | ` lists with spaces inside the codes, and
+    // 授权日 twice: the third row's grant date only in the second.
     let wd = Workdir::with_fixture("layouts");
     let o = wd.hvpat(&["run", "patentics.csv", "--as-of", "2024-12-31", "--out", "out"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -2093,6 +2094,7 @@ fn a_patentics_export_has_its_ipc_codes_read() {
     assert_eq!((p["d1_sei"].as_str(), p["sei_codes"].as_str()), ("true", "1.1;1.4;1.5"));
     let p = patent_row(&patents, "CN202010000003.0");
     assert_eq!((p["ipc"].as_str(), p["sei_codes"].as_str()), ("H01M 10/42;B60L 58/12", "5.2"));
+    assert_eq!(p["grant_date"], "2022-04-05", "from the second 授权日");
     assert_eq!(patent_row(&patents, "CN201910000002.3")["d1_sei"], "false", "A47G 19/22 is no SEI class");
     let institutions = wd.read("out/institutions.csv");
     assert_figures(&institutions, "清华大学", &[("patents", "2"), ("valid_inventions", "1"), ("d1_sei", "1")]);

@@ -286,6 +286,9 @@ pub struct Layout {
     lens_kind: Option<usize>,
     /// Whether the file has any column of legal events (worked out once, read per row).
     events: bool,
+    /// Fields whose one header name repeats (Patentics' 申请日 ×3): per row, the first
+    /// of its columns with a non-empty cell.
+    repeated: [bool; FIELDS],
 }
 
 fn find(folded: &[String], name: &str) -> Option<usize> {
@@ -363,6 +366,7 @@ impl Layout {
         };
         let folded: Vec<String> = table.headers.iter().map(|h| fold_header(h)).collect();
         let mut sources: [Vec<usize>; FIELDS] = Default::default();
+        let mut repeated = [false; FIELDS];
         for (i, field) in ALL_FIELDS.iter().enumerate() {
             sources[i] = spellings(profile, *field).iter().filter_map(|n| find(&folded, n)).collect();
             if matches!(profile, Profile::Lens | Profile::Google)
@@ -372,6 +376,12 @@ impl Layout {
                 continue;
             }
             sources[i].truncate(1);
+            // The same header again, further right: read when the first is empty.
+            if let Some(&first) = sources[i].first() {
+                let again = (first + 1..folded.len()).filter(|&k| folded[k] == folded[first]);
+                sources[i].extend(again);
+                repeated[i] = sources[i].len() > 1;
+            }
         }
         if profile == Profile::Lens {
             sources[Field::PubNo as usize].truncate(1);
@@ -404,7 +414,7 @@ impl Layout {
         };
         let events = EVENT_FIELDS.iter().any(|f| !sources[*f as usize].is_empty())
             || (profile == Profile::Cn && sources[Field::Status as usize].len() > 1);
-        Ok(Layout { profile, sources, lens_kind, events })
+        Ok(Layout { profile, sources, lens_kind, events, repeated })
     }
 
     /// Whether this file has any column of legal events (SPEC §7) — an event field, or
@@ -453,8 +463,9 @@ impl Layout {
         let value = match cols.as_slice() {
             [] => Cow::Borrowed(""),
             [one] => Cow::Borrowed(cell(*one)),
-            // Chinese exports: the first status column (the simplest) that says something.
-            many if field == Field::Status && self.profile == Profile::Cn => {
+            // Chinese exports: the first status column (the simplest) that says
+            // something; a repeated header's first non-empty cell.
+            many if (field == Field::Status && self.profile == Profile::Cn) || self.repeated[field as usize] => {
                 Cow::Borrowed(many.iter().map(|c| cell(*c)).find(|s| !s.is_empty()).unwrap_or(""))
             }
             many => {
