@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::read::profile::Profile;
+use crate::read::profile::{ColumnMap, Profile, FIELD_NAMES};
 use crate::rules::dates::{add_years, parse_date, year_end};
 use crate::rules::institutions::InstitutionType;
 use crate::rules::RuleParams;
@@ -63,6 +63,9 @@ pub struct ConfigFile {
     pub raw_cells: Option<bool>,
     /// The output files to write (SPEC §11; default: all).
     pub outputs: Option<Vec<String>>,
+    /// Roles read from columns whose headers hvpat does not know: role → header.
+    #[serde(default)]
+    pub columns: ColumnMap,
     /// Rule thresholds.
     #[serde(default)]
     pub rules: RuleParams,
@@ -208,6 +211,8 @@ pub struct Settings {
     /// The output files named (`None`: all), as a set: sorted, each once. Checked
     /// against the outputs when the run starts (`write::outputs::Selection`).
     pub outputs: Option<Vec<String>>,
+    /// Roles read from named columns (`[columns]`).
+    pub columns: ColumnMap,
     /// Rule thresholds.
     pub rules: RuleParams,
 }
@@ -299,6 +304,9 @@ impl ConfigFile {
         if !(reward_cap_wan.is_finite() && reward_cap_wan >= 0.0) {
             bail!("reward_cap_wan must be a non-negative number, not {reward_cap_wan}");
         }
+        if let Some(role) = self.columns.keys().find(|role| !FIELD_NAMES.contains(&role.as_str())) {
+            bail!("[columns]: unknown role {role:?}; the roles are: {}", FIELD_NAMES.join(", "));
+        }
         let r = &self.rules;
         if !(r.pledge_threshold_wan.is_finite() && r.pledge_threshold_wan >= 0.0) {
             bail!("rules.pledge_threshold_wan must be a non-negative number");
@@ -329,6 +337,7 @@ impl ConfigFile {
                 names
             }),
             trend_dates: (0..i32::try_from(trend_years).unwrap_or(5)).rev().map(|k| add_years(as_of, -k)).collect(),
+            columns: self.columns,
             rules: self.rules,
         })
     }
@@ -432,6 +441,17 @@ maintained_years = 10           # D3: as_of must be after anchor + this many yea
 maintained_anchor = "filing"    # D3: "filing" or "grant"
 term_years = 20                 # expiry: filing date + term
 hmt_overseas = true             # D2: Hong Kong, Macao and Taiwan members count as overseas
+
+# Columns whose headers hvpat does not know (an in-house system, an interface not
+# seen yet): role = "header". `hvpat check --config` shows the roles each file has.
+# Roles: app_no, pub_no, title, kind, filing_date, grant_date, status, lapse_date, ipc,
+# applicants, holders, family, pledge_amount, awards, filing_year, publication_date,
+# status_date, events (undated list), dated_events (INPADOC-style), transfer_dates,
+# licence_dates, pledge_dates, transfers, licences, pledges, family_size, office.
+# [columns]
+# holders = "Assignee - Current"
+# ipc = "IPC - Current"
+# dated_events = "INPADOC Legal Status"
 "#;
 
 #[cfg(test)]

@@ -228,7 +228,7 @@ fn read_portfolios(
         let table = TableFile::open_reporting(path, settings.sheet.as_deref(), &|n| progress.advance(n))?;
         progress.finish();
         progress.start("reading", file_bytes, Unit::Bytes);
-        let layout = Layout::locate(&table.header_table(), settings.profile)?;
+        let layout = Layout::locate_with(&table.header_table(), settings.profile, &settings.columns)?;
         read.event_columns |= layout.has_events();
         for name in layout.holder_columns() {
             push_distinct(&mut read.holder_columns, name);

@@ -2146,3 +2146,39 @@ fn a_derwent_innovation_export_is_read_from_below_its_preamble() {
     assert_figures(&institutions, "北京大学", &[("patents", "1"), ("valid_inventions", "0")]);
     assert_eq!(wd.read("out/warnings.csv").lines().count(), 1, "every event item read");
 }
+
+#[test]
+fn a_column_map_reads_an_export_whose_headers_are_not_known() {
+    // An English Derwent-like export: read as Lens by its headers, its assignees missed.
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", "mapped.csv", "--as-of", "2024-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 4, "no holder column: {}", stderr(&o));
+    wd.write(
+        "mapped.toml",
+        "[columns]\npub_no = \"Publication Number\"\napp_no = \"Application Number\"\nholders = \"Assignee - Current\"\n\
+         filing_date = \"Application Date\"\nipc = \"IPC - Current\"\ndated_events = \"INPADOC Legal Status\"\n\
+         status = \"Alive/Dead\"\n",
+    );
+    let o = wd.hvpat(&["run", "mapped.csv", "--config", "mapped.toml", "--as-of", "2024-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let institutions = wd.read("out/institutions.csv");
+    // TSINGHUA UNIV (UYQI-C) is 清华大学, granted by GR01 on 2018-11-27; PEKING UNIV (its
+    // address dropped) is 北京大学, dead.
+    assert_figures(&institutions, "清华大学", &[("patents", "1"), ("valid_inventions", "1"), ("d1_sei", "1")]);
+    assert_figures(&institutions, "北京大学", &[("patents", "1"), ("valid_inventions", "0")]);
+    assert_eq!(patent_row(&wd.read("out/patents.csv"), "CN201710000001.X")["grant_date"], "2018-11-27");
+    // `check` shows the roles each file has, mapped or found.
+    let o = wd.hvpat(&["check", "mapped.csv", "--config", "mapped.toml", "--as-of", "2024-12-31"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("  columns: app_no ← Application Number, pub_no ← Publication Number,"), "{text}");
+    assert!(text.contains("holders ← Assignee - Current, dated_events ← INPADOC Legal Status"), "{text}");
+    // A role that does not exist is a usage error; a header that is not there names it.
+    wd.write("bad.toml", "[columns]\nholder = \"Assignee - Current\"\n");
+    let o = wd.hvpat(&["run", "mapped.csv", "--config", "bad.toml", "--as-of", "2024-12-31", "--out", "bad"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("unknown role \"holder\"; the roles are: app_no, pub_no"), "{}", stderr(&o));
+    wd.write("missing.toml", "[columns]\nholders = \"Owner\"\n");
+    let o = wd.hvpat(&["run", "mapped.csv", "--config", "missing.toml", "--as-of", "2024-12-31", "--out", "bad"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("\"Owner (mapped to holders in [columns])\""), "{}", stderr(&o));
+}

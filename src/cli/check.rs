@@ -10,7 +10,7 @@ use clap::Args;
 
 use crate::model::RowIssue;
 use crate::read::portfolio::{normalize_rows, Merged};
-use crate::read::profile::{Layout, Profile};
+use crate::read::profile::{Layout, Profile, FIELD_NAMES};
 use crate::read::table::read_table_sheet;
 use crate::rules::numbers::Kind;
 use crate::write::csv_out::write_issues;
@@ -27,6 +27,9 @@ pub struct CheckArgs {
     /// Worksheet of an .xlsx file (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
+    /// A config whose `[columns]` (and `profile`, unless --profile is given) apply.
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
     /// Also write every rejected row to this CSV file.
     #[arg(long)]
     pub rejects: Option<PathBuf>,
@@ -76,12 +79,22 @@ pub fn run(args: CheckArgs) -> Result<()> {
         },
         None => chrono::Local::now().date_naive(),
     };
+    let config = match &args.config {
+        Some(path) => crate::config::ConfigFile::load(path).map_err(crate::cli::UsageError)?,
+        None => crate::config::ConfigFile::default(),
+    };
+    if let Some(role) = config.columns.keys().find(|r| !FIELD_NAMES.contains(&r.as_str())) {
+        anyhow::bail!(crate::cli::UsageError(anyhow::anyhow!(
+            "[columns]: unknown role {role:?}; the roles are: {}",
+            FIELD_NAMES.join(", ")
+        )));
+    }
     let mut all_rejects = Vec::new();
     let mut out = String::new();
     for (file, path) in args.files.iter().enumerate() {
-        let table = read_table_sheet(path, args.sheet.as_deref())?;
-        let forced = args.profile;
-        let layout = Layout::locate(&table, forced)?;
+        let table = read_table_sheet(path, args.sheet.as_deref().or(config.sheet.as_deref()))?;
+        let forced = args.profile.or(config.profile);
+        let layout = Layout::locate_with(&table, forced, &config.columns)?;
         let label = path.display().to_string();
         let mut merged = Merged::default();
         merged.take(normalize_rows(&table, &layout, file, &label));
@@ -110,6 +123,12 @@ pub fn run(args: CheckArgs) -> Result<()> {
             rejects.len(),
             warnings.len()
         );
+        let roles: Vec<String> = layout
+            .roles(&table.headers)
+            .into_iter()
+            .map(|(role, headers)| format!("{role} ← {}", headers.join(" + ")))
+            .collect();
+        let _ = writeln!(out, "  columns: {}", roles.join(", "));
         out.push_str(&coverage_text(&patents, as_of));
         if !rejects.is_empty() {
             let _ = write!(out, "  rejects by reason:\n{}", by_reason(&rejects));

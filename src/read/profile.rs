@@ -95,6 +95,9 @@ pub enum Field {
     Office,
 }
 
+/// Roles mapped to header names (a config's `[columns]`), in role order.
+pub type ColumnMap = std::collections::BTreeMap<String, String>;
+
 /// Number of [`Field`]s.
 pub const FIELDS: usize = 27;
 
@@ -350,7 +353,15 @@ impl Layout {
     /// Locate the fields in a table, detecting the profile unless one is given.
     /// A number column (application or publication) and the filing date are required.
     pub fn locate(table: &RawTable, profile: Option<Profile>) -> Result<Layout, InputError> {
-        let profile = match profile.or_else(|| detect(&table.headers)) {
+        Layout::locate_with(table, profile, &ColumnMap::new())
+    }
+
+    /// [`Layout::locate`], with the roles a config's `[columns]` maps to header names
+    /// (SPEC §3, §7: the [`FIELD_NAMES`]) taken from those columns. A file whose
+    /// layout is not detected is read as a Chinese export (`cn`) when it maps any.
+    pub fn locate_with(table: &RawTable, profile: Option<Profile>, columns: &ColumnMap) -> Result<Layout, InputError> {
+        let mapped = (!columns.is_empty()).then_some(Profile::Cn);
+        let profile = match profile.or_else(|| detect(&table.headers)).or(mapped) {
             Some(p) => p,
             None => {
                 return Err(InputError::UnknownLayout {
@@ -401,6 +412,24 @@ impl Layout {
                 nearest: nearest(wanted, &table.headers).map(str::to_string),
             }
         };
+        for (role, header) in columns {
+            let field = FIELD_NAMES.iter().position(|n| n == role).ok_or_else(|| InputError::Table {
+                path: table.info.path.clone(),
+                message: format!("[columns]: unknown role {role:?}; the roles are: {}", FIELD_NAMES.join(", ")),
+            })?;
+            let wanted = fold_header(header);
+            let at = table.headers.iter().position(|h| h.trim() == header.trim()).or_else(|| find(&folded, &wanted));
+            let Some(at) = at else {
+                return Err(InputError::MissingColumn {
+                    path: table.info.path.clone(),
+                    column: format!("{header} (mapped to {role} in [columns])"),
+                    found: table.headers.clone(),
+                    nearest: nearest(header, &table.headers).map(str::to_string),
+                });
+            };
+            sources[field] = vec![at];
+            repeated[field] = false;
+        }
         if sources[Field::AppNo as usize].is_empty() && sources[Field::PubNo as usize].is_empty() {
             return Err(missing(if profile == Profile::Google { Field::PubNo } else { Field::AppNo }));
         }
@@ -422,6 +451,16 @@ impl Layout {
     /// skip that work.
     pub fn has_events(&self) -> bool {
         self.events
+    }
+
+    /// Each role this file has, with the headers it is read from (what `hvpat check`
+    /// shows, so a user can see what to map).
+    pub fn roles(&self, headers: &[String]) -> Vec<(&'static str, Vec<String>)> {
+        let header = |k: &usize| headers.get(*k).cloned().unwrap_or_default();
+        (0..FIELDS)
+            .filter(|&i| !self.sources[i].is_empty())
+            .map(|i| (FIELD_NAMES[i], self.sources[i].iter().map(header).collect()))
+            .collect()
     }
 
     /// Whether this file has a column for `field`.
