@@ -2182,3 +2182,23 @@ fn a_column_map_reads_an_export_whose_headers_are_not_known() {
     assert_eq!(code(&o), 3, "{}", stderr(&o));
     assert!(stderr(&o).contains("\"Owner (mapped to holders in [columns])\""), "{}", stderr(&o));
 }
+
+#[test]
+fn an_xls_that_is_html_or_text_is_told_by_what_it_holds() {
+    let wd = Workdir::new();
+    wd.write("page.xls", "<html><body><table><tr><td>申请号</td><td>申请日</td></tr></table></body></html>");
+    let o = wd.hvpat(&["run", "page.xls", "--as-of", "2024-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("page.xls: not a workbook but an HTML page saved with a workbook's name"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o).lines().filter(|l| l.starts_with("hvpat: ")).count(), 1, "one line: {}", stderr(&o));
+    assert!(!stderr(&o).contains("calamine") && !stderr(&o).contains("Cannot detect"), "{}", stderr(&o));
+    // Tab-separated text named .xls is read as the text it is.
+    wd.write("list.xls", "申请号\t申请日\t申请人\n201710000001.X\t2017-01-01\t清华大学\n");
+    let o = wd.hvpat(&["run", "list.xls", "--as-of", "2024-12-31", "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_figures(&wd.read("out/institutions.csv"), "清华大学", &[("patents", "1")]);
+}

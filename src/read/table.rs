@@ -639,8 +639,55 @@ fn cell_text(cell: &calamine::Data) -> String {
     }
 }
 
+/// What a file with a workbook's name is when it is no workbook: some systems save
+/// an HTML page, an XML Spreadsheet 2003 file or plain delimited text as `.xls`.
+#[derive(Debug, PartialEq, Eq)]
+enum Disguise {
+    /// A binary workbook (OLE) or a zip (xlsx, ods): what calamine reads.
+    Workbook,
+    Html,
+    SpreadsheetMl,
+    Text,
+}
+
+fn disguise(bytes: &[u8]) -> Disguise {
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") || bytes.starts_with(b"PK") || bytes.is_empty() {
+        return Disguise::Workbook;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let text = head.trim_start_matches('\u{feff}').trim_start();
+    if text.starts_with('<') && text.contains("urn:schemas-microsoft-com:office:spreadsheet") && !text.contains("<html")
+    {
+        Disguise::SpreadsheetMl
+    } else if text.starts_with('<') && ["<html", "<table", "<!doctype html"].iter().any(|t| text.contains(t)) {
+        Disguise::Html
+    } else if !bytes[..bytes.len().min(4096)].contains(&0) {
+        Disguise::Text
+    } else {
+        Disguise::Workbook
+    }
+}
+
 fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>) -> Result<TableFile, InputError> {
     use calamine::Reader as _;
+    let named = |what: &str| {
+        InputError::Table {
+        path: path.to_path_buf(),
+        message: format!(
+            "not a workbook but {what} saved with a workbook's name, as some systems export: open it in Excel and save it as .xlsx (or export CSV), then run hvpat on that"
+        ),
+    }
+    };
+    match disguise(bytes) {
+        Disguise::Html => return Err(named("an HTML page")),
+        Disguise::SpreadsheetMl => return Err(named("an XML Spreadsheet 2003 file")),
+        Disguise::Text => {
+            // Delimited text named `.xls`: read as the CSV it is.
+            let (text, encoding) = decode(path, bytes.to_vec())?;
+            return TableFile::from_text(path, info, Text { bytes: text.into_bytes(), start: 0 }, encoding);
+        }
+        Disguise::Workbook => {}
+    }
     let bad = |message: String| InputError::Csv { path: path.to_path_buf(), message };
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| bad(format!("cannot open workbook: {e}")))?;
@@ -712,6 +759,18 @@ const HEADER_SEARCH_ROWS: usize = 20;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workbook_name_on_other_contents_is_told() {
+        assert_eq!(disguise(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), Disguise::Workbook);
+        assert_eq!(disguise(b"PK\x03\x04"), Disguise::Workbook);
+        assert_eq!(disguise(b"\xEF\xBB\xBF <HTML><body><table><tr><td>x</td></tr></table>"), Disguise::Html);
+        assert_eq!(disguise(b"<table border=1><tr><td>\xE7\x94\xB3</td></tr></table>"), Disguise::Html);
+        let xml = b"<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">";
+        assert_eq!(disguise(xml), Disguise::SpreadsheetMl);
+        assert_eq!(disguise("申请号\t申请日\n201710000001.X\t2017-01-01\n".as_bytes()), Disguise::Text);
+        assert_eq!(disguise(b"\x01\x00\x02binary"), Disguise::Workbook, "binary: calamine says what it is");
+    }
 
     #[test]
     fn delimiters() {
