@@ -221,7 +221,7 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             // date: other systems' status dates go with simple statuses (有效, 审中).
             StatusDate => &["法律状态最后修改日期", "法律状态最后修改日"],
             EventList => &["法律状态事件", "法律事件", "法律状态事件列表"],
-            DatedEvents => &["inpadoc法律状态", "inpadoc法律事件", "法律状态inpadoc"],
+            DatedEvents => &["inpadoc法律状态", "inpadoc法律事件", "法律状态inpadoc", "法律描述"],
             TransferDates => &["转让日期", "转让日", "权利转移日", "权利转移日期", "转让执行日"],
             LicenceDates => &["许可日期", "许可日", "许可备案日", "许可生效日", "许可合同备案日期"],
             PledgeDates => &["质押日期", "质押日", "质押登记日", "质押生效日"],

@@ -213,6 +213,48 @@ fn coded_item(item: &str, invention: bool) -> Option<LegalEvent> {
     Some(LegalEvent { date: Some(date), class, text: text.to_string() })
 }
 
+/// A dated line of an event log, `2022.12.02 实质审查的生效 实质审查的生效` (Patentics'
+/// `法律描述`, whose first line starts with the number of entries: `2  2022.11.15 公开
+/// 公开`): the date, then the event's text.
+fn dated_line(item: &str, invention: bool) -> Option<LegalEvent> {
+    // Numbers before the date (the count, a publication number) are passed over.
+    let mut rest = item.trim();
+    loop {
+        let (token, after) = rest.split_once(char::is_whitespace)?;
+        let after = after.trim_start();
+        if token.len() >= 8 && token.as_bytes()[0].is_ascii_digit() {
+            if let Ok(Some(date)) = parse_date(token) {
+                return (!after.is_empty()).then(|| LegalEvent::new(Some(date), after, invention));
+            }
+        }
+        if !token.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        rest = after;
+    }
+}
+
+/// Patentics' event log (`法律描述`): the number of entries, then one line per event
+/// (`2  2022.11.15 公开 公开`, `2022.12.02 实质审查的生效 实质审查的生效`), each
+/// followed by lines of detail (`变更事项:专利权人`, `变更前=…`, addresses), which are
+/// no events. `None` when the cell does not start that way.
+fn event_log(cell: &str, invention: bool) -> Option<Vec<LegalEvent>> {
+    let mut lines = cell.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    let (count, rest) = first.split_once(char::is_whitespace)?;
+    if count.is_empty() || count.len() > 3 || !count.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let head = dated_line(rest, invention)?;
+    // (`rest` may start with another number: `2 203965892 2014.11.26 授权 授权`.)
+    Some(std::iter::once(head).chain(lines.filter_map(|line| dated_line(line, invention))).collect())
+}
+
+/// A `name=value` line (`申请日=2022.07.15`).
+fn is_key_value(item: &str) -> bool {
+    item.split_once('=').is_some_and(|(k, v)| !k.trim().is_empty() && !v.trim().is_empty() && !k.contains(' '))
+}
+
 /// Whether an item is an office code in a dated event cell (`CN`, `US`, `中国`).
 fn is_office(item: &str) -> bool {
     (item.len() == 2 && item.bytes().all(|b| b.is_ascii_uppercase())) || item == "中国"
@@ -224,6 +266,9 @@ fn is_office(item: &str) -> bool {
 /// office) and the items that cannot be placed (an event without a date, a date
 /// without an event).
 pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<String>) {
+    if let Some(events) = event_log(cell, invention) {
+        return (events, Vec::new());
+    }
     let mut events = Vec::new();
     let mut bad = Vec::new();
     // (date, event text, office) being assembled.
@@ -243,9 +288,13 @@ pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<
     };
     for item in cell.split(['|', '｜', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty() && !is_empty_marker(s))
     {
-        if let Some(event) = coded_item(item, invention) {
+        if let Some(event) = coded_item(item, invention).or_else(|| dated_line(item, invention)) {
             flush(&mut current, &mut events, &mut bad);
             events.push(event);
+            continue;
+        }
+        if is_key_value(item) {
+            // Patentics' `申请日=2022.07.15` below its log: a fact, not an event.
             continue;
         }
         if let Ok(Some(date)) = parse_date(item) {
@@ -300,6 +349,37 @@ pub fn has(events: &[LegalEvent], class: EventClass) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_patentics_event_log_is_read_line_by_line() {
+        let cell = "3  2022.11.15 公开 公开\n\n2022.12.02 实质审查的生效 实质审查的生效\n申请日=2022.07.15\n\
+                    2023.05.01 专利申请权的转移 专利申请权的转移\n变更事项:申请人\n变更前=甲公司\n\
+                    北京市,100191 北京市海淀区 |";
+        let (events, bad) = parse_dated_events(cell, true);
+        assert!(bad.is_empty(), "{bad:?}");
+        let got: Vec<(String, EventClass, &str)> = events
+            .iter()
+            .map(|e| (e.date.map(|d| d.to_string()).unwrap_or_default(), e.class, e.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2022-11-15".into(), EventClass::Other, "公开 公开"),
+                ("2022-12-02".into(), EventClass::Other, "实质审查的生效 实质审查的生效"),
+                ("2023-05-01".into(), EventClass::Transfer, "专利申请权的转移 专利申请权的转移")
+            ]
+        );
+        let (events, bad) = parse_dated_events("2 203965892 2014.11.26 授权 授权\n2021.10.29 未缴年费专利权终止", true);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(events.iter().map(|e| e.class).collect::<Vec<_>>(), [EventClass::Grant, EventClass::Lapse]);
+        let (events, _) = parse_dated_events("1  2021.10.15 授权 授权", true);
+        assert_eq!(
+            (events[0].class, events[0].date.map(|d| d.to_string())),
+            (EventClass::Grant, Some("2021-10-15".into()))
+        );
+        let (events, _) = parse_dated_events("3  2019.01.01 公开 公开\n2020.06.01 发明专利申请公布后的驳回 驳回", true);
+        assert_eq!(events[1].class, EventClass::ApplicationEnd);
+    }
 
     #[test]
     fn derwent_items_are_read_by_their_codes() {
