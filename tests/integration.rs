@@ -1122,7 +1122,16 @@ fn every_file_of_the_malformed_corpus_has_its_expected_outcome() {
     assert_eq!((code, n(&c, "rows_read")), (0, 0));
     let (code, _, c) = run_corpus_file(&wd, "ragged.csv");
     let c = c.expect("manifest");
-    assert_eq!((code, n(&c, "rows_read"), n(&c, "scored")), (0, 3, 3), "short rows read as empty cells, long rows cut");
+    // Short rows are read as empty cells; a long row whose extra fields hold values
+    // (`extra`, `extra2`) is rejected, its cells perhaps shifted.
+    assert_eq!((code, n(&c, "rows_read"), n(&c, "scored"), n(&c, "rejected")), (4, 3, 2, 1));
+    let rejects = wd.read("out-ragged.csv/rejects.csv");
+    assert!(
+        rejects.contains(
+            "ragged.csv,3,field 15 (past the header),extra | extra2,\"the row has 16 fields where the header has 14"
+        ),
+        "{rejects}"
+    );
     let (code, _, c) = run_corpus_file(&wd, "duplicate-headers.csv");
     assert_eq!((code, n(&c.expect("manifest"), "scored")), (0, 1), "the first of two same-named columns is used");
     let (code, _, c) = run_corpus_file(&wd, "nul-bytes.csv");

@@ -117,6 +117,7 @@ fn normalize_row(r: &Row<'_>, file: usize, names: &mut Interner) -> RowOutcome {
 }
 
 fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<RowOutcome, Box<RowIssue>> {
+    longer_than_header(r)?;
     let mut warnings = Vec::new();
     let Some((id, app, publication)) = identify(r, &mut warnings)? else {
         return Ok(RowOutcome::OutOfScope);
@@ -175,6 +176,28 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
         pub_id,
         warnings,
     ))
+}
+
+/// A row with more fields than the header is read when the extra fields are empty
+/// (Patentics' CSV ends every row with one); one with a value past the header is
+/// rejected: its cells may have shifted (a comma in an unquoted cell), so none of
+/// them can be trusted.
+fn longer_than_header(r: &Row<'_>) -> Result<(), Box<RowIssue>> {
+    let (width, headers) = (r.table.width(r.row), r.table.headers.len());
+    let extra: Vec<&str> = (headers..width).map(|c| r.table.cell(r.row, c).trim()).filter(|c| !c.is_empty()).collect();
+    if extra.is_empty() {
+        return Ok(());
+    }
+    Err(Box::new(RowIssue {
+        file: r.file_label.to_string(),
+        line: r.table.line(r.row),
+        column: format!("field {} (past the header)", headers + 1),
+        value: extra.join(" | "),
+        reason: format!(
+            "the row has {width} fields where the header has {headers}, and a field past the header holds a value: its cells may have shifted"
+        ),
+        raw: r.table.raw_row(r.row),
+    }))
 }
 
 /// The row's patent id from its application or publication number, with the numbers

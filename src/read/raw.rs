@@ -70,6 +70,12 @@ impl RawTable {
         self.rows.rows()
     }
 
+    /// The number of fields in data row `row` (as read: short and long rows differ
+    /// from the header).
+    pub fn width(&self, row: usize) -> usize {
+        self.rows.row_starts[row + 1] - self.rows.row_starts[row]
+    }
+
     /// The cell at `row`, `col` (empty when the row is short).
     pub fn cell(&self, row: usize, col: usize) -> &str {
         self.rows.cell(row, col)
