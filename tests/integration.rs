@@ -2081,15 +2081,22 @@ fn chosen_outputs_are_the_default_runs_files_and_nothing_else() {
     assert!(!wd.path("bad").exists(), "nothing written");
 }
 
+/// Run a file of `tests/fixtures/layouts` as of `as_of` into `out`: it must succeed;
+/// the workdir and the manifest.
+fn run_layout_fixture(file: &str, as_of: &str) -> (Workdir, serde_json::Value) {
+    let wd = Workdir::with_fixture("layouts");
+    let o = wd.hvpat(&["run", file, "--as-of", as_of, "--out", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let m = manifest(&wd, "out");
+    (wd, m)
+}
+
 #[test]
 fn a_patentics_export_has_its_ipc_codes_read() {
     // UTF-8 with BOM, every value quoted, 24 header fields and 25 on every data row
     // (the last empty), YYYYMMDD dates, ` | ` lists with spaces inside the codes, and
     // 授权日 twice: the third row's grant date only in the second.
-    let wd = Workdir::with_fixture("layouts");
-    let o = wd.hvpat(&["run", "patentics.csv", "--as-of", "2024-12-31", "--out", "out"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let m = manifest(&wd, "out");
+    let (wd, m) = run_layout_fixture("patentics.csv", "2024-12-31");
     assert_eq!(m["counts"]["rows_read"], 4);
     assert_eq!(m["counts"]["scored"], 4);
     // Every invention has its codes: D1 can be told for all four.
@@ -2118,12 +2125,10 @@ fn a_patentics_export_has_its_ipc_codes_read() {
 fn an_event_list_that_cannot_be_read_does_not_make_an_empty_grant_date_a_no() {
     // Event items in a form hvpat does not know (the date last, in another
     // spelling): unreadable, and they may hold the grant.
-    let wd = Workdir::with_fixture("layouts");
-    let o = wd.hvpat(&["run", "unread-events.csv", "--as-of", "2024-12-31", "--out", "out"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let (wd, m) = run_layout_fixture("unread-events.csv", "2024-12-31");
     // The first patent: no grant date, no status, unread items: validity unknown. The
     // second has its grant date; the third a rejection read from its triplet.
-    assert_coverage(&manifest(&wd, "out"), &[("inventions", 3), ("validity", 2)]);
+    assert_coverage(&m, &[("inventions", 3), ("validity", 2)]);
     // Each unread item is a warning naming its column and value.
     let warnings = wd.read("out/warnings.csv");
     assert_eq!(warnings.matches("INPADOC法律状态,GR01 PATENT GRANT 27.11.2018,").count(), 1, "{warnings}");
@@ -2134,13 +2139,10 @@ fn an_event_list_that_cannot_be_read_does_not_make_an_empty_grant_date_a_no() {
 #[test]
 fn a_derwent_innovation_export_is_read_from_below_its_preamble() {
     // Chinese interface: a preamble row and the query above the header; assignees in
-    // 专利权人/申请人 with their address (`清华大学,北京市,100084,CN`); `CN201710000001A` application numbers (the letter is Derwent's
-    // marker); compact IPC codes; INPADOC family members and `date CODE text` items;
+    // 专利权人/申请人 with their address (`清华大学,北京市,100084,CN`); `CN201710000001A`
+    // application numbers (the letter is Derwent's marker); compact IPC codes; INPADOC family members and `date CODE text` items;
     // 失效/有效 (Alive, Dead).
-    let wd = Workdir::with_fixture("layouts");
-    let o = wd.hvpat(&["run", "derwent.csv", "--as-of", "2024-12-31", "--out", "out"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let m = manifest(&wd, "out");
+    let (wd, m) = run_layout_fixture("derwent.csv", "2024-12-31");
     assert_eq!((m["counts"]["rows_read"].as_u64(), m["counts"]["scored"].as_u64()), (Some(2), Some(2)));
     assert_coverage(&m, &[("inventions", 2), ("holders", 2), ("validity", 2), ("d1", 2), ("d2", 2)]);
     let patents = wd.read("out/patents.csv");
