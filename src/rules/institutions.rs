@@ -196,6 +196,47 @@ pub const BUILTIN_ALIASES: &str = include_str!("../../data/aliases.csv");
 #[derive(Debug, Default, Clone)]
 pub struct AliasTable {
     by_key: HashMap<String, Institution>,
+    /// The English aliases by their [`english_words`], for the spellings the table
+    /// does not list (`SOUTH UNIV OF SCIENCE AND TECHNOLOGY OF CHINA`); `None` where two
+    /// institutions share the words, which then resolve to neither.
+    by_words: HashMap<String, Option<Institution>>,
+}
+
+/// An English name's words as Derwent, Lens and Google spell them, in any order:
+/// upper case, the usual abbreviations (`UNIVERSITY` → `UNIV`, `TECHNOLOGY` → `TECH`,
+/// `SCIENCE` → `SCI`, `INSTITUTE` → `INST`, `AND` → `&`…), without `OF`, `THE`, `IN`,
+/// `AT`, sorted. `None` for a name that is not English (any non-ASCII letter).
+pub fn english_words(name: &str) -> Option<String> {
+    if !name.is_ascii() || !name.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let spaced: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '&' { c } else { ' ' }).collect();
+    let mut words: Vec<&str> = spaced
+        .split_whitespace()
+        .map(|w| match w.to_ascii_uppercase().as_str() {
+            "UNIVERSITY" | "UNIVERSITIES" | "UNIV" => "UNIV",
+            "TECHNOLOGY" | "TECHNOLOGICAL" | "TECH" => "TECH",
+            "SCIENCE" | "SCIENCES" | "SCI" => "SCI",
+            "INSTITUTE" | "INST" => "INST",
+            "ACADEMY" | "ACAD" => "ACAD",
+            "MEDICINE" | "MEDICAL" | "MED" => "MED",
+            "ENGINEERING" | "ENG" | "ENGN" => "ENG",
+            "INTERNATIONAL" | "INT" => "INT",
+            "AND" | "&" => "&",
+            "OF" | "THE" | "IN" | "AT" => "",
+            _ => "",
+        })
+        .collect();
+    // The words left as they are (names of places, subjects) are kept upper-cased.
+    let upper: Vec<String> = spaced.split_whitespace().map(str::to_ascii_uppercase).collect();
+    for (w, u) in words.iter_mut().zip(&upper) {
+        if w.is_empty() && !matches!(u.as_str(), "OF" | "THE" | "IN" | "AT") {
+            *w = u;
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words.sort_unstable();
+    Some(words.join(" "))
 }
 
 impl AliasTable {
@@ -238,6 +279,12 @@ impl AliasTable {
             };
             let parent = Some(get(cp)).filter(|p| !p.is_empty());
             let inst = Institution { name: name.clone(), kind, parent, known: true };
+            if let Some(words) = english_words(&alias) {
+                let entry = self.by_words.entry(words).or_insert_with(|| Some(inst.clone()));
+                if entry.as_ref().is_some_and(|known| known.name != inst.name) {
+                    *entry = None;
+                }
+            }
             self.by_key.insert(fold_name(&name), inst.clone());
             self.by_key.insert(fold_name(&alias), inst);
             n += 1;
@@ -249,6 +296,9 @@ impl AliasTable {
     /// spaces collapsed) and are typed by their words.
     pub fn resolve(&self, raw: &str) -> Institution {
         if let Some(i) = self.by_key.get(&fold_name(raw)) {
+            return i.clone();
+        }
+        if let Some(Some(i)) = english_words(raw).and_then(|words| self.by_words.get(&words)) {
             return i.clone();
         }
         let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -283,6 +333,46 @@ impl AliasTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_names_resolve_in_every_spelling_of_their_words() {
+        let table = AliasTable::builtin();
+        let name = |raw: &str| table.resolve(raw).name;
+        for raw in
+            ["Tsinghua University", "TSINGHUA UNIV", "UNIV TSINGHUA", "University Tsinghua", "THE TSINGHUA UNIVERSITY"]
+        {
+            assert_eq!(name(raw), "清华大学", "{raw}");
+        }
+        // A former name, its words spelt otherwise than the table lists them.
+        assert_eq!(name("SOUTH UNIV OF SCIENCE AND TECHNOLOGY OF CHINA"), "南方科技大学");
+        assert_eq!(name("Univ. of Science & Technology, Southern"), "南方科技大学");
+        // Every university of the table resolves as `X University`, `X UNIV` and
+        // `UNIV X` from each of its aliases of the form `X UNIV`.
+        let (mut checked, mut unresolved) = (0, Vec::new());
+        for line in BUILTIN_ALIASES.lines().skip(1) {
+            let cells: Vec<&str> = line.split(',').collect();
+            let (alias, inst) = (cells[0], cells[1]);
+            let Some(x) = alias.strip_suffix(" UNIV").filter(|x| x.is_ascii() && !x.contains(" UNIV")) else {
+                continue;
+            };
+            for raw in [format!("{x} University"), format!("{x} UNIV"), format!("UNIV {x}")] {
+                let got = table.resolve(&raw);
+                match got.known {
+                    true => assert_eq!(got.name, inst, "{raw}"),
+                    false => unresolved.push(raw),
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 100 && unresolved.is_empty(), "{checked} checked; unresolved: {unresolved:?}");
+        // Words two institutions share resolve to neither; other words are not guessed.
+        assert!(!table.resolve("UNIV OF NOWHERE").known);
+        assert_eq!(english_words("清华大学"), None);
+        assert_eq!(
+            english_words("Univ. of Science and Technology Beijing").as_deref(),
+            Some("& BEIJING SCI TECH UNIV")
+        );
+    }
 
     #[test]
     fn derwent_assignees_lose_their_address_and_code() {
