@@ -409,6 +409,27 @@ fn conversion_warnings(loaded: &Loaded, settings: &Settings) -> Vec<String> {
     lines
 }
 
+/// One line per column whose legal-event items could not all be read, with a sample:
+/// a patent with such an item and no other source of its grant counts as "cannot
+/// tell" (SPEC §8), and the line says why.
+fn unread_event_warnings(warnings: &[crate::model::RowIssue]) -> Vec<String> {
+    let mut by_column: Vec<(&str, usize, &str)> = Vec::new();
+    for w in warnings.iter().filter(|w| w.reason == crate::read::portfolio::UNREAD_EVENT_ITEM) {
+        match by_column.iter_mut().find(|(column, ..)| *column == w.column) {
+            Some((_, n, _)) => *n += 1,
+            None => by_column.push((&w.column, 1, &w.value)),
+        }
+    }
+    by_column
+        .into_iter()
+        .map(|(column, n, sample)| {
+            format!(
+                "{n} legal event items of column {column} could not be read (e.g. {sample:?}; all in warnings.csv): a patent whose grant may be among them, with no grant date or status, counts as validity unknown"
+            )
+        })
+        .collect()
+}
+
 /// The side tables that answer a question for every patent: D4 needs a source with
 /// amounts (`pledges.csv`, or pledge rows of `transactions.csv` with an amount).
 fn run_sources(settings: &Settings, transactions: &[(Transaction, Vec<usize>)]) -> RunSources {
@@ -557,6 +578,9 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
         (options.warn)(&line);
     }
     for line in conversion_warnings(&loaded, settings) {
+        (options.warn)(&line);
+    }
+    for line in unread_event_warnings(&loaded.warnings) {
         (options.warn)(&line);
     }
     let no_holders = c.scored > 0 && loaded.scored.iter().all(|s| s.patent.holders.is_empty());

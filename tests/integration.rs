@@ -2136,6 +2136,13 @@ fn an_event_list_that_cannot_be_read_does_not_make_an_empty_grant_date_a_no() {
     // The first patent: no grant date, no status, unread items: validity unknown. The
     // second has its grant date; the third a rejection read from its triplet.
     assert_coverage(&m, &[("inventions", 3), ("validity", 2)]);
+    // One line for the column, with a sample, says why validity is unknown.
+    let o = wd.hvpat(&["run", "unread-events.csv", "--as-of", "2024-12-31", "--out", "again", "--quiet"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: 3 legal event items of column INPADOC法律状态 could not be read (e.g. \"GR01 PATENT GRANT 27.11.2018\"; all in warnings.csv)"),
+        "{err}"
+    );
     // Each unread item is a warning naming its column and value.
     let warnings = wd.read("out/warnings.csv");
     assert_eq!(warnings.matches("INPADOC法律状态,GR01 PATENT GRANT 27.11.2018,").count(), 1, "{warnings}");

@@ -178,6 +178,9 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     ))
 }
 
+/// The reason of a warning about a legal-event item that could not be read.
+pub const UNREAD_EVENT_ITEM: &str = "unreadable legal event item (ignored)";
+
 /// A row with more fields than the header is read when the extra fields are empty
 /// (Patentics' CSV ends every row with one); one with a value past the header is
 /// rejected: its cells may have shifted (a comma in an unquoted cell), so none of
@@ -427,7 +430,7 @@ fn legal_events<'a>(
     events.extend(dated);
     let unread = !bad.is_empty();
     for item in bad {
-        warnings.push(*r.issue(C::DatedEvents, &item, "unreadable legal event item (ignored)".into()));
+        warnings.push(*r.issue(C::DatedEvents, &item, UNREAD_EVENT_ITEM.into()));
     }
     for (dates, counted, class) in [
         (C::TransferDates, C::TransferCount, EventClass::Transfer),
