@@ -2175,16 +2175,30 @@ fn a_derwent_innovation_export_is_read_from_below_its_preamble() {
 }
 
 #[test]
+fn a_derwent_export_of_the_english_interface_is_read_like_the_chinese_one() {
+    let (wd, m) = run_layout_fixture("derwent-en.csv", "2024-12-31");
+    assert_coverage(&m, &[("inventions", 2), ("holders", 2), ("validity", 2), ("d1", 2), ("d2", 2)]);
+    let patents = wd.read("out/patents.csv");
+    let p = patent_row(&patents, "CN201710000001.X");
+    assert_eq!((p["grant_date"].as_str(), p["holders"].as_str()), ("2018-11-27", "TSINGHUA UNIVERSITY"));
+    assert_eq!(p["ipc"], "G06N 3/08;G06F 17/30");
+    let institutions = wd.read("out/institutions.csv");
+    assert_figures(&institutions, "清华大学", &[("patents", "1"), ("valid_inventions", "1")]);
+    assert_figures(&institutions, "北京大学", &[("patents", "1"), ("valid_inventions", "0")]);
+}
+
+#[test]
 fn a_column_map_reads_an_export_whose_headers_are_not_known() {
-    // An English Derwent-like export: read as Lens by its headers, its assignees missed.
+    // An in-house system's export: no layout tells its headers.
     let wd = Workdir::with_fixture("layouts");
     let o = wd.hvpat(&["run", "mapped.csv", "--as-of", "2024-12-31", "--out", "out"]);
-    assert_eq!(code(&o), 4, "no holder column: {}", stderr(&o));
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot tell the layout"), "{}", stderr(&o));
     wd.write(
         "mapped.toml",
-        "[columns]\npub_no = \"Publication Number\"\napp_no = \"Application Number\"\nholders = \"Assignee - Current\"\n\
-         filing_date = \"Application Date\"\nipc = \"IPC - Current\"\ndated_events = \"INPADOC Legal Status\"\n\
-         status = \"Alive/Dead\"\n",
+        "[columns]\npub_no = \"Patent No.\"\napp_no = \"Appl. No.\"\nholders = \"Owner (current)\"\n\
+         filing_date = \"Appl. Date\"\nipc = \"Classification\"\ndated_events = \"Legal History\"\n\
+         status = \"State\"\n",
     );
     let o = wd.hvpat(&["run", "mapped.csv", "--config", "mapped.toml", "--as-of", "2024-12-31", "--out", "out"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -2197,10 +2211,10 @@ fn a_column_map_reads_an_export_whose_headers_are_not_known() {
     // `check` shows the roles each file has, mapped or found.
     let o = wd.hvpat(&["check", "mapped.csv", "--config", "mapped.toml", "--as-of", "2024-12-31"]);
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("  columns: app_no ← Application Number, pub_no ← Publication Number,"), "{text}");
-    assert!(text.contains("holders ← Assignee - Current, dated_events ← INPADOC Legal Status"), "{text}");
+    assert!(text.contains("  columns: app_no ← Appl. No., pub_no ← Patent No.,"), "{text}");
+    assert!(text.contains("holders ← Owner (current), dated_events ← Legal History"), "{text}");
     // A role that does not exist is a usage error; a header that is not there names it.
-    wd.write("bad.toml", "[columns]\nholder = \"Assignee - Current\"\n");
+    wd.write("bad.toml", "[columns]\nholder = \"Owner (current)\"\n");
     let o = wd.hvpat(&["run", "mapped.csv", "--config", "bad.toml", "--as-of", "2024-12-31", "--out", "bad"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("unknown role \"holder\"; the roles are: app_no, pub_no"), "{}", stderr(&o));

@@ -159,15 +159,18 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             _ => &[],
         },
         Profile::Cn => match field {
-            AppNo => &["申请号"],
-            PubNo => &["公开公告号", "公开号", "公告号", "授权公告号", "公布号"],
-            Title => &["标题", "发明名称", "名称", "专利名称", "中文标题", "标题中文", "标题译简体中文", "标题原文"],
+            // Derwent Innovation's English interface last in each list.
+            AppNo => &["申请号", "applicationnumber"],
+            PubNo => &["公开公告号", "公开号", "公告号", "授权公告号", "公布号", "publicationnumber"],
+            Title => {
+                &["标题", "发明名称", "名称", "专利名称", "中文标题", "标题中文", "标题译简体中文", "标题原文", "title"]
+            }
             Kind => &["专利类型", "类型", "专利种类"],
-            FilingDate => &["申请日", "申请日期"],
+            FilingDate => &["申请日", "申请日期", "applicationdate"],
             GrantDate => &["授权公告日", "授权日", "授权日期", "授权公告日期", "颁证日"],
             // A simple status wins over the others (SPEC §7): the first present is read.
             // Derwent's 失效/有效 (Alive, Dead) last.
-            Status => &["简单法律状态", "专利有效性", "当前法律状态", "法律状态", "失效有效"],
+            Status => &["简单法律状态", "专利有效性", "当前法律状态", "法律状态", "失效有效", "alivedead"],
             LapseDate => &["失效日", "失效日期"],
             Ipc => {
                 // The main code first, then the lists (Patentics: 国际主分类, 国际分类).
@@ -186,6 +189,7 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
                     "ipc主分类号小类",
                     // Derwent Innovation, compact codes (`G07G000100`).
                     "ipc现版",
+                    "ipccurrent",
                 ]
             }
             Applicants => &[
@@ -200,6 +204,9 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
                 "专利权人申请人",
                 "专利权人原始",
                 "专利权人标准化",
+                "assigneeapplicant",
+                "assigneeoriginal",
+                "assigneestandardized",
             ],
             Holders => {
                 &["当前权利人", "当前申请专利权人", "当前专利权人", "标准化当前权利人", "专利权人", "申请人专利权人"]
@@ -212,6 +219,7 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
                 "同族国家地区",
                 "简单同族国家地区",
                 "inpadoc同族专利成员",
+                "inpadocfamilymembers",
             ],
             PledgeAmount => &["质押金额", "质押金额万元"],
             Awards => &["获奖情况", "获奖信息", "奖励"],
@@ -221,7 +229,7 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             // date: other systems' status dates go with simple statuses (有效, 审中).
             StatusDate => &["法律状态最后修改日期", "法律状态最后修改日"],
             EventList => &["法律状态事件", "法律事件", "法律状态事件列表"],
-            DatedEvents => &["inpadoc法律状态", "inpadoc法律事件", "法律状态inpadoc", "法律描述"],
+            DatedEvents => &["inpadoc法律状态", "inpadoc法律事件", "法律状态inpadoc", "法律描述", "inpadoclegalstatus"],
             TransferDates => &["转让日期", "转让日", "权利转移日", "权利转移日期", "转让执行日"],
             LicenceDates => &["许可日期", "许可日", "许可备案日", "许可生效日", "许可合同备案日期"],
             PledgeDates => &["质押日期", "质押日", "质押登记日", "质押生效日"],
@@ -312,6 +320,11 @@ pub fn detect(headers: &[String]) -> Option<Profile> {
         return Some(Profile::Lens);
     } else if (has("申请号") || has("公开公告号") || has("公开号")) && (has("申请日") || has("申请日期"))
     {
+        return Some(Profile::Cn);
+    } else if (has("inpadoclegalstatus") || has("assigneeapplicant") || has("ipccurrent"))
+        && (has("applicationnumber") || has("publicationnumber"))
+    {
+        // Derwent Innovation's English interface: read with the Chinese exports' rules.
         return Some(Profile::Cn);
     }
     let score = |p: Profile| {
