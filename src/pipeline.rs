@@ -420,14 +420,26 @@ fn unread_event_warnings(warnings: &[crate::model::RowIssue]) -> Vec<String> {
             None => by_column.push((&w.column, 1, &w.value)),
         }
     }
-    by_column
+    let mut lines: Vec<String> = by_column
         .into_iter()
         .map(|(column, n, sample)| {
             format!(
                 "{n} legal event items of column {column} could not be read (e.g. {sample:?}; all in warnings.csv): a patent whose grant may be among them, with no grant date or status, counts as validity unknown"
             )
         })
-        .collect()
+        .collect();
+    // One line a code that neither data/inpadoc-codes.csv nor its text could class.
+    let mut codes: Vec<(&str, usize)> = Vec::new();
+    for w in warnings.iter().filter(|w| w.reason == crate::read::portfolio::UNKNOWN_EVENT_CODE) {
+        match codes.iter_mut().find(|(code, _)| *code == w.value) {
+            Some((_, n)) => *n += 1,
+            None => codes.push((&w.value, 1)),
+        }
+    }
+    lines.extend(codes.into_iter().map(|(code, n)| {
+        format!("legal event code {code} ({n} items) is not in data/inpadoc-codes.csv and its text names no class: read as other")
+    }));
+    lines
 }
 
 /// The side tables that answer a question for every patent: D4 needs a source with

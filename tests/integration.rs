@@ -2185,6 +2185,12 @@ fn a_derwent_export_of_the_english_interface_is_read_like_the_chinese_one() {
     let institutions = wd.read("out/institutions.csv");
     assert_figures(&institutions, "清华大学", &[("patents", "1"), ("valid_inventions", "1")]);
     assert_figures(&institutions, "北京大学", &[("patents", "1"), ("valid_inventions", "0")]);
+    // A code that neither data/inpadoc-codes.csv nor its text can class: a warning for
+    // the item, and one line for the code.
+    assert!(wd.read("out/warnings.csv").contains(",ZZ99,\"legal event code not in data/inpadoc-codes.csv"));
+    let o = wd.hvpat(&["run", "derwent-en.csv", "--as-of", "2024-12-31", "--out", "again", "--quiet"]);
+    let err = stderr(&o);
+    assert!(err.contains("warning: legal event code ZZ99 (1 items) is not in data/inpadoc-codes.csv"), "{err}");
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::read::side::{IdResolver, SideTable};
 use crate::rules::awards::parse_award_entry;
 use crate::rules::dates::parse_date;
 use crate::rules::events::{
-    parse_dated_events, split_date_list, split_event_list, status_of_event, EventClass, LegalEvent,
+    parse_dated_events_and_codes, split_date_list, split_event_list, status_of_event, EventClass, LegalEvent,
 };
 use crate::rules::family::parse_member;
 use crate::rules::institutions::{split_holders, strip_assignee_tail};
@@ -177,6 +177,11 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
         warnings,
     ))
 }
+
+/// The reason of a warning about an INPADOC code that neither the code table nor its
+/// item's text could class.
+pub const UNKNOWN_EVENT_CODE: &str =
+    "legal event code not in data/inpadoc-codes.csv, its text naming no class (read as other)";
 
 /// The reason of a warning about a legal-event item that could not be read.
 pub const UNREAD_EVENT_ITEM: &str = "unreadable legal event item (ignored)";
@@ -426,8 +431,11 @@ fn legal_events<'a>(
         }
     }
     events.extend(items.map(|item| LegalEvent::new(None, item, invention)));
-    let (dated, bad) = parse_dated_events(&r.get(C::DatedEvents), invention);
+    let (dated, bad, unknown_codes) = parse_dated_events_and_codes(&r.get(C::DatedEvents), invention);
     events.extend(dated);
+    for code in unknown_codes {
+        warnings.push(*r.issue(C::DatedEvents, &code, UNKNOWN_EVENT_CODE.into()));
+    }
     let unread = !bad.is_empty();
     for item in bad {
         warnings.push(*r.issue(C::DatedEvents, &item, UNREAD_EVENT_ITEM.into()));

@@ -196,8 +196,8 @@ const EVENT_CLASSES: [EventClass; 10] = [
 
 /// A Derwent Innovation INPADOC item, `date CODE text` (`2018-11-27 GR01 PATENT GRANT
 /// +`): its event, classed by its code, else by its text. Derwent's items carry no
-/// office: they are the record's own.
-fn coded_item(item: &str, invention: bool) -> Option<LegalEvent> {
+/// office: they are the record's own. With it, whether the code table knows the code.
+fn coded_item(item: &str, invention: bool) -> Option<(LegalEvent, bool)> {
     let mut words = item.split_whitespace();
     let (day, code) = (words.next()?, words.next()?);
     let b = code.as_bytes();
@@ -209,8 +209,9 @@ fn coded_item(item: &str, invention: bool) -> Option<LegalEvent> {
     }
     let date = parse_date(day).ok().flatten()?;
     let text = item[item.find(code)?..].trim();
-    let class = inpadoc_class(code).unwrap_or_else(|| classify_event(text, invention));
-    Some(LegalEvent { date: Some(date), class, text: text.to_string() })
+    let known = inpadoc_class(code);
+    let class = known.unwrap_or_else(|| classify_event(text, invention));
+    Some((LegalEvent { date: Some(date), class, text: text.to_string() }, known.is_some()))
 }
 
 /// A dated line of an event log, `2022.12.02 实质审查的生效 实质审查的生效` (Patentics'
@@ -266,9 +267,17 @@ fn is_office(item: &str) -> bool {
 /// office) and the items that cannot be placed (an event without a date, a date
 /// without an event).
 pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<String>) {
+    let (events, bad, _) = parse_dated_events_and_codes(cell, invention);
+    (events, bad)
+}
+
+/// [`parse_dated_events`], with the INPADOC codes that neither the code table nor their
+/// item's text could class (read as `other`; one warning a code tells of them).
+pub fn parse_dated_events_and_codes(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<String>, Vec<String>) {
     if let Some(events) = event_log(cell, invention) {
-        return (events, Vec::new());
+        return (events, Vec::new(), Vec::new());
     }
+    let mut unknown = Vec::new();
     let mut events = Vec::new();
     let mut bad = Vec::new();
     // (date, event text, office) being assembled.
@@ -288,7 +297,15 @@ pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<
     };
     for item in cell.split(['|', '｜', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty() && !is_empty_marker(s))
     {
-        if let Some(event) = coded_item(item, invention).or_else(|| dated_line(item, invention)) {
+        if let Some((event, known)) = coded_item(item, invention) {
+            flush(&mut current, &mut events, &mut bad);
+            if !known && event.class == EventClass::Other {
+                unknown.push(event.text.split_whitespace().next().unwrap_or("").to_string());
+            }
+            events.push(event);
+            continue;
+        }
+        if let Some(event) = dated_line(item, invention) {
             flush(&mut current, &mut events, &mut bad);
             events.push(event);
             continue;
@@ -309,7 +326,7 @@ pub fn parse_dated_events(cell: &str, invention: bool) -> (Vec<LegalEvent>, Vec<
         }
     }
     flush(&mut current, &mut events, &mut bad);
-    (events, bad)
+    (events, bad, unknown)
 }
 
 /// The items of an undated event list (`授权 | 质押 | 权利转移`, also `;`-separated
@@ -412,6 +429,12 @@ mod tests {
         assert_eq!(class("2016-01-20 C25 ABANDONMENT OF PATENT RIGHT TO AVOID REGRANTING", true), EventClass::Other);
         assert_eq!(class("2016-01-20 C25 ABANDONMENT OF PATENT RIGHT TO AVOID REGRANTING", false), EventClass::Lapse);
         assert_eq!(class("2016-01-20 RGAV RENUNCIATION", true), EventClass::Other);
+        // A code neither the table nor its text can class is told apart.
+        let (_, _, unknown) = parse_dated_events_and_codes(
+            "2020-02-01 ZZ99 SOMETHING NEW | 2020-03-01 XX99 TRANSFER OF PATENT RIGHT | 2020-04-01 GR01 PATENT GRANT",
+            true,
+        );
+        assert_eq!(unknown, ["ZZ99"]);
         // Patsnap's triplets are read as before beside them.
         let (events, bad) = parse_dated_events("2017-08-01 | +PATENT GRANT | CN | 2019-01-01 C14 GRANT", true);
         assert!(bad.is_empty(), "{bad:?}");
