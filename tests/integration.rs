@@ -2152,7 +2152,8 @@ fn an_event_list_that_cannot_be_read_does_not_make_an_empty_grant_date_a_no() {
 
 #[test]
 fn a_derwent_innovation_export_is_read_from_below_its_preamble() {
-    // Chinese interface: a preamble row and the query above the header; assignees in
+    // Chinese interface: a preamble row and the query above the header (a query row
+    // naming two known columns: the header names more); assignees in
     // 专利权人/申请人 with their address (`清华大学,北京市,100084,CN`); `CN201710000001A`
     // application numbers (the letter is Derwent's marker); compact IPC codes; INPADOC family members and `date CODE text` items;
     // 失效/有效 (Alive, Dead).

@@ -338,6 +338,15 @@ pub fn detect(headers: &[String]) -> Option<Profile> {
         .map(|(_, p)| p)
 }
 
+/// How strongly a row reads as a header: the number of fields whose names it holds in
+/// the layout it tells, 0 when it tells none. Of the rows above a table, the header is
+/// the one that names the most known columns (a query row may name one or two).
+pub fn header_score(headers: &[String]) -> usize {
+    let Some(profile) = detect(headers) else { return 0 };
+    let folded: Vec<String> = headers.iter().map(|h| fold_header(h)).collect();
+    ALL_FIELDS.iter().filter(|field| spellings(profile, **field).iter().any(|n| find(&folded, n).is_some())).count()
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -654,6 +663,16 @@ mod tests {
         assert_eq!(EVENT_FIELDS.first(), Some(&Field::StatusDate));
         assert_eq!(EVENT_FIELDS.last(), Some(&Field::PledgeCount));
         assert_eq!(EVENT_FIELDS.len(), 9);
+    }
+
+    #[test]
+    fn the_header_is_the_row_naming_the_most_known_columns() {
+        let h = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(header_score(&h(&["Derwent Innovation Patent Export, 2024-03-01"])), 0);
+        // A query row that names two columns, then the header that names five.
+        let query = header_score(&h(&["申请号", "申请日"]));
+        let header = header_score(&h(&["申请号", "申请日", "公开号", "申请人", "IPC分类号"]));
+        assert_eq!((query, header), (2, 5));
     }
 
     #[test]

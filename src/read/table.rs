@@ -506,23 +506,32 @@ fn find_header(path: &Path, text: &[u8]) -> Result<HeaderFound, InputError> {
     let mut header = StringRecord::new();
     let parsed = reader.read_record(&mut header).map_err(|e| csv_error(path, &e))?;
     let mut body_start = if parsed { past_line_ends(bytes, reader.position().byte() as usize) } else { bytes.len() };
-    if parsed && crate::read::profile::detect(&header_names(&header)).is_none() {
-        // A title or the search query above the header row: the header is the first
-        // of the next rows whose names tell a layout (else the first row stays).
+    // A title or the search query may stand above the header row: of the first rows,
+    // the header is the first that names the most known columns (else the first row).
+    let (mut best, mut ran_out) = (0, !parsed);
+    if parsed {
+        best = crate::read::profile::header_score(&header_names(&header));
         let mut candidate = StringRecord::new();
         for _ in 1..HEADER_SEARCH_ROWS {
             match reader.read_record(&mut candidate) {
-                Ok(true) if crate::read::profile::detect(&header_names(&candidate)).is_some() => {
-                    header = candidate;
-                    body_start = past_line_ends(bytes, reader.position().byte() as usize);
+                Ok(true) => {
+                    let score = crate::read::profile::header_score(&header_names(&candidate));
+                    if score > best {
+                        best = score;
+                        header = candidate.clone();
+                        body_start = past_line_ends(bytes, reader.position().byte() as usize);
+                    }
+                }
+                _ => {
+                    ran_out = true;
                     break;
                 }
-                Ok(true) => {}
-                _ => break,
             }
         }
     }
-    let exhausted = reader.position().byte() as usize >= bytes.len() || body_start >= bytes.len();
+    // The bytes ran out before a header was found (more of the file may hold it), or
+    // the header took them all.
+    let exhausted = (ran_out && best == 0) || body_start >= bytes.len();
     let header_lines = bytes[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
     Ok(HeaderFound {
         headers: header_names(&header),
@@ -727,11 +736,14 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
     };
     // Exports often put a title or the search query above the header row: the header
     // is the first of the first rows whose names tell a layout (else the first row).
-    let header_at = range
+    // The first of the first rows that names the most known columns (else the first).
+    let scores: Vec<usize> = range
         .rows()
         .take(HEADER_SEARCH_ROWS)
-        .position(|row| crate::read::profile::detect(&header_text(row)).is_some())
-        .unwrap_or(0);
+        .map(|row| crate::read::profile::header_score(&header_text(row)))
+        .collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    let header_at = if best == 0 { 0 } else { scores.iter().position(|&s| s == best).unwrap_or(0) };
     let mut rows = range.rows().skip(header_at);
     let headers: Vec<String> = match rows.next() {
         Some(h) => header_text(h),
