@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::read::profile::{ColumnMap, Profile, FIELD_NAMES};
+use crate::read::profile::{check_roles, ColumnMap, Profile};
 use crate::rules::dates::{add_years, parse_date, year_end};
 use crate::rules::institutions::InstitutionType;
 use crate::rules::RuleParams;
@@ -304,9 +304,7 @@ impl ConfigFile {
         if !(reward_cap_wan.is_finite() && reward_cap_wan >= 0.0) {
             bail!("reward_cap_wan must be a non-negative number, not {reward_cap_wan}");
         }
-        if let Some(role) = self.columns.keys().find(|role| !FIELD_NAMES.contains(&role.as_str())) {
-            bail!("[columns]: unknown role {role:?}; the roles are: {}", FIELD_NAMES.join(", "));
-        }
+        check_roles(&self.columns).map_err(anyhow::Error::msg)?;
         let r = &self.rules;
         if !(r.pledge_threshold_wan.is_finite() && r.pledge_threshold_wan >= 0.0) {
             bail!("rules.pledge_threshold_wan must be a non-negative number");

@@ -411,35 +411,36 @@ fn conversion_warnings(loaded: &Loaded, settings: &Settings) -> Vec<String> {
 
 /// One line per column whose legal-event items could not all be read, with a sample:
 /// a patent with such an item and no other source of its grant counts as "cannot
-/// tell" (SPEC §8), and the line says why.
+/// tell" (SPEC §8), and the line says why. Then one line per INPADOC code that neither
+/// data/inpadoc-codes.csv nor its text could class.
 fn unread_event_warnings(warnings: &[crate::model::RowIssue]) -> Vec<String> {
-    let mut by_column: Vec<(&str, usize, &str)> = Vec::new();
-    for w in warnings.iter().filter(|w| w.reason == crate::read::portfolio::UNREAD_EVENT_ITEM) {
-        match by_column.iter_mut().find(|(column, ..)| *column == w.column) {
-            Some((_, n, _)) => *n += 1,
-            None => by_column.push((&w.column, 1, &w.value)),
-        }
-    }
-    let mut lines: Vec<String> = by_column
-        .into_iter()
-        .map(|(column, n, sample)| {
-            format!(
-                "{n} legal event items of column {column} could not be read (e.g. {sample:?}; all in warnings.csv): a patent whose grant may be among them, with no grant date or status, counts as validity unknown"
-            )
-        })
-        .collect();
-    // One line a code that neither data/inpadoc-codes.csv nor its text could class.
-    let mut codes: Vec<(&str, usize)> = Vec::new();
-    for w in warnings.iter().filter(|w| w.reason == crate::read::portfolio::UNKNOWN_EVENT_CODE) {
-        match codes.iter_mut().find(|(code, _)| *code == w.value) {
-            Some((_, n)) => *n += 1,
-            None => codes.push((&w.value, 1)),
-        }
-    }
-    lines.extend(codes.into_iter().map(|(code, n)| {
+    use crate::read::portfolio::{UNKNOWN_EVENT_CODE, UNREAD_EVENT_ITEM};
+    let unread = count_by(warnings, UNREAD_EVENT_ITEM, |w| &w.column).into_iter().map(|(column, n, sample)| {
+        format!(
+            "{n} legal event items of column {column} could not be read (e.g. {sample:?}; all in warnings.csv): a patent whose grant may be among them, with no grant date or status, counts as validity unknown"
+        )
+    });
+    let codes = count_by(warnings, UNKNOWN_EVENT_CODE, |w| &w.value).into_iter().map(|(code, n, _)| {
         format!("legal event code {code} ({n} items) is not in data/inpadoc-codes.csv and its text names no class: read as other")
-    }));
-    lines
+    });
+    unread.chain(codes).collect()
+}
+
+/// The warnings of one `reason`, counted by `key` in order of first sight: each key,
+/// its count and the first one's value.
+fn count_by<'a>(
+    warnings: &'a [crate::model::RowIssue],
+    reason: &str,
+    key: fn(&crate::model::RowIssue) -> &String,
+) -> Vec<(&'a str, usize, &'a str)> {
+    let mut counted: Vec<(&str, usize, &str)> = Vec::new();
+    for w in warnings.iter().filter(|w| w.reason == reason) {
+        match counted.iter_mut().find(|(k, ..)| *k == key(w).as_str()) {
+            Some((_, n, _)) => *n += 1,
+            None => counted.push((key(w), 1, &w.value)),
+        }
+    }
+    counted
 }
 
 /// The side tables that answer a question for every patent: D4 needs a source with

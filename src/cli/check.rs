@@ -10,7 +10,7 @@ use clap::Args;
 
 use crate::model::RowIssue;
 use crate::read::portfolio::{normalize_rows, Merged};
-use crate::read::profile::{Layout, Profile, FIELD_NAMES};
+use crate::read::profile::{check_roles, Layout, Profile};
 use crate::read::table::read_table_sheet;
 use crate::rules::numbers::Kind;
 use crate::write::csv_out::write_issues;
@@ -83,12 +83,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         Some(path) => crate::config::ConfigFile::load(path).map_err(crate::cli::UsageError)?,
         None => crate::config::ConfigFile::default(),
     };
-    if let Some(role) = config.columns.keys().find(|r| !FIELD_NAMES.contains(&r.as_str())) {
-        anyhow::bail!(crate::cli::UsageError(anyhow::anyhow!(
-            "[columns]: unknown role {role:?}; the roles are: {}",
-            FIELD_NAMES.join(", ")
-        )));
-    }
+    check_roles(&config.columns).map_err(|message| crate::cli::UsageError(anyhow::Error::msg(message)))?;
     let mut all_rejects = Vec::new();
     let mut out = String::new();
     for (file, path) in args.files.iter().enumerate() {

@@ -98,6 +98,14 @@ pub enum Field {
 /// Roles mapped to header names (a config's `[columns]`), in role order.
 pub type ColumnMap = std::collections::BTreeMap<String, String>;
 
+/// Every role of `columns` is a field's name, else what is wrong, naming the roles.
+pub fn check_roles(columns: &ColumnMap) -> Result<(), String> {
+    match columns.keys().find(|role| !FIELD_NAMES.contains(&role.as_str())) {
+        Some(role) => Err(format!("[columns]: unknown role {role:?}; the roles are: {}", FIELD_NAMES.join(", "))),
+        None => Ok(()),
+    }
+}
+
 /// Number of [`Field`]s.
 pub const FIELDS: usize = 27;
 
@@ -434,11 +442,9 @@ impl Layout {
                 nearest: nearest(wanted, &table.headers).map(str::to_string),
             }
         };
+        check_roles(columns).map_err(|message| InputError::Table { path: table.info.path.clone(), message })?;
         for (role, header) in columns {
-            let field = FIELD_NAMES.iter().position(|n| n == role).ok_or_else(|| InputError::Table {
-                path: table.info.path.clone(),
-                message: format!("[columns]: unknown role {role:?}; the roles are: {}", FIELD_NAMES.join(", ")),
-            })?;
+            let Some(field) = FIELD_NAMES.iter().position(|n| n == role) else { continue };
             let wanted = fold_header(header);
             let at = table.headers.iter().position(|h| h.trim() == header.trim()).or_else(|| find(&folded, &wanted));
             let Some(at) = at else {

@@ -679,13 +679,10 @@ fn disguise(bytes: &[u8]) -> Disguise {
 
 fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>) -> Result<TableFile, InputError> {
     use calamine::Reader as _;
-    let named = |what: &str| {
-        InputError::Table {
+    const RESAVE: &str = "open it in Excel and save it as .xlsx (or export CSV), then run hvpat on that";
+    let named = |what: &str| InputError::Table {
         path: path.to_path_buf(),
-        message: format!(
-            "not a workbook but {what} saved with a workbook's name, as some systems export: open it in Excel and save it as .xlsx (or export CSV), then run hvpat on that"
-        ),
-    }
+        message: format!("not a workbook but {what} saved with a workbook's name, as some systems export: {RESAVE}"),
     };
     match disguise(bytes) {
         Disguise::Html => return Err(named("an HTML page")),
@@ -735,8 +732,7 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
         }
     };
     // Exports often put a title or the search query above the header row: the header
-    // is the first of the first rows whose names tell a layout (else the first row).
-    // The first of the first rows that names the most known columns (else the first).
+    // is the first of the first rows that names the most known columns (else the first).
     let scores: Vec<usize> = range
         .rows()
         .take(HEADER_SEARCH_ROWS)

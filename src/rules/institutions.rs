@@ -211,30 +211,27 @@ pub fn english_words(name: &str) -> Option<String> {
         return None;
     }
     let spaced: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '&' { c } else { ' ' }).collect();
-    let mut words: Vec<&str> = spaced
+    let mut words: Vec<String> = spaced
         .split_whitespace()
-        .map(|w| match w.to_ascii_uppercase().as_str() {
-            "UNIVERSITY" | "UNIVERSITIES" | "UNIV" => "UNIV",
-            "TECHNOLOGY" | "TECHNOLOGICAL" | "TECH" => "TECH",
-            "SCIENCE" | "SCIENCES" | "SCI" => "SCI",
-            "INSTITUTE" | "INST" => "INST",
-            "ACADEMY" | "ACAD" => "ACAD",
-            "MEDICINE" | "MEDICAL" | "MED" => "MED",
-            "ENGINEERING" | "ENG" | "ENGN" => "ENG",
-            "INTERNATIONAL" | "INT" => "INT",
-            "AND" | "&" => "&",
-            "OF" | "THE" | "IN" | "AT" => "",
-            _ => "",
+        .map(str::to_ascii_uppercase)
+        .filter(|w| !matches!(w.as_str(), "OF" | "THE" | "IN" | "AT"))
+        .map(|w| {
+            let abbreviated = match w.as_str() {
+                "UNIVERSITY" | "UNIVERSITIES" => "UNIV",
+                "TECHNOLOGY" | "TECHNOLOGICAL" => "TECH",
+                "SCIENCE" | "SCIENCES" => "SCI",
+                "INSTITUTE" => "INST",
+                "ACADEMY" => "ACAD",
+                "MEDICINE" | "MEDICAL" => "MED",
+                "ENGINEERING" | "ENGN" => "ENG",
+                "INTERNATIONAL" => "INT",
+                "AND" => "&",
+                // Names of places and subjects are kept as they are.
+                _ => return w,
+            };
+            abbreviated.to_string()
         })
         .collect();
-    // The words left as they are (names of places, subjects) are kept upper-cased.
-    let upper: Vec<String> = spaced.split_whitespace().map(str::to_ascii_uppercase).collect();
-    for (w, u) in words.iter_mut().zip(&upper) {
-        if w.is_empty() && !matches!(u.as_str(), "OF" | "THE" | "IN" | "AT") {
-            *w = u;
-        }
-    }
-    words.retain(|w| !w.is_empty());
     words.sort_unstable();
     Some(words.join(" "))
 }
