@@ -61,6 +61,8 @@ pub struct ConfigFile {
     pub trend_years: Option<u32>,
     /// Write cells as they are, without neutralising spreadsheet formulas (default false).
     pub raw_cells: Option<bool>,
+    /// Start each CSV output with a UTF-8 byte-order mark (default true; SPEC §11).
+    pub csv_bom: Option<bool>,
     /// The output files to write (SPEC §11; default: all).
     pub outputs: Option<Vec<String>>,
     /// Roles read from columns whose headers hvpat does not know: role → header.
@@ -170,6 +172,8 @@ pub struct Overrides {
     pub out: Option<PathBuf>,
     /// `--outputs`.
     pub outputs: Option<Vec<String>>,
+    /// `--csv-bom` (`Some(true)`) or `--no-csv-bom` (`Some(false)`).
+    pub csv_bom: Option<bool>,
 }
 
 /// Everything one run needs, resolved.
@@ -208,6 +212,8 @@ pub struct Settings {
     pub trend_dates: Vec<NaiveDate>,
     /// CSV cells written without formula neutralising.
     pub raw_cells: bool,
+    /// CSV outputs start with a UTF-8 byte-order mark.
+    pub csv_bom: bool,
     /// The output files named (`None`: all), as a set: sorted, each once. Checked
     /// against the outputs when the run starts (`write::outputs::Selection`).
     pub outputs: Option<Vec<String>>,
@@ -328,6 +334,7 @@ impl ConfigFile {
             profile: self.profile,
             sheet: self.sheet,
             raw_cells: self.raw_cells.unwrap_or(false),
+            csv_bom: o.csv_bom.or(self.csv_bom).unwrap_or(true),
             outputs: o.outputs.or(self.outputs).map(|mut names| {
                 names.iter_mut().for_each(|n| *n = n.trim().to_string());
                 names.sort();
@@ -428,6 +435,11 @@ trend_years = 5
 # tab or carriage return) get a leading apostrophe. Set true to write them raw
 # (for tools that read the CSV as data, not for people who open it in Excel).
 raw_cells = false
+
+# CSV outputs start with a UTF-8 byte-order mark, so that Excel on a
+# Chinese-locale Windows opens them as UTF-8 (without it every name is garbled).
+# Set false for tools that do not expect one (flags --no-csv-bom / --csv-bom).
+csv_bom = true
 
 # Fail (exit code 4) when more than this share of portfolio rows is rejected.
 max_reject_share = 0.05

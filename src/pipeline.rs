@@ -90,7 +90,7 @@ pub enum RunError {
 }
 
 fn label(path: &Path) -> String {
-    path.display().to_string()
+    crate::read::snapshot::slashed(path)
 }
 
 /// Read every input and score it, reporting the long stages to `progress`.
@@ -689,7 +689,7 @@ fn write_all(
                     row_file("patents.parquet").as_deref(),
                     &loaded.scored,
                     &ctx,
-                    settings.raw_cells,
+                    crate::write::CsvStyle::of(settings),
                     progress,
                 );
                 progress.finish();
@@ -723,6 +723,7 @@ fn write_all(
             "counting": settings.counting.as_str(),
             "rollup_campuses": settings.rollup_campuses,
             "raw_cells": settings.raw_cells,
+            "csv_bom": settings.csv_bom,
             "max_reject_share": settings.max_reject_share,
             "reward_rate": settings.reward_rate,
             "reward_cap_wan": settings.reward_cap_wan,

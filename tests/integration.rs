@@ -34,8 +34,13 @@ impl Workdir {
         std::fs::write(self.path(name), text).expect("write");
     }
 
+    /// A file's text; a CSV's byte-order mark (SPEC §11: on by default) left out.
     fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+        let text = std::fs::read_to_string(self.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        match text.strip_prefix('\u{feff}') {
+            Some(rest) if name.ends_with(".csv") => rest.to_string(),
+            _ => text,
+        }
     }
 
     fn hvpat(&self, args: &[&str]) -> Output {
@@ -2249,4 +2254,43 @@ fn an_xls_that_is_html_or_text_is_told_by_what_it_holds() {
     let o = wd.hvpat(&["run", "list.xls", "--as-of", "2024-12-31", "--out", "out"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_figures(&wd.read("out/institutions.csv"), "清华大学", &[("patents", "1")]);
+}
+
+/// SPEC §11: every CSV of the output folder and `check --rejects` start with a UTF-8
+/// byte-order mark by default; `--no-csv-bom` and `csv_bom = false` leave it out,
+/// `--csv-bom` puts it back over the config, and the rest of each file is the same.
+#[test]
+fn csv_outputs_carry_a_byte_order_mark_unless_told_not_to() {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let csvs = ["institutions.csv", "patents.csv", "conversion.csv", "rejects.csv", "warnings.csv", "unresolved.csv"];
+    let wd = Workdir::with_fixture("handworked");
+    let bytes = |name: &str| std::fs::read(wd.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let with_out = |out: &str, extra: &[&str]| {
+        let mut args: Vec<&str> = RUN_HANDWORKED.to_vec();
+        *args.last_mut().expect("out") = out;
+        args.extend(extra);
+        let o = wd.hvpat(&args);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    };
+    with_out("on", &[]);
+    with_out("off", &["--no-csv-bom"]);
+    wd.write("nobom.toml", "csv_bom = false\n");
+    with_out("config-off", &["--config", "nobom.toml"]);
+    with_out("flag-over-config", &["--config", "nobom.toml", "--csv-bom"]);
+    for name in csvs {
+        let on = bytes(&format!("on/{name}"));
+        let off = bytes(&format!("off/{name}"));
+        assert!(on.starts_with(BOM), "{name} starts with a BOM by default");
+        assert!(!off.starts_with(BOM), "{name} has no BOM with --no-csv-bom");
+        assert_eq!(&on[BOM.len()..], &off[..], "{name}: the same bytes after the BOM");
+        assert_eq!(bytes(&format!("config-off/{name}")), off, "{name}: csv_bom = false");
+        assert_eq!(bytes(&format!("flag-over-config/{name}")), on, "{name}: --csv-bom over the config");
+    }
+    for (flag, bom) in [(None, true), (Some("--no-csv-bom"), false)] {
+        let mut args = vec!["check", "portfolio.csv", "--rejects", "checked.csv"];
+        args.extend(flag);
+        let o = wd.hvpat(&args);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert_eq!(bytes("checked.csv").starts_with(BOM), bom, "check --rejects with {flag:?}");
+    }
 }

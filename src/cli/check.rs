@@ -8,12 +8,14 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
+use crate::cli::CsvBomFlags;
 use crate::model::RowIssue;
 use crate::read::portfolio::{normalize_rows, Merged};
 use crate::read::profile::{check_roles, Layout, Profile};
 use crate::read::table::read_table_sheet;
 use crate::rules::numbers::Kind;
 use crate::write::csv_out::write_issues;
+use crate::write::CsvStyle;
 
 /// Arguments of `hvpat check`.
 #[derive(Debug, Args)]
@@ -33,6 +35,9 @@ pub struct CheckArgs {
     /// Also write every rejected row to this CSV file.
     #[arg(long)]
     pub rejects: Option<PathBuf>,
+    /// Whether the rejects file starts with a byte-order mark.
+    #[command(flatten)]
+    pub csv_bom: CsvBomFlags,
     /// The date coverage is told for (YYYY-MM-DD; default today): validity of a
     /// year-only filing date depends on it.
     #[arg(long)]
@@ -90,7 +95,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         let table = read_table_sheet(path, args.sheet.as_deref().or(config.sheet.as_deref()))?;
         let forced = args.profile.or(config.profile);
         let layout = Layout::locate_with(&table, forced, &config.columns)?;
-        let label = path.display().to_string();
+        let label = crate::read::snapshot::slashed(path);
         let mut merged = Merged::default();
         merged.take(normalize_rows(&table, &layout, file, &label));
         merged.finish();
@@ -135,7 +140,11 @@ pub fn run(args: CheckArgs) -> Result<()> {
     }
     // The rejects file first: a reader of stdout that goes away ends the command.
     if let Some(path) = &args.rejects {
-        write_issues(path, &all_rejects, false)?;
+        let style = CsvStyle {
+            raw: config.raw_cells.unwrap_or(false),
+            bom: args.csv_bom.choice().or(config.csv_bom).unwrap_or(true),
+        };
+        write_issues(path, &all_rejects, style)?;
     }
     crate::cli::print_out(&out)?;
     Ok(())

@@ -80,9 +80,37 @@ pub struct InputArgs {
     pub year: Option<i32>,
 }
 
+/// `--csv-bom` / `--no-csv-bom` (SPEC §11): the last one given wins.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CsvBomFlags {
+    /// Start CSV outputs with a UTF-8 byte-order mark, so that Excel opens them as
+    /// UTF-8 (the default; overrides the config's `csv_bom = false`).
+    #[arg(long, overrides_with = "no_csv_bom")]
+    pub csv_bom: bool,
+    /// Write CSV outputs without the byte-order mark.
+    #[arg(long, overrides_with = "csv_bom")]
+    pub no_csv_bom: bool,
+}
+
+impl CsvBomFlags {
+    /// `Some(on)` when a flag was given.
+    pub fn choice(self) -> Option<bool> {
+        match (self.csv_bom, self.no_csv_bom) {
+            (_, true) => Some(false),
+            (true, false) => Some(true),
+            (false, false) => None,
+        }
+    }
+}
+
 impl InputArgs {
-    /// The config file merged with these flags (and `out`).
-    pub fn settings(&self, out: Option<PathBuf>, outputs: Option<Vec<String>>) -> Result<Settings, UsageError> {
+    /// The config file merged with these flags (and `out`, `outputs`, `csv_bom`).
+    pub fn settings(
+        &self,
+        out: Option<PathBuf>,
+        outputs: Option<Vec<String>>,
+        csv_bom: Option<bool>,
+    ) -> Result<Settings, UsageError> {
         let file = match &self.config {
             Some(path) => ConfigFile::load(path).map_err(UsageError)?,
             None => ConfigFile::default(),
@@ -94,6 +122,7 @@ impl InputArgs {
             year: self.year,
             out,
             outputs,
+            csv_bom,
         })
         .map_err(UsageError)
     }

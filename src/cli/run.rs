@@ -8,7 +8,7 @@ use clap::Args;
 
 use serde_json::json;
 
-use crate::cli::InputArgs;
+use crate::cli::{CsvBomFlags, InputArgs};
 use crate::pipeline::{self, RunOptions, RunOutcome};
 use crate::progress::{Progress, Silent};
 
@@ -25,6 +25,9 @@ pub struct RunArgs {
     /// files manifest.json, rejects.csv, warnings.csv and unresolved.csv always).
     #[arg(long, value_delimiter = ',', value_name = "FILES")]
     pub outputs: Option<Vec<String>>,
+    /// Whether CSV outputs start with a byte-order mark.
+    #[command(flatten)]
+    pub csv_bom: CsvBomFlags,
     /// Skip the run when the inputs, config and tool version equal those of the existing output.
     #[arg(long)]
     pub if_changed: bool,
@@ -40,7 +43,7 @@ pub fn log_line(message: &str) {
 
 /// Run the pipeline: stage lines on stderr (none with `--quiet`), progress bars on a terminal.
 pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
-    let settings = args.inputs.settings(args.out.clone(), args.outputs.clone())?;
+    let settings = args.inputs.settings(args.out.clone(), args.outputs.clone(), args.csv_bom.choice())?;
     let bars = crate::progress::Bars::default();
     let progress: &dyn Progress = if quiet || !std::io::stderr().is_terminal() { &Silent } else { &bars };
     let log = |message: &str| {

@@ -56,10 +56,26 @@ impl Stamp {
     }
 }
 
+/// A path as the outputs write it: with `/` between its parts on every OS, so that
+/// the same run gives the same bytes on Linux and Windows (SPEC §11).
+pub fn slashed(path: &Path) -> String {
+    with_slashes(&path.to_string_lossy(), std::path::MAIN_SEPARATOR)
+}
+
+/// `text` with the OS's `separator` written as `/` (on Unix, where it is `/`, as it is).
+fn with_slashes(text: &str, separator: char) -> String {
+    text.replace(separator, "/")
+}
+
+fn serialize_slashed<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&slashed(path))
+}
+
 /// A file's identity for the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileInfo {
-    /// Path as given.
+    /// Path as given (written with `/`).
+    #[serde(serialize_with = "serialize_slashed")]
     pub path: PathBuf,
     /// Size in bytes.
     pub bytes: u64,
@@ -148,6 +164,14 @@ pub fn check_unchanged(path: &Path, read: &Stamp) -> Result<(), InputError> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn paths_are_written_with_slashes_whatever_the_os_separator() {
+        assert_eq!(with_slashes(r"sample\portfolio.csv", '\\'), "sample/portfolio.csv");
+        assert_eq!(with_slashes(r"C:\专利 数据\导出.xls", '\\'), "C:/专利 数据/导出.xls");
+        assert_eq!(with_slashes("sample/portfolio.csv", '/'), "sample/portfolio.csv");
+        assert_eq!(slashed(Path::new("data/sample/portfolio.csv")), "data/sample/portfolio.csv");
+    }
 
     #[test]
     fn a_file_read_whole_is_its_bytes_and_unchanged_after() {

@@ -8,8 +8,8 @@ use anyhow::{Context, Result};
 use crate::aggregate::{e4_text, InstitutionRow, UnresolvedName};
 use crate::model::RowIssue;
 use crate::rules::conversion::e2_text;
-use crate::write::push_csv_row;
 use crate::write::schema::{institution_columns, institution_values, InstitutionValue, CONVERSION_COLUMNS};
+use crate::write::{push_csv_row, CsvStyle};
 
 /// A small CSV file gathered in memory, rows encoded by [`push_csv_row`].
 struct CsvFile<'p> {
@@ -19,8 +19,8 @@ struct CsvFile<'p> {
 }
 
 impl<'p> CsvFile<'p> {
-    fn new(path: &'p Path, raw: bool) -> CsvFile<'p> {
-        CsvFile { path, bytes: Vec::new(), raw }
+    fn new(path: &'p Path, style: CsvStyle) -> CsvFile<'p> {
+        CsvFile { path, bytes: style.start().to_vec(), raw: style.raw }
     }
 
     /// Add the header row (written as it is).
@@ -50,8 +50,8 @@ pub fn conversion_cells(r: &InstitutionRow) -> Vec<String> {
 }
 
 /// Write `conversion.csv`: one row per institution, in `institutions.csv` order.
-pub fn write_conversion(path: &Path, rows: &[InstitutionRow], raw: bool) -> Result<()> {
-    let mut w = CsvFile::new(path, raw);
+pub fn write_conversion(path: &Path, rows: &[InstitutionRow], style: CsvStyle) -> Result<()> {
+    let mut w = CsvFile::new(path, style);
     w.header(&CONVERSION_COLUMNS);
     for r in rows {
         let mut cells = vec![r.institution.clone(), r.kind.clone()];
@@ -62,8 +62,8 @@ pub fn write_conversion(path: &Path, rows: &[InstitutionRow], raw: bool) -> Resu
 }
 
 /// Write `institutions.csv`.
-pub fn write_institutions(path: &Path, rows: &[InstitutionRow], raw: bool) -> Result<()> {
-    let mut w = CsvFile::new(path, raw);
+pub fn write_institutions(path: &Path, rows: &[InstitutionRow], style: CsvStyle) -> Result<()> {
+    let mut w = CsvFile::new(path, style);
     w.header(&institution_columns());
     for r in rows {
         let cells: Vec<String> = institution_values(r)
@@ -82,8 +82,8 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow], raw: bool) -> Re
 
 /// Write `unresolved.csv`: holder names the alias table does not know, with their type by words
 /// and patent counts, so that an analyst knows which aliases to add.
-pub fn write_unresolved(path: &Path, names: &[UnresolvedName], raw: bool) -> Result<()> {
-    let mut w = CsvFile::new(path, raw);
+pub fn write_unresolved(path: &Path, names: &[UnresolvedName], style: CsvStyle) -> Result<()> {
+    let mut w = CsvFile::new(path, style);
     w.header(&["name", "type", "patents"]);
     for n in names {
         w.row(&[n.name.clone(), n.kind.as_str().to_string(), n.patents.to_string()]);
@@ -92,9 +92,9 @@ pub fn write_unresolved(path: &Path, names: &[UnresolvedName], raw: bool) -> Res
 }
 
 /// Write `rejects.csv` or `warnings.csv`: file, line, column, value, reason, raw row.
-/// Every CSV writer neutralises formula-like cells unless `raw` (config `raw_cells`).
-pub fn write_issues(path: &Path, issues: &[RowIssue], raw: bool) -> Result<()> {
-    let mut w = CsvFile::new(path, raw);
+/// Every CSV writer neutralises formula-like cells unless `style.raw` (config `raw_cells`).
+pub fn write_issues(path: &Path, issues: &[RowIssue], style: CsvStyle) -> Result<()> {
+    let mut w = CsvFile::new(path, style);
     w.header(&["file", "line", "column", "value", "reason", "raw"]);
     for i in issues {
         let line = i.line.to_string();

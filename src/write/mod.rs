@@ -13,6 +13,33 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// How a run writes its CSV files (SPEC §11): formula-like cells neutralised unless
+/// `raw`; a UTF-8 byte-order mark first when `bom`, so that Excel on a
+/// Chinese-locale Windows reads the file as UTF-8 and not as GBK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvStyle {
+    /// Cells written as they are (config `raw_cells`).
+    pub raw: bool,
+    /// A byte-order mark before the header (config `csv_bom`, default on).
+    pub bom: bool,
+}
+
+impl CsvStyle {
+    /// The style a run's settings ask for.
+    pub fn of(settings: &crate::config::Settings) -> CsvStyle {
+        CsvStyle { raw: settings.raw_cells, bom: settings.csv_bom }
+    }
+
+    /// The bytes a CSV file starts with: the byte-order mark or nothing.
+    pub fn start(self) -> &'static [u8] {
+        if self.bom {
+            b"\xEF\xBB\xBF"
+        } else {
+            b""
+        }
+    }
+}
+
 /// Neutralise a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
 /// tab or carriage return first) by prefixing an apostrophe.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {

@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::loaded::Loaded;
 use crate::write::manifest::{institutions_json, write_json};
 use crate::write::report::{self, ReportData};
-use crate::write::{csv_out, parquet};
+use crate::write::{csv_out, parquet, CsvStyle};
 
 /// What an output is made from, beyond the run's institutions and accounting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,11 +159,11 @@ impl<'a> Job<'a> {
 }
 
 fn institutions_csv(job: &Job<'_>, path: &Path) -> Result<()> {
-    csv_out::write_institutions(path, job.institutions, job.settings.raw_cells)
+    csv_out::write_institutions(path, job.institutions, CsvStyle::of(job.settings))
 }
 
 fn conversion_csv(job: &Job<'_>, path: &Path) -> Result<()> {
-    csv_out::write_conversion(path, job.institutions, job.settings.raw_cells)
+    csv_out::write_conversion(path, job.institutions, CsvStyle::of(job.settings))
 }
 
 fn institutions_parquet(job: &Job<'_>, path: &Path) -> Result<()> {
@@ -175,16 +175,16 @@ fn institutions_json_file(job: &Job<'_>, path: &Path) -> Result<()> {
 }
 
 fn rejects_csv(job: &Job<'_>, path: &Path) -> Result<()> {
-    csv_out::write_issues(path, &job.loaded.rejects, job.settings.raw_cells)
+    csv_out::write_issues(path, &job.loaded.rejects, CsvStyle::of(job.settings))
 }
 
 fn warnings_csv(job: &Job<'_>, path: &Path) -> Result<()> {
-    csv_out::write_issues(path, &job.loaded.warnings, job.settings.raw_cells)
+    csv_out::write_issues(path, &job.loaded.warnings, CsvStyle::of(job.settings))
 }
 
 fn unresolved_csv(job: &Job<'_>, path: &Path) -> Result<()> {
     let unresolved = unresolved_names(&job.loaded.scored, &job.loaded.institutions);
-    csv_out::write_unresolved(path, &unresolved, job.settings.raw_cells)
+    csv_out::write_unresolved(path, &unresolved, CsvStyle::of(job.settings))
 }
 
 fn report_html(job: &Job<'_>, path: &Path) -> Result<()> {

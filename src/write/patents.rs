@@ -13,8 +13,8 @@ use rayon::prelude::*;
 
 use crate::rules::dates::Ymd;
 use crate::score::{ScoreContext, Scored};
-use crate::write::push_csv_row;
 use crate::write::schema::{PatentCells, PATENT_COLUMNS};
+use crate::write::{push_csv_row, CsvStyle};
 
 /// Patents rendered per chunk: enough to keep both cores busy, small enough that
 /// a chunk's text stays in tens of megabytes.
@@ -109,23 +109,23 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
 type Rendered = (Option<Vec<u8>>, Option<crate::write::parquet::EncodedGroup>);
 
 /// Write `patents.csv` and `patents.parquet` (the same columns, typed: booleans and
-/// counts; values raw), each when its path is given. CSV cells are neutralised
-/// unless `raw`.
+/// counts; values raw), each when its path is given, the CSV as `style` says.
 pub fn write_patents(
     csv_path: Option<&Path>,
     parquet_path: Option<&Path>,
     scored: &[Scored],
     ctx: &ScoreContext<'_>,
-    raw: bool,
+    style: CsvStyle,
     progress: &dyn crate::progress::Progress,
 ) -> Result<()> {
+    let raw = style.raw;
     let csv = match csv_path {
         Some(path) => {
             let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             // Rows arrive as buffers of thousands of rows: written straight to the file.
-            (&file)
-                .write_all(&csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), raw, 1 << 10)?)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut header = style.start().to_vec();
+            header.extend(csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), raw, 1 << 10)?);
+            (&file).write_all(&header).with_context(|| format!("cannot write {}", path.display()))?;
             Some((file, path))
         }
         None => None,

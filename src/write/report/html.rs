@@ -380,7 +380,7 @@ fn parameters(data: &ReportData<'_>) -> Markup {
                     tr {
                         th class="t" { (input.role) }
                         td class="t" {
-                            (input.file.path.display().to_string()) " (" (input.rows) " rows, sha256 "
+                            (crate::read::snapshot::slashed(&input.file.path)) " (" (input.rows) " rows, sha256 "
                             (&input.file.sha256[..12.min(input.file.sha256.len())]) ")"
                         }
                     }

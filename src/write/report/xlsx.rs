@@ -224,8 +224,10 @@ fn parameters_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> R
         params.extend(map.iter().map(|(k, v)| (format!("rules.{k}"), v.to_string().trim_matches('"').to_string())));
     }
     for input in &data.loaded.inputs {
-        params
-            .push((format!("input ({})", input.role), format!("{} · {} rows", input.file.path.display(), input.rows)));
+        params.push((
+            format!("input ({})", input.role),
+            format!("{} · {} rows", crate::read::snapshot::slashed(&input.file.path), input.rows),
+        ));
     }
     for (i, (k, v)) in params.iter().enumerate() {
         ws.write_string(i as u32 + 1, 0, cell_text(k))?;
