@@ -496,6 +496,8 @@ pub struct RunSummary {
     pub counts: Counts,
     /// Institution rows.
     pub institutions: Vec<InstitutionRow>,
+    /// Why a person must look at the written outputs (exit 4), if they must.
+    pub attention: Option<RunError>,
 }
 
 /// How a run ended.
@@ -640,19 +642,15 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
         limit: settings.max_reject_share * 100.0,
         rejects: dir.join("rejects.csv").display().to_string(),
     });
-    if no_holders {
-        let rejects = too_many_rejects.map(|e| e.to_string());
-        return Err(RunError::NoHolders {
+    let attention = match (no_holders, too_many_rejects) {
+        (true, rejects) => Some(RunError::NoHolders {
             columns: holder_columns.join(", "),
             out: dir.display().to_string(),
-            rejects,
-        }
-        .into());
-    }
-    if let Some(e) = too_many_rejects {
-        return Err(e.into());
-    }
-    Ok(RunOutcome::Done(RunSummary { out: dir, counts, institutions }))
+            rejects: rejects.map(|e| e.to_string()),
+        }),
+        (false, rejects) => rejects,
+    };
+    Ok(RunOutcome::Done(RunSummary { out: dir, counts, institutions, attention }))
 }
 
 /// Write the selected outputs: the patents' rows (`patents.csv`, `patents.parquet`)

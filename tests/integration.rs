@@ -186,6 +186,14 @@ fn malformed_rows_are_rejected_with_file_line_and_column() {
     // 8 of 12 rows rejected: the outputs are written, and the exit code says the limit was passed.
     assert_eq!(code(&o), 4, "{}", stderr(&o));
     assert!(stderr(&o).contains("8 of 12 portfolio rows rejected"), "{}", stderr(&o));
+    // With --json the summary line comes all the same, the reason beside the counts.
+    let o = wd.hvpat(&["run", "portfolio.csv", "--pledges", "pledges.csv", "--as-of", "2025-12-31", "--out", "out", "--json"]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    let line: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON line on stdout");
+    assert_eq!(line["counts"]["rejected"], 8);
+    assert!(line["out"].as_str().is_some_and(|out| out.ends_with("out")), "{line}");
+    let attention = line["attention"].as_str().expect("attention");
+    assert!(attention.starts_with("8 of 12 portfolio rows rejected") && stderr(&o).contains(attention), "{line}");
     for name in ["rejects.csv", "warnings.csv", "institutions.csv"] {
         let want = std::fs::read_to_string(fixture("malformed/expected").join(name)).expect("expected file");
         assert_same(name, &wd.read(&format!("out/{name}")), &want);

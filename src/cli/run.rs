@@ -69,7 +69,7 @@ pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
         RunOutcome::Done(summary) => summary,
     };
     let c = &summary.counts;
-    if !quiet {
+    if !quiet && summary.attention.is_none() {
         log_line(&format!(
             "done: as of {}: {} rows read, {} patents scored ({} eligible, {} high-value), {} institutions → {}",
             settings.as_of,
@@ -87,8 +87,9 @@ pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
             "out": summary.out.display().to_string(),
             "as_of": settings.as_of.to_string(),
             "counts": c,
+            "attention": summary.attention.as_ref().map(ToString::to_string),
         });
         crate::cli::print_out(&format!("{line}\n"))?;
     }
-    Ok(())
+    summary.attention.map_or(Ok(()), |e| Err(e.into()))
 }
