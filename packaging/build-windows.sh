@@ -13,7 +13,7 @@ target=x86_64-pc-windows-gnu
 need cargo "https://rustup.rs (the Rust toolchain)"
 need_target "$target"
 need x86_64-w64-mingw32-gcc-posix "apt-get install gcc-mingw-w64-x86-64-posix"
-need cargo-about "cargo install --locked cargo-about@0.8.4"
+need cargo-about "cargo install --locked --features cli cargo-about@0.9.3"
 need zip "apt-get install zip"
 tools_venv
 

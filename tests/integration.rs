@@ -187,7 +187,17 @@ fn malformed_rows_are_rejected_with_file_line_and_column() {
     assert_eq!(code(&o), 4, "{}", stderr(&o));
     assert!(stderr(&o).contains("8 of 12 portfolio rows rejected"), "{}", stderr(&o));
     // With --json the summary line comes all the same, the reason beside the counts.
-    let o = wd.hvpat(&["run", "portfolio.csv", "--pledges", "pledges.csv", "--as-of", "2025-12-31", "--out", "out", "--json"]);
+    let o = wd.hvpat(&[
+        "run",
+        "portfolio.csv",
+        "--pledges",
+        "pledges.csv",
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        "out",
+        "--json",
+    ]);
     assert_eq!(code(&o), 4, "{}", stderr(&o));
     let line: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON line on stdout");
     assert_eq!(line["counts"]["rejected"], 8);
