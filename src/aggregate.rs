@@ -60,6 +60,11 @@ pub fn e4_text(e4: u64) -> String {
     format!("{}.{:04}", e4 / 10_000, e4 % 10_000)
 }
 
+/// A non-negative ratio with 4 decimals, half-up (SPEC §12).
+pub fn ratio_text(ratio: f64) -> String {
+    e4_text((ratio * 10_000.0).round() as u64)
+}
+
 impl InstitutionRow {
     /// A row of zeros for `inst`.
     pub fn empty(inst: &Institution, fractional: bool, trend_len: usize) -> InstitutionRow {

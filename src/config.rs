@@ -63,6 +63,8 @@ pub struct ConfigFile {
     pub raw_cells: Option<bool>,
     /// Start each CSV output with a UTF-8 byte-order mark (default true; SPEC §11).
     pub csv_bom: Option<bool>,
+    /// The fewest known values a cohort needs for relative quality figures (SPEC §12; default 30).
+    pub quality_min_cohort: Option<u32>,
     /// The output files to write (SPEC §11; default: all).
     pub outputs: Option<Vec<String>>,
     /// Roles read from columns whose headers hvpat does not know: role → header.
@@ -214,6 +216,8 @@ pub struct Settings {
     pub raw_cells: bool,
     /// CSV outputs start with a UTF-8 byte-order mark.
     pub csv_bom: bool,
+    /// The fewest known values a quality cohort needs (SPEC §12).
+    pub quality_min_cohort: u32,
     /// The output files named (`None`: all), as a set: sorted, each once. Checked
     /// against the outputs when the run starts (`write::outputs::Selection`).
     pub outputs: Option<Vec<String>>,
@@ -222,6 +226,9 @@ pub struct Settings {
     /// Rule thresholds.
     pub rules: RuleParams,
 }
+
+/// Default fewest known values of a quality cohort (SPEC §12).
+pub const DEFAULT_QUALITY_MIN_COHORT: u32 = 30;
 
 /// Default reject-share limit: a run whose portfolio rows are more than 5 % rejects fails.
 pub const DEFAULT_MAX_REJECT_SHARE: f64 = 0.05;
@@ -335,6 +342,7 @@ impl ConfigFile {
             sheet: self.sheet,
             raw_cells: self.raw_cells.unwrap_or(false),
             csv_bom: o.csv_bom.or(self.csv_bom).unwrap_or(true),
+            quality_min_cohort: self.quality_min_cohort.unwrap_or(DEFAULT_QUALITY_MIN_COHORT),
             outputs: o.outputs.or(self.outputs).map(|mut names| {
                 names.iter_mut().for_each(|n| *n = n.trim().to_string());
                 names.sort();
@@ -440,6 +448,10 @@ raw_cells = false
 # Chinese-locale Windows opens them as UTF-8 (without it every name is garbled).
 # Set false for tools that do not expect one (flags --no-csv-bom / --csv-bom).
 csv_bom = true
+
+# Quality indicators (SPEC §12): a cohort (filing year x IPC section) needs this many
+# known values before its relative figures (scope_rel, cited_by_rel, top10_cited…) are given.
+quality_min_cohort = 30
 
 # Fail (exit code 4) when more than this share of portfolio rows is rejected.
 max_reject_share = 0.05

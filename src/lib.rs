@@ -14,6 +14,7 @@ pub mod memory;
 pub mod model;
 pub mod pipeline;
 pub mod progress;
+pub mod quality;
 pub mod read;
 pub mod rules;
 pub mod score;

@@ -48,6 +48,8 @@ pub struct Loaded {
     pub conversion_sources: bool,
     /// The side tables that answered questions for every patent.
     pub run_sources: RunSources,
+    /// The quality cohorts of the scored CN inventions (SPEC §12).
+    pub cohorts: crate::rules::quality::Cohorts,
 }
 
 impl Loaded {
@@ -62,6 +64,7 @@ impl Loaded {
             rollup_campuses: settings.rollup_campuses,
             trend_dates: &settings.trend_dates,
             sources: self.run_sources,
+            cohorts: Some(&self.cohorts),
         }
     }
 }

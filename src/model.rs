@@ -199,6 +199,88 @@ pub struct Patent {
     pub status_class: Option<StatusClass>,
     /// What the patent's inputs could tell, and where its dates came from.
     pub known: Known,
+    /// The quality counts its export gave (SPEC §12).
+    pub counts: QualityCounts,
+}
+
+/// The counts an export gives for the quality indicators (SPEC §12), each unknown
+/// (an empty cell, or no such column) or as the export gave it, up to
+/// [`QualityCounts::MAX`]: 8 bytes, since every patent carries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QualityCounts([u16; QualityCounts::LEN]);
+
+/// One of the [`QualityCounts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QualityCount {
+    /// Claims.
+    Claims,
+    /// Forward citations.
+    CitedBy,
+    /// Backward citations.
+    Cites,
+    /// The simple family size as the export gives it.
+    FamilySize,
+}
+
+impl QualityCount {
+    /// Every count, in [`QualityCounts`] order.
+    pub const ALL: [QualityCount; QualityCounts::LEN] =
+        [QualityCount::Claims, QualityCount::CitedBy, QualityCount::Cites, QualityCount::FamilySize];
+
+    /// The indicator's name (SPEC §12).
+    pub fn name(self) -> &'static str {
+        match self {
+            QualityCount::Claims => "claims",
+            QualityCount::CitedBy => "cited_by",
+            QualityCount::Cites => "cites",
+            QualityCount::FamilySize => "family_size",
+        }
+    }
+}
+
+impl Default for QualityCounts {
+    fn default() -> QualityCounts {
+        QualityCounts([QualityCounts::UNKNOWN; QualityCounts::LEN])
+    }
+}
+
+impl QualityCounts {
+    const LEN: usize = 4;
+    const UNKNOWN: u16 = u16::MAX;
+    /// The largest count kept (the most-cited patents have some thousands citations).
+    pub const MAX: u32 = u16::MAX as u32 - 1;
+
+    /// A count, when known.
+    pub fn get(&self, which: QualityCount) -> Option<u32> {
+        Some(self.0[which as usize]).filter(|&n| n != Self::UNKNOWN).map(u32::from)
+    }
+
+    /// Set a count (`None`, or one above [`QualityCounts::MAX`]: unknown).
+    pub fn set(&mut self, which: QualityCount, value: Option<u32>) {
+        self.0[which as usize] =
+            value.and_then(|n| u16::try_from(n).ok()).filter(|&n| n != Self::UNKNOWN).unwrap_or(Self::UNKNOWN);
+    }
+
+    /// Merge the counts of another row of the same patent (SPEC §12): the granted
+    /// publication's row's value when it has one (`other_wins`: the other row is that
+    /// row and this one is not), else the first known in file order. Returns the
+    /// counts on which two known values disagree, with both values (this row's first).
+    pub fn merge(&mut self, other: QualityCounts, other_wins: bool) -> Vec<(QualityCount, u32, u32)> {
+        let mut disagreements = Vec::new();
+        for which in QualityCount::ALL {
+            match (self.get(which), other.get(which)) {
+                (Some(mine), Some(theirs)) if mine != theirs => {
+                    disagreements.push((which, mine, theirs));
+                    if other_wins {
+                        self.set(which, Some(theirs));
+                    }
+                }
+                (None, theirs @ Some(_)) => self.set(which, theirs),
+                _ => {}
+            }
+        }
+        disagreements
+    }
 }
 
 /// The lists of a [`Patent`] that most patents leave empty.
@@ -317,9 +399,6 @@ pub struct Known {
     pub grant_column: bool,
     /// Its file has a family column.
     pub family_column: bool,
-    /// The family size an export gave (`简单同族数量`), the largest seen.
-    /// (Counts above 10,000 are refused when read, so 16 bits hold it.)
-    pub family_size: Option<u16>,
     /// Its file has a pledge-amount column.
     pub pledge_column: bool,
     /// Its file has an award column.
@@ -342,7 +421,6 @@ impl Known {
     pub fn merge(&mut self, other: Known) {
         self.grant_column |= other.grant_column;
         self.family_column |= other.family_column;
-        self.family_size = self.family_size.max(other.family_size);
         self.pledge_column |= other.pledge_column;
         self.award_column |= other.award_column;
         self.granted_by_label |= other.granted_by_label;

@@ -27,7 +27,7 @@ use crate::rules::institutions::AliasTable;
 use crate::rules::numbers::Kind;
 use crate::rules::status::StatusClass;
 use crate::rules::validity::status_of;
-use crate::score::{score_all_with, ScoreContext, Scored, Scoring};
+use crate::score::{quality_cohorts, score_all_with, ScoreContext, Scored, Scoring};
 use crate::write::manifest::{coverage_json, write_json, Counts, InputRecord};
 use crate::write::outputs::{Job, Need, Selection, Writer};
 use crate::write::{patents, OutputDir, OutputLock};
@@ -141,9 +141,11 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
         rollup_campuses: settings.rollup_campuses,
         trend_dates: &settings.trend_dates,
         sources: run_sources,
+        cohorts: None,
     };
     progress.start("scoring", patents.len() as u64, Unit::Patents);
     let Scoring { scored, institutions } = score_all_with(patents, &ctx, progress);
+    let cohorts = quality_cohorts(&scored, &ctx, settings.quality_min_cohort);
     progress.finish();
     timings.push(("score", t2.elapsed().as_millis()));
     counts.scored = scored.len();
@@ -174,6 +176,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
         transactions,
         conversion,
         conversion_sources,
+        cohorts,
     })
 }
 
@@ -722,6 +725,7 @@ fn write_all(
             "rollup_campuses": settings.rollup_campuses,
             "raw_cells": settings.raw_cells,
             "csv_bom": settings.csv_bom,
+            "quality_min_cohort": settings.quality_min_cohort,
             "max_reject_share": settings.max_reject_share,
             "reward_rate": settings.reward_rate,
             "reward_cap_wan": settings.reward_cap_wan,
@@ -730,6 +734,7 @@ fn write_all(
         "inputs": loaded.inputs,
         "counts": loaded.counts,
         "coverage": coverage_json(&loaded.coverage),
+        "quality": crate::quality::known_counts(&loaded.scored, &ctx),
         "sources": loaded.sources,
         "outputs": selection.names(),
         "timings_ms": timings,

@@ -125,6 +125,8 @@ pub struct ScoreContext<'a> {
     pub trend_dates: &'a [NaiveDate],
     /// The side tables given for the run (for coverage).
     pub sources: RunSources,
+    /// The quality cohorts (SPEC §12), once every patent is scored (`None` while scoring).
+    pub cohorts: Option<&'a crate::rules::quality::Cohorts>,
 }
 
 impl ScoreContext<'_> {
@@ -132,6 +134,35 @@ impl ScoreContext<'_> {
     pub fn verdict(&self, s: &Scored) -> Verdict {
         verdict(&s.patent, &self.concordance.match_codes(&s.patent.ipc), self.as_of, self.rules)
     }
+
+    /// A patent's quality indicators as of `as_of` (SPEC §12).
+    pub fn indicators(&self, p: &Patent) -> crate::rules::quality::Indicators {
+        crate::rules::quality::Indicators::of(p, self.as_of, self.sources.families)
+    }
+
+    /// A patent's indicators relative to its cohort (none before the cohorts are built).
+    pub fn relative(
+        &self,
+        p: &Patent,
+        indicators: &crate::rules::quality::Indicators,
+    ) -> crate::rules::quality::RelativeValues {
+        self.cohorts.map(|c| c.relative(crate::rules::quality::cohort_key(p), indicators)).unwrap_or_default()
+    }
+}
+
+/// The quality cohorts of the scored patents (SPEC §12): every scored CN invention.
+pub fn quality_cohorts(scored: &[Scored], ctx: &ScoreContext<'_>, min_cohort: u32) -> crate::rules::quality::Cohorts {
+    let keyed: Vec<_> = scored
+        .par_iter()
+        .filter_map(|s| {
+            let p = &s.patent;
+            if p.kind != Some(crate::rules::numbers::Kind::Invention) {
+                return None;
+            }
+            crate::rules::quality::cohort_key(p).map(|key| (key, ctx.indicators(p)))
+        })
+        .collect();
+    crate::rules::quality::Cohorts::build(keyed.into_iter(), min_cohort)
 }
 
 /// Every patent scored, sorted by patent id, with the institutions they name.

@@ -11,15 +11,21 @@ import os
 from pathlib import Path
 
 # The tables of an output folder, by key: the file stem.
-TABLES = ("institutions", "patents", "conversion", "rejects", "warnings", "unresolved")
+TABLES = ("institutions", "patents", "quality", "conversion", "rejects", "warnings", "unresolved")
 
 # The columns whose type is not a count, by table (the same name may be a flag in
 # patents and a count in institutions).
 _PATENT_FLAGS = ("eligible", "d1_sei", "d2_overseas", "d3_maintained", "d4_pledge", "d5_award", "high_value")
 _MONEY = {"received_wan": "float", "reward_wan": "float"}
+_INDICATORS = ("scope", "family_size", "family_offices", "grant_lag_days", "age_years", "claims", "cited_by", "cites")
+_RELATIVE = ("scope_rel", "family_size_rel", "claims_rel", "cited_by_rel")
 NAMED = {
     "patents": {"filing_date": "date", "grant_date": "date", "dimensions": "u32",
-                **{flag: "bool" for flag in _PATENT_FLAGS}},
+                **{flag: "bool" for flag in _PATENT_FLAGS},
+                **{name: "u32" for name in _INDICATORS}, **{name: "float" for name in _RELATIVE},
+                "top10_cited": "bool"},
+    "quality": {**{f"{name}_{figure}": "float" for name in _INDICATORS + _RELATIVE for figure in ("median", "mean")},
+                "top10_cited_share": "float"},
     "institutions": {"high_value_share": "float", **_MONEY},
     "conversion": {"conversion_rate": "float", **_MONEY},
 }
@@ -70,7 +76,7 @@ def read(out, backend=None) -> dict:
     """Every table present in the output folder ``out``, by name (``institutions``,
     ``patents``, ``conversion``, ``rejects``, ``warnings``, ``unresolved``).
 
-    ``backend`` is ``"polars"`` or ``"pandas"``; by default polars when it is
+    ``quality`` too where the run wrote it. ``backend`` is ``"polars"`` or ``"pandas"``; by default polars when it is
     installed, else pandas (with pyarrow).
     """
     out = Path(os.fspath(out))

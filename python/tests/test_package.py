@@ -63,6 +63,12 @@ class ColumnTypes(unittest.TestCase):
         self.assertEqual(kind_of("institutions", "valid_inventions", ["3", "0.5"]), "float")
         self.assertEqual(kind_of("rejects", "line", ["2", "17"]), "u64")
 
+    def test_quality_figures_are_floats_even_when_all_unknown(self):
+        self.assertEqual(kind_of("quality", "family_offices_median", ["", ""]), "float")
+        self.assertEqual(kind_of("quality", "claims_known", ["0", "3"]), "u64")
+        self.assertEqual(kind_of("patents", "cited_by", ["", "4"]), "u32")
+        self.assertEqual(kind_of("patents", "top10_cited", ["", "true"]), "bool")
+
     def test_an_unknown_column_of_words_is_text(self):
         self.assertEqual(kind_of("quality", "note", ["a", "1"]), "text")
 

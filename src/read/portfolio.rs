@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use crate::model::{Extras, Known, Name, Patent, PledgeShare, RowIssue, SourceRef};
+use crate::model::{Extras, Known, Name, Patent, PledgeShare, QualityCount, QualityCounts, RowIssue, SourceRef};
 use crate::read::profile::{Field as C, Layout, FIELD_NAMES};
 use crate::read::raw::RawTable;
 use crate::read::side::{IdResolver, SideTable};
@@ -134,10 +134,10 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     let invention = kind == Some(Kind::Invention);
     let (status_text, status_class, events, unread_events) = legal_events(r, invention, &mut warnings);
     let layout = r.layout;
+    let counts = quality_counts(r, &mut warnings);
     let known = Known {
         grant_column: layout.has_grant_source(),
         family_column: layout.has(C::Family),
-        family_size: count(r, C::FamilySize, &mut warnings).and_then(|n| u16::try_from(n).ok()),
         pledge_column: layout.has(C::PledgeAmount),
         award_column: layout.has(C::Awards),
         granted_by_label: kind_label.contains("授权"),
@@ -172,6 +172,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
             filing_year_only,
             status_class,
             known,
+            counts,
         }),
         pub_id,
         warnings,
@@ -370,7 +371,24 @@ fn filing_date(r: &Row<'_>) -> Result<(chrono::NaiveDate, bool), Box<RowIssue>> 
 
 /// A count cell (`专利转移次数`, `简单同族数量`): a whole number, `3次` too; an
 /// unreadable one is a warning. Counts above 10,000 are not believed.
-fn count(r: &Row<'_>, c: C, warnings: &mut Vec<RowIssue>) -> Option<u32> {
+/// The largest family size, claims count or count of events read: a larger cell is
+/// a column mix-up.
+const FAMILY_LIMIT: u32 = 10_000;
+
+/// The largest citation count read (the most-cited patents have some thousands).
+const CITATION_LIMIT: u32 = QualityCounts::MAX;
+
+/// The quality counts of a row (SPEC §12; the family size also tells D2's coverage).
+fn quality_counts(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> QualityCounts {
+    let mut counts = QualityCounts::default();
+    counts.set(QualityCount::FamilySize, count(r, C::FamilySize, FAMILY_LIMIT, warnings));
+    counts.set(QualityCount::Claims, count(r, C::Claims, FAMILY_LIMIT, warnings));
+    counts.set(QualityCount::CitedBy, count(r, C::CitedBy, CITATION_LIMIT, warnings));
+    counts.set(QualityCount::Cites, count(r, C::Cites, CITATION_LIMIT, warnings));
+    counts
+}
+
+fn count(r: &Row<'_>, c: C, limit: u32, warnings: &mut Vec<RowIssue>) -> Option<u32> {
     let cell = r.get(c);
     let text = cell.trim().trim_end_matches(['次', '件', '个']).trim();
     if text.is_empty() {
@@ -380,7 +398,7 @@ fn count(r: &Row<'_>, c: C, warnings: &mut Vec<RowIssue>) -> Option<u32> {
         .parse::<u32>()
         .ok()
         .or_else(|| text.parse::<f64>().ok().filter(|v| v.fract() == 0.0 && *v >= 0.0).map(|v| v as u32));
-    match n.filter(|n| *n <= 10_000) {
+    match n.filter(|n| *n <= limit) {
         Some(n) => Some(n),
         None => {
             warnings.push(*r.issue(c, &cell, format!("unreadable {} (ignored)", FIELD_NAMES[c as usize])));
@@ -462,7 +480,7 @@ fn legal_events<'a>(
             }
         }
         // A count beside dated events counts them too: only the rest are undated.
-        let mut total = count(r, counted, warnings).unwrap_or(0);
+        let mut total = count(r, counted, FAMILY_LIMIT, warnings).unwrap_or(0);
         if total > MAX_COUNTED_EVENTS {
             let cell = r.get(counted);
             warnings.push(*r.issue(
@@ -575,6 +593,10 @@ pub struct Merged {
     keys: Vec<u128>,
     /// Publication ids of the rows taken, with the row's position in `patents`.
     publications: Vec<(PatentId, u32)>,
+    /// Quality counts on which a patent's rows disagreed: its position in `patents`,
+    /// the count, the value kept and the other (warnings once [`Merged::settle`] can
+    /// name the files).
+    disagreements: Vec<(u32, QualityCount, u32, u32)>,
 }
 
 impl Merged {
@@ -637,7 +659,12 @@ impl Merged {
         for (k, &(key, row)) in order.iter().enumerate() {
             if keys.last() == Some(&key) && patents[kept - 1].id == patents[k].id {
                 let later = std::mem::take(&mut *patents[k]);
-                merge_into(&mut patents[kept - 1], later);
+                let at = kept - 1;
+                for (which, mine, theirs) in merge_into(&mut patents[at], later) {
+                    let kept_value = patents[at].counts.get(which).unwrap_or(mine);
+                    let other = if kept_value == mine { theirs } else { mine };
+                    self.disagreements.push((at as u32, which, kept_value, other));
+                }
                 self.duplicates += 1;
             } else {
                 patents.swap(kept, k);
@@ -701,6 +728,20 @@ impl Merged {
                 column: "grant_date".into(),
                 value: p.grant_date.map(|d| d.to_string()).unwrap_or_default(),
                 reason,
+                raw: String::new(),
+            });
+        }
+        for (i, which, kept, other) in std::mem::take(&mut self.disagreements) {
+            let p = &self.patents[i as usize];
+            self.warnings.push(RowIssue {
+                file: file_label(p.source.file as usize),
+                line: p.source.line,
+                column: which.name().into(),
+                value: format!("{kept} (another row: {other})"),
+                reason: format!(
+                    "the patent's rows disagree on {}: kept {kept}, the granted publication's row's, else the first row's",
+                    which.name()
+                ),
                 raw: String::new(),
             });
         }
@@ -781,7 +822,7 @@ fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
 /// publication over an application (A) one, the status that goes with a grant date,
 /// and the union of IPC codes, family members and awards. The portfolio's attributed pledge amount is taken once
 /// (the larger), not added across rows of the same patent.
-fn merge_into(kept: &mut Patent, mut other: Patent) {
+fn merge_into(kept: &mut Patent, mut other: Patent) -> Vec<(QualityCount, u32, u32)> {
     // The applicants (the transferors, SPEC §9) a row tells: its applicants column, or
     // its holders when they are the applicants.
     let told_applicants = |p: &Patent| -> Option<Vec<Name>> {
@@ -798,6 +839,7 @@ fn merge_into(kept: &mut Patent, mut other: Patent) {
     let mut lists = kept.extras.take().map_or_else(Extras::default, |e| *e);
     let other_lists = other.extras.take().map_or_else(Extras::default, |e| *e);
     let granted_pub = |s: &str| s.ends_with('B') || s.ends_with('C');
+    let disagreements = kept.counts.merge(other.counts, !granted_pub(&kept.pub_no) && granted_pub(&other.pub_no));
     if kept.pub_no.is_empty() || (!granted_pub(&kept.pub_no) && granted_pub(&other.pub_no)) {
         kept.pub_no = other.pub_no;
     }
@@ -856,6 +898,7 @@ fn merge_into(kept: &mut Patent, mut other: Patent) {
         }
     }
     kept.extras = lists.boxed();
+    disagreements
 }
 
 #[cfg(test)]

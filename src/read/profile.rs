@@ -93,6 +93,12 @@ pub enum Field {
     FamilySize,
     /// The receiving office (`受理局`: 中国, 美国…).
     Office,
+    /// Number of claims (`权利要求数`; SPEC §12).
+    Claims,
+    /// Forward citations, as the export counts them (`被引用专利数量`).
+    CitedBy,
+    /// Backward citations: patent references (`引用专利数量`).
+    Cites,
 }
 
 /// Roles mapped to header names (a config's `[columns]`), in role order.
@@ -107,7 +113,7 @@ pub fn check_roles(columns: &ColumnMap) -> Result<(), String> {
 }
 
 /// Number of [`Field`]s.
-pub const FIELDS: usize = 27;
+pub const FIELDS: usize = 30;
 
 /// How messages name each field: the native column names, then the names of the
 /// fields only other layouts have.
@@ -139,6 +145,9 @@ pub const FIELD_NAMES: [&str; FIELDS] = [
     "pledges",
     "family_size",
     "office",
+    "claims",
+    "cited_by",
+    "cites",
 ];
 
 /// The native column names, in order (the first fields' names).
@@ -164,6 +173,10 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             Family => &["family"],
             PledgeAmount => &["pledge_amount"],
             Awards => &["awards"],
+            FamilySize => &["family_size"],
+            Claims => &["claims"],
+            CitedBy => &["cited_by"],
+            Cites => &["cites"],
             _ => &[],
         },
         Profile::Cn => match field {
@@ -253,8 +266,13 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
                 "简单同族个数",
                 "同族数量",
                 "docdb同族个数",
+                "同族专利数",
+                "dwpi同族专利成员计数",
             ],
             Office => &["受理局", "公开国别"],
+            Claims => &["权利要求数", "权利要求数量", "权利要求计数", "权利要求项数", "权利要求总数"],
+            CitedBy => &["被引用专利数量", "被引证次数", "引用本文专利数", "被引用数", "被引用次数", "被引证专利数量"],
+            Cites => &["引用专利数量", "引证次数", "本文引用专利数", "引用数", "引用次数", "引证专利数量"],
         },
         Profile::Lens => match field {
             AppNo => &["applicationnumber"],
@@ -268,6 +286,9 @@ fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
             Family => &["simplefamilymembers", "simplefamilymemberjurisdictions"],
             PubDate => &["publicationdate"],
             FamilySize => &["simplefamilysize"],
+            Claims => &["claimscount", "numberofclaims"],
+            CitedBy => &["citedbypatentcount"],
+            Cites => &["citespatentcount"],
             _ => &[],
         },
         Profile::Google => match field {
@@ -625,6 +646,9 @@ const ALL_FIELDS: [Field; FIELDS] = [
     Field::PledgeCount,
     Field::FamilySize,
     Field::Office,
+    Field::Claims,
+    Field::CitedBy,
+    Field::Cites,
 ];
 
 #[cfg(test)]

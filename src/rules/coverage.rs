@@ -175,7 +175,7 @@ pub fn assess(p: &Patent, facts: &Facts, as_of: NaiveDate, as_of_prev: NaiveDate
     a.set(Question::Validity, validity);
     a.set(Question::History, history_at(p, facts, as_of_prev));
     a.set(Question::D1, p.ipc.iter().any(|c| c.key().as_bytes().first().is_some_and(|b| (b'A'..=b'H').contains(b))));
-    let family = match (p.family().is_empty(), p.known.family_size) {
+    let family = match (p.family().is_empty(), p.counts.get(crate::model::QualityCount::FamilySize)) {
         (false, _) => true,
         (true, Some(size)) => size <= 1,
         (true, None) => p.known.family_column || run.families,
@@ -391,13 +391,13 @@ mod tests {
             assert!(!a.has(q), "{q:?}");
         }
         assert!(!a.has(Question::Holders));
-        p.known.family_size = Some(1);
+        p.counts.set(crate::model::QualityCount::FamilySize, Some(1));
         assert!(assess_at(&p, "2025-12-31", none).has(Question::D2), "alone: not met, but told");
-        p.known.family_size = Some(3);
+        p.counts.set(crate::model::QualityCount::FamilySize, Some(3));
         p.known.family_column = true;
         assert!(!assess_at(&p, "2025-12-31", none).has(Question::D2), "a family of 3 without its members");
         let all = RunSources { families: true, pledges: true, awards: true };
-        p.known.family_size = None;
+        p.counts.set(crate::model::QualityCount::FamilySize, None);
         let a = assess_at(&p, "2025-12-31", all);
         assert!(a.has(Question::D2) && a.has(Question::D4) && a.has(Question::D5));
         p.ipc = vec![crate::rules::ipc::parse_ipc("G06N 3/08").unwrap()].into();

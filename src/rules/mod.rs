@@ -12,6 +12,7 @@ pub mod family;
 pub mod institutions;
 pub mod ipc;
 pub mod numbers;
+pub mod quality;
 pub mod settle;
 pub mod status;
 pub mod text;

@@ -80,6 +80,16 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow], style: CsvStyle)
     w.save()
 }
 
+/// Write `quality.csv`: one row per institution, in `institutions.csv` order (SPEC §12).
+pub fn write_quality(path: &Path, rows: &[crate::quality::QualityRow], style: CsvStyle) -> Result<()> {
+    let mut w = CsvFile::new(path, style);
+    w.header(&crate::quality::quality_columns());
+    for r in rows {
+        w.row(&r.cells());
+    }
+    w.save()
+}
+
 /// Write `unresolved.csv`: holder names the alias table does not know, with their type by words
 /// and patent counts, so that an analyst knows which aliases to add.
 pub fn write_unresolved(path: &Path, names: &[UnresolvedName], style: CsvStyle) -> Result<()> {

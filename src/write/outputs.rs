@@ -24,6 +24,8 @@ pub enum Need {
     PatentRows,
     /// The reports' data: the patents of the reported institutions and their totals.
     Report,
+    /// The quality indicators per institution (SPEC §12).
+    Quality,
 }
 
 /// How an output is written.
@@ -65,6 +67,8 @@ pub const OUTPUTS: &[Output] = &[
     output("conversion.csv", Need::Nothing, Writer::File(conversion_csv)),
     output("institutions.parquet", Need::Nothing, Writer::File(institutions_parquet)),
     output("institutions.json", Need::Nothing, Writer::File(institutions_json_file)),
+    output("quality.csv", Need::Quality, Writer::File(quality_csv)),
+    output("quality.parquet", Need::Quality, Writer::File(quality_parquet)),
     accounting("rejects.csv", Writer::File(rejects_csv)),
     accounting("warnings.csv", Writer::File(warnings_csv)),
     accounting("unresolved.csv", Writer::File(unresolved_csv)),
@@ -139,6 +143,8 @@ pub struct Job<'a> {
     pub institutions: &'a [InstitutionRow],
     /// The reports' data, built only when a selected output needs it.
     pub report: Option<ReportData<'a>>,
+    /// The quality rows (SPEC §12), built only when a selected output needs them.
+    pub quality: Option<Vec<crate::quality::QualityRow>>,
 }
 
 impl<'a> Job<'a> {
@@ -150,7 +156,15 @@ impl<'a> Job<'a> {
         selection: Selection,
     ) -> Job<'a> {
         let report = selection.needs(Need::Report).then(|| ReportData::new(settings, loaded, institutions));
-        Job { settings, loaded, institutions, report }
+        let quality = selection.needs(Need::Quality).then(|| {
+            let names: Vec<&str> = loaded.institutions.iter().map(|i| i.name.as_str()).collect();
+            crate::quality::quality_rows(&loaded.scored, &loaded.context(settings), institutions, &names)
+        });
+        Job { settings, loaded, institutions, report, quality }
+    }
+
+    fn quality(&self) -> Result<&[crate::quality::QualityRow]> {
+        self.quality.as_deref().context("internal error: the quality rows were not built; please report")
     }
 
     fn report(&self) -> Result<&ReportData<'a>> {
@@ -172,6 +186,14 @@ fn institutions_parquet(job: &Job<'_>, path: &Path) -> Result<()> {
 
 fn institutions_json_file(job: &Job<'_>, path: &Path) -> Result<()> {
     write_json(path, &institutions_json(job.institutions, &job.settings.trend_dates))
+}
+
+fn quality_csv(job: &Job<'_>, path: &Path) -> Result<()> {
+    csv_out::write_quality(path, job.quality()?, CsvStyle::of(job.settings))
+}
+
+fn quality_parquet(job: &Job<'_>, path: &Path) -> Result<()> {
+    parquet::write_quality(path, job.quality()?)
 }
 
 fn rejects_csv(job: &Job<'_>, path: &Path) -> Result<()> {

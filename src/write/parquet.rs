@@ -70,6 +70,18 @@ impl PatentsWriter {
                         name,
                         values.map(|v| v.parse().unwrap_or(0)).collect::<Vec<u32>>(),
                     ))),
+                    ColumnType::Number => Ok(Column::from(Series::new(
+                        name,
+                        values.map(|v| v.parse().ok()).collect::<Vec<Option<u32>>>(),
+                    ))),
+                    ColumnType::Ratio => Ok(Column::from(Series::new(
+                        name,
+                        values.map(|v| v.parse().ok()).collect::<Vec<Option<f64>>>(),
+                    ))),
+                    ColumnType::Flag => Ok(Column::from(Series::new(
+                        name,
+                        values.map(|v| (!v.is_empty()).then_some(v == "true")).collect::<Vec<Option<bool>>>(),
+                    ))),
                 }
             })
             .collect::<PolarsResult<Vec<Column>>>()?;
@@ -150,6 +162,39 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
             }
         })
         .collect();
+    save(path, DataFrame::new_infer_height(cols)?)
+}
+
+/// Write `quality.parquet`: the columns of `quality.csv`, counts as whole numbers,
+/// medians, means and shares as floats (null when unknown).
+pub fn write_quality(path: &Path, rows: &[crate::quality::QualityRow]) -> Result<()> {
+    let names = crate::quality::quality_columns();
+    let mut cols: Vec<Column> = vec![
+        text_col(&names[0], rows.iter().map(|r| r.institution.as_str())),
+        text_col(&names[1], rows.iter().map(|r| r.kind.as_str())),
+        Column::from(Series::new(
+            names[2].as_str().into(),
+            rows.iter().map(|r| r.valid_inventions).collect::<Vec<u64>>(),
+        )),
+    ];
+    let figure = |e4: Option<u64>| e4.map(|v| v as f64 / 10_000.0);
+    for (k, indicator) in names[3..names.len() - 2].chunks(3).enumerate() {
+        let known: Vec<u64> = rows.iter().map(|r| r.indicators[k].known).collect();
+        let median: Vec<Option<f64>> = rows.iter().map(|r| figure(r.indicators[k].median_e4)).collect();
+        let mean: Vec<Option<f64>> = rows.iter().map(|r| figure(r.indicators[k].mean_e4)).collect();
+        cols.push(Column::from(Series::new(indicator[0].as_str().into(), known)));
+        cols.push(Column::from(Series::new(indicator[1].as_str().into(), median)));
+        cols.push(Column::from(Series::new(indicator[2].as_str().into(), mean)));
+    }
+    let last = &names[names.len() - 2..];
+    cols.push(Column::from(Series::new(
+        last[0].as_str().into(),
+        rows.iter().map(|r| r.top10_cited_known).collect::<Vec<u64>>(),
+    )));
+    cols.push(Column::from(Series::new(
+        last[1].as_str().into(),
+        rows.iter().map(|r| figure(r.top10_cited_share_e4)).collect::<Vec<Option<f64>>>(),
+    )));
     save(path, DataFrame::new_infer_height(cols)?)
 }
 

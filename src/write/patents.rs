@@ -101,6 +101,27 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     let matches = ctx.concordance.match_codes(&p.ipc);
     crate::rules::dimensions::write_evidence(&mut text, p, &matches, ctx.as_of, ctx.rules);
     end(&text);
+    let indicators = ctx.indicators(p);
+    let relative = ctx.relative(p, &indicators);
+    let i = &indicators;
+    for value in
+        [i.scope, i.family_size, i.family_offices, i.grant_lag_days, i.age_years, i.claims, i.cited_by, i.cites]
+    {
+        if let Some(v) = value {
+            let _ = write!(text, "{v}");
+        }
+        end(&text);
+    }
+    for value in relative.values {
+        if let Some(v) = value {
+            text.push_str(&crate::aggregate::ratio_text(v));
+        }
+        end(&text);
+    }
+    if let Some(top) = relative.top10_cited {
+        text.push_str(bool_text(top));
+    }
+    end(&text);
     PatentCells::new(text, ends)
 }
 

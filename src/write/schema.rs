@@ -15,6 +15,12 @@ pub enum ColumnType {
     Bool,
     /// A whole number.
     Count,
+    /// A whole number or nothing (unknown): empty in CSV, null in Parquet.
+    Number,
+    /// A ratio with 4 decimals, or nothing (unknown).
+    Ratio,
+    /// `true` / `false`, or nothing (unknown).
+    Flag,
 }
 
 /// One column of an output.
@@ -30,8 +36,9 @@ const fn col(name: &'static str, kind: ColumnType) -> Column {
     Column { name, kind }
 }
 
-/// Columns of `patents.csv` and `patents.parquet` (SPEC §5).
-pub const PATENT_COLUMNS: [Column; 19] = {
+/// Columns of `patents.csv` and `patents.parquet` (SPEC §5; the quality indicators
+/// after `evidence`, SPEC §12).
+pub const PATENT_COLUMNS: [Column; 32] = {
     use ColumnType::*;
     [
         col("patent_id", Text),
@@ -53,6 +60,19 @@ pub const PATENT_COLUMNS: [Column; 19] = {
         col("high_value", Bool),
         col("sei_codes", Text),
         col("evidence", Text),
+        col("scope", Number),
+        col("family_size", Number),
+        col("family_offices", Number),
+        col("grant_lag_days", Number),
+        col("age_years", Number),
+        col("claims", Number),
+        col("cited_by", Number),
+        col("cites", Number),
+        col("scope_rel", Ratio),
+        col("family_size_rel", Ratio),
+        col("claims_rel", Ratio),
+        col("cited_by_rel", Ratio),
+        col("top10_cited", Flag),
     ]
 };
 

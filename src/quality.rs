@@ -1,0 +1,211 @@
+//! Quality indicators per institution (SPEC §12: `quality.csv`, `quality.parquet`)
+//! and the run's counts of patents with each indicator known (the manifest's `quality`).
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::aggregate::{e4_text, InstitutionRow};
+use crate::rules::numbers::Kind;
+use crate::rules::quality::{Indicators, RelativeValues};
+use crate::score::{ScoreContext, Scored};
+
+/// The indicators summarised per institution, in column order: the patent's own
+/// values, then the cohort-relative ones.
+pub const INDICATOR_NAMES: [&str; 12] = [
+    "scope",
+    "family_size",
+    "family_offices",
+    "grant_lag_days",
+    "age_years",
+    "claims",
+    "cited_by",
+    "cites",
+    "scope_rel",
+    "family_size_rel",
+    "claims_rel",
+    "cited_by_rel",
+];
+
+/// A patent's indicator values ([`values_e4`]) and its top-10 % answer.
+type PatentValues = ([Option<u64>; 12], Option<bool>);
+
+/// A patent's indicator values in ten-thousandths (each known or not), in
+/// [`INDICATOR_NAMES`] order, and whether it is top-10 % cited: relative values as
+/// `patents.csv` writes them (4 decimals), so that the figures are what its cells give.
+pub fn values_e4(i: &Indicators, r: &RelativeValues) -> PatentValues {
+    let own = [i.scope, i.family_size, i.family_offices, i.grant_lag_days, i.age_years, i.claims, i.cited_by, i.cites];
+    let mut values = [None; 12];
+    for (slot, v) in values.iter_mut().zip(own) {
+        *slot = v.map(|v| u64::from(v) * 10_000);
+    }
+    for (slot, v) in values[8..].iter_mut().zip(r.values) {
+        *slot = v.map(|v| (v * 10_000.0).round() as u64);
+    }
+    (values, r.top10_cited)
+}
+
+/// One indicator over an institution's valid inventions with it known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Valid inventions with the value known.
+    pub known: u64,
+    /// Their median, in ten-thousandths, half-up (the mean of the two middle values
+    /// of an even count).
+    pub median_e4: Option<u64>,
+    /// Their mean, in ten-thousandths, half-up.
+    pub mean_e4: Option<u64>,
+}
+
+impl Summary {
+    /// The summary of `values` (in ten-thousandths).
+    pub fn of(mut values: Vec<u64>) -> Summary {
+        values.sort_unstable();
+        let n = values.len() as u64;
+        if n == 0 {
+            return Summary::default();
+        }
+        let mid = values.len() / 2;
+        let median_e4 = if n % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]).div_ceil(2) };
+        let sum: u64 = values.iter().sum();
+        Summary { known: n, median_e4: Some(median_e4), mean_e4: Some((2 * sum + n) / (2 * n)) }
+    }
+}
+
+/// One row of `quality.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QualityRow {
+    /// Institution name.
+    pub institution: String,
+    /// Institution type.
+    pub kind: String,
+    /// Valid inventions (each counted once, whatever the counting mode).
+    pub valid_inventions: u64,
+    /// Per [`INDICATOR_NAMES`].
+    pub indicators: Vec<Summary>,
+    /// Valid inventions whose top-10 % question is answered.
+    pub top10_cited_known: u64,
+    /// The share of those that are top-10 % cited, in ten-thousandths, half-up.
+    pub top10_cited_share_e4: Option<u64>,
+}
+
+/// The columns of `quality.csv` and `quality.parquet`, in order.
+pub fn quality_columns() -> Vec<String> {
+    let mut cols = vec!["institution".to_string(), "type".into(), "valid_inventions".into()];
+    for name in INDICATOR_NAMES {
+        cols.extend([format!("{name}_known"), format!("{name}_median"), format!("{name}_mean")]);
+    }
+    cols.extend(["top10_cited_known".to_string(), "top10_cited_share".into()]);
+    cols
+}
+
+impl QualityRow {
+    /// The row's cells as `quality.csv` writes them (4 decimals; unknown empty).
+    pub fn cells(&self) -> Vec<String> {
+        let figure = |e4: Option<u64>| e4.map(e4_text).unwrap_or_default();
+        let mut cells = vec![self.institution.clone(), self.kind.clone(), self.valid_inventions.to_string()];
+        for s in &self.indicators {
+            cells.extend([s.known.to_string(), figure(s.median_e4), figure(s.mean_e4)]);
+        }
+        cells.extend([self.top10_cited_known.to_string(), figure(self.top10_cited_share_e4)]);
+        cells
+    }
+}
+
+/// The quality rows of the reported institutions, in `rows`' order: over each
+/// institution's valid inventions (a patent counts once for each of its institutions).
+pub fn quality_rows(
+    scored: &[Scored],
+    ctx: &ScoreContext<'_>,
+    rows: &[InstitutionRow],
+    names: &[&str],
+) -> Vec<QualityRow> {
+    let position: FxHashMap<&str, usize> = rows.iter().enumerate().map(|(k, r)| (r.institution.as_str(), k)).collect();
+    let per_patent: Vec<(Vec<usize>, PatentValues)> = scored
+        .par_iter()
+        .filter(|s| s.patent.kind == Some(Kind::Invention) && s.verdict().eligible)
+        .filter_map(|s| {
+            let at: Vec<usize> =
+                s.institutions().iter().filter_map(|&i| position.get(names[i as usize]).copied()).collect();
+            if at.is_empty() {
+                return None;
+            }
+            let indicators = ctx.indicators(&s.patent);
+            Some((at, values_e4(&indicators, &ctx.relative(&s.patent, &indicators))))
+        })
+        .collect();
+    let mut values: Vec<Vec<Vec<u64>>> = vec![vec![Vec::new(); 12]; rows.len()];
+    let mut valid = vec![0u64; rows.len()];
+    let mut top10 = vec![(0u64, 0u64); rows.len()];
+    for (at, (patent_values, top)) in per_patent {
+        for &k in &at {
+            valid[k] += 1;
+            for (list, v) in values[k].iter_mut().zip(patent_values) {
+                list.extend(v);
+            }
+            if let Some(t) = top {
+                top10[k].0 += 1;
+                top10[k].1 += u64::from(t);
+            }
+        }
+    }
+    rows.iter()
+        .zip(values)
+        .enumerate()
+        .map(|(k, (r, lists))| QualityRow {
+            institution: r.institution.clone(),
+            kind: r.kind.clone(),
+            valid_inventions: valid[k],
+            indicators: lists.into_iter().map(Summary::of).collect(),
+            top10_cited_known: top10[k].0,
+            top10_cited_share_e4: (top10[k].0 > 0).then(|| (2 * 10_000 * top10[k].1 + top10[k].0) / (2 * top10[k].0)),
+        })
+        .collect()
+}
+
+/// The manifest's `quality`: scored CN inventions, and how many have each indicator
+/// (and the top-10 % question) known.
+pub fn known_counts(scored: &[Scored], ctx: &ScoreContext<'_>) -> serde_json::Value {
+    let (inventions, known, top) = scored
+        .par_iter()
+        .filter(|s| s.patent.kind == Some(Kind::Invention))
+        .map(|s| {
+            let indicators = ctx.indicators(&s.patent);
+            let (values, top) = values_e4(&indicators, &ctx.relative(&s.patent, &indicators));
+            (1u64, values.map(|v| u64::from(v.is_some())), u64::from(top.is_some()))
+        })
+        .reduce(|| (0, [0; 12], 0), |a, b| (a.0 + b.0, std::array::from_fn(|k| a.1[k] + b.1[k]), a.2 + b.2));
+    let mut object = serde_json::Map::new();
+    object.insert("inventions".into(), inventions.into());
+    for (name, n) in INDICATOR_NAMES.iter().zip(known) {
+        object.insert((*name).into(), n.into());
+    }
+    object.insert("top10_cited".into(), top.into());
+    object.insert("min_cohort".into(), ctx.cohorts.map_or(0, |c| c.min_cohort).into());
+    serde_json::Value::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_mean_in_ten_thousandths_half_up() {
+        let e4 = |v: &[u64]| v.iter().map(|x| x * 10_000).collect::<Vec<u64>>();
+        // 1, 2, 4: median 2, mean 7/3 = 2.33333 → 2.3333.
+        assert_eq!(Summary::of(e4(&[4, 1, 2])), Summary { known: 3, median_e4: Some(20_000), mean_e4: Some(23_333) });
+        // 1, 2: median 1.5 (the mean of the middle two), mean 1.5.
+        assert_eq!(Summary::of(e4(&[2, 1])), Summary { known: 2, median_e4: Some(15_000), mean_e4: Some(15_000) });
+        // 2/3 = 0.66666… → 0.6667 (half-up); 0.00005 → 0.0001.
+        assert_eq!(Summary::of(vec![0, 0, 20_000]).mean_e4, Some(6_667));
+        assert_eq!(Summary::of(vec![0, 1]).median_e4, Some(1));
+        assert_eq!(Summary::of(Vec::new()), Summary::default());
+    }
+
+    #[test]
+    fn columns_name_each_indicator_thrice() {
+        let cols = quality_columns();
+        assert_eq!(cols.len(), 3 + 12 * 3 + 2);
+        assert_eq!(&cols[3..6], ["scope_known", "scope_median", "scope_mean"]);
+        assert_eq!(cols.last().map(String::as_str), Some("top10_cited_share"));
+    }
+}
