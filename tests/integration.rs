@@ -1098,8 +1098,9 @@ fn reports_escape_names_hold_no_external_url_and_neutralise_formulas() {
     let mut book = calamine::open_workbook_auto(wd.path("out/report.xlsx")).expect("xlsx opens");
     assert_eq!(
         book.sheet_names(),
-        ["Summary", "Coverage", "Institutions", "Conversion", "Patents", "Rejects", "Parameters"]
+        ["Summary", "Coverage", "Institutions", "Conversion", "Quality", "Patents", "Rejects", "Parameters"]
     );
+    assert!(wd.read("out/quality.csv").contains("\"'=HYPERLINK("), "quality.csv's names neutralised");
     let sheet = book.worksheet_range("Institutions").expect("sheet");
     let header: Vec<String> = sheet.rows().next().expect("header").iter().map(|c| c.to_string()).collect();
     assert_eq!(header[..3], ["institution", "type", "patents"]);
@@ -2407,6 +2408,15 @@ fn quality_indicators_follow_the_handworked_fixture() {
         (q["claims_rel"].as_u64(), q["top10_cited"].as_u64(), q["family_offices"].as_u64()),
         (Some(3), Some(4), Some(0))
     );
+    // explain shows the indicators and the cohort: above the minimum, and below it.
+    let o = wd.hvpat(&["explain", "CN106100004B", "--config", "hvpat.toml"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("cited by 10, cites 8"), "{text}");
+    assert!(text.contains("cohort: filed 2016, IPC section G"), "{text}");
+    assert!(text.contains("cited_by_rel     2.5000") && text.contains("cohort: 4 known, mean 4.0000"), "{text}");
+    let o = wd.hvpat(&["explain", "CN108100005B", "--config", "hvpat.toml"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("scope_rel        unknown (cohort too small) cohort: 2 known"), "{text}");
     // quality.parquet carries the same figures, typed.
     use polars::prelude::*;
     let frame = ParquetReader::new(std::fs::File::open(wd.path("out/quality.parquet")).expect("parquet"))

@@ -93,10 +93,60 @@ pub fn explain_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String 
         yes(s.prev().eligible).trim(),
         yes(s.prev().high_value()).trim()
     );
+    if p.kind == Some(crate::rules::numbers::Kind::Invention) {
+        out.push_str(&quality_text(s, loaded, settings));
+    }
     let unknown: Vec<&str> =
         crate::rules::coverage::QUESTIONS.iter().filter(|q| !s.assessable.has(**q)).map(|q| q.label()).collect();
     if p.kind == Some(crate::rules::numbers::Kind::Invention) && !unknown.is_empty() {
         let _ = writeln!(out, "cannot tell from the inputs: {}", unknown.join("; "));
+    }
+    out
+}
+
+/// The quality indicators of an invention (SPEC §12) and its cohort: filing year,
+/// IPC section of the main code, its size and mean per relative indicator.
+fn quality_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String {
+    use crate::rules::quality::{cohort_key, RELATIVE};
+    let ctx = loaded.context(settings);
+    let i = ctx.indicators(&s.patent);
+    let r = ctx.relative(&s.patent, &i);
+    let shown = |v: Option<u32>| v.map_or_else(|| "unknown".to_string(), |v| v.to_string());
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "quality (SPEC §12): scope {}, family size {}, family offices {}, grant lag {} days, age {} years, claims {}, cited by {}, cites {}",
+        shown(i.scope),
+        shown(i.family_size),
+        shown(i.family_offices),
+        shown(i.grant_lag_days),
+        shown(i.age_years),
+        shown(i.claims),
+        shown(i.cited_by),
+        shown(i.cites)
+    );
+    let Some(key) = cohort_key(&s.patent) else {
+        let _ = writeln!(out, "  cohort: none (no IPC code), so no relative figures");
+        return out;
+    };
+    let min = loaded.cohorts.min_cohort;
+    let _ = writeln!(
+        out,
+        "  cohort: filed {}, IPC section {} (this run's inventions; relative figures need {min} known values)",
+        key.0, key.1 as char
+    );
+    if let Some(cohort) = loaded.cohorts.get(key) {
+        for ((rel, stat), value) in RELATIVE.iter().zip(&cohort.stats).zip(r.values) {
+            let mean = stat.mean().map_or_else(|| "-".to_string(), crate::aggregate::ratio_text);
+            let value = value.map_or_else(
+                || if stat.known < min { "unknown (cohort too small)".to_string() } else { "unknown".to_string() },
+                crate::aggregate::ratio_text,
+            );
+            let _ = writeln!(out, "    {:<16} {value:<26} cohort: {} known, mean {mean}", rel.name(), stat.known);
+        }
+        let top = r.top10_cited.map_or_else(|| "unknown".to_string(), |t| if t { "yes" } else { "no" }.to_string());
+        let from = cohort.top10_cited_from.map_or_else(|| "-".to_string(), |v| v.to_string());
+        let _ = writeln!(out, "    {:<16} {top:<26} from {from} citations up", "top10_cited");
     }
     out
 }

@@ -22,6 +22,10 @@ pub struct SynthArgs {
     /// Folder to write portfolio.csv, families.csv, pledges.csv, awards.csv and hvpat.toml into.
     #[arg(long, short)]
     pub out: PathBuf,
+    /// Add the quality columns (claims, cited_by, cites; SPEC §12): realistic claims,
+    /// skewed citation counts, 5% of cells empty. The other columns stay as without it.
+    #[arg(long)]
+    pub quality: bool,
 }
 
 /// SplitMix64: a small, fast, well-known generator; fixed for the life of the format.
@@ -123,14 +127,18 @@ struct Files {
 }
 
 impl Files {
-    fn create(dir: &Path) -> Result<Files> {
+    fn create(dir: &Path, quality: bool) -> Result<Files> {
         let mut files = Files {
             portfolio: create(dir, "portfolio.csv")?,
             families: create(dir, "families.csv")?,
             pledges: create(dir, "pledges.csv")?,
             awards: create(dir, "awards.csv")?,
         };
-        writeln!(files.portfolio, "app_no,pub_no,title,kind,filing_date,grant_date,status,lapse_date,ipc,applicants,holders,family,pledge_amount,awards")?;
+        writeln!(
+            files.portfolio,
+            "app_no,pub_no,title,kind,filing_date,grant_date,status,lapse_date,ipc,applicants,holders,family,pledge_amount,awards{}",
+            if quality { ",claims,cited_by,cites" } else { "" }
+        )?;
         writeln!(files.families, "patent,member")?;
         writeln!(files.pledges, "contract_id,patent,amount_wan,registered_on")?;
         writeln!(files.awards, "patent,award,level,date")?;
@@ -193,6 +201,25 @@ fn holder_list(universities: &[String], rng: &mut Rng) -> String {
     holders.join(";")
 }
 
+/// The quality cells of patent `i` (`,claims,cited_by,cites`), from a generator of
+/// their own so that the other columns stay as a run without them writes them: claims
+/// mostly 5–20, forward citations skewed (half 0 or 1, a few hundred at the top),
+/// backward citations 0–15; 5% of cells empty (unknown).
+fn quality_cells(seed: u64, i: u64) -> String {
+    let mut q = Rng(seed ^ 0x7175_616c_6974_7900 ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let claims = if q.chance(0.1) { 20 + q.below(21) } else { 5 + q.below(16) };
+    let cited_by = ((1.0 / (1.0 - q.unit())).powf(0.8) - 1.0).floor().min(2_000.0) as u64;
+    let cites = q.below(16);
+    let mut cells = String::new();
+    for value in [claims, cited_by, cites] {
+        cells.push(',');
+        if !q.chance(0.05) {
+            cells.push_str(&value.to_string());
+        }
+    }
+    cells
+}
+
 /// A publication number whose kind code follows the type and the grant.
 fn publication(i: u64, granted: bool, type_digit: u64) -> String {
     let kind = if granted && type_digit == 1 {
@@ -248,7 +275,7 @@ pub fn run(args: SynthArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let mut rng = Rng(args.seed ^ 0x6876_7061_7400_0000);
     let universities = universities();
-    let mut files = Files::create(&args.out)?;
+    let mut files = Files::create(&args.out, args.quality)?;
     let mut serials = vec![[0u64; 10]; 30];
     let mut recent: Vec<String> = Vec::with_capacity(8);
     let mut contracts = 0u64;
@@ -273,7 +300,8 @@ pub fn run(args: SynthArgs) -> Result<()> {
         let filed = date(year, &mut rng);
         writeln!(
             files.portfolio,
-            "{app},{pub_no},{title},{kind},{filed},{grant},{status},{lapse},{ipc},{holders},{holders},,,"
+            "{app},{pub_no},{title},{kind},{filed},{grant},{status},{lapse},{ipc},{holders},{holders},,,{}",
+            if args.quality { quality_cells(args.seed, i) } else { String::new() }
         )?;
         if type_digit == 1 && rng.chance(0.08) {
             write_family(&mut files, &app, &mut rng)?;

@@ -156,7 +156,8 @@ impl<'a> Job<'a> {
         selection: Selection,
     ) -> Job<'a> {
         let report = selection.needs(Need::Report).then(|| ReportData::new(settings, loaded, institutions));
-        let quality = selection.needs(Need::Quality).then(|| {
+        // The reports carry the quality rows: built once for both when both are selected.
+        let quality = (selection.needs(Need::Quality) && report.is_none()).then(|| {
             let names: Vec<&str> = loaded.institutions.iter().map(|i| i.name.as_str()).collect();
             crate::quality::quality_rows(&loaded.scored, &loaded.context(settings), institutions, &names)
         });
@@ -164,7 +165,10 @@ impl<'a> Job<'a> {
     }
 
     fn quality(&self) -> Result<&[crate::quality::QualityRow]> {
-        self.quality.as_deref().context("internal error: the quality rows were not built; please report")
+        self.quality
+            .as_deref()
+            .or(self.report.as_ref().map(|r| r.quality.as_slice()))
+            .context("internal error: the quality rows were not built; please report")
     }
 
     fn report(&self) -> Result<&ReportData<'a>> {

@@ -55,6 +55,7 @@ pub fn html(data: &ReportData<'_>) -> String {
                     (charts(data))
                     (trend_table(data))
                     (conversion_section(data))
+                    (quality_section(data))
                     (institution_sections(data))
                     (parameters(data))
                     footer {
@@ -391,6 +392,69 @@ fn parameters(data: &ReportData<'_>) -> Markup {
 }
 
 /// A horizontal bar chart as inline SVG.
+/// The Quality section (SPEC §12): the indicators' coverage, a chart of the top 30
+/// institutions and every institution in a table; each cohort-relative figure carries
+/// the cohort caveat (a † whose title says it, explained under the table).
+fn quality_section(data: &ReportData<'_>) -> Markup {
+    use crate::quality::INDICATOR_NAMES;
+    let min_cohort = data.settings.quality_min_cohort;
+    let caveat = cohort_caveat(min_cohort);
+    let dagger = |name: &str| -> Markup {
+        html! { @if name.ends_with("_rel") { " " span class="cov" title=(caveat) { "†" } } }
+    };
+    // Charted: the first relative indicator any reported invention has, else scope.
+    let charted = [11usize, 10, 8, 9, 0]
+        .into_iter()
+        .find(|&k| data.quality.iter().any(|q| q.indicators[k].known > 0))
+        .unwrap_or(0);
+    let name = INDICATOR_NAMES[charted];
+    let items: Vec<(String, f64)> = data
+        .quality
+        .iter()
+        .take(30)
+        .map(|q| (q.institution.clone(), q.indicators[charted].mean_e4.unwrap_or(0) as f64 / 10_000.0))
+        .collect();
+    let figure = |e4: Option<u64>| e4.map(e4_text).unwrap_or_else(|| "–".into());
+    let inventions: u64 = data.quality.iter().map(|q| q.valid_inventions).sum();
+    html! {
+        h2 { "Quality (after the OECD's patent quality indicators)" }
+        p class="key" {
+            "Per valid invention, as its export and side tables tell: scope (distinct IPC subclasses), family size and offices, grant lag (days), age (years), claims, forward citations (cited by) and backward citations (cites); "
+            "the relative figures (†) are each invention's value over its cohort's mean, and top 10% cited is the share of inventions in their cohort's top decile of forward citations. "
+            "Each cell is the mean over the institution's valid inventions with the value known (their number in brackets; " (inventions) " valid inventions in all, counted once per institution); – where none is known. "
+            "Citation counts are the export's own (its date is their window)."
+        }
+        p class="cov" { "† " (caveat) "." }
+        div class="grid" {
+            (bar_chart(&format!("Mean {name} (top 30 institutions){}", if name.ends_with("_rel") { " †" } else { "" }), &items, PALETTE[2]))
+        }
+        table {
+            thead {
+                tr {
+                    th { "#" } th class="t" { "Institution" } th { "Valid inventions" }
+                    @for name in INDICATOR_NAMES {
+                        th { (name) " mean (known)" (dagger(name)) }
+                    }
+                    th { "top10_cited share (known)" span class="cov" title=(caveat) { " †" } }
+                }
+            }
+            tbody {
+                @for (i, q) in data.quality.iter().enumerate() {
+                    tr {
+                        td { (i + 1) }
+                        td class="t" { (q.institution) }
+                        td { (q.valid_inventions) }
+                        @for (k, s) in q.indicators.iter().enumerate() {
+                            td { (figure(s.mean_e4)) " (" (s.known) ")" (dagger(INDICATOR_NAMES[k])) }
+                        }
+                        td { (figure(q.top10_cited_share_e4)) " (" (q.top10_cited_known) ") " span class="cov" title=(caveat) { "†" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn bar_chart(title: &str, items: &[(String, f64)], color: &str) -> Markup {
     let (label_w, bar_w, row_h) = (170.0, 300.0, 26.0);
     let height = 40.0 + row_h * items.len().max(1) as f64;

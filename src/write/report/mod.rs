@@ -33,6 +33,8 @@ pub struct ReportData<'a> {
     pub held: usize,
     /// Of those: valid inventions, high-value ones, and high-value ones a year before.
     pub totals: Totals,
+    /// The quality indicators per institution, in `institutions` order (SPEC §12).
+    pub quality: Vec<crate::quality::QualityRow>,
 }
 
 /// The headline figures every report shows.
@@ -58,7 +60,10 @@ impl<'a> ReportData<'a> {
             bits[k / 64] |= 1 << (k % 64);
         }
         let held = bits.iter().map(|w| w.count_ones() as usize).sum();
-        let mut data = ReportData { settings, loaded, institutions, reported: bits, held, totals: Totals::default() };
+        let names: Vec<&str> = loaded.institutions.iter().map(|i| i.name.as_str()).collect();
+        let quality = crate::quality::quality_rows(&loaded.scored, &loaded.context(settings), institutions, &names);
+        let mut data =
+            ReportData { settings, loaded, institutions, reported: bits, held, totals: Totals::default(), quality };
         let count = |f: fn(&Scored) -> bool| data.patents().filter(|p| f(p)).count();
         data.totals = Totals {
             eligible: count(|p| p.verdict().eligible),
@@ -73,6 +78,14 @@ impl<'a> ReportData<'a> {
         let scored: &'a [Scored] = &self.loaded.scored;
         scored.iter().enumerate().filter(|(k, _)| self.reported[k / 64] >> (k % 64) & 1 == 1).map(|(_, s)| s)
     }
+}
+
+/// What every cohort-relative figure is marked with (SPEC §12): the cohorts are the
+/// run's own inventions, not a national baseline.
+fn cohort_caveat(min_cohort: u32) -> String {
+    format!(
+        "relative to this run's inventions of the same filing year and IPC section (cohorts of at least {min_cohort} known values): a figure that depends on the portfolio read, not a national baseline"
+    )
 }
 
 /// The questions a column or figure rests on (SPEC §8): a figure is marked with the

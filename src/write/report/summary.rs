@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::aggregate::e4_text;
 use crate::rules::conversion::e2_text;
 use crate::rules::coverage::{percent_text, QUESTIONS};
 
@@ -34,6 +35,20 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
             row.share_text(),
             row.count_text(row.valid_inventions),
             change(row.high_value, row.high_value_prev, row)
+        );
+    }
+    if let Some(q) = data.quality.first() {
+        let figure = |k: usize| q.indicators[k].mean_e4.map(e4_text).unwrap_or_else(|| "unknown".into());
+        let _ = writeln!(
+            m,
+            "\nQuality ({}, the first): mean scope {}, family size {}, claims {}, forward citations {} (relative to its cohorts {}, top-10% cited share {}; cohorts are this run's inventions of the same filing year and IPC section). See quality.csv.",
+            q.institution.replace('|', "\\|"),
+            figure(0),
+            figure(1),
+            figure(5),
+            figure(6),
+            figure(11),
+            q.top10_cited_share_e4.map(e4_text).unwrap_or_else(|| "unknown".into()),
         );
     }
     let received: i128 = data.institutions.iter().map(|r| r.conversion.received_units).sum();

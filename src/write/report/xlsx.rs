@@ -41,6 +41,8 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
         header: Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_text_wrap(),
         share: Format::new().set_num_format("0.00%"),
         money: Format::new().set_num_format("0.00"),
+        figure: Format::new().set_num_format("0.0000"),
+        whole: Format::new().set_num_format("0"),
         count: Format::new().set_num_format(if data.institutions.first().is_some_and(|r| r.fractional) {
             "0.0000"
         } else {
@@ -51,6 +53,7 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     coverage_sheet(book.add_worksheet(), data, &formats)?;
     institutions_sheet(book.add_worksheet(), data, &formats)?;
     conversion_sheet(book.add_worksheet(), data, &formats)?;
+    quality_sheet(book.add_worksheet(), data, &formats)?;
     // The two sheets that grow with the portfolio stream their rows to a temporary
     // file instead of holding every cell in memory.
     patents_sheet(book.add_worksheet_with_constant_memory()?, data, &formats)?;
@@ -72,6 +75,10 @@ struct Formats {
     share: rust_xlsxwriter::Format,
     money: rust_xlsxwriter::Format,
     count: rust_xlsxwriter::Format,
+    /// A quality figure: 4 decimals.
+    figure: rust_xlsxwriter::Format,
+    /// A whole number, whatever the counting mode.
+    whole: rust_xlsxwriter::Format,
 }
 
 /// Summary: the headline figures, each with its data-coverage mark.
@@ -176,6 +183,46 @@ fn conversion_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> R
         ws.write_number_with_format(y, 10, c.received_e2() as f64 / 100.0, &f.money)?;
         ws.write_number_with_format(y, 11, row.reward_e2 as f64 / 100.0, &f.money)?;
     }
+    Ok(())
+}
+
+/// Quality: the columns of `quality.csv` (SPEC §12), in the report's order; the
+/// headers of cohort-relative figures carry the cohort caveat's mark (†), said in full
+/// in a note under the table.
+fn quality_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
+    ws.set_name("Quality")?;
+    let relative = |name: &str| name.contains("_rel_") || name.starts_with("top10_cited_share");
+    let names: Vec<String> = crate::quality::quality_columns()
+        .into_iter()
+        .map(|n| if relative(&n) { format!("{n} †") } else { n })
+        .collect();
+    let mut widths = vec![30.0, 12.0];
+    widths.extend(std::iter::repeat_n(11.0, names.len() - 2));
+    write_headers(ws, &names, &widths, &f.header)?;
+    let figure = |e4: Option<u64>| e4.map(|v| v as f64 / 10_000.0);
+    for (i, q) in data.quality.iter().enumerate() {
+        let y = i as u32 + 1;
+        ws.write_string(y, 0, cell_text(&q.institution))?;
+        ws.write_string(y, 1, &q.kind)?;
+        ws.write_number_with_format(y, 2, q.valid_inventions as f64, &f.whole)?;
+        let mut x = 3u16;
+        let mut put = |ws: &mut Worksheet, value: Option<f64>, format: &rust_xlsxwriter::Format| -> Result<()> {
+            if let Some(v) = value {
+                ws.write_number_with_format(y, x, v, format)?;
+            }
+            x += 1;
+            Ok(())
+        };
+        for s in &q.indicators {
+            put(ws, Some(s.known as f64), &f.whole)?;
+            put(ws, figure(s.median_e4), &f.figure)?;
+            put(ws, figure(s.mean_e4), &f.figure)?;
+        }
+        put(ws, Some(q.top10_cited_known as f64), &f.whole)?;
+        put(ws, figure(q.top10_cited_share_e4), &f.figure)?;
+    }
+    let note = data.quality.len() as u32 + 2;
+    ws.write_string(note, 0, format!("† {}", cohort_caveat(data.settings.quality_min_cohort)))?;
     Ok(())
 }
 
