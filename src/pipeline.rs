@@ -734,7 +734,7 @@ fn write_all(
         "inputs": loaded.inputs,
         "counts": loaded.counts,
         "coverage": coverage_json(&loaded.coverage),
-        "quality": crate::quality::known_counts(&loaded.scored, &ctx),
+        "quality": crate::quality::known_counts(&loaded.cohorts),
         "sources": loaded.sources,
         "outputs": selection.names(),
         "timings_ms": timings,

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 
 use crate::aggregate::{e4_text, InstitutionRow};
 use crate::rules::numbers::Kind;
-use crate::rules::quality::{Indicators, RelativeValues};
+use crate::rules::quality::{Cohorts, Indicators, RelativeValues};
 use crate::score::{ScoreContext, Scored};
 
 /// The indicators summarised per institution, in column order: the patent's own
@@ -33,9 +33,8 @@ type PatentValues = ([Option<u64>; 12], Option<bool>);
 /// [`INDICATOR_NAMES`] order, and whether it is top-10 % cited: relative values as
 /// `patents.csv` writes them (4 decimals), so that the figures are what its cells give.
 pub fn values_e4(i: &Indicators, r: &RelativeValues) -> PatentValues {
-    let own = [i.scope, i.family_size, i.family_offices, i.grant_lag_days, i.age_years, i.claims, i.cited_by, i.cites];
     let mut values = [None; 12];
-    for (slot, v) in values.iter_mut().zip(own) {
+    for (slot, v) in values.iter_mut().zip(i.own()) {
         *slot = v.map(|v| u64::from(v) * 10_000);
     }
     for (slot, v) in values[8..].iter_mut().zip(r.values) {
@@ -163,24 +162,16 @@ pub fn quality_rows(
 }
 
 /// The manifest's `quality`: scored CN inventions, and how many have each indicator
-/// (and the top-10 % question) known.
-pub fn known_counts(scored: &[Scored], ctx: &ScoreContext<'_>) -> serde_json::Value {
-    let (inventions, known, top) = scored
-        .par_iter()
-        .filter(|s| s.patent.kind == Some(Kind::Invention))
-        .map(|s| {
-            let indicators = ctx.indicators(&s.patent);
-            let (values, top) = values_e4(&indicators, &ctx.relative(&s.patent, &indicators));
-            (1u64, values.map(|v| u64::from(v.is_some())), u64::from(top.is_some()))
-        })
-        .reduce(|| (0, [0; 12], 0), |a, b| (a.0 + b.0, std::array::from_fn(|k| a.1[k] + b.1[k]), a.2 + b.2));
+/// (and the top-10 % question) known, from the cohorts' tallies.
+pub fn known_counts(cohorts: &Cohorts) -> serde_json::Value {
+    let (relative, top10) = cohorts.relative_known();
     let mut object = serde_json::Map::new();
-    object.insert("inventions".into(), inventions.into());
-    for (name, n) in INDICATOR_NAMES.iter().zip(known) {
-        object.insert((*name).into(), n.into());
+    object.insert("inventions".into(), cohorts.inventions.into());
+    for (name, n) in INDICATOR_NAMES.iter().zip(cohorts.known.iter().chain(&relative)) {
+        object.insert((*name).into(), (*n).into());
     }
-    object.insert("top10_cited".into(), top.into());
-    object.insert("min_cohort".into(), ctx.cohorts.map_or(0, |c| c.min_cohort).into());
+    object.insert("top10_cited".into(), top10.into());
+    object.insert("min_cohort".into(), cohorts.min_cohort.into());
     serde_json::Value::Object(object)
 }
 

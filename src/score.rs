@@ -152,17 +152,16 @@ impl ScoreContext<'_> {
 
 /// The quality cohorts of the scored patents (SPEC §12): every scored CN invention.
 pub fn quality_cohorts(scored: &[Scored], ctx: &ScoreContext<'_>, min_cohort: u32) -> crate::rules::quality::Cohorts {
-    let keyed: Vec<_> = scored
+    use crate::rules::quality::{cohort_key, CohortTally};
+    scored
         .par_iter()
-        .filter_map(|s| {
-            let p = &s.patent;
-            if p.kind != Some(crate::rules::numbers::Kind::Invention) {
-                return None;
-            }
-            crate::rules::quality::cohort_key(p).map(|key| (key, ctx.indicators(p)))
+        .filter(|s| s.patent.kind == Some(crate::rules::numbers::Kind::Invention))
+        .fold(CohortTally::default, |mut tally, s| {
+            tally.add(cohort_key(&s.patent), &ctx.indicators(&s.patent));
+            tally
         })
-        .collect();
-    crate::rules::quality::Cohorts::build(keyed.into_iter(), min_cohort)
+        .reduce(CohortTally::default, CohortTally::merge)
+        .finish(min_cohort)
 }
 
 /// Every patent scored, sorted by patent id, with the institutions they name.

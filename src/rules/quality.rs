@@ -70,6 +70,20 @@ impl Relative {
 }
 
 impl Indicators {
+    /// The eight own values, in column order.
+    pub fn own(&self) -> [Option<u32>; 8] {
+        [
+            self.scope,
+            self.family_size,
+            self.family_offices,
+            self.grant_lag_days,
+            self.age_years,
+            self.claims,
+            self.cited_by,
+            self.cites,
+        ]
+    }
+
     /// The indicators of `p` as of `as_of`; `families_listed` when the run lists family
     /// members for every patent (a family column, `families.csv`). Only CN inventions
     /// have them.
@@ -103,11 +117,15 @@ fn scope(p: &Patent) -> Option<u32> {
     if p.ipc.is_empty() {
         return None;
     }
-    let mut subclasses: Vec<&str> =
-        p.ipc.iter().map(|c| c.subclass()).filter(|s| s.len() == 4 && matches!(s.as_bytes()[0], b'A'..=b'H')).collect();
-    subclasses.sort_unstable();
-    subclasses.dedup();
-    Some(subclasses.len() as u32)
+    // A patent has a handful of codes: each is compared with those before it, with
+    // no allocation (this runs for every invention, several times a run).
+    let in_scope = |k: usize| {
+        let s = p.ipc[k].subclass();
+        (s.len() == 4 && matches!(s.as_bytes()[0], b'A'..=b'H')).then_some(s)
+    };
+    let distinct =
+        (0..p.ipc.len()).filter(|&k| in_scope(k).is_some_and(|s| !(0..k).any(|j| in_scope(j) == Some(s)))).count();
+    Some(distinct as u32)
 }
 
 /// A publication number without its kind code (`CN110093918B` → `CN110093918`).
@@ -198,6 +216,70 @@ pub struct Cohorts {
     cohorts: FxHashMap<CohortKey, Cohort>,
     /// The fewest known values a cohort needs for relative values (`quality_min_cohort`).
     pub min_cohort: u32,
+    /// The inventions counted, with a cohort or not.
+    pub inventions: u64,
+    /// Of those, how many have each of the eight own indicators known, in
+    /// [`Indicators::own`] order.
+    pub known: [u64; 8],
+}
+
+/// Cohorts being gathered: each cohort's sums and its known citation counts.
+#[derive(Debug, Default)]
+pub struct CohortTally {
+    cohorts: FxHashMap<CohortKey, (Cohort, Vec<u32>)>,
+    inventions: u64,
+    known: [u64; 8],
+}
+
+impl CohortTally {
+    /// Count one invention (in its cohort, when it has one).
+    pub fn add(&mut self, key: Option<CohortKey>, ind: &Indicators) {
+        self.inventions += 1;
+        for (n, v) in self.known.iter_mut().zip(ind.own()) {
+            *n += u64::from(v.is_some());
+        }
+        let Some(key) = key else { return };
+        let (cohort, cited) = self.cohorts.entry(key).or_default();
+        for (stat, rel) in cohort.stats.iter_mut().zip(RELATIVE) {
+            if let Some(v) = rel.of(ind) {
+                stat.known += 1;
+                stat.sum += u64::from(v);
+            }
+        }
+        cited.extend(ind.cited_by);
+    }
+
+    /// Two tallies as one (gathered in parallel).
+    pub fn merge(mut self, other: CohortTally) -> CohortTally {
+        self.inventions += other.inventions;
+        for (n, m) in self.known.iter_mut().zip(other.known) {
+            *n += m;
+        }
+        for (key, (cohort, cited)) in other.cohorts {
+            let (mine, my_cited) = self.cohorts.entry(key).or_default();
+            for (a, b) in mine.stats.iter_mut().zip(cohort.stats) {
+                a.known += b.known;
+                a.sum += b.sum;
+            }
+            my_cited.extend(cited);
+        }
+        self
+    }
+
+    /// The cohorts, each with its top-decile threshold.
+    pub fn finish(self, min_cohort: u32) -> Cohorts {
+        let cohorts = self
+            .cohorts
+            .into_iter()
+            .map(|(key, (mut cohort, mut cited))| {
+                cited.sort_unstable_by(|a, b| b.cmp(a));
+                let rank = (cited.len() as u64).div_ceil(10) as usize;
+                cohort.top10_cited_from = cited.get(rank.saturating_sub(1)).copied();
+                (key, cohort)
+            })
+            .collect();
+        Cohorts { cohorts, min_cohort, inventions: self.inventions, known: self.known }
+    }
 }
 
 /// A patent's relative values and whether it is among its cohort's top 10 % cited.
@@ -212,33 +294,34 @@ pub struct RelativeValues {
 impl Cohorts {
     /// Gather the cohorts from each patent's key and indicators.
     pub fn build(patents: impl Iterator<Item = (CohortKey, Indicators)>, min_cohort: u32) -> Cohorts {
-        let mut cohorts: FxHashMap<CohortKey, Cohort> = FxHashMap::default();
-        let mut cited: FxHashMap<CohortKey, Vec<u32>> = FxHashMap::default();
-        for (key, ind) in patents {
-            let cohort = cohorts.entry(key).or_default();
-            for (stat, rel) in cohort.stats.iter_mut().zip(RELATIVE) {
-                if let Some(v) = rel.of(&ind) {
-                    stat.known += 1;
-                    stat.sum += u64::from(v);
-                }
-            }
-            if let Some(c) = ind.cited_by {
-                cited.entry(key).or_default().push(c);
-            }
-        }
-        for (key, mut values) in cited {
-            values.sort_unstable_by(|a, b| b.cmp(a));
-            let rank = (values.len() as u64).div_ceil(10) as usize;
-            if let Some(cohort) = cohorts.get_mut(&key) {
-                cohort.top10_cited_from = values.get(rank.saturating_sub(1)).copied();
-            }
-        }
-        Cohorts { cohorts, min_cohort }
+        let mut tally = CohortTally::default();
+        patents.for_each(|(key, ind)| tally.add(Some(key), &ind));
+        tally.finish(min_cohort)
     }
 
     /// A cohort, when any patent is in it.
     pub fn get(&self, key: CohortKey) -> Option<&Cohort> {
         self.cohorts.get(&key)
+    }
+
+    /// How many inventions have each relative value (in [`RELATIVE`] order) and the
+    /// top-10 % answer: those with the value known in a cohort big enough (with a
+    /// mean above 0), as [`Cohorts::relative`] gives them.
+    pub fn relative_known(&self) -> ([u64; 4], u64) {
+        let big_enough = |stat: &CohortStat| stat.known >= self.min_cohort.max(1);
+        let mut known = [0u64; 4];
+        let mut top10 = 0u64;
+        for cohort in self.cohorts.values() {
+            for (n, stat) in known.iter_mut().zip(&cohort.stats) {
+                if big_enough(stat) && stat.mean().is_some_and(|m| m > 0.0) {
+                    *n += u64::from(stat.known);
+                }
+            }
+            if big_enough(&cohort.stats[3]) && cohort.top10_cited_from.is_some() {
+                top10 += u64::from(cohort.stats[3].known);
+            }
+        }
+        (known, top10)
     }
 
     /// The relative values of a patent in cohort `key` (none without a cohort).

@@ -103,12 +103,10 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     end(&text);
     let indicators = ctx.indicators(p);
     let relative = ctx.relative(p, &indicators);
-    let i = &indicators;
-    for value in
-        [i.scope, i.family_size, i.family_offices, i.grant_lag_days, i.age_years, i.claims, i.cited_by, i.cites]
-    {
+    let mut digits = itoa::Buffer::new();
+    for value in indicators.own() {
         if let Some(v) = value {
-            let _ = write!(text, "{v}");
+            text.push_str(digits.format(v));
         }
         end(&text);
     }
