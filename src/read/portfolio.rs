@@ -369,8 +369,6 @@ fn filing_date(r: &Row<'_>) -> Result<(chrono::NaiveDate, bool), Box<RowIssue>> 
     }
 }
 
-/// A count cell (`专利转移次数`, `简单同族数量`): a whole number, `3次` too; an
-/// unreadable one is a warning. Counts above 10,000 are not believed.
 /// The largest family size, claims count or count of events read: a larger cell is
 /// a column mix-up.
 const FAMILY_LIMIT: u32 = 10_000;
@@ -388,6 +386,8 @@ fn quality_counts(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> QualityCounts {
     counts
 }
 
+/// A count cell (`专利转移次数`, `简单同族数量`, `被引用专利数量`): a whole number, `3次`
+/// too; an unreadable one, or one above `limit`, is a warning.
 fn count(r: &Row<'_>, c: C, limit: u32, warnings: &mut Vec<RowIssue>) -> Option<u32> {
     let cell = r.get(c);
     let text = cell.trim().trim_end_matches(['次', '件', '个']).trim();
