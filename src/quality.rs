@@ -57,15 +57,34 @@ pub struct Summary {
 
 impl Summary {
     /// The summary of `values` (in ten-thousandths).
-    pub fn of(mut values: Vec<u64>) -> Summary {
-        values.sort_unstable();
-        let n = values.len() as u64;
+    pub fn of(values: Vec<u64>) -> Summary {
+        let mut counts: FxHashMap<u64, u64> = FxHashMap::default();
+        for v in values {
+            *counts.entry(v).or_default() += 1;
+        }
+        Summary::of_counts(counts.into_iter().collect())
+    }
+
+    /// The summary of values given as (value, how many times), in ten-thousandths.
+    pub fn of_counts(mut counts: Vec<(u64, u64)>) -> Summary {
+        counts.sort_unstable();
+        let n: u64 = counts.iter().map(|(_, c)| c).sum();
         if n == 0 {
             return Summary::default();
         }
-        let mid = values.len() / 2;
-        let median_e4 = if n % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]).div_ceil(2) };
-        let sum: u64 = values.iter().sum();
+        // The value at 0-based rank `r` of the sorted values.
+        let at = |r: u64| {
+            let mut seen = 0;
+            counts
+                .iter()
+                .find(|(_, c)| {
+                    seen += c;
+                    seen > r
+                })
+                .map_or(0, |(v, _)| *v)
+        };
+        let median_e4 = if n % 2 == 1 { at(n / 2) } else { (at(n / 2 - 1) + at(n / 2)).div_ceil(2) };
+        let sum: u64 = counts.iter().map(|(v, c)| v * c).sum();
         Summary { known: n, median_e4: Some(median_e4), mean_e4: Some((2 * sum + n) / (2 * n)) }
     }
 }
@@ -110,6 +129,43 @@ impl QualityRow {
     }
 }
 
+/// One institution's values being gathered: each indicator's values (in
+/// ten-thousandths) as counts per distinct value, so that memory follows the distinct
+/// values, not the patents (a national run has millions of valid inventions).
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    valid: u64,
+    values: [FxHashMap<u64, u64>; 12],
+    top10_known: u64,
+    top10: u64,
+}
+
+impl Tally {
+    fn add(&mut self, (values, top): &PatentValues) {
+        self.valid += 1;
+        for (counts, v) in self.values.iter_mut().zip(values) {
+            if let Some(v) = v {
+                *counts.entry(*v).or_default() += 1;
+            }
+        }
+        if let Some(t) = top {
+            self.top10_known += 1;
+            self.top10 += u64::from(*t);
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.valid += other.valid;
+        for (mine, theirs) in self.values.iter_mut().zip(other.values) {
+            for (v, n) in theirs {
+                *mine.entry(v).or_default() += n;
+            }
+        }
+        self.top10_known += other.top10_known;
+        self.top10 += other.top10;
+    }
+}
+
 /// The quality rows of the reported institutions, in `rows`' order: over each
 /// institution's valid inventions (a patent counts once for each of its institutions).
 pub fn quality_rows(
@@ -119,44 +175,40 @@ pub fn quality_rows(
     names: &[&str],
 ) -> Vec<QualityRow> {
     let position: FxHashMap<&str, usize> = rows.iter().enumerate().map(|(k, r)| (r.institution.as_str(), k)).collect();
-    let per_patent: Vec<(Vec<usize>, PatentValues)> = scored
+    let tallies = scored
         .par_iter()
         .filter(|s| s.patent.kind == Some(Kind::Invention) && s.verdict().eligible)
-        .filter_map(|s| {
-            let at: Vec<usize> =
-                s.institutions().iter().filter_map(|&i| position.get(names[i as usize]).copied()).collect();
-            if at.is_empty() {
-                return None;
-            }
-            let indicators = ctx.indicators(&s.patent);
-            Some((at, values_e4(&indicators, &ctx.relative(&s.patent, &indicators))))
-        })
-        .collect();
-    let mut values: Vec<Vec<Vec<u64>>> = vec![vec![Vec::new(); 12]; rows.len()];
-    let mut valid = vec![0u64; rows.len()];
-    let mut top10 = vec![(0u64, 0u64); rows.len()];
-    for (at, (patent_values, top)) in per_patent {
-        for &k in &at {
-            valid[k] += 1;
-            for (list, v) in values[k].iter_mut().zip(patent_values) {
-                list.extend(v);
-            }
-            if let Some(t) = top {
-                top10[k].0 += 1;
-                top10[k].1 += u64::from(t);
-            }
-        }
-    }
+        .fold(
+            || vec![Tally::default(); rows.len()],
+            |mut tallies, s| {
+                let mut values = None;
+                for k in s.institutions().iter().filter_map(|&i| position.get(names[i as usize]).copied()) {
+                    let values = values.get_or_insert_with(|| {
+                        let indicators = ctx.indicators(&s.patent);
+                        values_e4(&indicators, &ctx.relative(&s.patent, &indicators))
+                    });
+                    tallies[k].add(values);
+                }
+                tallies
+            },
+        )
+        .reduce(
+            || vec![Tally::default(); rows.len()],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+                a
+            },
+        );
     rows.iter()
-        .zip(values)
-        .enumerate()
-        .map(|(k, (r, lists))| QualityRow {
+        .zip(tallies)
+        .map(|(r, t)| QualityRow {
             institution: r.institution.clone(),
             kind: r.kind.clone(),
-            valid_inventions: valid[k],
-            indicators: lists.into_iter().map(Summary::of).collect(),
-            top10_cited_known: top10[k].0,
-            top10_cited_share_e4: (top10[k].0 > 0).then(|| (2 * 10_000 * top10[k].1 + top10[k].0) / (2 * top10[k].0)),
+            valid_inventions: t.valid,
+            indicators: t.values.into_iter().map(|counts| Summary::of_counts(counts.into_iter().collect())).collect(),
+            top10_cited_known: t.top10_known,
+            top10_cited_share_e4: (t.top10_known > 0)
+                .then(|| (2 * 10_000 * t.top10 + t.top10_known) / (2 * t.top10_known)),
         })
         .collect()
 }
