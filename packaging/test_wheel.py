@@ -41,7 +41,7 @@ check(
 whole = hvpat.run(config=sample / "hvpat.toml", out="whole")
 check(whole == Path("whole") and (whole / "patents.parquet").is_file(), f"run returns its output folder: {whole}")
 csv_only = hvpat.run(config=sample / "hvpat.toml", out="csv-only",
-                     outputs=["institutions.csv", "patents.csv", "conversion.csv"])
+                     outputs=["institutions.csv", "patents.csv", "quality.csv", "conversion.csv"])
 frames = hvpat.read(whole)
 check(sorted(frames) == sorted(hvpat._frames.TABLES), f"read: every table of the folder: {sorted(frames)}")
 from_csv = hvpat.read(csv_only)
@@ -60,7 +60,7 @@ if backend == "polars":
     pat = frames["patents"]
     check(pat.schema["filing_date"] == pl.Date and pat.schema["d3_maintained"] == pl.Boolean
           and pat.schema["dimensions"] == pl.UInt32, "patents' dtypes: dates, booleans, dimensions UInt32")
-    for name in ("institutions", "patents"):
+    for name in ("institutions", "patents", "quality"):
         check(frames[name].equals(from_csv[name]), f"{name}: read from CSV equals read from Parquet (values and dtypes)")
     first = inst.row(0, named=True)
 else:
@@ -71,7 +71,7 @@ else:
           and str(inst["institution"].dtype) in ("string[pyarrow]", "large_string[pyarrow]"),
           f"institutions' dtypes: {inst['institution'].dtype}, {inst['valid_inventions'].dtype}, {inst['high_value_share'].dtype}")
     check(str(frames["patents"]["filing_date"].dtype) == "date32[day][pyarrow]", "patents' filing_date is a date")
-    for name in ("institutions", "patents"):
+    for name in ("institutions", "patents", "quality"):
         a, b = frames[name], from_csv[name]
         check(list(a.dtypes.astype(str)) == list(b.dtypes.astype(str)) and a.equals(b),
               f"{name}: read from CSV equals read from Parquet (values and dtypes)")
