@@ -6,25 +6,8 @@ use rustc_hash::FxHashMap;
 
 use crate::aggregate::{e4_text, InstitutionRow};
 use crate::rules::numbers::Kind;
-use crate::rules::quality::{Cohorts, Indicators, RelativeValues};
+use crate::rules::quality::{Cohorts, Indicators, RelativeValues, INDICATOR_NAMES};
 use crate::score::{ScoreContext, Scored};
-
-/// The indicators summarised per institution, in column order: the patent's own
-/// values, then the cohort-relative ones.
-pub const INDICATOR_NAMES: [&str; 12] = [
-    "scope",
-    "family_size",
-    "family_offices",
-    "grant_lag_days",
-    "age_years",
-    "claims",
-    "cited_by",
-    "cites",
-    "scope_rel",
-    "family_size_rel",
-    "claims_rel",
-    "cited_by_rel",
-];
 
 /// A patent's indicator values ([`values_e4`]) and its top-10 % answer.
 type PatentValues = ([Option<u64>; 12], Option<bool>);
@@ -56,15 +39,6 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The summary of `values` (in ten-thousandths).
-    pub fn of(values: Vec<u64>) -> Summary {
-        let mut counts: FxHashMap<u64, u64> = FxHashMap::default();
-        for v in values {
-            *counts.entry(v).or_default() += 1;
-        }
-        Summary::of_counts(counts.into_iter().collect())
-    }
-
     /// The summary of values given as (value, how many times), in ten-thousandths.
     pub fn of_counts(mut counts: Vec<(u64, u64)>) -> Summary {
         counts.sort_unstable();
@@ -231,17 +205,26 @@ pub fn known_counts(cohorts: &Cohorts) -> serde_json::Value {
 mod tests {
     use super::*;
 
+    /// The summary of `values` (in ten-thousandths), counted as [`quality_rows`] counts them.
+    fn summary(values: Vec<u64>) -> Summary {
+        let mut counts: FxHashMap<u64, u64> = FxHashMap::default();
+        for v in values {
+            *counts.entry(v).or_default() += 1;
+        }
+        Summary::of_counts(counts.into_iter().collect())
+    }
+
     #[test]
     fn median_and_mean_in_ten_thousandths_half_up() {
         let e4 = |v: &[u64]| v.iter().map(|x| x * 10_000).collect::<Vec<u64>>();
         // 1, 2, 4: median 2, mean 7/3 = 2.33333 → 2.3333.
-        assert_eq!(Summary::of(e4(&[4, 1, 2])), Summary { known: 3, median_e4: Some(20_000), mean_e4: Some(23_333) });
+        assert_eq!(summary(e4(&[4, 1, 2])), Summary { known: 3, median_e4: Some(20_000), mean_e4: Some(23_333) });
         // 1, 2: median 1.5 (the mean of the middle two), mean 1.5.
-        assert_eq!(Summary::of(e4(&[2, 1])), Summary { known: 2, median_e4: Some(15_000), mean_e4: Some(15_000) });
+        assert_eq!(summary(e4(&[2, 1])), Summary { known: 2, median_e4: Some(15_000), mean_e4: Some(15_000) });
         // 2/3 = 0.66666… → 0.6667 (half-up); 0.00005 → 0.0001.
-        assert_eq!(Summary::of(vec![0, 0, 20_000]).mean_e4, Some(6_667));
-        assert_eq!(Summary::of(vec![0, 1]).median_e4, Some(1));
-        assert_eq!(Summary::of(Vec::new()), Summary::default());
+        assert_eq!(summary(vec![0, 0, 20_000]).mean_e4, Some(6_667));
+        assert_eq!(summary(vec![0, 1]).median_e4, Some(1));
+        assert_eq!(summary(Vec::new()), Summary::default());
     }
 
     #[test]

@@ -69,22 +69,14 @@ fn coverage_text(patents: &[Box<crate::model::Patent>], as_of: chrono::NaiveDate
 /// How many of a file's inventions each quality indicator is known for (SPEC §12;
 /// the cohort-relative figures need the whole run).
 fn quality_known_text(patents: &[Box<crate::model::Patent>], as_of: chrono::NaiveDate) -> String {
-    use crate::rules::quality::Indicators;
-    let inventions: Vec<Indicators> =
-        patents.iter().filter(|p| p.kind == Some(Kind::Invention)).map(|p| Indicators::of(p, as_of, false)).collect();
-    let known = |f: fn(&Indicators) -> Option<u32>| inventions.iter().filter(|i| f(i).is_some()).count();
-    let parts = [
-        ("scope", known(|i| i.scope)),
-        ("family_size", known(|i| i.family_size)),
-        ("family_offices", known(|i| i.family_offices)),
-        ("grant_lag_days", known(|i| i.grant_lag_days)),
-        ("age_years", known(|i| i.age_years)),
-        ("claims", known(|i| i.claims)),
-        ("cited_by", known(|i| i.cited_by)),
-        ("cites", known(|i| i.cites)),
-    ];
-    let parts: Vec<String> = parts.iter().map(|(name, n)| format!("{name} {n}")).collect();
-    format!("quality indicators known, of {} inventions: {}", inventions.len(), parts.join(", "))
+    use crate::rules::quality::{CohortTally, Indicators, INDICATOR_NAMES};
+    let mut tally = CohortTally::default();
+    for p in patents.iter().filter(|p| p.kind == Some(Kind::Invention)) {
+        tally.add(None, &Indicators::of(p, as_of, false));
+    }
+    let counted = tally.finish(0);
+    let parts: Vec<String> = INDICATOR_NAMES.iter().zip(counted.known).map(|(name, n)| format!("{name} {n}")).collect();
+    format!("quality indicators known, of {} inventions: {}", counted.inventions, parts.join(", "))
 }
 
 fn by_reason(issues: &[RowIssue]) -> String {

@@ -31,6 +31,24 @@ pub struct Indicators {
     pub cites: Option<u32>,
 }
 
+/// The indicators' names, in column order (`patents.csv` after `evidence`, then
+/// `top10_cited`; `quality.csv`): a patent's own eight values, then the four
+/// cohort-relative ones ([`RELATIVE`]).
+pub const INDICATOR_NAMES: [&str; 12] = [
+    "scope",
+    "family_size",
+    "family_offices",
+    "grant_lag_days",
+    "age_years",
+    "claims",
+    "cited_by",
+    "cites",
+    "scope_rel",
+    "family_size_rel",
+    "claims_rel",
+    "cited_by_rel",
+];
+
 /// The indicators that have cohort-relative values, in column order.
 pub const RELATIVE: [Relative; 4] = [Relative::Scope, Relative::FamilySize, Relative::Claims, Relative::CitedBy];
 
@@ -60,12 +78,7 @@ impl Relative {
 
     /// The relative column's name.
     pub fn name(self) -> &'static str {
-        match self {
-            Relative::Scope => "scope_rel",
-            Relative::FamilySize => "family_size_rel",
-            Relative::Claims => "claims_rel",
-            Relative::CitedBy => "cited_by_rel",
-        }
+        INDICATOR_NAMES[8 + self as usize]
     }
 }
 
@@ -292,13 +305,6 @@ pub struct RelativeValues {
 }
 
 impl Cohorts {
-    /// Gather the cohorts from each patent's key and indicators.
-    pub fn build(patents: impl Iterator<Item = (CohortKey, Indicators)>, min_cohort: u32) -> Cohorts {
-        let mut tally = CohortTally::default();
-        patents.for_each(|(key, ind)| tally.add(Some(key), &ind));
-        tally.finish(min_cohort)
-    }
-
     /// A cohort, when any patent is in it.
     pub fn get(&self, key: CohortKey) -> Option<&Cohort> {
         self.cohorts.get(&key)
@@ -419,6 +425,17 @@ mod tests {
         assert_eq!(Indicators::of(&p, d("2025-12-31"), true), Indicators::default());
     }
 
+    fn build(patents: impl Iterator<Item = (CohortKey, Indicators)>, min_cohort: u32) -> Cohorts {
+        let mut tally = CohortTally::default();
+        patents.for_each(|(key, ind)| tally.add(Some(key), &ind));
+        tally.finish(min_cohort)
+    }
+
+    #[test]
+    fn relative_names_are_the_last_four() {
+        assert_eq!(RELATIVE.map(Relative::name), ["scope_rel", "family_size_rel", "claims_rel", "cited_by_rel"]);
+    }
+
     #[test]
     fn cohorts_need_the_minimum_and_give_relative_values_and_the_top_decile() {
         let key = (2015, b'G');
@@ -426,7 +443,7 @@ mod tests {
             |cited: Option<u32>, claims: Option<u32>| Indicators { cited_by: cited, claims, ..Indicators::default() };
         // Twelve patents: citations 0..=11 and claims 10 each.
         let patents: Vec<(CohortKey, Indicators)> = (0..12).map(|c| (key, ind(Some(c), Some(10)))).collect();
-        let cohorts = Cohorts::build(patents.iter().copied(), 12);
+        let cohorts = build(patents.iter().copied(), 12);
         // Rank ⌈1.2⌉ = 2 from the top: 10 citations.
         assert_eq!(cohorts.get(key).unwrap().top10_cited_from, Some(10));
         let r = cohorts.relative(Some(key), &ind(Some(11), Some(15)));
@@ -436,11 +453,11 @@ mod tests {
         assert_eq!(cohorts.relative(Some(key), &ind(Some(9), None)).top10_cited, Some(false));
         assert_eq!(cohorts.relative(Some(key), &ind(None, None)).top10_cited, None);
         // One short of the minimum: no relative values.
-        let small = Cohorts::build(patents.iter().copied(), 13);
+        let small = build(patents.iter().copied(), 13);
         assert_eq!(small.relative(Some(key), &ind(Some(11), Some(15))), RelativeValues::default());
         // A cohort whose citations are all 0: nobody is top-cited, the mean is 0.
         let zeros: Vec<(CohortKey, Indicators)> = (0..12).map(|_| (key, ind(Some(0), None))).collect();
-        let r = Cohorts::build(zeros.into_iter(), 12).relative(Some(key), &ind(Some(0), None));
+        let r = build(zeros.into_iter(), 12).relative(Some(key), &ind(Some(0), None));
         assert_eq!((r.top10_cited, r.values[3]), (Some(false), None));
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::aggregate::InstitutionRow;
 use crate::model::DIMENSION_NAMES;
+use crate::rules::quality::INDICATOR_NAMES;
 
 /// What a column holds: written as text in CSV, typed in Parquet and JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,11 +37,11 @@ const fn col(name: &'static str, kind: ColumnType) -> Column {
     Column { name, kind }
 }
 
-/// Columns of `patents.csv` and `patents.parquet` (SPEC §5; the quality indicators
-/// after `evidence`, SPEC §12).
+/// Columns of `patents.csv` and `patents.parquet` (SPEC §5), then the quality
+/// indicators (SPEC §12): [`INDICATOR_NAMES`] and `top10_cited`.
 pub const PATENT_COLUMNS: [Column; 32] = {
     use ColumnType::*;
-    [
+    const VERDICT: [Column; 19] = [
         col("patent_id", Text),
         col("pub_no", Text),
         col("title", Text),
@@ -60,20 +61,20 @@ pub const PATENT_COLUMNS: [Column; 32] = {
         col("high_value", Bool),
         col("sei_codes", Text),
         col("evidence", Text),
-        col("scope", Number),
-        col("family_size", Number),
-        col("family_offices", Number),
-        col("grant_lag_days", Number),
-        col("age_years", Number),
-        col("claims", Number),
-        col("cited_by", Number),
-        col("cites", Number),
-        col("scope_rel", Ratio),
-        col("family_size_rel", Ratio),
-        col("claims_rel", Ratio),
-        col("cited_by_rel", Ratio),
-        col("top10_cited", Flag),
-    ]
+    ];
+    let mut cols = [col("top10_cited", Flag); 32];
+    let mut k = 0;
+    while k < VERDICT.len() {
+        cols[k] = VERDICT[k];
+        k += 1;
+    }
+    // A patent's own values are whole numbers, the cohort-relative ones ratios.
+    let mut i = 0;
+    while i < INDICATOR_NAMES.len() {
+        cols[VERDICT.len() + i] = col(INDICATOR_NAMES[i], if i < 8 { Number } else { Ratio });
+        i += 1;
+    }
+    cols
 };
 
 /// One patent's cells (the columns of [`PATENT_COLUMNS`]), rendered into one buffer.

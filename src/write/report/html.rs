@@ -396,7 +396,7 @@ fn parameters(data: &ReportData<'_>) -> Markup {
 /// institutions and every institution in a table; each cohort-relative figure carries
 /// the cohort caveat (a † whose title says it, explained under the table).
 fn quality_section(data: &ReportData<'_>) -> Markup {
-    use crate::quality::INDICATOR_NAMES;
+    use crate::rules::quality::INDICATOR_NAMES;
     let min_cohort = data.settings.quality_min_cohort;
     let caveat = cohort_caveat(min_cohort);
     let dagger = |name: &str| -> Markup {
