@@ -176,6 +176,13 @@ pub struct Overrides {
     pub outputs: Option<Vec<String>>,
     /// `--csv-bom` (`Some(true)`) or `--no-csv-bom` (`Some(false)`).
     pub csv_bom: Option<bool>,
+    /// `--profile`.
+    pub profile: Option<Profile>,
+    /// `--sheet`.
+    pub sheet: Option<String>,
+    /// The report date when neither the flags nor the file give one (`check`: today);
+    /// `None` makes a missing date an error (`run`, `explain`).
+    pub as_of_default: Option<NaiveDate>,
 }
 
 /// Everything one run needs, resolved.
@@ -283,9 +290,12 @@ impl ConfigFile {
             (None, None) => match (self.as_of, self.year) {
                 (Some(s), _) => date_arg(&s, "as_of")?,
                 (None, Some(y)) => year_arg(y)?,
-                (None, None) => {
-                    bail!("no report date: give --as-of YYYY-MM-DD or --year YYYY (or as_of/year in the config)")
-                }
+                (None, None) => match o.as_of_default {
+                    Some(date) => date,
+                    None => {
+                        bail!("no report date: give --as-of YYYY-MM-DD or --year YYYY (or as_of/year in the config)")
+                    }
+                },
             },
         };
         let institution_types = match self.institution_types {
@@ -338,8 +348,8 @@ impl ConfigFile {
             max_reject_share,
             counting: self.counting.unwrap_or(Counting::Full),
             rollup_campuses: self.rollup_campuses.unwrap_or(false),
-            profile: self.profile,
-            sheet: self.sheet,
+            profile: o.profile.or(self.profile),
+            sheet: o.sheet.or(self.sheet),
             raw_cells: self.raw_cells.unwrap_or(false),
             csv_bom: o.csv_bom.or(self.csv_bom).unwrap_or(true),
             quality_min_cohort: self.quality_min_cohort.unwrap_or(DEFAULT_QUALITY_MIN_COHORT),

@@ -50,6 +50,23 @@ pub struct Loaded {
     pub run_sources: RunSources,
     /// The quality cohorts of the scored CN inventions (SPEC §12).
     pub cohorts: crate::rules::quality::Cohorts,
+    /// Each portfolio file as it was read, in order.
+    pub portfolio_files: Vec<PortfolioFile>,
+}
+
+/// A portfolio file as it was read: what `hvpat check` tells of each file.
+#[derive(Debug, Clone)]
+pub struct PortfolioFile {
+    /// Its path, with `/`.
+    pub label: String,
+    /// The layout it was read with.
+    pub profile: crate::read::profile::Profile,
+    /// The encoding it was read in.
+    pub encoding: &'static str,
+    /// Its data rows.
+    pub rows: usize,
+    /// Each role it has, with the headers read for it.
+    pub roles: Vec<(&'static str, Vec<String>)>,
 }
 
 impl Loaded {

@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::aggregate::{add_conversion, aggregate, InstitutionRow};
 use crate::config::Settings;
 use crate::conversion::{convert, ConversionParams};
-use crate::loaded::{Loaded, Sources};
+use crate::loaded::{Loaded, PortfolioFile, Sources};
 use crate::progress::{Progress, Unit};
 use crate::read::portfolio::{normalize_rows, Merged, RowOutcome};
 use crate::read::profile::Layout;
@@ -99,7 +99,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
     let t0 = Instant::now();
     let mut inputs = Vec::new();
     let (concordance, concordance_label, aliases) = reference_tables(settings, &mut inputs)?;
-    let PortfolioRead { mut merged, rows_read, holder_columns, event_columns } =
+    let PortfolioRead { mut merged, rows_read, holder_columns, event_columns, files: portfolio_files } =
         read_portfolios(settings, &mut inputs, progress)?;
     // The merge's sort tables and the lookups freed with `into_records` are handed
     // back to the OS as they are freed (see `memory`).
@@ -177,6 +177,7 @@ pub fn load(settings: &Settings, progress: &dyn Progress) -> Result<Loaded> {
         conversion,
         conversion_sources,
         cohorts,
+        portfolio_files,
     })
 }
 
@@ -214,6 +215,8 @@ struct PortfolioRead {
     holder_columns: Vec<&'static str>,
     /// Whether any file has a legal-event column.
     event_columns: bool,
+    /// Each file's layout and encoding.
+    files: Vec<PortfolioFile>,
 }
 
 fn read_portfolios(
@@ -221,8 +224,13 @@ fn read_portfolios(
     inputs: &mut Vec<InputRecord>,
     progress: &dyn Progress,
 ) -> Result<PortfolioRead, InputError> {
-    let mut read =
-        PortfolioRead { merged: Merged::default(), rows_read: 0, holder_columns: Vec::new(), event_columns: false };
+    let mut read = PortfolioRead {
+        merged: Merged::default(),
+        rows_read: 0,
+        holder_columns: Vec::new(),
+        event_columns: false,
+        files: Vec::new(),
+    };
     for (file, path) in settings.portfolio.iter().enumerate() {
         // Two stages a file: the scan (hash, UTF-8, row boundaries; or the read of a
         // file read whole), then the parse.
@@ -239,6 +247,13 @@ fn read_portfolios(
         let rows = read_portfolio_file(&table, &layout, file, path, &mut read.merged, progress)?;
         progress.finish();
         read.rows_read += rows;
+        read.files.push(PortfolioFile {
+            label: label(path),
+            profile: layout.profile,
+            encoding: table.encoding,
+            rows,
+            roles: layout.roles(&table.headers),
+        });
         inputs.push(InputRecord { role: "portfolio", rows, file: table.info });
     }
     Ok(read)

@@ -153,7 +153,7 @@ fn quality_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String {
 
 /// Load the inputs and explain one patent.
 pub fn run(args: ExplainArgs) -> Result<()> {
-    let settings = args.inputs.settings(None, None, None)?;
+    let settings = args.inputs.settings(crate::config::Overrides::default())?;
     let Ok(wanted) = id_of(&args.number) else {
         bail!(UsageError(anyhow::anyhow!("not a patent number: {:?}", args.number)));
     };

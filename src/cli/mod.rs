@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{ConfigFile, Overrides, Settings, SideTables};
 use crate::pipeline::RunError;
+use crate::read::profile::Profile;
 use crate::read::InputError;
 
 /// Exit code: success.
@@ -78,6 +79,12 @@ pub struct InputArgs {
     /// Report year: as of 31 December of it.
     #[arg(long)]
     pub year: Option<i32>,
+    /// Force a layout instead of detecting it (overrides the config's `profile`).
+    #[arg(long, value_enum)]
+    pub profile: Option<Profile>,
+    /// Worksheet of an .xlsx portfolio (default: the first; overrides the config's `sheet`).
+    #[arg(long)]
+    pub sheet: Option<String>,
 }
 
 /// `--csv-bom` / `--no-csv-bom` (SPEC §11): the last one given wins.
@@ -104,13 +111,8 @@ impl CsvBomFlags {
 }
 
 impl InputArgs {
-    /// The config file merged with these flags (and `out`, `outputs`, `csv_bom`).
-    pub fn settings(
-        &self,
-        out: Option<PathBuf>,
-        outputs: Option<Vec<String>>,
-        csv_bom: Option<bool>,
-    ) -> Result<Settings, UsageError> {
+    /// The config file merged with these flags (and the command's own, `rest`).
+    pub fn settings(&self, rest: Overrides) -> Result<Settings, UsageError> {
         let file = match &self.config {
             Some(path) => ConfigFile::load(path).map_err(UsageError)?,
             None => ConfigFile::default(),
@@ -120,9 +122,9 @@ impl InputArgs {
             side: self.side.clone(),
             as_of: self.as_of.clone(),
             year: self.year,
-            out,
-            outputs,
-            csv_bom,
+            profile: self.profile,
+            sheet: self.sheet.clone(),
+            ..rest
         })
         .map_err(UsageError)
     }

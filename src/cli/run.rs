@@ -9,6 +9,7 @@ use clap::Args;
 use serde_json::json;
 
 use crate::cli::{CsvBomFlags, InputArgs};
+use crate::config::Overrides;
 use crate::pipeline::{self, RunOptions, RunOutcome};
 use crate::progress::{Progress, Silent};
 
@@ -43,7 +44,12 @@ pub fn log_line(message: &str) {
 
 /// Run the pipeline: stage lines on stderr (none with `--quiet`), progress bars on a terminal.
 pub fn run(args: RunArgs, quiet: bool) -> Result<()> {
-    let settings = args.inputs.settings(args.out.clone(), args.outputs.clone(), args.csv_bom.choice())?;
+    let settings = args.inputs.settings(Overrides {
+        out: args.out.clone(),
+        outputs: args.outputs.clone(),
+        csv_bom: args.csv_bom.choice(),
+        ..Overrides::default()
+    })?;
     let bars = crate::progress::Bars::default();
     let progress: &dyn Progress = if quiet || !std::io::stderr().is_terminal() { &Silent } else { &bars };
     let log = |message: &str| {
