@@ -55,7 +55,7 @@ impl Facts {
         Facts {
             status,
             has_sei,
-            overseas_family: d2_met(p, params),
+            overseas_family: D2::decide(p, params).met(),
             term: DateSpan::after_filing(p, params.term_years),
             maintained_line: maintained_line(p, params).map(|(_, _, line)| line),
         }
@@ -69,9 +69,9 @@ impl Facts {
             dimensions: [
                 self.has_sei,
                 self.overseas_family,
-                eligible && self.maintained_line.is_some_and(|line| as_of > line.last),
-                d4_met(p, as_of, params),
-                d5_met(p, as_of),
+                D3::decide(self.maintained_line, eligible, as_of) == D3::Reached,
+                d4_total(p, as_of, params).is_some_and(|(_, met)| met),
+                d5_counted(p, as_of).next().is_some(),
             ],
         }
     }
@@ -93,8 +93,71 @@ impl Facts {
     }
 }
 
-fn d2_met(p: &Patent, params: &RuleParams) -> bool {
-    p.family().iter().any(|m| overseas(&m.jurisdiction, params) && m.kind.as_deref().is_none_or(kind_is_granted))
+/// How one family member counts for D2, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Member {
+    /// In CN or WO (or HK/MO/TW unless they count as overseas).
+    Home,
+    /// Overseas, with a kind code that is no grant.
+    AbroadNotGranted,
+    /// Overseas, without a kind code.
+    AbroadGrantUnknown,
+    /// Overseas, granted.
+    AbroadGranted,
+}
+
+impl Member {
+    fn of(m: &crate::model::FamilyMember, params: &RuleParams) -> Member {
+        match (overseas(&m.jurisdiction, params), m.kind.as_deref()) {
+            (false, _) => Member::Home,
+            (true, None) => Member::AbroadGrantUnknown,
+            (true, Some(kind)) if kind_is_granted(kind) => Member::AbroadGranted,
+            (true, Some(_)) => Member::AbroadNotGranted,
+        }
+    }
+}
+
+/// D2's decision: the strongest member of the family (`None`: no members listed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct D2(Option<Member>);
+
+impl D2 {
+    fn decide(p: &Patent, params: &RuleParams) -> D2 {
+        D2(p.family().iter().map(|m| Member::of(m, params)).max())
+    }
+
+    /// A granted overseas member, or one whose grant the data cannot show.
+    fn met(self) -> bool {
+        self.0 >= Some(Member::AbroadGrantUnknown)
+    }
+}
+
+/// D3's decision at a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum D3 {
+    /// No date to count the maintained years from.
+    NoAnchor,
+    /// Not valid on the date.
+    NotValid,
+    /// The date falls in the span of days the years may end on (a year-only filing date).
+    Around,
+    /// The years were reached before the date.
+    Reached,
+    /// Not yet reached.
+    NotYet,
+}
+
+impl D3 {
+    /// `line`: the day (or span) the maintained years are reached.
+    fn decide(line: Option<DateSpan>, eligible: bool, as_of: NaiveDate) -> D3 {
+        match line {
+            None => D3::NoAnchor,
+            Some(_) if !eligible => D3::NotValid,
+            Some(line) if as_of > line.first && as_of <= line.last => D3::Around,
+            Some(line) if as_of > line.last => D3::Reached,
+            Some(_) => D3::NotYet,
+        }
+    }
 }
 
 /// The anchor's label and date text, and the day (or span of days, for a year-only
@@ -113,17 +176,28 @@ fn meets_threshold(total: f64, params: &RuleParams) -> bool {
     total + AMOUNT_EPSILON * threshold.abs().max(1.0) >= threshold
 }
 
-fn d4_met(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> bool {
-    let counted = p.pledges().iter().filter(|s| s.registered_on.is_none_or(|r| r <= as_of));
-    !p.pledges().is_empty() && meets_threshold(counted.map(|s| s.credited_wan(params.apportion)).sum(), params)
+/// The pledges that count on `as_of`: registered on or before it, or undated.
+fn counted_pledges(p: &Patent, as_of: NaiveDate) -> impl Iterator<Item = &crate::model::PledgeShare> {
+    p.pledges().iter().filter(move |s| s.registered_on.is_none_or(|r| r <= as_of))
+}
+
+/// D4's decision: the amount credited to `p` on `as_of` and whether it meets the
+/// threshold; `None` when no pledge is listed.
+fn d4_total(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> Option<(f64, bool)> {
+    if p.pledges().is_empty() {
+        return None;
+    }
+    let total = counted_pledges(p, as_of).fold(0.0, |sum, s| sum + s.credited_wan(params.apportion));
+    Some((total, meets_threshold(total, params)))
 }
 
 fn award_counts(a: &crate::model::Award, as_of: NaiveDate) -> bool {
     a.class != AwardClass::Other && a.date.is_none_or(|d| d <= as_of)
 }
 
-fn d5_met(p: &Patent, as_of: NaiveDate) -> bool {
-    p.awards().iter().any(|a| award_counts(a, as_of))
+/// D5's decision: the awards that count on `as_of` (any meets it).
+fn d5_counted(p: &Patent, as_of: NaiveDate) -> impl Iterator<Item = &crate::model::Award> {
+    p.awards().iter().filter(move |a| award_counts(a, as_of))
 }
 
 /// D1: any IPC code in the concordance. A code that came from `classes.csv` says so.
@@ -153,26 +227,21 @@ fn overseas(jurisdiction: &str, params: &RuleParams) -> bool {
 
 /// D2: a granted (or, without kind codes, any) member outside CN and WO.
 pub fn d2_overseas(p: &Patent, params: &RuleParams) -> (bool, Cow<'static, str>) {
-    if p.family().is_empty() {
+    let decision = D2::decide(p, params);
+    let Some(best) = decision.0 else {
         return (false, "no family members listed".into());
-    }
-    let abroad: Vec<_> = p.family().iter().filter(|m| overseas(&m.jurisdiction, params)).collect();
-    let granted: Vec<&str> =
-        abroad.iter().filter(|m| m.kind.as_deref().is_some_and(kind_is_granted)).map(|m| m.label.as_str()).collect();
-    if !granted.is_empty() {
-        return (true, format!("granted overseas: {}", granted.join(", ")).into());
-    }
-    let unknown: Vec<&str> = abroad.iter().filter(|m| m.kind.is_none()).map(|m| m.label.as_str()).collect();
-    if !unknown.is_empty() {
-        return (true, format!("overseas member, grant unknown: {}", unknown.join(", ")).into());
-    }
-    if abroad.is_empty() {
-        let all: Vec<&str> = p.family().iter().map(|m| m.label.as_str()).collect();
-        (false, format!("no member outside CN/WO: {}", all.join(", ")).into())
-    } else {
-        let all: Vec<&str> = abroad.iter().map(|m| m.label.as_str()).collect();
-        (false, format!("overseas members not granted: {}", all.join(", ")).into())
-    }
+    };
+    // The members the line names: those of the strongest class, or every overseas
+    // member when none is granted, or the whole family when none is overseas.
+    let (title, named): (&str, fn(Member, Member) -> bool) = match best {
+        Member::AbroadGranted => ("granted overseas", |m, best| m == best),
+        Member::AbroadGrantUnknown => ("overseas member, grant unknown", |m, best| m == best),
+        Member::AbroadNotGranted => ("overseas members not granted", |m, _| m != Member::Home),
+        Member::Home => ("no member outside CN/WO", |_, _| true),
+    };
+    let labels: Vec<&str> =
+        p.family().iter().filter(|m| named(Member::of(m, params), best)).map(|m| m.label.as_str()).collect();
+    (decision.met(), format!("{title}: {}", labels.join(", ")).into())
 }
 
 /// D3: eligible and `as_of` strictly after the anchor date plus the maintained years.
@@ -194,18 +263,19 @@ fn write_d3(out: &mut String, p: &Patent, eligible: bool, as_of: NaiveDate, para
         true => Ymd(line.first).to_string(),
         false => format!("{} to {}", Ymd(line.first), Ymd(line.last)),
     };
-    if !eligible {
-        let _ = write!(out, "not valid on {} ({label} {anchor}, {years} years on {on})", Ymd(as_of));
-        return false;
-    }
-    if as_of > line.first && as_of <= line.last {
-        let _ = write!(out, "cannot tell: {label} {anchor}, {years} years on {on}, around {}", Ymd(as_of));
-        return false;
-    }
-    let met = as_of > line.last;
-    let _ =
-        write!(out, "{label} {anchor}, {years} years on {on}, {}before {}", if met { "" } else { "not " }, Ymd(as_of));
-    met
+    let decision = D3::decide(Some(line), eligible, as_of);
+    let _ = match decision {
+        D3::NoAnchor => Ok(()),
+        D3::NotValid => write!(out, "not valid on {} ({label} {anchor}, {years} years on {on})", Ymd(as_of)),
+        D3::Around => write!(out, "cannot tell: {label} {anchor}, {years} years on {on}, around {}", Ymd(as_of)),
+        D3::Reached | D3::NotYet => write!(
+            out,
+            "{label} {anchor}, {years} years on {on}, {}before {}",
+            if decision == D3::Reached { "" } else { "not " },
+            Ymd(as_of)
+        ),
+    };
+    decision == D3::Reached
 }
 
 /// The evidence column of a patent on `as_of` (eligibility, then `D1 …` to `D5 …`,
@@ -239,19 +309,12 @@ pub fn format_wan(amount: f64) -> String {
 
 /// D4: pledge financing attributed to the patent, over pledges registered on or before `as_of`.
 pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, Cow<'static, str>) {
-    if p.pledges().is_empty() {
+    let Some((total, met)) = d4_total(p, as_of, params) else {
         return (false, "no pledges".into());
-    }
-    let mut total = 0.0;
+    };
     let mut parts = Vec::new();
-    let mut later = 0usize;
-    for s in p.pledges() {
-        if s.registered_on.is_some_and(|r| r > as_of) {
-            later += 1;
-            continue;
-        }
+    for s in counted_pledges(p, as_of) {
         let credited = s.credited_wan(params.apportion);
-        total += credited;
         let when = s.registered_on.map_or_else(|| "undated".to_string(), |r| r.to_string());
         parts.push(if s.contract_id.is_empty() {
             format!("{} attributed", format_wan(credited))
@@ -262,7 +325,7 @@ pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, Co
         });
     }
     let threshold = params.pledge_threshold_wan;
-    let met = meets_threshold(total, params);
+    let later = p.pledges().len() - parts.len();
     let mut line = format!(
         "{} 万元 {} {} ({})",
         format_wan(total),
@@ -285,7 +348,7 @@ pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, Cow<'static, str>) {
         Some(d) => format!("{} ({d})", a.name),
         None => format!("{} (undated)", a.name),
     };
-    let counted: Vec<String> = p.awards().iter().filter(|a| award_counts(a, as_of)).map(label).collect();
+    let counted: Vec<String> = d5_counted(p, as_of).map(label).collect();
     if !counted.is_empty() {
         return (true, counted.join("; ").into());
     }
