@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The module dependency graph of src/: an edge A -> B when A's code (not its tests
 or comments) names crate::B, super::B or `use crate::x::{B, ...}`. Prints every
-circle (strongly connected component) and exits 1 if there is one."""
+circle (strongly connected component) between modules, and between folders (a
+top-level module with all below it: read, rules, score, aggregate, write...), and
+exits 1 if there is one. `--folders` prints the folder-level edges."""
 import os,re,sys
 root=os.path.join(os.path.dirname(os.path.abspath(__file__)),'..','src')
 mods={}
@@ -39,9 +41,10 @@ for m,src in mods.items():
                 t=resolve(mm.group(1)+'::'+item)
                 if t and t!=m and not m.startswith(t+'::'): edges[m].add(t)
 # Tarjan SCC
-idx={};low={};st=[];on=set();out=[];c=[0]
 sys.setrecursionlimit(10000)
-def sc(v):
+def circles(edges):
+  idx={};low={};st=[];on=set();out=[];c=[0]
+  def sc(v):
     idx[v]=low[v]=c[0];c[0]+=1;st.append(v);on.add(v)
     for w in edges[v]:
         if w not in idx: sc(w);low[v]=min(low[v],low[w])
@@ -52,13 +55,25 @@ def sc(v):
             w=st.pop();on.discard(w);comp.append(w)
             if w==v:break
         out.append(comp)
-for v in mods:
+  for v in edges:
     if v not in idx: sc(v)
-cyc=[c for c in out if len(c)>1]
-for c in cyc:
-    print('CYCLE:',' '.join(sorted(c)))
-    for a in c:
-        for b in edges[a]:
+  return [c for c in out if len(c)>1]
+def report(edges,cyc,what):
+  for c in cyc:
+    print('CYCLE ('+what+'):',' '.join(sorted(c)))
+    for a in sorted(c):
+        for b in sorted(edges[a]):
             if b in c: print('   ',a,'->',b)
-print(len(mods),'modules,',sum(len(e) for e in edges.values()),'edges,',len(cyc),'cycles')
-sys.exit(1 if cyc else 0)
+cyc=circles(edges)
+report(edges,cyc,'modules')
+top=lambda m: m.split('::')[0]
+folders={top(m):set() for m in mods if m}
+for a,bs in edges.items():
+    for b in bs:
+        if a and b and top(a)!=top(b): folders[top(a)].add(top(b))
+fcyc=circles(folders)
+report(folders,fcyc,'folders')
+if '--folders' in sys.argv:
+    for f in sorted(folders): print(f,'->',' '.join(sorted(folders[f])))
+print(len(mods),'modules,',sum(len(e) for e in edges.values()),'edges,',len(cyc),'cycles;',len(folders),'folders,',sum(len(e) for e in folders.values()),'edges,',len(fcyc),'cycles')
+sys.exit(1 if cyc or fcyc else 0)

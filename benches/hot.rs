@@ -7,12 +7,12 @@ use std::hint::black_box;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use hvpat::model::{Extras, Patent, PledgeShare};
 use hvpat::rules::concordance::Concordance;
 use hvpat::rules::dates::parse_date;
 use hvpat::rules::dimensions::{flags, verdict, write_evidence};
 use hvpat::rules::family::parse_member;
 use hvpat::rules::ipc::parse_ipc;
+use hvpat::rules::model::{Extras, Patent, PledgeShare};
 use hvpat::rules::numbers::{id_of, parse_number, Kind};
 use hvpat::rules::status::classify_status;
 use hvpat::rules::RuleParams;

@@ -7,6 +7,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use crate::read::attach::SideTables;
 use crate::read::profile::{check_roles, ColumnMap, Profile};
 use crate::rules::dates::{add_years, parse_date, year_end};
 use crate::rules::institutions::InstitutionType;
@@ -73,70 +74,6 @@ pub struct ConfigFile {
     /// Rule thresholds.
     #[serde(default)]
     pub rules: RuleParams,
-}
-
-/// The side tables of a run, by role (SPEC §3, §7, §9, §10): named once for the
-/// command line (`--families`…), the resolved settings, the rebasing of relative
-/// paths and the fingerprint. (The config file lists its keys itself: serde cannot
-/// flatten a struct into one that refuses unknown keys.)
-#[derive(Debug, Clone, Default, Serialize, clap::Args)]
-pub struct SideTables {
-    /// Family members table (`patent, member`).
-    #[arg(long)]
-    pub families: Option<PathBuf>,
-    /// Pledge contracts table (`contract_id, patent, amount_wan, registered_on`).
-    #[arg(long)]
-    pub pledges: Option<PathBuf>,
-    /// Awards table (`patent, award, level, date`).
-    #[arg(long)]
-    pub awards: Option<PathBuf>,
-    /// Institution aliases (`alias, institution, type[, parent]`).
-    #[arg(long)]
-    pub aliases: Option<PathBuf>,
-    /// Legal events table (`patent, date, event`; `date` may be empty).
-    #[arg(long)]
-    pub events: Option<PathBuf>,
-    /// Classification codes from another source (`patent, codes`; scraped
-    /// `publication_number, …, cpc_codes` files read as they are).
-    #[arg(long)]
-    pub classes: Option<PathBuf>,
-    /// Transfers, licences, equity and pledges with the money received
-    /// (`patent, type, date, counterparty, amount_wan, received_wan`).
-    #[arg(long)]
-    pub transactions: Option<PathBuf>,
-}
-
-impl SideTables {
-    /// Every table's path, in the order the fingerprint takes them.
-    pub fn paths(&self) -> [&Option<PathBuf>; 7] {
-        [&self.families, &self.pledges, &self.awards, &self.events, &self.classes, &self.transactions, &self.aliases]
-    }
-
-    /// Every table's path, to rebase.
-    fn paths_mut(&mut self) -> [&mut Option<PathBuf>; 7] {
-        [
-            &mut self.families,
-            &mut self.pledges,
-            &mut self.awards,
-            &mut self.events,
-            &mut self.classes,
-            &mut self.transactions,
-            &mut self.aliases,
-        ]
-    }
-
-    /// Each table of `self`, else of `fallback`.
-    fn or(self, fallback: SideTables) -> SideTables {
-        SideTables {
-            families: self.families.or(fallback.families),
-            pledges: self.pledges.or(fallback.pledges),
-            awards: self.awards.or(fallback.awards),
-            aliases: self.aliases.or(fallback.aliases),
-            events: self.events.or(fallback.events),
-            classes: self.classes.or(fallback.classes),
-            transactions: self.transactions.or(fallback.transactions),
-        }
-    }
 }
 
 /// How a patent with several holders counts for each of them (SPEC §4).

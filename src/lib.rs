@@ -8,13 +8,9 @@
 pub mod aggregate;
 pub mod cli;
 pub mod config;
-pub mod conversion;
-pub mod loaded;
 pub mod memory;
-pub mod model;
 pub mod pipeline;
 pub mod progress;
-pub mod quality;
 pub mod read;
 pub mod rules;
 pub mod score;

@@ -140,11 +140,11 @@ mod decisions {
     //! paths: over generated patents and dates they must say the same as the verdict.
 
     use chrono::NaiveDate;
-    use hvpat::model::{Award, AwardClass, Extras, FamilyMember, Patent, PledgeShare};
     use hvpat::rules::concordance::Concordance;
     use hvpat::rules::dimensions::{flags, verdict, write_evidence, Facts};
     use hvpat::rules::events::LegalEvent;
     use hvpat::rules::ipc::parse_ipc;
+    use hvpat::rules::model::{Award, AwardClass, Extras, FamilyMember, Patent, PledgeShare};
     use hvpat::rules::numbers::{Kind, PatentId};
     use hvpat::rules::settle::settle;
     use hvpat::rules::status::StatusClass;

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use hvpat::read::portfolio::{normalize_rows, Merged};
 use hvpat::read::profile::Layout;
-use hvpat::read::table::table_from_bytes;
+use hvpat::read::table_file::table_from_bytes;
 use hvpat::rules::concordance::Concordance;
 use hvpat::rules::institutions::AliasTable;
 use hvpat::rules::RuleParams;

@@ -11,11 +11,12 @@ use clap::Args;
 
 use crate::cli::{CsvBomFlags, InputArgs};
 use crate::config::{Overrides, Settings};
-use crate::loaded::Loaded;
-use crate::model::RowIssue;
-use crate::rules::coverage::{percent_text, QUESTIONS};
+use crate::rules::coverage::QUESTIONS;
+use crate::rules::figures::percent_text;
+use crate::rules::model::RowIssue;
 use crate::rules::numbers::Kind;
 use crate::rules::quality::INDICATOR_NAMES;
+use crate::score::scored_run::ScoredRun;
 use crate::write::csv_out::write_issues;
 use crate::write::CsvStyle;
 
@@ -42,7 +43,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         as_of_default: Some(chrono::Local::now().date_naive()),
         ..Overrides::default()
     })?;
-    let loaded = crate::pipeline::load(&settings, &crate::progress::Silent)?;
+    let loaded = crate::pipeline::read_and_score(&settings, &crate::progress::Silent)?;
     // The rejects file first: a reader of stdout that goes away ends the command.
     if let Some(path) = &args.rejects {
         write_issues(path, &loaded.rejects, CsvStyle::of(&settings))?;
@@ -51,7 +52,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
 }
 
 /// The text `check` prints: each file, then the totals over them.
-fn report(loaded: &Loaded, settings: &Settings) -> String {
+fn report(loaded: &ScoredRun, settings: &Settings) -> String {
     let mut out = String::new();
     for file in &loaded.portfolio_files {
         let _ = writeln!(out, "{}", file.label);
@@ -95,7 +96,7 @@ fn report(loaded: &Loaded, settings: &Settings) -> String {
 }
 
 /// The coverage lines (SPEC §8) and the quality indicators known (SPEC §12).
-fn coverage_text(loaded: &Loaded, settings: &Settings) -> String {
+fn coverage_text(loaded: &ScoredRun, settings: &Settings) -> String {
     let coverage = &loaded.coverage;
     let parts: Vec<String> = QUESTIONS
         .iter()

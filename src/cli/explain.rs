@@ -7,10 +7,10 @@ use clap::Args;
 
 use crate::cli::{InputArgs, UsageError};
 use crate::config::Settings;
-use crate::loaded::Loaded;
-use crate::model::DIMENSIONS;
-use crate::pipeline::load;
+use crate::pipeline::read_and_score;
+use crate::rules::model::DIMENSIONS;
 use crate::rules::numbers::id_of;
+use crate::score::scored_run::ScoredRun;
 use crate::score::Scored;
 
 /// Arguments of `hvpat explain`.
@@ -40,7 +40,7 @@ fn yes(b: bool) -> &'static str {
 }
 
 /// The explanation text for one scored patent.
-pub fn explain_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String {
+pub fn explain_text(s: &Scored, loaded: &ScoredRun, settings: &Settings) -> String {
     let (as_of, as_of_prev) = (settings.as_of, settings.as_of_prev);
     let p = &s.patent;
     let v = loaded.context(settings).verdict(s);
@@ -106,7 +106,7 @@ pub fn explain_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String 
 
 /// The quality indicators of an invention (SPEC §12) and its cohort: filing year,
 /// IPC section of the main code, its size and mean per relative indicator.
-fn quality_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String {
+fn quality_text(s: &Scored, loaded: &ScoredRun, settings: &Settings) -> String {
     use crate::rules::quality::{cohort_key, RELATIVE};
     let ctx = loaded.context(settings);
     let i = ctx.indicators(&s.patent);
@@ -137,10 +137,10 @@ fn quality_text(s: &Scored, loaded: &Loaded, settings: &Settings) -> String {
     );
     if let Some(cohort) = loaded.cohorts.get(key) {
         for ((rel, stat), value) in RELATIVE.iter().zip(&cohort.stats).zip(r.values) {
-            let mean = stat.mean().map_or_else(|| "-".to_string(), crate::aggregate::ratio_text);
+            let mean = stat.mean().map_or_else(|| "-".to_string(), crate::rules::figures::ratio_text);
             let value = value.map_or_else(
                 || if stat.known < min { "unknown (cohort too small)".to_string() } else { "unknown".to_string() },
-                crate::aggregate::ratio_text,
+                crate::rules::figures::ratio_text,
             );
             let _ = writeln!(out, "    {:<16} {value:<26} cohort: {} known, mean {mean}", rel.name(), stat.known);
         }
@@ -157,7 +157,7 @@ pub fn run(args: ExplainArgs) -> Result<()> {
     let Ok(wanted) = id_of(&args.number) else {
         bail!(UsageError(anyhow::anyhow!("not a patent number: {:?}", args.number)));
     };
-    let loaded = load(&settings, &crate::progress::Silent)?;
+    let loaded = read_and_score(&settings, &crate::progress::Silent)?;
     let found = loaded
         .scored
         .iter()

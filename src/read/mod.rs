@@ -1,12 +1,14 @@
 //! Reading inputs: CSV and workbook files as text tables, the native portfolio
-//! layout normalised into [`Patent`](crate::model::Patent) records, and the side tables.
+//! layout normalised into [`Patent`](crate::rules::model::Patent) records, and the side tables.
 
+pub mod attach;
+pub mod cells;
+pub mod file_info;
+pub mod inputs;
 pub mod portfolio;
 pub mod profile;
-pub mod raw;
 pub mod side;
-pub mod snapshot;
-pub mod table;
+pub mod table_file;
 
 use std::path::PathBuf;
 
@@ -92,4 +94,65 @@ pub enum InputError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// One input file in the manifest.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InputRecord {
+    /// `portfolio`, `families`, `pledges`, `awards`, `aliases`, `concordance`.
+    pub role: &'static str,
+    /// Path, size and hash.
+    #[serde(flatten)]
+    pub file: crate::read::file_info::FileInfo,
+    /// Data rows read.
+    pub rows: usize,
+}
+
+/// Counts of where the data came from, beside the coverage (the manifest's `sources`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Sources {
+    /// Scored patents with at least one legal event.
+    pub patents_with_events: usize,
+    /// Legal events over all scored patents.
+    pub events: usize,
+    /// Grant dates taken from legal events.
+    pub grant_dates_from_events: usize,
+    /// Lapse dates taken from legal events.
+    pub lapse_dates_from_events: usize,
+    /// Scored patents whose filing date is known to the year only.
+    pub filing_year_only: usize,
+    /// Scored patents whose status is unknown (a CNIPA pss status that is no grant, lapse or end).
+    pub status_unknown: usize,
+    /// Rows of `events.csv` attached.
+    pub events_table_rows: usize,
+    /// Scored patents with codes from `classes.csv`.
+    pub patents_with_classes: usize,
+    /// Rows of `transactions.csv` used.
+    pub transactions_rows: usize,
+    /// Whether any input could show a transfer or licence (SPEC §9 figures rest on one).
+    pub conversion_event_source: bool,
+    /// Patents with a transfer credited to nobody (only the current holders known).
+    pub transfers_credited_to_nobody: usize,
+    /// `transactions.csv` rows whose money went to no institution (transfers whose
+    /// transferors are not known).
+    pub money_rows_credited_to_nobody: usize,
+    /// Rows of `classes.csv` attached.
+    pub classes_table_rows: usize,
+    /// CPC-only codes of `classes.csv` skipped (`Y02…`, 2000-series indexing codes).
+    pub cpc_only_codes: usize,
+}
+
+/// A portfolio file as it was read: what `hvpat check` tells of each file.
+#[derive(Debug, Clone)]
+pub struct PortfolioFile {
+    /// Its path, with `/`.
+    pub label: String,
+    /// The layout it was read with.
+    pub profile: crate::read::profile::Profile,
+    /// The encoding it was read in.
+    pub encoding: &'static str,
+    /// Its data rows.
+    pub rows: usize,
+    /// Each role it has, with the headers read for it.
+    pub roles: Vec<(&'static str, Vec<String>)>,
 }

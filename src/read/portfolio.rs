@@ -5,9 +5,8 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use crate::model::{Extras, Known, Name, Patent, PledgeShare, QualityCount, QualityCounts, RowIssue, SourceRef};
+use crate::read::cells::RawTable;
 use crate::read::profile::{Field as C, Layout, FIELD_NAMES};
-use crate::read::raw::RawTable;
 use crate::read::side::{IdResolver, SideTable};
 use crate::rules::awards::parse_award_entry;
 use crate::rules::dates::parse_date;
@@ -17,6 +16,7 @@ use crate::rules::events::{
 use crate::rules::family::parse_member;
 use crate::rules::institutions::{split_holders, strip_assignee_tail};
 use crate::rules::ipc::parse_ipc;
+use crate::rules::model::{Extras, Known, Name, Patent, PledgeShare, QualityCount, QualityCounts, RowIssue, SourceRef};
 use crate::rules::numbers::{parse_number, parse_publication, AppNumber, Kind, ParsedNumber, PatentId, PubNumber};
 use crate::rules::settle::settle;
 use crate::rules::status::StatusClass;
@@ -315,7 +315,7 @@ fn parties(r: &Row<'_>, names: &mut Interner) -> Parties {
     Parties { holders, holders_explicit, applicants, applicants_are_holders }
 }
 
-fn family_members(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Vec<crate::model::FamilyMember> {
+fn family_members(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> Vec<crate::rules::model::FamilyMember> {
     let mut family = Vec::new();
     for m in split_codes(&r.get(C::Family)) {
         match parse_member(m) {
@@ -899,6 +899,39 @@ fn merge_into(kept: &mut Patent, mut other: Patent) -> Vec<(QualityCount, u32, u
     }
     kept.extras = lists.boxed();
     disagreements
+}
+
+/// One line per column whose legal-event items could not all be read, with a sample:
+/// a patent with such an item and no other source of its grant counts as "cannot
+/// tell" (SPEC §8), and the line says why. Then one line per INPADOC code that neither
+/// data/inpadoc-codes.csv nor its text could class.
+pub fn unread_event_warnings(warnings: &[RowIssue]) -> Vec<String> {
+    let unread = count_by(warnings, UNREAD_EVENT_ITEM, |w| &w.column).into_iter().map(|(column, n, sample)| {
+        format!(
+            "{n} legal event items of column {column} could not be read (e.g. {sample:?}; all in warnings.csv): a patent whose grant may be among them, with no grant date or status, counts as validity unknown"
+        )
+    });
+    let codes = count_by(warnings, UNKNOWN_EVENT_CODE, |w| &w.value).into_iter().map(|(code, n, _)| {
+        format!("legal event code {code} ({n} items) is not in data/inpadoc-codes.csv and its text names no class: read as other")
+    });
+    unread.chain(codes).collect()
+}
+
+/// The warnings of one `reason`, counted by `key` in order of first sight: each key,
+/// its count and the first one's value.
+fn count_by<'a>(
+    warnings: &'a [RowIssue],
+    reason: &str,
+    key: fn(&RowIssue) -> &String,
+) -> Vec<(&'a str, usize, &'a str)> {
+    let mut counted: Vec<(&str, usize, &str)> = Vec::new();
+    for w in warnings.iter().filter(|w| w.reason == reason) {
+        match counted.iter_mut().find(|(k, ..)| *k == key(w).as_str()) {
+            Some((_, n, _)) => *n += 1,
+            None => counted.push((key(w), 1, &w.value)),
+        }
+    }
+    counted
 }
 
 #[cfg(test)]

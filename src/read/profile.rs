@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::read::raw::RawTable;
+use crate::read::cells::RawTable;
 use crate::read::InputError;
 use crate::rules::text::fold_char;
 use crate::rules::text::is_empty_marker;

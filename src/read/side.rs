@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::model::{Award, FamilyMember, PledgeShare, RowIssue};
-use crate::read::raw::RawTable;
+use crate::read::cells::RawTable;
 use crate::read::InputError;
 use crate::rules::awards::{classify_award, parse_award_date};
 use crate::rules::dates::parse_date;
 use crate::rules::events::LegalEvent;
 use crate::rules::family::parse_member;
+use crate::rules::model::{Award, FamilyMember, PledgeShare, RowIssue};
 use crate::rules::numbers::{parse_number, ParsedNumber, PatentId};
 use crate::rules::text::is_empty_marker;
 
@@ -40,7 +40,7 @@ pub struct IdResolver<'a> {
     /// Publication id (no kind code) → position in `patents`, sorted by publication id.
     pub by_publication: &'a [(PatentId, u32)],
     /// The portfolio's patents.
-    pub patents: &'a [Box<crate::model::Patent>],
+    pub patents: &'a [Box<crate::rules::model::Patent>],
 }
 
 impl IdResolver<'_> {

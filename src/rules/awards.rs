@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{Award, AwardClass};
 use crate::rules::dates::{parse_date, year_end};
+use crate::rules::model::{Award, AwardClass};
 use crate::rules::text::fold_width;
 
 const STATE_SCIENCE: &[&str] = &[

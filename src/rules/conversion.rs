@@ -78,11 +78,6 @@ pub fn units_e2(units: i128) -> i64 {
     round_half_up(units.max(0), MONEY_UNITS_PER_WAN / 100) as i64
 }
 
-/// Hundredths as written: `12.50`.
-pub fn e2_text(e2: i64) -> String {
-    format!("{}.{:02}", e2 / 100, e2 % 100)
-}
-
 /// The reward in hundredths of 万元: min(received × rate, cap), from the unrounded
 /// received sum, rounded half-up once. `rate` and `cap_wan` are read to the millionth
 /// and the ten-thousandth.
@@ -127,6 +122,21 @@ mod tests {
     }
 
     #[test]
+    fn the_reward_is_five_percent_capped_at_100() {
+        let wan = |w: i64| share_units(w * 10_000, 1);
+        assert_eq!(reward_e2(wan(250), 0.05, 100.0), 1250, "250 万元 → 12.50");
+        assert_eq!(reward_e2(wan(2000), 0.05, 100.0), 10_000, "2000 → exactly the cap");
+        assert_eq!(reward_e2(wan(3000), 0.05, 100.0), 10_000, "3000 → capped");
+        // From the unrounded sum: 0.1 万元 / 3 three times = 0.1; 5% = 0.005 → 0.01.
+        let thirds = 3 * share_units(1_000, 3);
+        assert_eq!(reward_e2(thirds, 0.05, 100.0), 1);
+        assert_eq!(reward_e2(0, 0.05, 100.0), 0);
+        // A huge cap caps nothing and overflows nothing.
+        assert_eq!(reward_e2(wan(3000), 0.05, 1e25), 15_000);
+        assert_eq!(reward_e2(wan(1_000_000_000_000), 1.0, 1e25), 100_000_000_000_000);
+    }
+
+    #[test]
     fn shares_are_exact_and_rounded_once() {
         // 100 万元 in three shares: 33.3333… each, three of them sum back to 100.00.
         let third = share_units(1_000_000, 3);
@@ -141,22 +151,5 @@ mod tests {
         // Half a cent rounds up.
         assert_eq!(units_e2(share_units(50, 1)), 1);
         assert_eq!(units_e2(share_units(49, 1)), 0);
-        assert_eq!(e2_text(1250), "12.50");
-        assert_eq!(e2_text(5), "0.05");
-    }
-
-    #[test]
-    fn the_reward_is_five_percent_capped_at_100() {
-        let wan = |w: i64| share_units(w * 10_000, 1);
-        assert_eq!(reward_e2(wan(250), 0.05, 100.0), 1250, "250 万元 → 12.50");
-        assert_eq!(reward_e2(wan(2000), 0.05, 100.0), 10_000, "2000 → exactly the cap");
-        assert_eq!(reward_e2(wan(3000), 0.05, 100.0), 10_000, "3000 → capped");
-        // From the unrounded sum: 0.1 万元 / 3 three times = 0.1; 5% = 0.005 → 0.01.
-        let thirds = 3 * share_units(1_000, 3);
-        assert_eq!(reward_e2(thirds, 0.05, 100.0), 1);
-        assert_eq!(reward_e2(0, 0.05, 100.0), 0);
-        // A huge cap caps nothing and overflows nothing.
-        assert_eq!(reward_e2(wan(3000), 0.05, 1e25), 15_000);
-        assert_eq!(reward_e2(wan(1_000_000_000_000), 1.0, 1e25), 100_000_000_000_000);
     }
 }

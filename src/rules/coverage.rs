@@ -4,9 +4,10 @@
 
 use chrono::NaiveDate;
 
-use crate::model::Patent;
 use crate::rules::dimensions::Facts;
 use crate::rules::events::{classify_event, has, EventClass};
+use crate::rules::figures::percent_text;
+use crate::rules::model::Patent;
 use crate::rules::status::StatusClass;
 use crate::rules::validity::{decide_with_term, Decision};
 
@@ -175,7 +176,7 @@ pub fn assess(p: &Patent, facts: &Facts, as_of: NaiveDate, as_of_prev: NaiveDate
     a.set(Question::Validity, validity);
     a.set(Question::History, history_at(p, facts, as_of_prev));
     a.set(Question::D1, p.ipc.iter().any(|c| c.key().as_bytes().first().is_some_and(|b| (b'A'..=b'H').contains(b))));
-    let family = match (p.family().is_empty(), p.counts.get(crate::model::QualityCount::FamilySize)) {
+    let family = match (p.family().is_empty(), p.counts.get(crate::rules::model::QualityCount::FamilySize)) {
         (false, _) => true,
         (true, Some(size)) => size <= 1,
         (true, None) => p.known.family_column || run.families,
@@ -256,18 +257,6 @@ impl Coverage {
             true => String::new(),
             false => format!("assessable for {}", percent_text(self.percent(q))),
         }
-    }
-}
-
-/// A percentage for people: whole numbers, with one decimal below 10 (never "0%"
-/// for a few, never "100%" for all but a few).
-pub fn percent_text(p: f64) -> String {
-    if p > 0.0 && p < 10.0 {
-        format!("{:.1}%", p.max(0.1))
-    } else if p > 99.0 && p < 100.0 {
-        format!("{:.1}%", p.min(99.9))
-    } else {
-        format!("{p:.0}%")
     }
 }
 
@@ -391,13 +380,13 @@ mod tests {
             assert!(!a.has(q), "{q:?}");
         }
         assert!(!a.has(Question::Holders));
-        p.counts.set(crate::model::QualityCount::FamilySize, Some(1));
+        p.counts.set(crate::rules::model::QualityCount::FamilySize, Some(1));
         assert!(assess_at(&p, "2025-12-31", none).has(Question::D2), "alone: not met, but told");
-        p.counts.set(crate::model::QualityCount::FamilySize, Some(3));
+        p.counts.set(crate::rules::model::QualityCount::FamilySize, Some(3));
         p.known.family_column = true;
         assert!(!assess_at(&p, "2025-12-31", none).has(Question::D2), "a family of 3 without its members");
         let all = RunSources { families: true, pledges: true, awards: true };
-        p.counts.set(crate::model::QualityCount::FamilySize, None);
+        p.counts.set(crate::rules::model::QualityCount::FamilySize, None);
         let a = assess_at(&p, "2025-12-31", all);
         assert!(a.has(Question::D2) && a.has(Question::D4) && a.has(Question::D5));
         p.ipc = vec![crate::rules::ipc::parse_ipc("G06N 3/08").unwrap()].into();
@@ -419,8 +408,5 @@ mod tests {
         let w = c.warnings();
         assert_eq!(w.len(), 1);
         assert!(w[0].starts_with("D2 cannot be assessed for 2 of 2 inventions: no family column"), "{}", w[0]);
-        assert_eq!(percent_text(0.04), "0.1%");
-        assert_eq!(percent_text(99.96), "99.9%");
-        assert_eq!(percent_text(50.0), "50%");
     }
 }

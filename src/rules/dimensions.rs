@@ -5,10 +5,11 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use crate::model::{AwardClass, Flags, Patent, Verdict};
 use crate::rules::concordance::SeiMatch;
 use crate::rules::dates::Ymd;
 use crate::rules::family::kind_is_granted;
+use crate::rules::figures::format_wan;
+use crate::rules::model::{AwardClass, Flags, Patent, Verdict};
 use crate::rules::status::StatusClass;
 use crate::rules::validity::{decide, decide_with_term, eligibility, filing_text, status_of, DateSpan};
 use crate::rules::{MaintainedAnchor, RuleParams};
@@ -107,7 +108,7 @@ enum Member {
 }
 
 impl Member {
-    fn of(m: &crate::model::FamilyMember, params: &RuleParams) -> Member {
+    fn of(m: &crate::rules::model::FamilyMember, params: &RuleParams) -> Member {
         match (overseas(&m.jurisdiction, params), m.kind.as_deref()) {
             (false, _) => Member::Home,
             (true, None) => Member::AbroadGrantUnknown,
@@ -177,7 +178,7 @@ fn meets_threshold(total: f64, params: &RuleParams) -> bool {
 }
 
 /// The pledges that count on `as_of`: registered on or before it, or undated.
-fn counted_pledges(p: &Patent, as_of: NaiveDate) -> impl Iterator<Item = &crate::model::PledgeShare> {
+fn counted_pledges(p: &Patent, as_of: NaiveDate) -> impl Iterator<Item = &crate::rules::model::PledgeShare> {
     p.pledges().iter().filter(move |s| s.registered_on.is_none_or(|r| r <= as_of))
 }
 
@@ -191,12 +192,12 @@ fn d4_total(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> Option<(f64, b
     Some((total, meets_threshold(total, params)))
 }
 
-fn award_counts(a: &crate::model::Award, as_of: NaiveDate) -> bool {
+fn award_counts(a: &crate::rules::model::Award, as_of: NaiveDate) -> bool {
     a.class != AwardClass::Other && a.date.is_none_or(|d| d <= as_of)
 }
 
 /// D5's decision: the awards that count on `as_of` (any meets it).
-fn d5_counted(p: &Patent, as_of: NaiveDate) -> impl Iterator<Item = &crate::model::Award> {
+fn d5_counted(p: &Patent, as_of: NaiveDate) -> impl Iterator<Item = &crate::rules::model::Award> {
     p.awards().iter().filter(move |a| award_counts(a, as_of))
 }
 
@@ -296,17 +297,6 @@ pub fn write_evidence(out: &mut String, p: &Patent, sei: &[SeiMatch<'_>], as_of:
     out.push_str(&d5_award(p, as_of).1);
 }
 
-/// Format an amount in 万元 with at most two decimals.
-pub fn format_wan(amount: f64) -> String {
-    let s = format!("{:.2}", (amount * 100.0).round() / 100.0);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
-}
-
 /// D4: pledge financing attributed to the patent, over pledges registered on or before `as_of`.
 pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, Cow<'static, str>) {
     let Some((total, met)) = d4_total(p, as_of, params) else {
@@ -318,7 +308,7 @@ pub fn d4_pledge(p: &Patent, as_of: NaiveDate, params: &RuleParams) -> (bool, Co
         let when = s.registered_on.map_or_else(|| "undated".to_string(), |r| r.to_string());
         parts.push(if s.contract_id.is_empty() {
             format!("{} attributed", format_wan(credited))
-        } else if s.patents_in_contract > 1 && params.apportion == crate::model::Apportion::Equal {
+        } else if s.patents_in_contract > 1 && params.apportion == crate::rules::model::Apportion::Equal {
             format!("{} {}/{} {when}", s.contract_id, format_wan(s.contract_wan), s.patents_in_contract)
         } else {
             format!("{} {} {when}", s.contract_id, format_wan(s.contract_wan))
@@ -344,7 +334,7 @@ pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, Cow<'static, str>) {
     if p.awards().is_empty() {
         return (false, "no awards".into());
     }
-    let label = |a: &crate::model::Award| match a.date {
+    let label = |a: &crate::rules::model::Award| match a.date {
         Some(d) => format!("{} ({d})", a.name),
         None => format!("{} (undated)", a.name),
     };
@@ -369,11 +359,11 @@ pub fn d5_award(p: &Patent, as_of: NaiveDate) -> (bool, Cow<'static, str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Apportion, Award, PledgeShare};
     use crate::rules::awards::parse_award_entry;
     use crate::rules::concordance::Concordance;
     use crate::rules::family::parse_member;
     use crate::rules::ipc::parse_ipc;
+    use crate::rules::model::{Apportion, Award, PledgeShare};
     use crate::rules::testutil::{d, patent};
 
     fn with_family(members: &[&str]) -> Patent {
@@ -609,14 +599,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn amounts_format() {
-        assert_eq!(format_wan(1000.0), "1000");
-        assert_eq!(format_wan(999.99), "999.99");
-        assert_eq!(format_wan(333.333333), "333.33");
-        assert_eq!(format_wan(0.0), "0");
-        assert_eq!(format_wan(1234.5), "1234.5");
     }
 }

@@ -1,6 +1,6 @@
 //! Family members (D2): parse a member spelling into its jurisdiction and kind code.
 
-use crate::model::FamilyMember;
+use crate::rules::model::FamilyMember;
 use crate::rules::text::fold_width;
 
 /// Parse `US10123456B2`, `EP 3456789 A1`, `WO2019123456A1`, `US-2023377099-A1`, or a bare

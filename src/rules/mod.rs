@@ -9,8 +9,10 @@ pub mod dates;
 pub mod dimensions;
 pub mod events;
 pub mod family;
+pub mod figures;
 pub mod institutions;
 pub mod ipc;
+pub mod model;
 pub mod numbers;
 pub mod quality;
 pub mod settle;
@@ -36,7 +38,7 @@ pub enum TableError {
     Csv(#[from] csv::Error),
 }
 
-use crate::model::Apportion;
+use crate::rules::model::Apportion;
 
 /// What the 10-year maintenance count (D3) starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +85,7 @@ impl Default for RuleParams {
 pub(crate) mod testutil {
     use chrono::NaiveDate;
 
-    use crate::model::{Patent, SourceRef};
+    use crate::rules::model::{Patent, SourceRef};
     use crate::rules::numbers::{Kind, PatentId};
 
     pub fn d(s: &str) -> NaiveDate {

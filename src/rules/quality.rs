@@ -6,8 +6,8 @@
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
 
-use crate::model::{Patent, QualityCount};
 use crate::rules::dates::add_years;
+use crate::rules::model::{Patent, QualityCount};
 use crate::rules::numbers::Kind;
 
 /// The indicators of one patent, each `None` when its inputs cannot tell it.
@@ -351,8 +351,8 @@ impl Cohorts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Extras, FamilyMember, QualityCounts};
     use crate::rules::ipc::parse_ipc;
+    use crate::rules::model::{Extras, FamilyMember, QualityCounts};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

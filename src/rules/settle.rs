@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 
-use crate::model::Patent;
 use crate::rules::events::{earliest, has, is_restoration, EventClass};
+use crate::rules::model::Patent;
 use crate::rules::status::StatusClass;
 use crate::rules::validity::status_of;
 

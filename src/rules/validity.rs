@@ -3,9 +3,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::Patent;
 use crate::rules::dates::{add_years, Ymd};
 use crate::rules::events::EventClass;
+use crate::rules::model::Patent;
 use crate::rules::numbers::Kind;
 use crate::rules::status::StatusClass;
 use crate::rules::RuleParams;

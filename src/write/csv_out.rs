@@ -5,9 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{e4_text, InstitutionRow, UnresolvedName};
-use crate::model::RowIssue;
-use crate::rules::conversion::e2_text;
+use crate::aggregate::{InstitutionRow, UnresolvedName};
+use crate::rules::figures::{e2_text, e4_text};
+use crate::rules::model::RowIssue;
 use crate::write::schema::{institution_columns, institution_values, InstitutionValue, CONVERSION_COLUMNS};
 use crate::write::{push_csv_row, CsvStyle};
 
@@ -81,9 +81,13 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow], style: CsvStyle)
 }
 
 /// Write `quality.csv`: one row per institution, in `institutions.csv` order (SPEC §12).
-pub fn write_quality(path: &Path, rows: &[crate::quality::QualityRow], style: CsvStyle) -> Result<()> {
+pub fn write_quality(
+    path: &Path,
+    rows: &[crate::aggregate::institution_quality::QualityRow],
+    style: CsvStyle,
+) -> Result<()> {
     let mut w = CsvFile::new(path, style);
-    w.header(&crate::quality::quality_columns());
+    w.header(&crate::aggregate::institution_quality::quality_columns());
     for r in rows {
         w.row(&r.cells());
     }

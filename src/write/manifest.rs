@@ -8,52 +8,9 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::aggregate::InstitutionRow;
-use crate::read::snapshot::FileInfo;
+use crate::config::Settings;
+use crate::score::scored_run::ScoredRun;
 use crate::write::schema::{institution_columns, institution_values, InstitutionValue, CONVERSION_IN_INSTITUTIONS};
-
-/// One input file in the manifest.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputRecord {
-    /// `portfolio`, `families`, `pledges`, `awards`, `aliases`, `concordance`.
-    pub role: &'static str,
-    /// Path, size and hash.
-    #[serde(flatten)]
-    pub file: FileInfo,
-    /// Data rows read.
-    pub rows: usize,
-}
-
-/// Row accounting of the portfolio (`rows_read = scored + duplicates + out_of_scope + rejected`).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Counts {
-    /// Portfolio data rows read.
-    pub rows_read: usize,
-    /// Distinct CN patents scored.
-    pub scored: usize,
-    /// Rows merged into a patent already seen.
-    pub duplicates: usize,
-    /// Documents of other offices.
-    pub out_of_scope: usize,
-    /// Rows written to `rejects.csv`.
-    pub rejected: usize,
-    /// Side-table rows written to `rejects.csv`.
-    pub side_rejected: usize,
-    /// Warnings written to `warnings.csv`.
-    pub warnings: usize,
-    /// Patents eligible on `as_of`.
-    pub eligible: usize,
-    /// High-value patents on `as_of`.
-    pub high_value: usize,
-    /// Rows of `institutions.csv`.
-    pub institutions: usize,
-}
-
-impl Counts {
-    /// Whether the portfolio rows add up.
-    pub fn balanced(&self) -> bool {
-        self.rows_read == self.scored + self.duplicates + self.out_of_scope + self.rejected
-    }
-}
 
 /// Write any serialisable value as pretty JSON with a final newline.
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
@@ -105,4 +62,70 @@ pub fn coverage_json(coverage: &crate::rules::coverage::Coverage) -> Value {
         object.insert(q.key().into(), json!(coverage.of(q)));
     }
     Value::Object(object)
+}
+
+/// The manifest (SPEC §11): what was run, on what, with which parameters, the row
+/// accounting, coverage, quality counts and sources, the files written and the
+/// stage timings.
+pub fn manifest_json(
+    settings: &Settings,
+    run: &ScoredRun,
+    outputs: Vec<&str>,
+    fingerprint: &str,
+    timings: serde_json::Map<String, Value>,
+) -> Value {
+    json!({
+        "tool": "hvpat",
+        "version": env!("CARGO_PKG_VERSION"),
+        "as_of": settings.as_of.to_string(),
+        "as_of_prev": settings.as_of_prev.to_string(),
+        "fingerprint": fingerprint,
+        "parameters": {
+            "rules": settings.rules,
+            "institution_types": settings.institution_types.as_ref().map(|t| t.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+            "counting": settings.counting.as_str(),
+            "rollup_campuses": settings.rollup_campuses,
+            "raw_cells": settings.raw_cells,
+            "csv_bom": settings.csv_bom,
+            "quality_min_cohort": settings.quality_min_cohort,
+            "max_reject_share": settings.max_reject_share,
+            "reward_rate": settings.reward_rate,
+            "reward_cap_wan": settings.reward_cap_wan,
+            "concordance": run.concordance_label,
+        },
+        "inputs": run.inputs,
+        "counts": run.counts,
+        "coverage": coverage_json(&run.coverage),
+        "quality": crate::aggregate::institution_quality::known_counts(&run.cohorts),
+        "sources": run.sources,
+        "outputs": outputs,
+        "timings_ms": timings,
+    })
+}
+
+/// A fingerprint of everything a run's outputs depend on: the tool version, the
+/// resolved settings and every input file's sha256 (hex, as `digest` gives it).
+pub fn fingerprint(settings: &Settings, digest: &dyn Fn(&Path) -> Result<String>) -> Result<String> {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(serde_json::to_string(settings)?.as_bytes());
+    let side = settings.side.paths().into_iter().chain([&settings.concordance]);
+    for path in settings.portfolio.iter().chain(side.into_iter().flatten()) {
+        h.update(path.to_string_lossy().as_bytes());
+        h.update(digest(path)?.as_bytes());
+    }
+    Ok(crate::read::file_info::hex(&h.finalize()))
+}
+
+/// The sha256 of a file, read for the purpose.
+pub fn file_digest(path: &Path) -> Result<String> {
+    Ok(crate::read::file_info::FileInfo::read(path)?.0.sha256)
+}
+
+/// The fingerprint of the manifest in `out`, if there is one.
+pub fn previous_fingerprint(out: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(out.join("manifest.json")).ok()?;
+    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
+    manifest["fingerprint"].as_str().map(str::to_string)
 }

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::aggregate::{unresolved_names, InstitutionRow};
 use crate::config::Settings;
-use crate::loaded::Loaded;
+use crate::score::scored_run::ScoredRun;
 use crate::write::manifest::{institutions_json, write_json};
 use crate::write::report::{self, ReportData};
 use crate::write::{csv_out, parquet, CsvStyle};
@@ -138,20 +138,20 @@ pub struct Job<'a> {
     /// The run's settings.
     pub settings: &'a Settings,
     /// What was read and scored.
-    pub loaded: &'a Loaded,
+    pub loaded: &'a ScoredRun,
     /// The institution rows.
     pub institutions: &'a [InstitutionRow],
     /// The reports' data, built only when a selected output needs it.
     pub report: Option<ReportData<'a>>,
     /// The quality rows (SPEC §12), built only when a selected output needs them.
-    pub quality: Option<Vec<crate::quality::QualityRow>>,
+    pub quality: Option<Vec<crate::aggregate::institution_quality::QualityRow>>,
 }
 
 impl<'a> Job<'a> {
     /// The writers' inputs for `selection`.
     pub fn new(
         settings: &'a Settings,
-        loaded: &'a Loaded,
+        loaded: &'a ScoredRun,
         institutions: &'a [InstitutionRow],
         selection: Selection,
     ) -> Job<'a> {
@@ -159,12 +159,17 @@ impl<'a> Job<'a> {
         // The reports carry the quality rows: built once for both when both are selected.
         let quality = (selection.needs(Need::Quality) && report.is_none()).then(|| {
             let names: Vec<&str> = loaded.institutions.iter().map(|i| i.name.as_str()).collect();
-            crate::quality::quality_rows(&loaded.scored, &loaded.context(settings), institutions, &names)
+            crate::aggregate::institution_quality::quality_rows(
+                &loaded.scored,
+                &loaded.context(settings),
+                institutions,
+                &names,
+            )
         });
         Job { settings, loaded, institutions, report, quality }
     }
 
-    fn quality(&self) -> Result<&[crate::quality::QualityRow]> {
+    fn quality(&self) -> Result<&[crate::aggregate::institution_quality::QualityRow]> {
         self.quality
             .as_deref()
             .or(self.report.as_ref().map(|r| r.quality.as_slice()))

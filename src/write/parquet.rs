@@ -167,8 +167,8 @@ pub fn write_institutions(path: &Path, rows: &[InstitutionRow]) -> Result<()> {
 
 /// Write `quality.parquet`: the columns of `quality.csv`, counts as whole numbers,
 /// medians, means and shares as floats (null when unknown).
-pub fn write_quality(path: &Path, rows: &[crate::quality::QualityRow]) -> Result<()> {
-    let names = crate::quality::quality_columns();
+pub fn write_quality(path: &Path, rows: &[crate::aggregate::institution_quality::QualityRow]) -> Result<()> {
+    let names = crate::aggregate::institution_quality::quality_columns();
     let mut cols: Vec<Column> = vec![
         text_col(&names[0], rows.iter().map(|r| r.institution.as_str())),
         text_col(&names[1], rows.iter().map(|r| r.kind.as_str())),

@@ -112,7 +112,7 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     }
     for value in relative.values {
         if let Some(v) = value {
-            text.push_str(&crate::aggregate::ratio_text(v));
+            text.push_str(&crate::rules::figures::ratio_text(v));
         }
         end(&text);
     }

@@ -2,7 +2,7 @@
 //! holds, from which the CSV, JSON and Parquet writers and the workbook take them.
 
 use crate::aggregate::InstitutionRow;
-use crate::model::DIMENSION_NAMES;
+use crate::rules::model::DIMENSION_NAMES;
 use crate::rules::quality::INDICATOR_NAMES;
 
 /// What a column holds: written as text in CSV, typed in Parquet and JSON.

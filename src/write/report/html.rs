@@ -4,9 +4,9 @@
 use chrono::Datelike;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use crate::aggregate::{e4_text, share_e4, InstitutionRow};
-use crate::rules::conversion::e2_text;
-use crate::rules::coverage::{percent_text, Coverage, Question, QUESTIONS};
+use crate::aggregate::{share_e4, InstitutionRow};
+use crate::rules::coverage::{Coverage, Question, QUESTIONS};
+use crate::rules::figures::{e2_text, e4_text, percent_text};
 use crate::score::Scored;
 
 use super::*;
@@ -139,7 +139,7 @@ fn ranking(data: &ReportData<'_>) -> Markup {
                     th { "High-value" (m("high_value")) }
                     th { "Share" }
                     @for (d, label) in DIMENSION_LABELS.iter().enumerate() {
-                        th title=(label) { "D" (d + 1) (m(crate::model::DIMENSION_NAMES[d])) }
+                        th title=(label) { "D" (d + 1) (m(crate::rules::model::DIMENSION_NAMES[d])) }
                     }
                     th { "Δ year" (m("high_value_prev")) }
                 }
@@ -188,7 +188,7 @@ fn charts(data: &ReportData<'_>) -> Markup {
         .enumerate()
         .map(|(d, label)| {
             let n = data.patents().filter(|p| p.verdict().eligible && p.verdict().dimensions[d]).count();
-            let note = coverage_mark(cov, rests_on(crate::model::DIMENSION_NAMES[d]));
+            let note = coverage_mark(cov, rests_on(crate::rules::model::DIMENSION_NAMES[d]));
             (note.map_or_else(|| label.to_string(), |m| format!("{label} (⚠ {m})")), n as f64)
         })
         .collect();
@@ -381,7 +381,7 @@ fn parameters(data: &ReportData<'_>) -> Markup {
                     tr {
                         th class="t" { (input.role) }
                         td class="t" {
-                            (crate::read::snapshot::slashed(&input.file.path)) " (" (input.rows) " rows, sha256 "
+                            (crate::read::file_info::slashed(&input.file.path)) " (" (input.rows) " rows, sha256 "
                             (&input.file.sha256[..12.min(input.file.sha256.len())]) ")"
                         }
                     }

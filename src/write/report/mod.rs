@@ -12,10 +12,11 @@ pub use xlsx::{write_xlsx, XLSX_PATENT_ROWS};
 
 use crate::aggregate::InstitutionRow;
 use crate::config::Settings;
-use crate::loaded::Loaded;
-use crate::model::DIMENSIONS;
 use crate::rules::coverage::{Coverage, Question};
+use crate::rules::figures::format_number;
 use crate::rules::institutions::UNIT;
+use crate::rules::model::DIMENSIONS;
+use crate::score::scored_run::ScoredRun;
 use crate::score::Scored;
 
 /// Everything a report shows.
@@ -23,7 +24,7 @@ pub struct ReportData<'a> {
     /// The run's settings.
     pub settings: &'a Settings,
     /// What was read and scored.
-    pub loaded: &'a Loaded,
+    pub loaded: &'a ScoredRun,
     /// Institution rows in report order.
     pub institutions: &'a [InstitutionRow],
     /// Which of `loaded.scored` are held by at least one reported institution: a bit
@@ -34,7 +35,7 @@ pub struct ReportData<'a> {
     /// Of those: valid inventions, high-value ones, and high-value ones a year before.
     pub totals: Totals,
     /// The quality indicators per institution, in `institutions` order (SPEC §12).
-    pub quality: Vec<crate::quality::QualityRow>,
+    pub quality: Vec<crate::aggregate::institution_quality::QualityRow>,
 }
 
 /// The headline figures every report shows.
@@ -50,7 +51,7 @@ pub struct Totals {
 
 impl<'a> ReportData<'a> {
     /// The data of the reports, with the reported patents picked once for all of them.
-    pub fn new(settings: &'a Settings, loaded: &'a Loaded, institutions: &'a [InstitutionRow]) -> ReportData<'a> {
+    pub fn new(settings: &'a Settings, loaded: &'a ScoredRun, institutions: &'a [InstitutionRow]) -> ReportData<'a> {
         let types = settings.institution_types.as_deref();
         let reported = |s: &&Scored| {
             s.institutions().iter().any(|&i| types.is_none_or(|t| t.contains(&loaded.institutions[i as usize].kind)))
@@ -61,7 +62,12 @@ impl<'a> ReportData<'a> {
         }
         let held = bits.iter().map(|w| w.count_ones() as usize).sum();
         let names: Vec<&str> = loaded.institutions.iter().map(|i| i.name.as_str()).collect();
-        let quality = crate::quality::quality_rows(&loaded.scored, &loaded.context(settings), institutions, &names);
+        let quality = crate::aggregate::institution_quality::quality_rows(
+            &loaded.scored,
+            &loaded.context(settings),
+            institutions,
+            &names,
+        );
         let mut data =
             ReportData { settings, loaded, institutions, reported: bits, held, totals: Totals::default(), quality };
         let count = |f: fn(&Scored) -> bool| data.patents().filter(|p| f(p)).count();
@@ -154,13 +160,6 @@ const INDUSTRIES: [&str; 9] = [
     "8 数字创意",
     "9 相关服务",
 ];
-fn format_number(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.2}")
-    }
-}
 
 fn units(u: u64) -> f64 {
     u as f64 / UNIT as f64

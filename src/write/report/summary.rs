@@ -2,9 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::aggregate::e4_text;
-use crate::rules::conversion::e2_text;
-use crate::rules::coverage::{percent_text, QUESTIONS};
+use crate::rules::coverage::QUESTIONS;
+use crate::rules::figures::{e2_text, e4_text, percent_text};
 
 use super::*;
 

@@ -8,8 +8,8 @@ use chrono::Datelike;
 use rust_xlsxwriter::Worksheet;
 
 use crate::aggregate::share_e4;
-use crate::model::RowIssue;
 use crate::rules::coverage::QUESTIONS;
+use crate::rules::model::RowIssue;
 use crate::write::patents::patent_cells;
 use crate::write::schema::{
     institution_columns, institution_values, InstitutionValue, CONVERSION_COLUMNS, PATENT_COLUMNS,
@@ -192,7 +192,7 @@ fn conversion_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> R
 fn quality_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
     ws.set_name("Quality")?;
     let relative = |name: &str| name.contains("_rel_") || name.starts_with("top10_cited_share");
-    let names: Vec<String> = crate::quality::quality_columns()
+    let names: Vec<String> = crate::aggregate::institution_quality::quality_columns()
         .into_iter()
         .map(|n| if relative(&n) { format!("{n} †") } else { n })
         .collect();
@@ -273,7 +273,7 @@ fn parameters_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> R
     for input in &data.loaded.inputs {
         params.push((
             format!("input ({})", input.role),
-            format!("{} · {} rows", crate::read::snapshot::slashed(&input.file.path), input.rows),
+            format!("{} · {} rows", crate::read::file_info::slashed(&input.file.path), input.rows),
         ));
     }
     for (i, (k, v)) in params.iter().enumerate() {

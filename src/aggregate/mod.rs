@@ -1,13 +1,17 @@
 //! Per-institution figures (SPEC §5): a parallel fold of every patent's flags into
 //! one row of counters per institution, then sorted by high-value count and name.
 
+pub mod institution_conversion;
+pub mod institution_quality;
+
 use rayon::prelude::*;
 
+use crate::aggregate::institution_conversion::{Conversion, ConversionFigures, ConversionParams};
 use crate::config::Counting;
-use crate::conversion::{Conversion, ConversionFigures, ConversionParams};
-use crate::model::DIMENSIONS;
+use crate::rules::figures::e4_text;
 use crate::rules::institutions::UNIT;
 use crate::rules::institutions::{Institution, InstitutionType};
+use crate::rules::model::DIMENSIONS;
 use crate::rules::numbers::Kind;
 use crate::score::Scored;
 
@@ -53,16 +57,6 @@ pub struct InstitutionRow {
 /// `units` rounded half-up to four decimals, in ten-thousandths.
 fn units_e4(units: u64) -> u64 {
     (units * 20_000 + UNIT) / (2 * UNIT)
-}
-
-/// A ten-thousandths value as a decimal string with four places (`0.4167`).
-pub fn e4_text(e4: u64) -> String {
-    format!("{}.{:04}", e4 / 10_000, e4 % 10_000)
-}
-
-/// A non-negative ratio with 4 decimals, half-up (SPEC §12).
-pub fn ratio_text(ratio: f64) -> String {
-    e4_text((ratio * 10_000.0).round() as u64)
 }
 
 impl InstitutionRow {

@@ -1,7 +1,7 @@
 //! Rows of cells as text, as every reader hands them on: one flat buffer per
 //! table, with the file they came from.
 
-use crate::read::snapshot::FileInfo;
+use crate::read::file_info::FileInfo;
 
 /// Rows of a file (or of one segment of it) as text: every cell a string (empty when missing).
 pub struct RawTable {

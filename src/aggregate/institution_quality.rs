@@ -4,7 +4,8 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::aggregate::{e4_text, InstitutionRow};
+use crate::aggregate::InstitutionRow;
+use crate::rules::figures::e4_text;
 use crate::rules::numbers::Kind;
 use crate::rules::quality::{Cohorts, Indicators, RelativeValues, INDICATOR_NAMES};
 use crate::score::{ScoreContext, Scored};

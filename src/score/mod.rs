@@ -3,15 +3,17 @@
 //! institutions. Evidence text is not built here: [`ScoreContext::verdict`] renders
 //! it when an output needs it, so scoring allocates little per patent.
 
+pub mod scored_run;
+
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{Flags, Name, Patent, Verdict};
 use crate::rules::concordance::Concordance;
 use crate::rules::coverage::{assess, Assessable, RunSources};
 use crate::rules::dimensions::{verdict, Facts};
 use crate::rules::institutions::{AliasTable, Institution};
+use crate::rules::model::{Flags, Name, Patent, Verdict};
 use crate::rules::validity::status_of;
 use crate::rules::RuleParams;
 

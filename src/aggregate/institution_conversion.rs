@@ -81,6 +81,19 @@ pub struct ConversionParams {
     pub reward_cap_wan: f64,
 }
 
+impl ConversionParams {
+    /// The parameters of a run.
+    pub fn of(settings: &crate::config::Settings) -> ConversionParams {
+        ConversionParams {
+            as_of: settings.as_of,
+            as_of_prev: settings.as_of_prev,
+            counting: settings.counting,
+            reward_rate: settings.reward_rate,
+            reward_cap_wan: settings.reward_cap_wan,
+        }
+    }
+}
+
 /// The figures of every institution (indexed like [`crate::score::Scoring::institutions`]).
 #[derive(Debug, Clone, Default)]
 pub struct Conversion {
@@ -225,4 +238,32 @@ pub fn convert(
         }
     }
     out
+}
+
+/// What the conversion figures cannot show: no event source at all, no money source,
+/// transfers whose transferors are not known.
+pub fn conversion_warnings(conversion: &Conversion, event_sources: bool, transactions_table: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !event_sources {
+        lines.push(
+            "conversion cannot be assessed: no legal-event column, events.csv or transactions.csv, so transfers, licences and equity read 0 (pledges only from pledge amounts)"
+                .to_string(),
+        );
+    }
+    if !transactions_table && event_sources {
+        lines.push("money received (received_wan, reward_wan) needs transactions.csv: it reads 0".to_string());
+    }
+    let money = conversion.money_to_nobody;
+    if money > 0 {
+        lines.push(format!(
+            "{money} transactions.csv rows with money received credited to nobody: the transferors of their patents are not known (name the applicants)"
+        ));
+    }
+    let nobody = conversion.transfers_to_nobody;
+    if nobody > 0 {
+        lines.push(format!(
+            "{nobody} transferred patents credited to nobody: the inputs name only their current holders (the buyers), not the applicants (申请人, [标]原始申请(专利权)人) who transferred them"
+        ));
+    }
+    lines
 }

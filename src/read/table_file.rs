@@ -12,8 +12,8 @@ use std::path::Path;
 
 use csv::StringRecord;
 
-use crate::read::raw::{Cells, RawTable};
-use crate::read::snapshot::{self, FileInfo};
+use crate::read::cells::{Cells, RawTable};
+use crate::read::file_info::{self, FileInfo};
 use crate::read::InputError;
 
 /// Segments are cut at the first row boundary after this many bytes.
@@ -87,7 +87,7 @@ impl TableFile {
                 return Ok(table);
             }
         }
-        let (bytes, stamp) = snapshot::read(path)?;
+        let (bytes, stamp) = file_info::read(path)?;
         scanned((bytes.len() as u64).saturating_sub(told.get()));
         if is_workbook(path) {
             let info = FileInfo { stamp, ..FileInfo::of(path, &bytes) };
@@ -148,10 +148,10 @@ impl TableFile {
         if !meta.is_file() {
             return Ok(None);
         }
-        let before = snapshot::Stamp::of(&meta);
+        let before = file_info::Stamp::of(&meta);
         // Giving up after reading has started: a file that changed meanwhile (cut inside
         // a character, say) is reported, not read again whole as if nothing happened.
-        let give_up = || snapshot::check_unchanged(path, &before).map(|()| None);
+        let give_up = || file_info::check_unchanged(path, &before).map(|()| None);
         let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
         // `piece` holds the bytes from `offset` on, read and not yet scanned: always
         // scanned up to a line end, so UTF-8 characters and rows are never cut.
@@ -197,13 +197,13 @@ impl TableFile {
             }
         };
         let Some((header, splitter, _)) = found else { return give_up() };
-        snapshot::check_read(path, &before, offset as u64)?;
+        file_info::check_read(path, &before, offset as u64)?;
         let rows = splitter.lines_after_start();
         let segments = splitter.finish(offset).map_err(|line| unclosed_quote(path, line))?;
         let info = FileInfo {
             path: path.to_path_buf(),
             bytes: offset as u64,
-            sha256: snapshot::hex(&sha2::Digest::finalize(hasher)),
+            sha256: file_info::hex(&sha2::Digest::finalize(hasher)),
             stamp: Some(before),
         };
         let encoding = if bom > 0 { "UTF-8 (BOM)" } else { "UTF-8" };

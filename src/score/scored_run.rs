@@ -1,0 +1,144 @@
+//! What a run has read and scored, before aggregation and writing: the patents,
+//! institutions, row accounting and sources that every writer reads.
+
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::read::side::Transaction;
+use crate::read::{InputRecord, PortfolioFile, Sources};
+use crate::rules::concordance::Concordance;
+use crate::rules::coverage::{Coverage, RunSources};
+use crate::rules::events::EventClass;
+use crate::rules::institutions::{AliasTable, Institution};
+use crate::rules::model::RowIssue;
+use crate::rules::numbers::Kind;
+use crate::rules::status::StatusClass;
+use crate::rules::validity::status_of;
+use crate::score::{ScoreContext, Scored};
+
+/// Everything read and scored, before writing.
+pub struct ScoredRun {
+    /// Scored patents, sorted by id.
+    pub scored: Vec<Scored>,
+    /// The institutions that [`Scored::institutions`] index.
+    pub institutions: Vec<Institution>,
+    /// The concordance the patents were scored with (evidence is rendered from it).
+    pub concordance: Concordance,
+    /// The alias table the holders were resolved with.
+    pub aliases: AliasTable,
+    /// Rejected rows (portfolio first, then side tables).
+    pub rejects: Vec<RowIssue>,
+    /// Warnings about kept rows.
+    pub warnings: Vec<RowIssue>,
+    /// Row accounting.
+    pub counts: Counts,
+    /// Inputs for the manifest.
+    pub inputs: Vec<InputRecord>,
+    /// Concordance description for the manifest.
+    pub concordance_label: String,
+    /// Per-stage timings in milliseconds.
+    pub timings: Vec<(&'static str, u128)>,
+    /// What the inputs could answer, over the scored CN inventions (SPEC §8).
+    pub coverage: Coverage,
+    /// Other counts of where the data came from (the manifest's `sources`).
+    pub sources: Sources,
+    /// The column names the holders were looked for under, over every portfolio file.
+    pub holder_columns: Vec<&'static str>,
+    /// Rows of `transactions.csv`, each with the positions in `scored` of its patents.
+    pub transactions: Vec<(Transaction, Vec<usize>)>,
+    /// Whether any input could show a transfer or licence (an event column,
+    /// `events.csv`, `transactions.csv`).
+    pub conversion_sources: bool,
+    /// The side tables that answered questions for every patent.
+    pub run_sources: RunSources,
+    /// The quality cohorts of the scored CN inventions (SPEC §12).
+    pub cohorts: crate::rules::quality::Cohorts,
+    /// Each portfolio file as it was read, in order.
+    pub portfolio_files: Vec<PortfolioFile>,
+}
+
+impl ScoredRun {
+    /// The context the patents were scored in, to render their evidence.
+    pub fn context<'a>(&'a self, settings: &'a Settings) -> ScoreContext<'a> {
+        ScoreContext {
+            concordance: &self.concordance,
+            aliases: &self.aliases,
+            rules: &settings.rules,
+            as_of: settings.as_of,
+            as_of_prev: settings.as_of_prev,
+            rollup_campuses: settings.rollup_campuses,
+            trend_dates: &settings.trend_dates,
+            sources: self.run_sources,
+            cohorts: Some(&self.cohorts),
+        }
+    }
+}
+
+/// Row accounting of the portfolio (`rows_read = scored + duplicates + out_of_scope + rejected`).
+#[derive(Debug, Clone, Default, serde::Serialize, PartialEq, Eq)]
+pub struct Counts {
+    /// Portfolio data rows read.
+    pub rows_read: usize,
+    /// Distinct CN patents scored.
+    pub scored: usize,
+    /// Rows merged into a patent already seen.
+    pub duplicates: usize,
+    /// Documents of other offices.
+    pub out_of_scope: usize,
+    /// Rows written to `rejects.csv`.
+    pub rejected: usize,
+    /// Side-table rows written to `rejects.csv`.
+    pub side_rejected: usize,
+    /// Warnings written to `warnings.csv`.
+    pub warnings: usize,
+    /// Patents eligible on `as_of`.
+    pub eligible: usize,
+    /// High-value patents on `as_of`.
+    pub high_value: usize,
+    /// Rows of `institutions.csv`.
+    pub institutions: usize,
+}
+
+impl Counts {
+    /// Whether the portfolio rows add up.
+    pub fn balanced(&self) -> bool {
+        self.rows_read == self.scored + self.duplicates + self.out_of_scope + self.rejected
+    }
+}
+
+/// The side tables that answer a question for every patent: D4 needs a source with
+/// amounts (`pledges.csv`, or pledge rows of `transactions.csv` with an amount).
+pub fn run_sources(settings: &Settings, transactions: &[(Transaction, Vec<usize>)]) -> RunSources {
+    let pledge_rows = transactions.iter().any(|(t, _)| t.class == EventClass::Pledge && t.amount_e4 > 0);
+    RunSources {
+        families: settings.side.families.is_some(),
+        pledges: settings.side.pledges.is_some() || pledge_rows,
+        awards: settings.side.awards.is_some(),
+    }
+}
+
+/// The coverage over the scored inventions, and the source counts.
+pub fn tally(scored: &[Scored], mut sources: Sources) -> (Coverage, Sources) {
+    let coverage = scored
+        .par_iter()
+        .filter(|s| s.patent.kind == Some(Kind::Invention))
+        .fold(Coverage::default, |mut c, s| {
+            c.add(s.assessable);
+            c
+        })
+        .reduce(Coverage::default, |mut a, b| {
+            a.merge(&b);
+            a
+        });
+    for s in scored {
+        let p = &s.patent;
+        sources.patents_with_events += usize::from(!p.events().is_empty());
+        sources.events += p.events().len();
+        sources.grant_dates_from_events += usize::from(p.known.grant_from_event);
+        sources.lapse_dates_from_events += usize::from(p.known.lapse_from_event);
+        sources.filing_year_only += usize::from(p.filing_year_only);
+        sources.patents_with_classes += usize::from(p.classes_codes > 0);
+        sources.status_unknown += usize::from(status_of(p) == StatusClass::Unknown && p.status_class.is_some());
+    }
+    (coverage, sources)
+}
