@@ -263,3 +263,106 @@ fn a_terminal_shows_reading_scoring_and_writing_with_figures_rate_and_eta() {
         stderr(&o)
     );
 }
+
+/// What `check` prints of its totals and coverage, as the manifest's keys: rows read,
+/// patents scored, duplicates, out of scope, rejected, warnings; the coverage's
+/// inventions and each question's count.
+fn check_figures(text: &str) -> Vec<(String, u64)> {
+    let number = |s: &str| s.trim().parse::<u64>().unwrap_or_else(|_| panic!("a number: {s:?} in {text}"));
+    let totals = text.lines().find(|l| l.contains(" rows read: ")).unwrap_or_else(|| panic!("totals: {text}"));
+    let (rows, rest) = totals.split_once(" rows read: ").expect("rows read");
+    let mut figures = vec![("rows_read".to_string(), number(rows))];
+    let keys = [
+        (" CN patents", "scored"),
+        (" duplicate rows merged", "duplicates"),
+        (" out of scope", "out_of_scope"),
+        (" rejected", "rejected"),
+        (" warnings", "warnings"),
+    ];
+    // The asides in brackets ("(2 invention, 0 of unknown kind)") are not totals.
+    let mut plain = String::new();
+    let mut depth = 0;
+    for ch in rest.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 => plain.push(ch),
+            _ => {}
+        }
+    }
+    for part in plain.split(", ") {
+        let part = part.trim_end();
+        let (key, n) = keys
+            .iter()
+            .find_map(|(words, key)| part.strip_suffix(words).map(|n| (key, n)))
+            .unwrap_or_else(|| panic!("unknown part {part:?} in {totals}"));
+        figures.push((key.to_string(), number(n)));
+    }
+    let coverage = text.lines().find(|l| l.contains("coverage of ")).unwrap_or_else(|| panic!("coverage: {text}"));
+    let (head, questions) = coverage.split_once(": ").expect("coverage line");
+    let inventions = head.trim().trim_start_matches("coverage of ").split(' ').next().expect("inventions");
+    figures.push(("coverage.inventions".to_string(), number(inventions)));
+    for q in questions.split(", ") {
+        let mut words = q.split(' ');
+        let (key, n) = (words.next().expect("key"), words.next().expect("count"));
+        figures.push((format!("coverage.{key}"), number(n)));
+    }
+    figures
+}
+
+/// The same figures from a run's manifest.
+fn manifest_figures(m: &serde_json::Value, like: &[(String, u64)]) -> Vec<(String, u64)> {
+    like.iter()
+        .map(|(key, _)| {
+            let value = match key.strip_prefix("coverage.") {
+                Some(q) => &m["coverage"][q],
+                None => &m["counts"][key.as_str()],
+            };
+            (key.clone(), value.as_u64().unwrap_or_else(|| panic!("manifest {key}: {value}")))
+        })
+        .collect()
+}
+
+/// House II: `check` reads with `run`'s code, so on the same files and settings its
+/// totals and coverage are the run's manifest's: every layout fixture, alone and
+/// all together, and the sample with its config (side tables, rules, date).
+#[test]
+fn check_gives_the_totals_and_coverage_of_a_run_on_the_same_inputs() {
+    let wd = Workdir::with_fixture("layouts");
+    let mut cases: Vec<Vec<String>> = std::fs::read_dir(wd.root())
+        .expect("fixture")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv") && n != "mapped.csv")
+        .map(|n| vec![n, "--as-of".into(), "2025-12-31".into()])
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 9, "the layout fixtures: {cases:?}");
+    let mut all: Vec<String> = cases.iter().map(|c| c[0].clone()).collect();
+    all.extend(["--as-of".into(), "2024-06-30".into()]);
+    cases.push(all);
+    wd.write(
+        "mapped.toml",
+        "[columns]\npub_no = \"Patent No.\"\napp_no = \"Appl. No.\"\nholders = \"Owner (current)\"\n\
+         filing_date = \"Appl. Date\"\nipc = \"Classification\"\ndated_events = \"Legal History\"\n\
+         status = \"State\"\n",
+    );
+    cases.push(vec![
+        "mapped.csv".into(),
+        "--config".into(),
+        "mapped.toml".into(),
+        "--as-of".into(),
+        "2024-12-31".into(),
+    ]);
+    let config = crate::util::sample("hvpat.toml");
+    cases.push(vec!["--config".into(), config.display().to_string()]);
+    for (k, case) in cases.iter().enumerate() {
+        let args: Vec<&str> = case.iter().map(String::as_str).collect();
+        let checked = wd.hvpat(&[&["check"], &args[..]].concat());
+        assert_code(&checked, 0);
+        let out = format!("out-{k}");
+        let ran = wd.hvpat(&[&["run"], &args[..], &["--out", &out]].concat());
+        assert!(matches!(code(&ran), 0 | 4), "{case:?}: {}", stderr(&ran));
+        let from_check = check_figures(&stdout(&checked));
+        assert_eq!(from_check, manifest_figures(&manifest(&wd, &out), &from_check), "{case:?}");
+    }
+}
