@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Functions in src/ longer than the limit (default 60 lines, from `fn` to its
-closing brace), test modules aside. Prints each, longest first, and exits 1 if
+closing brace), test modules aside, and data tables: a function whose line above
+says `// A data table` (a match of names, say) is not counted. Prints each, longest first, and exits 1 if
 there is one. `--top N` lists the N longest instead and exits 0."""
 import os, re, sys
 
@@ -55,7 +56,8 @@ def functions(path):
         m = FN.match(raw)
         code, in_block = code_only(raw, in_block)
         if m and not code.rstrip().endswith(';'):
-            stack.append((m.group(1), k, depth))
+            table = any(l.strip() == '// A data table' for l in lines[max(0, k - 1):k])
+            stack.append((None if table else m.group(1), k, depth))
         for ch in code:
             if ch == '{':
                 depth += 1
@@ -63,7 +65,8 @@ def functions(path):
                 depth -= 1
                 while stack and stack[-1][2] == depth and depth >= 0:
                     name, start, _ = stack.pop()
-                    yield name, start + 1, k - start + 1
+                    if name is not None:
+                        yield name, start + 1, k - start + 1
                     break
 
 

@@ -215,63 +215,20 @@ impl ConfigFile {
     }
 
     /// Merge with the command line and check every value.
-    pub fn resolve(mut self, o: Overrides) -> Result<Settings> {
-        let side = o.side.or(self.side_tables());
-        let portfolio = expand_patterns(if o.portfolio.is_empty() { self.portfolio } else { o.portfolio })?;
+    pub fn resolve(mut self, mut o: Overrides) -> Result<Settings> {
+        let side = std::mem::take(&mut o.side).or(self.side_tables());
+        let given = std::mem::take(&mut o.portfolio);
+        let portfolio = expand_patterns(if given.is_empty() { std::mem::take(&mut self.portfolio) } else { given })?;
         if portfolio.is_empty() {
             bail!("no portfolio given: name one or more CSV files, or `portfolio = [...]` in the config");
         }
-        let as_of = match (o.as_of, o.year) {
-            (Some(s), _) => date_arg(&s, "--as-of")?,
-            (None, Some(y)) => year_arg(y)?,
-            (None, None) => match (self.as_of, self.year) {
-                (Some(s), _) => date_arg(&s, "as_of")?,
-                (None, Some(y)) => year_arg(y)?,
-                (None, None) => match o.as_of_default {
-                    Some(date) => date,
-                    None => {
-                        bail!("no report date: give --as-of YYYY-MM-DD or --year YYYY (or as_of/year in the config)")
-                    }
-                },
-            },
-        };
-        let institution_types = match self.institution_types {
-            None => Some(vec![InstitutionType::University]),
-            Some(list) if list.iter().any(|t| t == "all") => None,
-            Some(list) => Some(
-                list.iter()
-                    .map(|t| {
-                        InstitutionType::parse(t).with_context(|| {
-                            format!("institution_types: unknown type {t:?} (university, institute, enterprise, hospital, individual, other, all)")
-                        })
-                    })
-                    .collect::<Result<_>>()?,
-            ),
-        };
+        let as_of = report_date(&o, self.as_of.take(), self.year)?;
+        let institution_types = institution_types(self.institution_types.take())?;
         let trend_years = self.trend_years.unwrap_or(5);
-        if !(1..=50).contains(&trend_years) {
-            bail!("trend_years must be between 1 and 50, not {trend_years}");
-        }
         let max_reject_share = self.max_reject_share.unwrap_or(DEFAULT_MAX_REJECT_SHARE);
-        if !(0.0..=1.0).contains(&max_reject_share) {
-            bail!("max_reject_share must be between 0 and 1, not {max_reject_share}");
-        }
         let reward_rate = self.reward_rate.unwrap_or(0.05);
-        if !(0.0..=1.0).contains(&reward_rate) {
-            bail!("reward_rate must be between 0 and 1, not {reward_rate}");
-        }
         let reward_cap_wan = self.reward_cap_wan.unwrap_or(100.0);
-        if !(reward_cap_wan.is_finite() && reward_cap_wan >= 0.0) {
-            bail!("reward_cap_wan must be a non-negative number, not {reward_cap_wan}");
-        }
-        check_roles(&self.columns).map_err(anyhow::Error::msg)?;
-        let r = &self.rules;
-        if !(r.pledge_threshold_wan.is_finite() && r.pledge_threshold_wan >= 0.0) {
-            bail!("rules.pledge_threshold_wan must be a non-negative number");
-        }
-        if r.maintained_years < 0 || r.term_years <= 0 {
-            bail!("rules.maintained_years and rules.term_years must be positive");
-        }
+        self.check_values(trend_years, max_reject_share, reward_rate, reward_cap_wan)?;
         Ok(Settings {
             portfolio,
             side,
@@ -301,6 +258,71 @@ impl ConfigFile {
             rules: self.rules,
         })
     }
+
+    /// Every value the file gives (with its defaults) in range.
+    fn check_values(
+        &self,
+        trend_years: u32,
+        max_reject_share: f64,
+        reward_rate: f64,
+        reward_cap_wan: f64,
+    ) -> Result<()> {
+        if !(1..=50).contains(&trend_years) {
+            bail!("trend_years must be between 1 and 50, not {trend_years}");
+        }
+        if !(0.0..=1.0).contains(&max_reject_share) {
+            bail!("max_reject_share must be between 0 and 1, not {max_reject_share}");
+        }
+        if !(0.0..=1.0).contains(&reward_rate) {
+            bail!("reward_rate must be between 0 and 1, not {reward_rate}");
+        }
+        if !(reward_cap_wan.is_finite() && reward_cap_wan >= 0.0) {
+            bail!("reward_cap_wan must be a non-negative number, not {reward_cap_wan}");
+        }
+        check_roles(&self.columns).map_err(anyhow::Error::msg)?;
+        let r = &self.rules;
+        if !(r.pledge_threshold_wan.is_finite() && r.pledge_threshold_wan >= 0.0) {
+            bail!("rules.pledge_threshold_wan must be a non-negative number");
+        }
+        if r.maintained_years < 0 || r.term_years <= 0 {
+            bail!("rules.maintained_years and rules.term_years must be positive");
+        }
+        Ok(())
+    }
+}
+
+/// The report date: `--as-of`, `--year`, the file's `as_of`, its `year`, then the
+/// command's default (`check`: today); none is an error.
+fn report_date(o: &Overrides, as_of: Option<String>, year: Option<i32>) -> Result<NaiveDate> {
+    match (&o.as_of, o.year) {
+        (Some(s), _) => date_arg(s, "--as-of"),
+        (None, Some(y)) => year_arg(y),
+        (None, None) => match (as_of, year) {
+            (Some(s), _) => date_arg(&s, "as_of"),
+            (None, Some(y)) => year_arg(y),
+            (None, None) => match o.as_of_default {
+                Some(date) => Ok(date),
+                None => bail!("no report date: give --as-of YYYY-MM-DD or --year YYYY (or as_of/year in the config)"),
+            },
+        },
+    }
+}
+
+/// The institution types kept (default: universities; `all`: every type, `None`).
+fn institution_types(list: Option<Vec<String>>) -> Result<Option<Vec<InstitutionType>>> {
+    Ok(match list {
+        None => Some(vec![InstitutionType::University]),
+        Some(list) if list.iter().any(|t| t == "all") => None,
+        Some(list) => Some(
+            list.iter()
+                .map(|t| {
+                    InstitutionType::parse(t).with_context(|| {
+                        format!("institution_types: unknown type {t:?} (university, institute, enterprise, hospital, individual, other, all)")
+                    })
+                })
+                .collect::<Result<_>>()?,
+        ),
+    })
 }
 
 /// Expand glob patterns (`exports/*.csv`) in sorted order; a pattern that matches

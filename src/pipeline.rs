@@ -16,7 +16,11 @@ use crate::progress::{Progress, Unit};
 use crate::read::attach::attach_side_tables;
 use crate::read::inputs::{read_portfolios, reference_tables, PortfolioRead};
 use crate::read::portfolio::unread_event_warnings;
-use crate::read::InputError;
+use crate::read::side::Transaction;
+use crate::read::{InputError, InputRecord, PortfolioFile, Sources};
+use crate::rules::concordance::Concordance;
+use crate::rules::institutions::AliasTable;
+use crate::rules::model::{Patent, RowIssue};
 use crate::score::scored_run::{run_sources, tally, Counts, ScoredRun};
 use crate::score::{quality_cohorts, score_all_with, ScoreContext, Scoring};
 use crate::write::manifest::{file_digest, fingerprint, manifest_json, previous_fingerprint, write_json};
@@ -62,49 +66,9 @@ pub enum RunError {
 /// `explain` share. Reports the long stages to `progress`.
 pub fn read_and_score(settings: &Settings, progress: &dyn Progress) -> Result<ScoredRun> {
     let mut timings = Vec::new();
-    let t0 = Instant::now();
-    let mut inputs = Vec::new();
-    let (concordance, concordance_label, aliases) =
-        reference_tables(settings.concordance.as_deref(), settings.side.aliases.as_deref(), &mut inputs)?;
-    let read = read_portfolios(
-        &settings.portfolio,
-        settings.sheet.as_deref(),
-        settings.profile,
-        &settings.columns,
-        &mut inputs,
-        progress,
-    )?;
-    let PortfolioRead { mut merged, rows_read, holder_columns, event_columns, files } = read;
-    // The merge's sort tables and the lookups freed with `into_records` are handed
-    // back to the OS as they are freed (see `memory`).
-    let release = crate::memory::PromptRelease::start();
-    merged.finish();
-    let mut counts = Counts {
-        rows_read,
-        rejected: merged.rejects.len(),
-        duplicates: merged.duplicates,
-        out_of_scope: merged.out_of_scope,
-        ..Counts::default()
-    };
-    timings.push(("read_portfolio", t0.elapsed().as_millis()));
-
-    let t1 = Instant::now();
-    let before = merged.rejects.len();
-    let (sources, transactions) = attach_side_tables(&settings.side, &mut merged, &mut inputs)?;
-    counts.side_rejected = merged.rejects.len() - before;
-    merged.settle(|file| files.get(file).map(|f| f.label.clone()).unwrap_or_default());
-    let transactions: Vec<_> = transactions
-        .into_iter()
-        .map(|t| {
-            let positions = t.patents.iter().filter_map(|id| merged.position(id)).collect();
-            (t, positions)
-        })
-        .collect();
-    let (patents, rejects, warnings) = merged.into_records();
-    drop(release);
-    timings.push(("read_side_tables", t1.elapsed().as_millis()));
-
-    let t2 = Instant::now();
+    let read = read_inputs(settings, progress, &mut timings)?;
+    let t = Instant::now();
+    let ReadInputs { concordance, concordance_label, aliases, patents, transactions, mut counts, .. } = read;
     let run_sources = run_sources(settings, &transactions);
     let ctx = ScoreContext {
         concordance: &concordance,
@@ -121,33 +85,112 @@ pub fn read_and_score(settings: &Settings, progress: &dyn Progress) -> Result<Sc
     let Scoring { scored, institutions } = score_all_with(patents, &ctx, progress);
     let cohorts = quality_cohorts(&scored, &ctx, settings.quality_min_cohort);
     progress.finish();
-    timings.push(("score", t2.elapsed().as_millis()));
+    timings.push(("score", t.elapsed().as_millis()));
     counts.scored = scored.len();
     counts.eligible = scored.iter().filter(|s| s.verdict().eligible).count();
     counts.high_value = scored.iter().filter(|s| s.verdict().high_value()).count();
-    counts.warnings = warnings.len();
-    let (coverage, mut sources) = tally(&scored, sources);
-    let conversion_sources = event_columns || settings.side.events.is_some() || settings.side.transactions.is_some();
+    counts.warnings = read.warnings.len();
+    let (coverage, mut sources) = tally(&scored, read.sources);
+    let conversion_sources =
+        read.event_columns || settings.side.events.is_some() || settings.side.transactions.is_some();
     sources.conversion_event_source = conversion_sources;
     Ok(ScoredRun {
         scored,
         institutions,
         concordance,
         aliases,
-        rejects,
-        warnings,
+        rejects: read.rejects,
+        warnings: read.warnings,
         counts,
-        inputs,
+        inputs: read.inputs,
         concordance_label,
         timings,
         coverage,
         sources,
-        holder_columns,
+        holder_columns: read.holder_columns,
         run_sources,
         transactions,
         conversion_sources,
         cohorts,
-        portfolio_files: files,
+        portfolio_files: read.files,
+    })
+}
+
+/// Every input read, the side tables attached, the patents merged and settled:
+/// what scoring starts from.
+struct ReadInputs {
+    concordance: Concordance,
+    concordance_label: String,
+    aliases: AliasTable,
+    // Boxed as the merge made them: scoring moves each record into its `Scored` whole.
+    #[allow(clippy::vec_box)]
+    patents: Vec<Box<Patent>>,
+    rejects: Vec<RowIssue>,
+    warnings: Vec<RowIssue>,
+    counts: Counts,
+    inputs: Vec<InputRecord>,
+    sources: Sources,
+    transactions: Vec<(Transaction, Vec<usize>)>,
+    holder_columns: Vec<&'static str>,
+    event_columns: bool,
+    files: Vec<PortfolioFile>,
+}
+
+/// Read the reference tables and portfolio files, attach the side tables; the two
+/// stages' timings pushed to `timings`.
+fn read_inputs(
+    settings: &Settings,
+    progress: &dyn Progress,
+    timings: &mut Vec<(&'static str, u128)>,
+) -> Result<ReadInputs, InputError> {
+    let t = Instant::now();
+    let mut inputs = Vec::new();
+    let (concordance, concordance_label, aliases) =
+        reference_tables(settings.concordance.as_deref(), settings.side.aliases.as_deref(), &mut inputs)?;
+    let (files, sheet) = (&settings.portfolio, settings.sheet.as_deref());
+    let read = read_portfolios(files, sheet, settings.profile, &settings.columns, &mut inputs, progress)?;
+    let PortfolioRead { mut merged, rows_read, holder_columns, event_columns, files } = read;
+    // The merge's sort tables and the lookups freed with `into_records` are handed
+    // back to the OS as they are freed (see `memory`).
+    let release = crate::memory::PromptRelease::start();
+    merged.finish();
+    let mut counts = Counts {
+        rows_read,
+        rejected: merged.rejects.len(),
+        duplicates: merged.duplicates,
+        out_of_scope: merged.out_of_scope,
+        ..Counts::default()
+    };
+    timings.push(("read_portfolio", t.elapsed().as_millis()));
+    let t = Instant::now();
+    let before = merged.rejects.len();
+    let (sources, transactions) = attach_side_tables(&settings.side, &mut merged, &mut inputs)?;
+    counts.side_rejected = merged.rejects.len() - before;
+    merged.settle(|file| files.get(file).map(|f| f.label.clone()).unwrap_or_default());
+    let transactions: Vec<_> = transactions
+        .into_iter()
+        .map(|t| {
+            let positions = t.patents.iter().filter_map(|id| merged.position(id)).collect();
+            (t, positions)
+        })
+        .collect();
+    let (patents, rejects, warnings) = merged.into_records();
+    drop(release);
+    timings.push(("read_side_tables", t.elapsed().as_millis()));
+    Ok(ReadInputs {
+        concordance,
+        concordance_label,
+        aliases,
+        patents,
+        rejects,
+        warnings,
+        counts,
+        inputs,
+        sources,
+        transactions,
+        holder_columns,
+        event_columns,
+        files,
     })
 }
 

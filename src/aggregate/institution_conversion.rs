@@ -211,6 +211,18 @@ pub fn convert(
             out.figures[i as usize].converted += w;
         }
     }
+    credit_money(&mut out, scored, transactions, params);
+    out
+}
+
+/// The money received in the window (transfers, licences, equity), shared equally
+/// among the institutions of the row's patents (the transferors, for a transfer).
+fn credit_money(
+    out: &mut Conversion,
+    scored: &[Scored],
+    transactions: &[(Transaction, Vec<usize>)],
+    params: &ConversionParams,
+) {
     for (t, positions) in transactions {
         let counted = matches!(t.class, EventClass::Transfer | EventClass::Licence | EventClass::Equity);
         let dated_in = t.date.is_some_and(|d| in_window(d, params.as_of_prev, params.as_of));
@@ -237,7 +249,6 @@ pub fn convert(
             out.figures[i as usize].received_units += share;
         }
     }
-    out
 }
 
 /// What the conversion figures cannot show: no event source at all, no money source,

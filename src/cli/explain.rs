@@ -55,24 +55,7 @@ pub fn explain_text(s: &Scored, loaded: &ScoredRun, settings: &Settings) -> Stri
         if p.status.is_empty() { "-" } else { &p.status },
         p.lapse_date.map_or_else(|| "-".to_string(), |d| d.to_string()),
     );
-    if !p.events().is_empty() {
-        let _ = writeln!(out, "  legal events ({}):", p.events().len());
-        let mut events: Vec<&crate::rules::events::LegalEvent> = p.events().iter().collect();
-        // Dated events in date order, then the undated ones as listed.
-        events.sort_by_key(|e| (e.date.is_none(), e.date));
-        for e in events {
-            let when = e.date.map_or_else(|| "undated   ".to_string(), |d| d.to_string());
-            let _ = writeln!(out, "    {when}  {:<14} {}", e.class.as_str(), e.text);
-        }
-    }
-    if p.known.grant_from_event || p.known.lapse_from_event {
-        let from: Vec<&str> = [(p.known.grant_from_event, "grant date"), (p.known.lapse_from_event, "lapse date")]
-            .iter()
-            .filter(|(yes, _)| *yes)
-            .map(|(_, what)| *what)
-            .collect();
-        let _ = writeln!(out, "  {} taken from the legal events", from.join(" and "));
-    }
+    out.push_str(&events_text(p));
     let _ = writeln!(out, "as of {as_of}:");
     let _ = writeln!(out, "  {:<32} {}  {}", "eligible (valid CN invention)", yes(v.eligible), v.eligibility);
     for ((label, met), evidence) in LABELS.iter().zip(v.dimensions).zip(&v.evidence) {
@@ -100,6 +83,31 @@ pub fn explain_text(s: &Scored, loaded: &ScoredRun, settings: &Settings) -> Stri
         crate::rules::coverage::QUESTIONS.iter().filter(|q| !s.assessable.has(**q)).map(|q| q.label()).collect();
     if p.kind == Some(crate::rules::numbers::Kind::Invention) && !unknown.is_empty() {
         let _ = writeln!(out, "cannot tell from the inputs: {}", unknown.join("; "));
+    }
+    out
+}
+
+/// The patent's legal events (dated ones in date order, then the undated as listed)
+/// and which dates were taken from them.
+fn events_text(p: &crate::rules::model::Patent) -> String {
+    let mut out = String::new();
+    if !p.events().is_empty() {
+        let _ = writeln!(out, "  legal events ({}):", p.events().len());
+        let mut events: Vec<&crate::rules::events::LegalEvent> = p.events().iter().collect();
+        // Dated events in date order, then the undated ones as listed.
+        events.sort_by_key(|e| (e.date.is_none(), e.date));
+        for e in events {
+            let when = e.date.map_or_else(|| "undated   ".to_string(), |d| d.to_string());
+            let _ = writeln!(out, "    {when}  {:<14} {}", e.class.as_str(), e.text);
+        }
+    }
+    if p.known.grant_from_event || p.known.lapse_from_event {
+        let from: Vec<&str> = [(p.known.grant_from_event, "grant date"), (p.known.lapse_from_event, "lapse date")]
+            .iter()
+            .filter(|(yes, _)| *yes)
+            .map(|(_, what)| *what)
+            .collect();
+        let _ = writeln!(out, "  {} taken from the legal events", from.join(" and "));
     }
     out
 }

@@ -126,9 +126,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     let grant_date = r.date_from_list(C::GrantDate, None)?;
     let lapse_date = r.date_from_list(C::LapseDate, grant_date)?;
     let kind_label = r.get(C::Kind);
-    let kind = Kind::from_label(&kind_label)
-        .or_else(|| app.as_ref().and_then(|a| Kind::from_type_digit(a.type_digit())))
-        .or_else(|| publication.as_ref().and_then(|p| Kind::from_kind_code(&p.kind)));
+    let kind = kind_of(&kind_label, app.as_ref(), publication.as_ref());
     let ipc = ipc_codes(r, &mut warnings);
     let parties = parties(r, names);
     let invention = kind == Some(Kind::Invention);
@@ -147,10 +145,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     };
     let family = family_members(r, &mut warnings);
     let pledges = pledge_amount(r)?;
-    let mut awards = Vec::new();
-    for entry in split_list(&r.get(C::Awards)) {
-        awards.push(parse_award_entry(entry).map_err(|_| r.issue(C::Awards, entry, "unparseable award date".into()))?);
-    }
+    let awards = award_entries(r)?;
     let pub_no = publication.as_ref().map(compact_str::ToCompactString::to_compact_string).unwrap_or_default();
     let pub_id = publication_id(publication.as_ref(), &pub_no);
     Ok(RowOutcome::Patent(
@@ -177,6 +172,21 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
         pub_id,
         warnings,
     ))
+}
+
+/// The kind a row tells: its kind column, else the application number's type
+/// digit, else the publication's kind code.
+fn kind_of(label: &str, app: Option<&AppNumber>, publication: Option<&PubNumber>) -> Option<Kind> {
+    Kind::from_label(label)
+        .or_else(|| app.and_then(|a| Kind::from_type_digit(a.type_digit())))
+        .or_else(|| publication.and_then(|p| Kind::from_kind_code(&p.kind)))
+}
+
+/// The row's award entries (SPEC §10); one that cannot be read rejects the row.
+fn award_entries(r: &Row<'_>) -> Result<Vec<crate::rules::model::Award>, Box<RowIssue>> {
+    split_list(&r.get(C::Awards))
+        .map(|entry| parse_award_entry(entry).map_err(|_| r.issue(C::Awards, entry, "unparseable award date".into())))
+        .collect()
 }
 
 /// The reason of a warning about an INPADOC code that neither the code table nor its
@@ -463,39 +473,51 @@ fn legal_events<'a>(
         (C::LicenceDates, C::LicenceCount, EventClass::Licence),
         (C::PledgeDates, C::PledgeCount, EventClass::Pledge),
     ] {
-        let mut dated = 0u32;
-        let cell = r.get(dates);
-        for item in split_date_list(&cell) {
-            match parse_date(item) {
-                Ok(Some(date)) => {
-                    dated += 1;
-                    let text = layout.column_name(r.table, dates).into_owned();
-                    events.push(LegalEvent { date: Some(date), class, text });
-                }
-                _ => warnings.push(*r.issue(
-                    dates,
-                    item,
-                    format!("unreadable {} item (ignored)", FIELD_NAMES[dates as usize]),
-                )),
-            }
-        }
-        // A count beside dated events counts them too: only the rest are undated.
-        let mut total = count(r, counted, FAMILY_LIMIT, warnings).unwrap_or(0);
-        if total > MAX_COUNTED_EVENTS {
-            let cell = r.get(counted);
-            warnings.push(*r.issue(
-                counted,
-                &cell,
-                format!("more than {MAX_COUNTED_EVENTS} events: {MAX_COUNTED_EVENTS} counted"),
-            ));
-            total = MAX_COUNTED_EVENTS;
-        }
-        let undated = total.saturating_sub(dated);
-        for _ in 0..undated {
-            events.push(LegalEvent { date: None, class, text: layout.column_name(r.table, counted).into_owned() });
-        }
+        dated_and_counted_events(r, (dates, counted, class), &mut events, warnings);
     }
     (status, status_class, events, unread)
+}
+
+/// The events of one class from its dated column (`转让日`: a list of dates) and its
+/// count column (`转让次数`): a count beside dated events counts them too, so only
+/// the rest are added undated.
+fn dated_and_counted_events(
+    r: &Row<'_>,
+    (dates, counted, class): (C, C, EventClass),
+    events: &mut Vec<LegalEvent>,
+    warnings: &mut Vec<RowIssue>,
+) {
+    let layout = r.layout;
+    let mut dated = 0u32;
+    let cell = r.get(dates);
+    for item in split_date_list(&cell) {
+        match parse_date(item) {
+            Ok(Some(date)) => {
+                dated += 1;
+                let text = layout.column_name(r.table, dates).into_owned();
+                events.push(LegalEvent { date: Some(date), class, text });
+            }
+            _ => warnings.push(*r.issue(
+                dates,
+                item,
+                format!("unreadable {} item (ignored)", FIELD_NAMES[dates as usize]),
+            )),
+        }
+    }
+    let mut total = count(r, counted, FAMILY_LIMIT, warnings).unwrap_or(0);
+    if total > MAX_COUNTED_EVENTS {
+        let cell = r.get(counted);
+        warnings.push(*r.issue(
+            counted,
+            &cell,
+            format!("more than {MAX_COUNTED_EVENTS} events: {MAX_COUNTED_EVENTS} counted"),
+        ));
+        total = MAX_COUNTED_EVENTS;
+    }
+    let undated = total.saturating_sub(dated);
+    for _ in 0..undated {
+        events.push(LegalEvent { date: None, class, text: layout.column_name(r.table, counted).into_owned() });
+    }
 }
 
 /// The most undated events one count cell makes (a patent transferred more often is a
@@ -823,23 +845,13 @@ fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
 /// and the union of IPC codes, family members and awards. The portfolio's attributed pledge amount is taken once
 /// (the larger), not added across rows of the same patent.
 fn merge_into(kept: &mut Patent, mut other: Patent) -> Vec<(QualityCount, u32, u32)> {
-    // The applicants (the transferors, SPEC §9) a row tells: its applicants column, or
-    // its holders when they are the applicants.
-    let told_applicants = |p: &Patent| -> Option<Vec<Name>> {
-        if !p.applicants().is_empty() {
-            Some(p.applicants().to_vec())
-        } else if (!p.holders_explicit || p.known.applicants_are_holders) && !p.holders.is_empty() {
-            Some(p.holders.to_vec())
-        } else {
-            None
-        }
-    };
     let kept_applicants = told_applicants(kept);
     let other_applicants = told_applicants(&other);
     let mut lists = kept.extras.take().map_or_else(Extras::default, |e| *e);
     let other_lists = other.extras.take().map_or_else(Extras::default, |e| *e);
     let granted_pub = |s: &str| s.ends_with('B') || s.ends_with('C');
     let disagreements = kept.counts.merge(other.counts, !granted_pub(&kept.pub_no) && granted_pub(&other.pub_no));
+    merge_grant_and_status(kept, &other);
     if kept.pub_no.is_empty() || (!granted_pub(&kept.pub_no) && granted_pub(&other.pub_no)) {
         kept.pub_no = other.pub_no;
     }
@@ -848,16 +860,6 @@ fn merge_into(kept: &mut Patent, mut other: Patent) -> Vec<(QualityCount, u32, u
     }
     if kept.kind.is_none() {
         kept.kind = other.kind;
-    }
-    if kept.grant_date.is_none() && other.grant_date.is_some() {
-        kept.grant_date = other.grant_date;
-        if !other.status.is_empty() {
-            kept.status = other.status;
-            kept.status_class = other.status_class;
-        }
-    } else if kept.status.is_empty() {
-        kept.status = other.status;
-        kept.status_class = other.status_class;
     }
     if kept.filing_year_only && !other.filing_year_only {
         kept.filing_date = other.filing_date;
@@ -891,14 +893,47 @@ fn merge_into(kept: &mut Patent, mut other: Patent) -> Vec<(QualityCount, u32, u
     }
     union(&mut lists.family, other_lists.family);
     union(&mut lists.awards, other_lists.awards);
-    for share in other_lists.pledges {
-        match lists.pledges.iter_mut().find(|s| s.contract_id.is_empty() && share.contract_id.is_empty()) {
-            Some(existing) => existing.contract_wan = existing.contract_wan.max(share.contract_wan),
-            None => lists.pledges.push(share),
-        }
-    }
+    merge_pledges(&mut lists.pledges, other_lists.pledges);
     kept.extras = lists.boxed();
     disagreements
+}
+
+/// The grant date another row tells when this one has none, with its status (if it
+/// has one); else its status when this row has none.
+fn merge_grant_and_status(kept: &mut Patent, other: &Patent) {
+    if kept.grant_date.is_none() && other.grant_date.is_some() {
+        kept.grant_date = other.grant_date;
+        if !other.status.is_empty() {
+            kept.status = other.status.clone();
+            kept.status_class = other.status_class;
+        }
+    } else if kept.status.is_empty() {
+        kept.status = other.status.clone();
+        kept.status_class = other.status_class;
+    }
+}
+
+/// The applicants (the transferors, SPEC §9) a row tells: its applicants column, or
+/// its holders when they are the applicants.
+fn told_applicants(p: &Patent) -> Option<Vec<Name>> {
+    if !p.applicants().is_empty() {
+        Some(p.applicants().to_vec())
+    } else if (!p.holders_explicit || p.known.applicants_are_holders) && !p.holders.is_empty() {
+        Some(p.holders.to_vec())
+    } else {
+        None
+    }
+}
+
+/// Another row's pledges added: its contracts, and an amount without a contract
+/// (the larger of two such) once.
+fn merge_pledges(pledges: &mut Vec<PledgeShare>, other: Vec<PledgeShare>) {
+    for share in other {
+        match pledges.iter_mut().find(|s| s.contract_id.is_empty() && share.contract_id.is_empty()) {
+            Some(existing) => existing.contract_wan = existing.contract_wan.max(share.contract_wan),
+            None => pledges.push(share),
+        }
+    }
 }
 
 /// One line per column whose legal-event items could not all be read, with a sample:

@@ -155,6 +155,7 @@ pub const NATIVE_COLUMNS: &[&str] = FIELD_NAMES.split_at(14).0;
 
 /// Header spellings per profile and field, compared after [`fold_header`]. A field
 /// whose several spellings are all present reads them all (joined), in this order.
+// A data table
 fn spellings(profile: Profile, field: Field) -> &'static [&'static str] {
     use Field::*;
     match profile {
@@ -429,44 +430,9 @@ impl Layout {
     /// (SPEC §3, §7: the [`FIELD_NAMES`]) taken from those columns. A file whose
     /// layout is not detected is read as a Chinese export (`cn`) when it maps any.
     pub fn locate_with(table: &RawTable, profile: Option<Profile>, columns: &ColumnMap) -> Result<Layout, InputError> {
-        let mapped = (!columns.is_empty()).then_some(Profile::Cn);
-        let profile = match profile.or_else(|| detect(&table.headers)).or(mapped) {
-            Some(p) => p,
-            None => {
-                return Err(InputError::UnknownLayout {
-                    path: table.info.path.clone(),
-                    found: table.headers.clone(),
-                    hint: ["filing_date", "app_no"]
-                        .iter()
-                        .filter_map(|w| nearest(w, &table.headers).map(|h| format!("{h:?} for {w:?}")))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })
-            }
-        };
+        let profile = choose_profile(table, profile, columns)?;
         let folded: Vec<String> = table.headers.iter().map(|h| fold_header(h)).collect();
-        let mut sources: [Vec<usize>; FIELDS] = Default::default();
-        let mut repeated = [false; FIELDS];
-        for (i, field) in ALL_FIELDS.iter().enumerate() {
-            sources[i] = spellings(profile, *field).iter().filter_map(|n| find(&folded, n)).collect();
-            if matches!(profile, Profile::Lens | Profile::Google)
-                || matches!(field, Field::Ipc | Field::Family)
-                || *field == Field::Status
-            {
-                continue;
-            }
-            sources[i].truncate(1);
-            // The same header again, further right: read when the first is empty.
-            if let Some(&first) = sources[i].first() {
-                let again = (first + 1..folded.len()).filter(|&k| folded[k] == folded[first]);
-                sources[i].extend(again);
-                repeated[i] = sources[i].len() > 1;
-            }
-        }
-        if profile == Profile::Lens {
-            sources[Field::PubNo as usize].truncate(1);
-            sources[Field::Holders as usize].truncate(1);
-        }
+        let (mut sources, mut repeated) = sources_by_spelling(profile, &folded);
         let missing = |field: Field| {
             let names = spellings(profile, field);
             let wanted = if profile == Profile::Native {
@@ -481,22 +447,7 @@ impl Layout {
                 nearest: nearest(wanted, &table.headers).map(str::to_string),
             }
         };
-        check_roles(columns).map_err(|message| InputError::Table { path: table.info.path.clone(), message })?;
-        for (role, header) in columns {
-            let Some(field) = FIELD_NAMES.iter().position(|n| n == role) else { continue };
-            let wanted = fold_header(header);
-            let at = table.headers.iter().position(|h| h.trim() == header.trim()).or_else(|| find(&folded, &wanted));
-            let Some(at) = at else {
-                return Err(InputError::MissingColumn {
-                    path: table.info.path.clone(),
-                    column: format!("{header} (mapped to {role} in [columns])"),
-                    found: table.headers.clone(),
-                    nearest: nearest(header, &table.headers).map(str::to_string),
-                });
-            };
-            sources[field] = vec![at];
-            repeated[field] = false;
-        }
+        apply_column_map(table, &folded, columns, &mut sources, &mut repeated)?;
         if sources[Field::AppNo as usize].is_empty() && sources[Field::PubNo as usize].is_empty() {
             return Err(missing(if profile == Profile::Google { Field::PubNo } else { Field::AppNo }));
         }
@@ -631,6 +582,79 @@ impl Layout {
             None => Cow::Owned(FIELD_NAMES[field as usize].to_string()),
         }
     }
+}
+
+/// The layout a file is read with: the one forced, else the one detected, else
+/// `cn` when the config maps any column.
+fn choose_profile(table: &RawTable, profile: Option<Profile>, columns: &ColumnMap) -> Result<Profile, InputError> {
+    let mapped = (!columns.is_empty()).then_some(Profile::Cn);
+    match profile.or_else(|| detect(&table.headers)).or(mapped) {
+        Some(p) => Ok(p),
+        None => Err(InputError::UnknownLayout {
+            path: table.info.path.clone(),
+            found: table.headers.clone(),
+            hint: ["filing_date", "app_no"]
+                .iter()
+                .filter_map(|w| nearest(w, &table.headers).map(|h| format!("{h:?} for {w:?}")))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// Each field's columns by the layout's spellings (a repeated header's later
+/// copies too, read when the first is empty), and which fields are repeated.
+fn sources_by_spelling(profile: Profile, folded: &[String]) -> ([Vec<usize>; FIELDS], [bool; FIELDS]) {
+    let mut sources: [Vec<usize>; FIELDS] = Default::default();
+    let mut repeated = [false; FIELDS];
+    for (i, field) in ALL_FIELDS.iter().enumerate() {
+        sources[i] = spellings(profile, *field).iter().filter_map(|n| find(folded, n)).collect();
+        if matches!(profile, Profile::Lens | Profile::Google)
+            || matches!(field, Field::Ipc | Field::Family)
+            || *field == Field::Status
+        {
+            continue;
+        }
+        sources[i].truncate(1);
+        // The same header again, further right: read when the first is empty.
+        if let Some(&first) = sources[i].first() {
+            let again = (first + 1..folded.len()).filter(|&k| folded[k] == folded[first]);
+            sources[i].extend(again);
+            repeated[i] = sources[i].len() > 1;
+        }
+    }
+    if profile == Profile::Lens {
+        sources[Field::PubNo as usize].truncate(1);
+        sources[Field::Holders as usize].truncate(1);
+    }
+    (sources, repeated)
+}
+
+/// The roles a config's `[columns]` maps, each read from the column named.
+fn apply_column_map(
+    table: &RawTable,
+    folded: &[String],
+    columns: &ColumnMap,
+    sources: &mut [Vec<usize>; FIELDS],
+    repeated: &mut [bool; FIELDS],
+) -> Result<(), InputError> {
+    check_roles(columns).map_err(|message| InputError::Table { path: table.info.path.clone(), message })?;
+    for (role, header) in columns {
+        let Some(field) = FIELD_NAMES.iter().position(|n| n == role) else { continue };
+        let wanted = fold_header(header);
+        let at = table.headers.iter().position(|h| h.trim() == header.trim()).or_else(|| find(folded, &wanted));
+        let Some(at) = at else {
+            return Err(InputError::MissingColumn {
+                path: table.info.path.clone(),
+                column: format!("{header} (mapped to {role} in [columns])"),
+                found: table.headers.clone(),
+                nearest: nearest(header, &table.headers).map(str::to_string),
+            });
+        };
+        sources[field] = vec![at];
+        repeated[field] = false;
+    }
+    Ok(())
 }
 
 /// The fields that hold legal events (SPEC §7): from the status date to the counts.

@@ -216,22 +216,27 @@ pub fn pledges(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Si
             entry.patents.push(id);
         }
     }
+    out.items = shares(contracts);
+    Ok(out)
+}
+
+/// One share record per distinct patent of each contract, contracts in id order.
+fn shares(contracts: BTreeMap<String, Contract>) -> Vec<(PatentId, PledgeShare)> {
+    let mut items = Vec::new();
     for (cid, contract) in contracts {
         let n = contract.patents.len();
         let cid = compact_str::CompactString::from(cid);
         for id in contract.patents {
-            out.items.push((
-                id,
-                PledgeShare {
-                    contract_id: cid.clone(),
-                    contract_wan: contract.amount,
-                    patents_in_contract: n,
-                    registered_on: contract.registered_on,
-                },
-            ));
+            let share = PledgeShare {
+                contract_id: cid.clone(),
+                contract_wan: contract.amount,
+                patents_in_contract: n,
+                registered_on: contract.registered_on,
+            };
+            items.push((id, share));
         }
     }
-    Ok(out)
+    items
 }
 
 /// `events.csv`: `patent, date, event` (`date` may be empty: an undated event). A row
@@ -424,22 +429,7 @@ const TRANSACTION_COLUMNS: [&[&str]; 6] = [
 /// reject; a listed patent missing while others are present is a warning.
 pub fn transactions(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<SideTable<Transaction>, InputError> {
     use crate::rules::conversion::parse_wan_e4;
-    let folded: Vec<String> = table.headers.iter().map(|h| fold_side_header(h)).collect();
-    let mut idx = Vec::new();
-    for (k, names) in TRANSACTION_COLUMNS.iter().enumerate() {
-        match names.iter().find_map(|n| folded.iter().position(|h| h == n)) {
-            Some(i) => idx.push(i),
-            None if k >= 2 => idx.push(usize::MAX),
-            None => {
-                return Err(InputError::MissingColumn {
-                    path: table.info.path.clone(),
-                    column: ["patent", "type"][k].to_string(),
-                    found: table.headers.clone(),
-                    nearest: crate::read::profile::nearest(["patent", "type"][k], &table.headers).map(str::to_string),
-                })
-            }
-        }
-    }
+    let idx = transaction_columns(table)?;
     let c = Cols { table, idx, label };
     let mut out = SideTable::with_rows(table.height());
     for row in 0..table.height() {
@@ -464,24 +454,10 @@ pub fn transactions(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Resu
             out.rejects.push(c.issue(row, name, value, &format!("{e} in {name}")));
             continue;
         }
-        let mut listed: Vec<&str> = Vec::new();
-        for number in p.split([';', '；', ',', '，', '、', '|', '\n']).map(str::trim).filter(|n| !n.is_empty()) {
-            if !listed.contains(&number) {
-                listed.push(number);
-            }
-        }
-        let mut patents: Vec<PatentId> = Vec::new();
-        let mut missing: Vec<&str> = Vec::new();
-        for number in &listed {
-            match ids.resolve(number).filter(|id| ids.contains(id)) {
-                Some(id) if !patents.contains(&id) => patents.push(id),
-                Some(_) => {}
-                None => missing.push(number),
-            }
-        }
+        let (listed, patents, missing) = listed_patents(p, ids);
         let listed_count = patents.len() + missing.len();
         if patents.is_empty() {
-            let reason = if listed.is_empty() { "no patent listed" } else { "no listed patent is in the portfolio" };
+            let reason = if listed == 0 { "no patent listed" } else { "no listed patent is in the portfolio" };
             out.rejects.push(c.issue(row, "patent", p, reason));
             continue;
         }
@@ -506,4 +482,47 @@ pub fn transactions(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Resu
         out.items.push((patents[0].clone(), Transaction { patents, ..transaction }));
     }
     Ok(out)
+}
+
+/// Where each of [`TRANSACTION_COLUMNS`] is (`usize::MAX`: an optional one absent);
+/// `patent` and `type` must be there.
+fn transaction_columns(table: &RawTable) -> Result<Vec<usize>, InputError> {
+    let folded: Vec<String> = table.headers.iter().map(|h| fold_side_header(h)).collect();
+    let mut idx = Vec::new();
+    for (k, names) in TRANSACTION_COLUMNS.iter().enumerate() {
+        match names.iter().find_map(|n| folded.iter().position(|h| h == n)) {
+            Some(i) => idx.push(i),
+            None if k >= 2 => idx.push(usize::MAX),
+            None => {
+                return Err(InputError::MissingColumn {
+                    path: table.info.path.clone(),
+                    column: ["patent", "type"][k].to_string(),
+                    found: table.headers.clone(),
+                    nearest: crate::read::profile::nearest(["patent", "type"][k], &table.headers).map(str::to_string),
+                })
+            }
+        }
+    }
+    Ok(idx)
+}
+
+/// The numbers a `patent` cell lists (`;`, `、`…), each once: how many, the ids of
+/// those in the portfolio (each once), and the numbers that are not.
+fn listed_patents<'c>(cell: &'c str, ids: &IdResolver<'_>) -> (usize, Vec<PatentId>, Vec<&'c str>) {
+    let mut listed: Vec<&str> = Vec::new();
+    for number in cell.split([';', '；', ',', '，', '、', '|', '\n']).map(str::trim).filter(|n| !n.is_empty()) {
+        if !listed.contains(&number) {
+            listed.push(number);
+        }
+    }
+    let mut patents: Vec<PatentId> = Vec::new();
+    let mut missing: Vec<&str> = Vec::new();
+    for number in &listed {
+        match ids.resolve(number).filter(|id| ids.contains(id)) {
+            Some(id) if !patents.contains(&id) => patents.push(id),
+            Some(_) => {}
+            None => missing.push(number),
+        }
+    }
+    (listed.len(), patents, missing)
 }

@@ -68,6 +68,32 @@ fn is_workbook(path: &Path) -> bool {
     matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
 }
 
+/// A regular file opened, with its stamp; `None` for anything else (told from the
+/// path before opening it: a named pipe opened here and closed again would lose
+/// what its writer sent, so it is read whole, opened once).
+fn open_regular(path: &Path) -> std::io::Result<Option<(std::fs::File, file_info::Stamp)>> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    Ok(meta.is_file().then(|| (file, file_info::Stamp::of(&meta))))
+}
+
+/// The header in the first piece of a UTF-8 file (after its byte-order mark), with
+/// a row splitter starting after it and the mark's length; `None` when the piece
+/// holds no header, or ends before the header does (`eof` false).
+fn header_in(path: &Path, first: &[u8], eof: bool) -> Option<(HeaderFound, RowSplitter, usize)> {
+    let bom = if first.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let header = find_header(path, &first[bom..]).ok()?;
+    if header.exhausted && !eof {
+        return None;
+    }
+    let start = bom + header.preamble + header.body_start;
+    let splitter = RowSplitter::new(start, header.body_line, header.delimiter);
+    Some((header, splitter, bom))
+}
+
 impl TableFile {
     /// Read and decode a file (a workbook's first sheet, or `sheet`).
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<TableFile, InputError> {
@@ -138,17 +164,7 @@ impl TableFile {
     /// and the reading of a segment shows in its stamp ([`FileInfo::check_unchanged`]).
     fn scan(path: &Path, scanned_bytes: &dyn Fn(u64)) -> Result<Option<TableFile>, InputError> {
         let io = |e| InputError::Io { path: path.to_path_buf(), source: e };
-        // Told from the path before opening it: a named pipe opened here and closed
-        // again would lose what its writer sent (it is read whole, opened once).
-        if !std::fs::metadata(path).map_err(io)?.is_file() {
-            return Ok(None);
-        }
-        let mut file = std::fs::File::open(path).map_err(io)?;
-        let meta = file.metadata().map_err(io)?;
-        if !meta.is_file() {
-            return Ok(None);
-        }
-        let before = file_info::Stamp::of(&meta);
+        let Some((mut file, before)) = open_regular(path).map_err(io)? else { return Ok(None) };
         // Giving up after reading has started: a file that changed meanwhile (cut inside
         // a character, say) is reported, not read again whole as if nothing happened.
         let give_up = || file_info::check_unchanged(path, &before).map(|()| None);
@@ -175,16 +191,10 @@ impl TableFile {
             }
             let (_, splitter, bom) = match &mut found {
                 Some(f) => f,
-                None => {
-                    let bom = if offset == 0 && scanned.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-                    let Ok(header) = find_header(path, &scanned[bom..]) else { return give_up() };
-                    if header.exhausted && !eof {
-                        return give_up();
-                    }
-                    let start = bom + header.preamble + header.body_start;
-                    let splitter = RowSplitter::new(start, header.body_line, header.delimiter);
-                    found.insert((header, splitter, bom))
-                }
+                None => match header_in(path, scanned, eof) {
+                    Some(f) => found.insert(f),
+                    None => return give_up(),
+                },
             };
             let from = splitter.position().saturating_sub(offset).min(cut);
             splitter.feed(&scanned[from..], offset + from);
@@ -678,7 +688,6 @@ fn disguise(bytes: &[u8]) -> Disguise {
 }
 
 fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>) -> Result<TableFile, InputError> {
-    use calamine::Reader as _;
     const RESAVE: &str = "open it in Excel and save it as .xlsx (or export CSV), then run hvpat on that";
     let named = |what: &str| InputError::Table {
         path: path.to_path_buf(),
@@ -697,40 +706,7 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
     let bad = |message: String| InputError::Csv { path: path.to_path_buf(), message };
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| bad(format!("cannot open workbook: {e}")))?;
-    let names = book.sheet_names();
-    let header_text =
-        |row: &[calamine::Data]| -> Vec<String> { row.iter().map(|c| cell_text(c).trim().to_string()).collect() };
-    let tells_layout = |range: &calamine::Range<calamine::Data>| {
-        range.rows().take(HEADER_SEARCH_ROWS).any(|row| crate::read::profile::detect(&header_text(row)).is_some())
-    };
-    let range = match sheet {
-        Some(s) => {
-            let name = names
-                .iter()
-                .find(|n| n.as_str() == s)
-                .cloned()
-                .ok_or_else(|| bad(format!("no sheet {s:?} (sheets: {})", names.join(", "))))?;
-            book.worksheet_range(&name).map_err(|e| bad(format!("sheet {name:?}: {e}")))?
-        }
-        None => {
-            // The first sheet, unless it is a cover (the search query, statistics) and a
-            // later sheet holds the list: then the first sheet whose header tells a layout.
-            let first = names.first().cloned().ok_or_else(|| bad("the workbook has no sheets".into()))?;
-            let first_range = book.worksheet_range(&first).map_err(|e| bad(format!("sheet {first:?}: {e}")))?;
-            let mut chosen = None;
-            if !tells_layout(&first_range) {
-                for name in names.iter().skip(1) {
-                    if let Ok(range) = book.worksheet_range(name) {
-                        if tells_layout(&range) {
-                            chosen = Some(range);
-                            break;
-                        }
-                    }
-                }
-            }
-            chosen.unwrap_or(first_range)
-        }
-    };
+    let range = choose_sheet(&mut book, sheet).map_err(bad)?;
     // Exports often put a title or the search query above the header row: the header
     // is the first of the first rows that names the most known columns (else the first).
     let scores: Vec<usize> = range
@@ -759,6 +735,44 @@ fn read_workbook(path: &Path, bytes: &[u8], info: FileInfo, sheet: Option<&str>)
         _ => "xlsx",
     };
     Ok(TableFile { info, headers, encoding: format, body: Body::Rows(cells, lines) })
+}
+
+/// A workbook row's cells as header names.
+fn header_text(row: &[calamine::Data]) -> Vec<String> {
+    row.iter().map(|c| cell_text(c).trim().to_string()).collect()
+}
+
+/// The sheet named, else the first sheet, unless it is a cover (the search query,
+/// statistics) and a later sheet holds the list: then the first sheet whose header
+/// tells a layout.
+fn choose_sheet<R: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Sheets<R>,
+    sheet: Option<&str>,
+) -> Result<calamine::Range<calamine::Data>, String> {
+    use calamine::Reader as _;
+    let names = book.sheet_names();
+    let tells_layout = |range: &calamine::Range<calamine::Data>| {
+        range.rows().take(HEADER_SEARCH_ROWS).any(|row| crate::read::profile::detect(&header_text(row)).is_some())
+    };
+    if let Some(s) = sheet {
+        let name = names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .ok_or_else(|| format!("no sheet {s:?} (sheets: {})", names.join(", ")))?;
+        return book.worksheet_range(name).map_err(|e| format!("sheet {name:?}: {e}"));
+    }
+    let first = names.first().ok_or_else(|| "the workbook has no sheets".to_string())?;
+    let first_range = book.worksheet_range(first).map_err(|e| format!("sheet {first:?}: {e}"))?;
+    if !tells_layout(&first_range) {
+        for name in names.iter().skip(1) {
+            if let Ok(range) = book.worksheet_range(name) {
+                if tells_layout(&range) {
+                    return Ok(range);
+                }
+            }
+        }
+    }
+    Ok(first_range)
 }
 
 /// How many rows at the top of a sheet may hold a title before the header row.

@@ -39,88 +39,110 @@ fn bool_text(b: bool) -> &'static str {
 /// Render one patent's cells; the evidence is the verdict at `as_of`: eligibility,
 /// then one line per dimension, joined by ` | `.
 pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
-    let p = &s.patent;
-    let v = s.verdict();
-    let mut text = String::with_capacity(512);
-    let mut ends = [0u32; PATENT_COLUMNS.len()];
-    let mut col = 0;
-    let mut end = |text: &String| {
-        ends[col] = text.len() as u32;
-        col += 1;
-    };
-    let join = |text: &mut String, items: &mut dyn Iterator<Item = &str>| {
+    let mut cells = CellWriter { text: String::with_capacity(512), ends: [0u32; PATENT_COLUMNS.len()], col: 0 };
+    record_cells(&mut cells, &s.patent);
+    verdict_cells(&mut cells, s, ctx);
+    quality_cells(&mut cells, s, ctx);
+    PatentCells::new(cells.text, cells.ends)
+}
+
+/// A row's text being rendered, with where each cell ends.
+struct CellWriter {
+    text: String,
+    ends: [u32; PATENT_COLUMNS.len()],
+    col: usize,
+}
+
+impl CellWriter {
+    /// End the current cell.
+    fn end(&mut self) {
+        self.ends[self.col] = self.text.len() as u32;
+        self.col += 1;
+    }
+
+    /// A cell of `items` joined by `;`.
+    fn list<'a>(&mut self, items: impl Iterator<Item = &'a str>) {
         for (i, item) in items.enumerate() {
             if i > 0 {
-                text.push(';');
+                self.text.push(';');
             }
-            text.push_str(item);
+            self.text.push_str(item);
         }
-    };
-    text.push_str(&p.id.0);
-    end(&text);
-    text.push_str(&p.pub_no);
-    end(&text);
-    text.push_str(&p.title);
-    end(&text);
-    text.push_str(p.kind.map_or("", |k| k.as_str()));
-    end(&text);
+        self.end();
+    }
+
+    fn cell(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.end();
+    }
+}
+
+/// The record's cells: numbers, title, kind, dates, status, holders, IPC codes.
+fn record_cells(w: &mut CellWriter, p: &crate::rules::model::Patent) {
+    w.cell(&p.id.0);
+    w.cell(&p.pub_no);
+    w.cell(&p.title);
+    w.cell(p.kind.map_or("", |k| k.as_str()));
     match p.filing_year_only {
         true => {
-            let _ = write!(text, "{}", chrono::Datelike::year(&p.filing_date));
+            let _ = write!(w.text, "{}", chrono::Datelike::year(&p.filing_date));
         }
-        false => push_date(&mut text, p.filing_date),
+        false => push_date(&mut w.text, p.filing_date),
     }
-    end(&text);
+    w.end();
     if let Some(g) = p.grant_date {
-        push_date(&mut text, g);
+        push_date(&mut w.text, g);
     }
-    end(&text);
-    text.push_str(&p.status);
-    end(&text);
-    join(&mut text, &mut p.holders.iter().map(|h| &**h));
-    end(&text);
+    w.end();
+    w.cell(&p.status);
+    w.list(p.holders.iter().map(|h| &**h));
     for (i, code) in p.ipc.iter().enumerate() {
         if i > 0 {
-            text.push(';');
+            w.text.push(';');
         }
-        code.write_to(&mut text);
+        code.write_to(&mut w.text);
     }
-    end(&text);
-    text.push_str(bool_text(v.eligible));
-    end(&text);
+    w.end();
+}
+
+/// The verdict's cells: eligibility, the five dimensions, their count, high value,
+/// the SEI categories and the evidence line.
+fn verdict_cells(w: &mut CellWriter, s: &Scored, ctx: &ScoreContext<'_>) {
+    let (p, v) = (&s.patent, s.verdict());
+    w.cell(bool_text(v.eligible));
     for d in v.dimensions {
-        text.push_str(bool_text(d));
-        end(&text);
+        w.cell(bool_text(d));
     }
-    let _ = write!(text, "{}", v.dimension_count());
-    end(&text);
-    text.push_str(bool_text(v.high_value()));
-    end(&text);
-    join(&mut text, &mut s.sei.iter().map(|&i| ctx.concordance.category(i.into()).code.as_str()));
-    end(&text);
+    let _ = write!(w.text, "{}", v.dimension_count());
+    w.end();
+    w.cell(bool_text(v.high_value()));
+    w.list(s.sei.iter().map(|&i| ctx.concordance.category(i.into()).code.as_str()));
     let matches = ctx.concordance.match_codes(&p.ipc);
-    crate::rules::dimensions::write_evidence(&mut text, p, &matches, ctx.as_of, ctx.rules);
-    end(&text);
-    let indicators = ctx.indicators(p);
-    let relative = ctx.relative(p, &indicators);
+    crate::rules::dimensions::write_evidence(&mut w.text, p, &matches, ctx.as_of, ctx.rules);
+    w.end();
+}
+
+/// The quality indicators' cells (SPEC §12): the patent's own, then relative to its cohort.
+fn quality_cells(w: &mut CellWriter, s: &Scored, ctx: &ScoreContext<'_>) {
+    let indicators = ctx.indicators(&s.patent);
+    let relative = ctx.relative(&s.patent, &indicators);
     let mut digits = itoa::Buffer::new();
     for value in indicators.own() {
         if let Some(v) = value {
-            text.push_str(digits.format(v));
+            w.text.push_str(digits.format(v));
         }
-        end(&text);
+        w.end();
     }
     for value in relative.values {
         if let Some(v) = value {
-            text.push_str(&crate::rules::figures::ratio_text(v));
+            w.text.push_str(&crate::rules::figures::ratio_text(v));
         }
-        end(&text);
+        w.end();
     }
     if let Some(top) = relative.top10_cited {
-        text.push_str(bool_text(top));
+        w.text.push_str(bool_text(top));
     }
-    end(&text);
-    PatentCells::new(text, ends)
+    w.end();
 }
 
 /// A part of the patents rendered: its CSV bytes and its Parquet row group, each
@@ -137,36 +159,13 @@ pub fn write_patents(
     style: CsvStyle,
     progress: &dyn crate::progress::Progress,
 ) -> Result<()> {
-    let raw = style.raw;
-    let csv = match csv_path {
-        Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-            // Rows arrive as buffers of thousands of rows: written straight to the file.
-            let mut header = style.start().to_vec();
-            header.extend(csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), raw, 1 << 10)?);
-            (&file).write_all(&header).with_context(|| format!("cannot write {}", path.display()))?;
-            Some((file, path))
-        }
-        None => None,
-    };
+    let csv = csv_path.map(|path| create_csv(path, style).map(|file| (file, path))).transpose()?;
     let parquet = parquet_path.map(crate::write::parquet::PatentsWriter::create).transpose()?;
     // Each part is rendered, turned into CSV bytes and a compressed Parquet row group,
     // and its cells dropped, in parallel.
     let render = |chunk: &[Scored]| -> Result<Vec<Rendered>> {
-        chunk
-            .par_chunks(PART)
-            .map(|part| {
-                let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
-                let bytes = csv.as_ref().map(|_| {
-                    // The text, a separator per cell and a little for quoting: room enough
-                    // nearly always, so the part's bytes are not copied as they grow.
-                    let room = cells.iter().map(|c| c.text_len() + c.text_len() / 32 + PATENT_COLUMNS.len()).sum();
-                    csv_bytes(cells.iter().map(PatentCells::iter), raw, room)
-                });
-                let group = parquet.as_ref().map(|p| p.encode(&cells)).transpose()?;
-                Ok((bytes.transpose()?, group))
-            })
-            .collect()
+        let csv = csv.as_ref().map(|_| style.raw);
+        chunk.par_chunks(PART).map(|part| render_part(part, ctx, csv, parquet.as_ref())).collect()
     };
     // Chunk k is written (CSV bytes, then its Parquet row groups) while chunk k + 1 renders.
     let write = |rendered: Vec<Rendered>, patents: usize| -> Result<()> {
@@ -196,6 +195,35 @@ pub fn write_patents(
         (&*file).flush().with_context(|| format!("cannot write {}", path.display()))?;
     }
     parquet.map_or(Ok(()), |p| p.finish())
+}
+
+/// `patents.csv` created, with its byte-order mark (when `style` says) and header.
+fn create_csv(path: &Path, style: CsvStyle) -> Result<std::fs::File> {
+    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    // Rows arrive as buffers of thousands of rows: written straight to the file.
+    let mut header = style.start().to_vec();
+    header.extend(csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), style.raw, 1 << 10)?);
+    (&file).write_all(&header).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(file)
+}
+
+/// One part's rows rendered: its CSV bytes when `csv` (`Some(raw)`), its Parquet row
+/// group when `parquet`.
+fn render_part(
+    part: &[Scored],
+    ctx: &ScoreContext<'_>,
+    csv: Option<bool>,
+    parquet: Option<&crate::write::parquet::PatentsWriter>,
+) -> Result<Rendered> {
+    let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
+    let bytes = csv.map(|raw| {
+        // The text, a separator per cell and a little for quoting: room enough
+        // nearly always, so the part's bytes are not copied as they grow.
+        let room = cells.iter().map(|c| c.text_len() + c.text_len() / 32 + PATENT_COLUMNS.len()).sum();
+        csv_bytes(cells.iter().map(PatentCells::iter), raw, room)
+    });
+    let group = parquet.map(|p| p.encode(&cells)).transpose()?;
+    Ok((bytes.transpose()?, group))
 }
 
 /// Rows as CSV bytes (`\n` line ends), formula-like cells neutralised unless `raw`,

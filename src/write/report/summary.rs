@@ -36,6 +36,22 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
             change(row.high_value, row.high_value_prev, row)
         );
     }
+    quality_line(&mut m, data);
+    conversion_line(&mut m, data);
+    coverage_line(&mut m, data);
+    let _ = writeln!(
+        m,
+        "\nPledge threshold {} 万元 ({} sharing), maintained > {} years, counting {}. Full tables: institutions.csv, report.html, report.xlsx.",
+        format_number(s.rules.pledge_threshold_wan),
+        format!("{:?}", s.rules.apportion).to_lowercase(),
+        s.rules.maintained_years,
+        s.counting.as_str()
+    );
+    m
+}
+
+/// The first institution's quality figures (SPEC §12), when there are any.
+fn quality_line(m: &mut String, data: &ReportData<'_>) {
     if let Some(q) = data.quality.first() {
         let figure = |k: usize| q.indicators[k].mean_e4.map(e4_text).unwrap_or_else(|| "unknown".into());
         let _ = writeln!(
@@ -50,6 +66,11 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
             q.top10_cited_share_e4.map(e4_text).unwrap_or_else(|| "unknown".into()),
         );
     }
+}
+
+/// The conversion figures of the window (SPEC §9) over every institution.
+fn conversion_line(m: &mut String, data: &ReportData<'_>) {
+    let s = data.settings;
     let received: i128 = data.institutions.iter().map(|r| r.conversion.received_units).sum();
     let rewards: i64 = data.institutions.iter().map(|r| r.reward_e2).sum();
     let transferred: u64 = data.institutions.iter().map(|r| r.conversion.transferred).sum();
@@ -66,6 +87,10 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
         format_number(s.reward_rate * 100.0),
         format_number(s.reward_cap_wan)
     );
+}
+
+/// What the data cannot show: each question assessable for fewer than all inventions.
+fn coverage_line(m: &mut String, data: &ReportData<'_>) {
     let cov = &data.loaded.coverage;
     let gaps: Vec<String> = QUESTIONS
         .iter()
@@ -82,13 +107,4 @@ pub fn summary_markdown(data: &ReportData<'_>) -> String {
             gaps.join(", ")
         );
     }
-    let _ = writeln!(
-        m,
-        "\nPledge threshold {} 万元 ({} sharing), maintained > {} years, counting {}. Full tables: institutions.csv, report.html, report.xlsx.",
-        format_number(s.rules.pledge_threshold_wan),
-        format!("{:?}", s.rules.apportion).to_lowercase(),
-        s.rules.maintained_years,
-        s.counting.as_str()
-    );
-    m
 }
