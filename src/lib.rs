@@ -5,12 +5,12 @@
 //! [`aggregate`] → [`write`], driven by [`pipeline`]. The rules themselves live in
 //! [`rules`], a pure core with no polars, files or clocks.
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod memory;
-pub mod pipeline;
-pub mod progress;
+pub(crate) mod pipeline;
+pub(crate) mod progress;
 pub mod read;
 pub mod rules;
 pub mod score;

@@ -200,8 +200,6 @@ pub struct RunSummary {
     pub out: PathBuf,
     /// Row accounting.
     pub counts: Counts,
-    /// Institution rows.
-    pub institutions: Vec<InstitutionRow>,
     /// Why a person must look at the written outputs (exit 4), if they must.
     pub attention: Option<RunError>,
 }
@@ -265,7 +263,7 @@ pub fn run(settings: &Settings, options: &RunOptions<'_>) -> Result<RunOutcome> 
     // Freeing millions of records one by one takes a noticeable share of a large run;
     // a thread does it while the caller goes on (the CLI exits, and the OS reclaims).
     std::thread::spawn(move || drop(scored));
-    Ok(RunOutcome::Done(RunSummary { out: dir, counts, institutions, attention }))
+    Ok(RunOutcome::Done(RunSummary { out: dir, counts, attention }))
 }
 
 /// Every row is scored, merged, out of scope or rejected: outputs whose counts do

@@ -1,8 +1,8 @@
 //! Per-institution figures (SPEC §5): a parallel fold of every patent's flags into
 //! one row of counters per institution, then sorted by high-value count and name.
 
-pub mod institution_conversion;
-pub mod institution_quality;
+pub(crate) mod institution_conversion;
+pub(crate) mod institution_quality;
 
 use rayon::prelude::*;
 

@@ -1,11 +1,11 @@
 //! The command line: one file per subcommand, the shared arguments, and the
 //! exit codes that a scheduler reads.
 
-pub mod check;
-pub mod explain;
-pub mod init;
-pub mod run;
-pub mod synth;
+pub(crate) mod check;
+pub(crate) mod explain;
+pub(crate) mod init;
+pub(crate) mod run;
+pub(crate) mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -1,10 +1,10 @@
 //! Reading inputs: CSV and workbook files as text tables, the native portfolio
 //! layout normalised into [`Patent`](crate::rules::model::Patent) records, and the side tables.
 
-pub mod attach;
+pub(crate) mod attach;
 pub mod cells;
 pub mod file_info;
-pub mod inputs;
+pub(crate) mod inputs;
 pub mod portfolio;
 pub mod profile;
 pub mod side;

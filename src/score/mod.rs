@@ -3,7 +3,7 @@
 //! institutions. Evidence text is not built here: [`ScoreContext::verdict`] renders
 //! it when an output needs it, so scoring allocates little per patent.
 
-pub mod scored_run;
+pub(crate) mod scored_run;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;

@@ -1,12 +1,12 @@
 //! Writing a run's outputs: CSV (with spreadsheet formulas neutralised), Parquet,
 //! JSON and the manifest, into a temporary folder renamed into place when complete.
 
-pub mod csv_out;
-pub mod manifest;
-pub mod outputs;
-pub mod parquet;
-pub mod patents;
-pub mod report;
+pub(crate) mod csv_out;
+pub(crate) mod manifest;
+pub(crate) mod outputs;
+pub(crate) mod parquet;
+pub(crate) mod patents;
+pub(crate) mod report;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

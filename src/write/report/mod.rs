@@ -8,7 +8,7 @@ mod xlsx;
 
 pub use html::html;
 pub use summary::summary_markdown;
-pub use xlsx::{write_xlsx, XLSX_PATENT_ROWS};
+pub use xlsx::write_xlsx;
 
 use crate::aggregate::InstitutionRow;
 use crate::config::Settings;
