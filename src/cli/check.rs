@@ -43,18 +43,18 @@ pub fn run(args: CheckArgs) -> Result<()> {
         as_of_default: Some(chrono::Local::now().date_naive()),
         ..Overrides::default()
     })?;
-    let loaded = crate::pipeline::read_and_score(&settings, &crate::progress::Silent)?;
+    let scored_run = crate::pipeline::read_and_score(&settings, &crate::progress::Silent)?;
     // The rejects file first: a reader of stdout that goes away ends the command.
     if let Some(path) = &args.rejects {
-        write_issues(path, &loaded.rejects, CsvStyle::of(&settings))?;
+        write_issues(path, &scored_run.rejects, CsvStyle::of(&settings))?;
     }
-    crate::cli::print_out(&report(&loaded, &settings))
+    crate::cli::print_out(&report(&scored_run, &settings))
 }
 
 /// The text `check` prints: each file, then the totals over them.
-fn report(loaded: &ScoredRun, settings: &Settings) -> String {
+fn report(scored_run: &ScoredRun, settings: &Settings) -> String {
     let mut out = String::new();
-    for file in &loaded.portfolio_files {
+    for file in &scored_run.portfolio_files {
         let _ = writeln!(out, "{}", file.label);
         let _ = writeln!(
             out,
@@ -68,9 +68,9 @@ fn report(loaded: &ScoredRun, settings: &Settings) -> String {
             file.roles.iter().map(|(role, headers)| format!("{role} ← {}", headers.join(" + "))).collect();
         let _ = writeln!(out, "  columns: {}", roles.join(", "));
     }
-    let c = &loaded.counts;
-    let kind = |k: Option<Kind>| loaded.scored.iter().filter(|s| s.patent.kind == k).count();
-    let _ = writeln!(out, "all {} file(s):", loaded.portfolio_files.len());
+    let c = &scored_run.counts;
+    let kind = |k: Option<Kind>| scored_run.scored.iter().filter(|s| s.patent.kind == k).count();
+    let _ = writeln!(out, "all {} file(s):", scored_run.portfolio_files.len());
     let _ = writeln!(
         out,
         "  {} rows read: {} CN patents ({} invention, {} of unknown kind), {} duplicate rows merged, {} out of scope (other offices), {} rejected, {} warnings",
@@ -86,8 +86,8 @@ fn report(loaded: &ScoredRun, settings: &Settings) -> String {
     if c.side_rejected > 0 {
         let _ = writeln!(out, "  {} side-table rows rejected", c.side_rejected);
     }
-    out.push_str(&coverage_text(loaded, settings));
-    for (title, issues) in [("rejects", &loaded.rejects), ("warnings", &loaded.warnings)] {
+    out.push_str(&coverage_text(scored_run, settings));
+    for (title, issues) in [("rejects", &scored_run.rejects), ("warnings", &scored_run.warnings)] {
         if !issues.is_empty() {
             let _ = write!(out, "  {title} by reason:\n{}", by_reason(issues));
         }
@@ -96,15 +96,15 @@ fn report(loaded: &ScoredRun, settings: &Settings) -> String {
 }
 
 /// The coverage lines (SPEC §8) and the quality indicators known (SPEC §12).
-fn coverage_text(loaded: &ScoredRun, settings: &Settings) -> String {
-    let coverage = &loaded.coverage;
+fn coverage_text(scored_run: &ScoredRun, settings: &Settings) -> String {
+    let coverage = &scored_run.coverage;
     let parts: Vec<String> = QUESTIONS
         .iter()
         .map(|q| format!("{} {} ({})", q.key(), coverage.of(*q), percent_text(coverage.percent(*q))))
         .collect();
     let mut out =
         format!("  coverage of {} inventions as of {}: {}\n", coverage.inventions, settings.as_of, parts.join(", "));
-    let cohorts = &loaded.cohorts;
+    let cohorts = &scored_run.cohorts;
     let known: Vec<String> = INDICATOR_NAMES.iter().zip(cohorts.known).map(|(name, n)| format!("{name} {n}")).collect();
     let _ = writeln!(out, "  quality indicators known, of {} inventions: {}", cohorts.inventions, known.join(", "));
     for line in coverage.warnings() {

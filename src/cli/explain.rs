@@ -40,10 +40,10 @@ fn yes(b: bool) -> &'static str {
 }
 
 /// The explanation text for one scored patent.
-pub fn explain_text(s: &Scored, loaded: &ScoredRun, settings: &Settings) -> String {
+pub fn explain_text(s: &Scored, scored_run: &ScoredRun, settings: &Settings) -> String {
     let (as_of, as_of_prev) = (settings.as_of, settings.as_of_prev);
     let p = &s.patent;
-    let v = loaded.context(settings).verdict(s);
+    let v = scored_run.context(settings).verdict(s);
     let mut out = String::new();
     let _ = writeln!(out, "{}  {}  {}", p.id, p.pub_no, p.title);
     let _ = writeln!(
@@ -65,7 +65,7 @@ pub fn explain_text(s: &Scored, loaded: &ScoredRun, settings: &Settings) -> Stri
     let insts: Vec<String> = s
         .institutions()
         .iter()
-        .map(|&i| &loaded.institutions[i as usize])
+        .map(|&i| &scored_run.institutions[i as usize])
         .map(|i| format!("{} ({})", i.name, i.kind.as_str()))
         .collect();
     let _ =
@@ -77,7 +77,7 @@ pub fn explain_text(s: &Scored, loaded: &ScoredRun, settings: &Settings) -> Stri
         yes(s.prev().high_value()).trim()
     );
     if p.kind == Some(crate::rules::numbers::Kind::Invention) {
-        out.push_str(&quality_text(s, loaded, settings));
+        out.push_str(&quality_text(s, scored_run, settings));
     }
     let unknown: Vec<&str> =
         crate::rules::coverage::QUESTIONS.iter().filter(|q| !s.assessable.has(**q)).map(|q| q.label()).collect();
@@ -114,9 +114,9 @@ fn events_text(p: &crate::rules::model::Patent) -> String {
 
 /// The quality indicators of an invention (SPEC §12) and its cohort: filing year,
 /// IPC section of the main code, its size and mean per relative indicator.
-fn quality_text(s: &Scored, loaded: &ScoredRun, settings: &Settings) -> String {
+fn quality_text(s: &Scored, scored_run: &ScoredRun, settings: &Settings) -> String {
     use crate::rules::quality::{cohort_key, RELATIVE};
-    let ctx = loaded.context(settings);
+    let ctx = scored_run.context(settings);
     let i = ctx.indicators(&s.patent);
     let r = ctx.relative(&s.patent, &i);
     let shown = |v: Option<u32>| v.map_or_else(|| "unknown".to_string(), |v| v.to_string());
@@ -137,13 +137,13 @@ fn quality_text(s: &Scored, loaded: &ScoredRun, settings: &Settings) -> String {
         let _ = writeln!(out, "  cohort: none (no IPC code), so no relative figures");
         return out;
     };
-    let min = loaded.cohorts.min_cohort;
+    let min = scored_run.cohorts.min_cohort;
     let _ = writeln!(
         out,
         "  cohort: filed {}, IPC section {} (this run's inventions; relative figures need {min} known values)",
         key.0, key.1 as char
     );
-    if let Some(cohort) = loaded.cohorts.get(key) {
+    if let Some(cohort) = scored_run.cohorts.get(key) {
         for ((rel, stat), value) in RELATIVE.iter().zip(&cohort.stats).zip(r.values) {
             let mean = stat.mean().map_or_else(|| "-".to_string(), crate::rules::figures::ratio_text);
             let value = value.map_or_else(
@@ -165,15 +165,14 @@ pub fn run(args: ExplainArgs) -> Result<()> {
     let Ok(wanted) = id_of(&args.number) else {
         bail!(UsageError(anyhow::anyhow!("not a patent number: {:?}", args.number)));
     };
-    let loaded = read_and_score(&settings, &crate::progress::Silent)?;
-    let found = loaded
-        .scored
-        .iter()
-        .find(|s| s.patent.id == wanted)
-        .or_else(|| loaded.scored.iter().find(|s| id_of(&s.patent.pub_no).is_ok_and(|pub_id| pub_id == wanted)));
+    let scored_run = read_and_score(&settings, &crate::progress::Silent)?;
+    let found =
+        scored_run.scored.iter().find(|s| s.patent.id == wanted).or_else(|| {
+            scored_run.scored.iter().find(|s| id_of(&s.patent.pub_no).is_ok_and(|pub_id| pub_id == wanted))
+        });
     match found {
         Some(s) => {
-            crate::cli::print_out(&explain_text(s, &loaded, &settings))?;
+            crate::cli::print_out(&explain_text(s, &scored_run, &settings))?;
             Ok(())
         }
         None => bail!(UsageError(anyhow::anyhow!(

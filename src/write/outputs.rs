@@ -138,7 +138,7 @@ pub struct Job<'a> {
     /// The run's settings.
     pub settings: &'a Settings,
     /// What was read and scored.
-    pub loaded: &'a ScoredRun,
+    pub scored_run: &'a ScoredRun,
     /// The institution rows.
     pub institutions: &'a [InstitutionRow],
     /// The reports' data, built only when a selected output needs it.
@@ -151,22 +151,22 @@ impl<'a> Job<'a> {
     /// The writers' inputs for `selection`.
     pub fn new(
         settings: &'a Settings,
-        loaded: &'a ScoredRun,
+        scored_run: &'a ScoredRun,
         institutions: &'a [InstitutionRow],
         selection: Selection,
     ) -> Job<'a> {
-        let report = selection.needs(Need::Report).then(|| ReportData::new(settings, loaded, institutions));
+        let report = selection.needs(Need::Report).then(|| ReportData::new(settings, scored_run, institutions));
         // The reports carry the quality rows: built once for both when both are selected.
         let quality = (selection.needs(Need::Quality) && report.is_none()).then(|| {
-            let names: Vec<&str> = loaded.institutions.iter().map(|i| i.name.as_str()).collect();
+            let names: Vec<&str> = scored_run.institutions.iter().map(|i| i.name.as_str()).collect();
             crate::aggregate::institution_quality::quality_rows(
-                &loaded.scored,
-                &loaded.context(settings),
+                &scored_run.scored,
+                &scored_run.context(settings),
                 institutions,
                 &names,
             )
         });
-        Job { settings, loaded, institutions, report, quality }
+        Job { settings, scored_run, institutions, report, quality }
     }
 
     fn quality(&self) -> Result<&[crate::aggregate::institution_quality::QualityRow]> {
@@ -206,15 +206,15 @@ fn quality_parquet(job: &Job<'_>, path: &Path) -> Result<()> {
 }
 
 fn rejects_csv(job: &Job<'_>, path: &Path) -> Result<()> {
-    csv_out::write_issues(path, &job.loaded.rejects, CsvStyle::of(job.settings))
+    csv_out::write_issues(path, &job.scored_run.rejects, CsvStyle::of(job.settings))
 }
 
 fn warnings_csv(job: &Job<'_>, path: &Path) -> Result<()> {
-    csv_out::write_issues(path, &job.loaded.warnings, CsvStyle::of(job.settings))
+    csv_out::write_issues(path, &job.scored_run.warnings, CsvStyle::of(job.settings))
 }
 
 fn unresolved_csv(job: &Job<'_>, path: &Path) -> Result<()> {
-    let unresolved = unresolved_names(&job.loaded.scored, &job.loaded.institutions);
+    let unresolved = unresolved_names(&job.scored_run.scored, &job.scored_run.institutions);
     csv_out::write_unresolved(path, &unresolved, CsvStyle::of(job.settings))
 }
 

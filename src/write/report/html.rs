@@ -50,7 +50,7 @@ pub fn html(data: &ReportData<'_>) -> String {
                         "Report date (as of) " (s.as_of) " · previous year " (s.as_of_prev) " · " (data.institutions.len()) " institutions"
                     }
                     (cards(data))
-                    (coverage_panel(&data.loaded.coverage))
+                    (coverage_panel(&data.scored_run.coverage))
                     (ranking(data))
                     (charts(data))
                     (trend_table(data))
@@ -82,7 +82,7 @@ fn mark(coverage: &Coverage, questions: &[Question]) -> Markup {
 
 /// The mark of a column of `institutions.csv` (or a figure named like one).
 fn column_mark(data: &ReportData<'_>, column: &str) -> Markup {
-    mark(&data.loaded.coverage, rests_on(column))
+    mark(&data.scored_run.coverage, rests_on(column))
 }
 
 /// The headline cards.
@@ -180,7 +180,7 @@ fn delta_class(delta: &str) -> &'static str {
 /// The four charts: high-value by institution, dimension mix, industry mix, trend.
 fn charts(data: &ReportData<'_>) -> Markup {
     let s = data.settings;
-    let cov = &data.loaded.coverage;
+    let cov = &data.scored_run.coverage;
     let ranking: Vec<(String, f64)> =
         data.institutions.iter().take(20).map(|r| (r.institution.clone(), units(r.high_value))).collect();
     let dims: Vec<(String, f64)> = DIMENSION_LABELS
@@ -263,7 +263,7 @@ fn conversion_section(data: &ReportData<'_>) -> Markup {
             "Patents transferred (credited to the applicants, who transferred them), licensed or put into equity in the window, the money actually received (专利转化交易实际到账额) and the reward: "
             (format_number(s.reward_rate * 100.0)) "% of it, at most " (format_number(s.reward_cap_wan)) " 万元."
         }
-        @if !data.loaded.conversion_sources {
+        @if !data.scored_run.conversion_sources {
             p class="cov" {
                 "⚠ No input shows transfers or licences (no legal-event column, events.csv or transactions.csv): these figures read 0 because nothing could say otherwise."
             }
@@ -307,7 +307,7 @@ fn conversion_section(data: &ReportData<'_>) -> Markup {
 /// with the evidence of each dimension met.
 fn institution_sections(data: &ReportData<'_>) -> Markup {
     let shown: Vec<&InstitutionRow> = data.institutions.iter().take(30).collect();
-    let ctx = data.loaded.context(data.settings);
+    let ctx = data.scored_run.context(data.settings);
     html! {
         h2 { "Institutions" }
         @for (row, top) in shown.iter().zip(top_patents(data, &shown, 10)) {
@@ -347,7 +347,7 @@ fn institution_sections(data: &ReportData<'_>) -> Markup {
 fn parameters(data: &ReportData<'_>) -> Markup {
     let s = data.settings;
     let r = &s.rules;
-    let c = &data.loaded.counts;
+    let c = &data.scored_run.counts;
     let types = s
         .institution_types
         .as_ref()
@@ -363,7 +363,7 @@ fn parameters(data: &ReportData<'_>) -> Markup {
         ("counting", s.counting.as_str().to_string()),
         ("campuses rolled up", s.rollup_campuses.to_string()),
         ("institution types", types),
-        ("concordance", data.loaded.concordance_label.clone()),
+        ("concordance", data.scored_run.concordance_label.clone()),
         (
             "rows",
             format!(
@@ -377,7 +377,7 @@ fn parameters(data: &ReportData<'_>) -> Markup {
         table {
             tbody {
                 @for (k, v) in &params { tr { th class="t" { (k) } td class="t" { (v) } } }
-                @for input in &data.loaded.inputs {
+                @for input in &data.scored_run.inputs {
                     tr {
                         th class="t" { (input.role) }
                         td class="t" {
@@ -519,7 +519,7 @@ fn top_patents<'a>(data: &ReportData<'a>, institutions: &[&InstitutionRow], limi
         .iter()
         .enumerate()
         .filter_map(|(k, row)| {
-            let index = data.loaded.institutions.iter().position(|i| i.name == row.institution)?;
+            let index = data.scored_run.institutions.iter().position(|i| i.name == row.institution)?;
             Some((index as u32, k))
         })
         .collect();

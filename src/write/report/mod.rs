@@ -24,10 +24,10 @@ pub struct ReportData<'a> {
     /// The run's settings.
     pub settings: &'a Settings,
     /// What was read and scored.
-    pub loaded: &'a ScoredRun,
+    pub scored_run: &'a ScoredRun,
     /// Institution rows in report order.
     pub institutions: &'a [InstitutionRow],
-    /// Which of `loaded.scored` are held by at least one reported institution: a bit
+    /// Which of `scored_run.scored` are held by at least one reported institution: a bit
     /// each (not a list of references, 8 bytes a patent); see [`ReportData::patents`].
     reported: Vec<u64>,
     /// How many patents those are.
@@ -51,25 +51,31 @@ pub struct Totals {
 
 impl<'a> ReportData<'a> {
     /// The data of the reports, with the reported patents picked once for all of them.
-    pub fn new(settings: &'a Settings, loaded: &'a ScoredRun, institutions: &'a [InstitutionRow]) -> ReportData<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        scored_run: &'a ScoredRun,
+        institutions: &'a [InstitutionRow],
+    ) -> ReportData<'a> {
         let types = settings.institution_types.as_deref();
         let reported = |s: &&Scored| {
-            s.institutions().iter().any(|&i| types.is_none_or(|t| t.contains(&loaded.institutions[i as usize].kind)))
+            s.institutions()
+                .iter()
+                .any(|&i| types.is_none_or(|t| t.contains(&scored_run.institutions[i as usize].kind)))
         };
-        let mut bits = vec![0u64; loaded.scored.len().div_ceil(64)];
-        for (k, _) in loaded.scored.iter().enumerate().filter(|(_, s)| reported(s)) {
+        let mut bits = vec![0u64; scored_run.scored.len().div_ceil(64)];
+        for (k, _) in scored_run.scored.iter().enumerate().filter(|(_, s)| reported(s)) {
             bits[k / 64] |= 1 << (k % 64);
         }
         let held = bits.iter().map(|w| w.count_ones() as usize).sum();
-        let names: Vec<&str> = loaded.institutions.iter().map(|i| i.name.as_str()).collect();
+        let names: Vec<&str> = scored_run.institutions.iter().map(|i| i.name.as_str()).collect();
         let quality = crate::aggregate::institution_quality::quality_rows(
-            &loaded.scored,
-            &loaded.context(settings),
+            &scored_run.scored,
+            &scored_run.context(settings),
             institutions,
             &names,
         );
         let mut data =
-            ReportData { settings, loaded, institutions, reported: bits, held, totals: Totals::default(), quality };
+            ReportData { settings, scored_run, institutions, reported: bits, held, totals: Totals::default(), quality };
         let count = |f: fn(&Scored) -> bool| data.patents().filter(|p| f(p)).count();
         data.totals = Totals {
             eligible: count(|p| p.verdict().eligible),
@@ -81,7 +87,7 @@ impl<'a> ReportData<'a> {
 
     /// Patents held by at least one reported institution (each once), in id order.
     pub fn patents(&self) -> impl Iterator<Item = &'a Scored> + '_ {
-        let scored: &'a [Scored] = &self.loaded.scored;
+        let scored: &'a [Scored] = &self.scored_run.scored;
         scored.iter().enumerate().filter(|(k, _)| self.reported[k / 64] >> (k % 64) & 1 == 1).map(|(_, s)| s)
     }
 }

@@ -91,7 +91,7 @@ fn conversion_line(m: &mut String, data: &ReportData<'_>) {
 
 /// What the data cannot show: each question assessable for fewer than all inventions.
 fn coverage_line(m: &mut String, data: &ReportData<'_>) {
-    let cov = &data.loaded.coverage;
+    let cov = &data.scored_run.coverage;
     let gaps: Vec<String> = QUESTIONS
         .iter()
         .filter(|q| !cov.complete(**q))

@@ -57,7 +57,7 @@ fn build_and_save_xlsx(path: &Path, data: &ReportData<'_>) -> Result<()> {
     // The two sheets that grow with the portfolio stream their rows to a temporary
     // file instead of holding every cell in memory.
     patents_sheet(book.add_worksheet_with_constant_memory()?, data, &formats)?;
-    issues_sheet(book.add_worksheet_with_constant_memory()?, "Rejects", &data.loaded.rejects, &formats.header)?;
+    issues_sheet(book.add_worksheet_with_constant_memory()?, "Rejects", &data.scored_run.rejects, &formats.header)?;
     parameters_sheet(book.add_worksheet(), data, &formats)?;
     // Saved through a writer that keeps the first error: the zip archive then closes
     // normally instead of printing its own failure when dropped.
@@ -87,7 +87,7 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Resu
     ws.set_name("Summary")?;
     let Totals { eligible, high, high_prev } = data.totals;
     write_headers(ws, &["figure".into(), "value".into(), "data coverage".into()], &[44.0, 18.0, 40.0], &f.header)?;
-    let cov = &data.loaded.coverage;
+    let cov = &data.scored_run.coverage;
     let rows: Vec<(&str, f64, &str)> = vec![
         ("institutions", data.institutions.len() as f64, "institution"),
         ("CN patents held by them", data.held as f64, "patents"),
@@ -115,7 +115,7 @@ fn summary_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Resu
 
 /// Coverage: what the inputs can answer, per question (SPEC §8).
 fn coverage_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
-    let cov = &data.loaded.coverage;
+    let cov = &data.scored_run.coverage;
     ws.set_name("Coverage")?;
     let names: Vec<String> =
         ["question", "assessable", "inventions", "share", "when not, because"].iter().map(|s| s.to_string()).collect();
@@ -133,7 +133,7 @@ fn coverage_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Res
 
 /// Institutions: the columns of `institutions.csv`, headers marked where coverage is partial.
 fn institutions_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Result<()> {
-    let cov = &data.loaded.coverage;
+    let cov = &data.scored_run.coverage;
     ws.set_name("Institutions")?;
     // Headers of figures resting on a question not assessable for every invention carry its share.
     let names: Vec<String> = institution_columns()
@@ -235,7 +235,7 @@ fn patents_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> Resu
     widths.extend(std::iter::repeat_n(9.0, 9));
     widths.push(80.0);
     write_headers(ws, &patent_names, &widths, &f.header)?;
-    let ctx = data.loaded.context(data.settings);
+    let ctx = data.scored_run.context(data.settings);
     let valid = || data.patents().filter(|p| p.verdict().eligible);
     for (i, p) in valid().take(XLSX_PATENT_ROWS).enumerate() {
         for (c, cell) in patent_cells(p, &ctx).iter().enumerate() {
@@ -264,13 +264,13 @@ fn parameters_sheet(ws: &mut Worksheet, data: &ReportData<'_>, f: &Formats) -> R
         ("as_of_prev".into(), s.as_of_prev.to_string()),
         ("counting".into(), s.counting.as_str().into()),
         ("rollup_campuses".into(), s.rollup_campuses.to_string()),
-        ("concordance".into(), data.loaded.concordance_label.clone()),
+        ("concordance".into(), data.scored_run.concordance_label.clone()),
         ("tool".into(), format!("hvpat {}", env!("CARGO_PKG_VERSION"))),
     ];
     if let Some(map) = rules.as_object() {
         params.extend(map.iter().map(|(k, v)| (format!("rules.{k}"), v.to_string().trim_matches('"').to_string())));
     }
-    for input in &data.loaded.inputs {
+    for input in &data.scored_run.inputs {
         params.push((
             format!("input ({})", input.role),
             format!("{} · {} rows", crate::read::file_info::slashed(&input.file.path), input.rows),
