@@ -64,6 +64,7 @@ pub fn push_csv_row<'a>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'a str>,
     out.push(b'\n');
 }
 
+#[inline(always)]
 fn push_csv_cell(out: &mut Vec<u8>, cell: &[u8]) {
     if !cell.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
         out.extend_from_slice(cell);

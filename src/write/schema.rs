@@ -90,6 +90,7 @@ impl PatentCells {
     }
 
     /// The cell of column `i`.
+    #[inline]
     pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
@@ -101,6 +102,7 @@ impl PatentCells {
     }
 
     /// Every cell, in column order.
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..PATENT_COLUMNS.len()).map(|i| self.get(i))
     }
