@@ -8,16 +8,14 @@ use chrono::{Datelike, NaiveDate};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ymd(pub NaiveDate);
 
-impl std::fmt::Display for Ymd {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Ymd {
+    /// The ten bytes `YYYY-MM-DD`, for years 0–9999.
+    fn digits(self) -> Option<[u8; 10]> {
         let date = self.0;
-        let Ok(year) = u32::try_from(date.year()) else { return write!(f, "{date}") };
-        if year > 9999 {
-            return write!(f, "{date}");
-        }
+        let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
         let digit = |n: u32| b'0' + (n % 10) as u8;
         let (month, day) = (date.month(), date.day());
-        let text = [
+        Some([
             digit(year / 1000),
             digit(year / 100),
             digit(year / 10),
@@ -28,8 +26,28 @@ impl std::fmt::Display for Ymd {
             b'-',
             digit(day / 10),
             digit(day),
-        ];
-        f.write_str(std::str::from_utf8(&text).map_err(|_| std::fmt::Error)?)
+        ])
+    }
+
+    /// The date written at the end of `out`, as `Display` writes it.
+    pub fn push_to(self, out: &mut String) {
+        match self.digits() {
+            // ASCII digits and dashes.
+            Some(text) => out.extend(text.iter().map(|&b| char::from(b))),
+            None => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{}", self.0);
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Ymd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.digits() {
+            Some(text) => f.write_str(std::str::from_utf8(&text).map_err(|_| std::fmt::Error)?),
+            None => write!(f, "{}", self.0),
+        }
     }
 }
 

@@ -58,7 +58,7 @@ impl Facts {
             has_sei,
             overseas_family: D2::decide(p, params).met(),
             term: DateSpan::after_filing(p, params.term_years),
-            maintained_line: maintained_line(p, params).map(|(_, _, line)| line),
+            maintained_line: maintained_line(p, params).map(|(_, line)| line),
         }
     }
 
@@ -161,14 +161,25 @@ impl D3 {
     }
 }
 
-/// The anchor's label and date text, and the day (or span of days, for a year-only
-/// filing date) the maintained years are reached.
-fn maintained_line(p: &Patent, params: &RuleParams) -> Option<(&'static str, String, DateSpan)> {
+/// The anchor's label (`filed`, `granted`) and the day (or span of days, for a
+/// year-only filing date) the maintained years are reached; `None` without an anchor.
+fn maintained_line(p: &Patent, params: &RuleParams) -> Option<(&'static str, DateSpan)> {
     match params.maintained_anchor {
-        MaintainedAnchor::Filing => Some(("filed", filing_text(p), DateSpan::after_filing(p, params.maintained_years))),
-        MaintainedAnchor::Grant => p
-            .grant_date
-            .map(|g| ("granted", Ymd(g).to_string(), DateSpan::of_anchor(g, false, params.maintained_years))),
+        MaintainedAnchor::Filing => Some(("filed", DateSpan::after_filing(p, params.maintained_years))),
+        MaintainedAnchor::Grant => {
+            p.grant_date.map(|g| ("granted", DateSpan::of_anchor(g, false, params.maintained_years)))
+        }
+    }
+}
+
+/// The anchor's date as the evidence writes it: the filing date (or its year, `2015
+/// (year only)`) or the grant date.
+fn push_anchor(out: &mut String, p: &Patent, params: &RuleParams) {
+    match (params.maintained_anchor, p.grant_date) {
+        (MaintainedAnchor::Filing, _) if p.filing_year_only => out.push_str(&filing_text(p)),
+        (MaintainedAnchor::Filing, _) => Ymd(p.filing_date).push_to(out),
+        (MaintainedAnchor::Grant, Some(g)) => Ymd(g).push_to(out),
+        (MaintainedAnchor::Grant, None) => {}
     }
 }
 
@@ -254,28 +265,46 @@ pub fn d3_maintained(p: &Patent, eligible: bool, as_of: NaiveDate, params: &Rule
 
 /// [`d3_maintained`], its evidence written at the end of `out`.
 fn write_d3(out: &mut String, p: &Patent, eligible: bool, as_of: NaiveDate, params: &RuleParams) -> bool {
-    use std::fmt::Write as _;
-    let Some((label, anchor, line)) = maintained_line(p, params) else {
+    let Some((label, line)) = maintained_line(p, params) else {
         out.push_str("no grant date to count from");
         return false;
     };
-    let years = params.maintained_years;
-    let on = match line.first == line.last {
-        true => Ymd(line.first).to_string(),
-        false => format!("{} to {}", Ymd(line.first), Ymd(line.last)),
+    // `filed 2015-03-01, 10 years on 2025-03-01` (`… on 2025-01-01 to 2025-12-31` for a year-only filing date).
+    let head = |out: &mut String| {
+        out.push_str(label);
+        out.push(' ');
+        push_anchor(out, p, params);
+        out.push_str(", ");
+        out.push_str(itoa::Buffer::new().format(params.maintained_years));
+        out.push_str(" years on ");
+        Ymd(line.first).push_to(out);
+        if line.first != line.last {
+            out.push_str(" to ");
+            Ymd(line.last).push_to(out);
+        }
     };
     let decision = D3::decide(Some(line), eligible, as_of);
-    let _ = match decision {
-        D3::NoAnchor => Ok(()),
-        D3::NotValid => write!(out, "not valid on {} ({label} {anchor}, {years} years on {on})", Ymd(as_of)),
-        D3::Around => write!(out, "cannot tell: {label} {anchor}, {years} years on {on}, around {}", Ymd(as_of)),
-        D3::Reached | D3::NotYet => write!(
-            out,
-            "{label} {anchor}, {years} years on {on}, {}before {}",
-            if decision == D3::Reached { "" } else { "not " },
-            Ymd(as_of)
-        ),
-    };
+    match decision {
+        D3::NoAnchor => {}
+        D3::NotValid => {
+            out.push_str("not valid on ");
+            Ymd(as_of).push_to(out);
+            out.push_str(" (");
+            head(out);
+            out.push(')');
+        }
+        D3::Around => {
+            out.push_str("cannot tell: ");
+            head(out);
+            out.push_str(", around ");
+            Ymd(as_of).push_to(out);
+        }
+        D3::Reached | D3::NotYet => {
+            head(out);
+            out.push_str(if decision == D3::Reached { ", before " } else { ", not before " });
+            Ymd(as_of).push_to(out);
+        }
+    }
     decision == D3::Reached
 }
 
@@ -449,6 +478,16 @@ mod tests {
         let prm = RuleParams { maintained_anchor: MaintainedAnchor::Grant, ..RuleParams::default() };
         assert!(!d3_maintained(&p, true, d("2024-06-01"), &prm).0);
         assert!(d3_maintained(&p, true, d("2024-06-02"), &prm).0);
+        assert_eq!(
+            d3_maintained(&p, true, d("2024-06-02"), &prm).1,
+            "granted 2014-06-01, 10 years on 2024-06-01, before 2024-06-02"
+        );
+        assert_eq!(
+            d3_maintained(&p, false, d("2024-06-02"), &prm).1,
+            "not valid on 2024-06-02 (granted 2014-06-01, 10 years on 2024-06-01)"
+        );
+        let ungranted = patent("2010-01-01", None, "", None);
+        assert_eq!(d3_maintained(&ungranted, true, d("2024-06-02"), &prm).1, "no grant date to count from");
     }
 
     fn pledged(shares: &[(&str, f64, usize, Option<&str>)]) -> Patent {

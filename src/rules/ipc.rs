@@ -106,12 +106,15 @@ impl fmt::Display for Ipc {
     }
 }
 
-fn trim_subgroup(digits: &str) -> String {
+/// The subgroup without its trailing zeros, but two digits at least (`080000` → `08`,
+/// `000000` → `00`, `5` → `50`).
+fn trim_subgroup(digits: &str) -> std::borrow::Cow<'_, str> {
     let trimmed = digits.trim_end_matches('0');
-    if trimmed.len() >= 2 {
-        trimmed.to_string()
-    } else {
-        format!("{trimmed:0<2}")
+    match (trimmed.len(), digits.len()) {
+        (2.., _) => trimmed.into(),
+        // The two first digits: what was trimmed, then zeros.
+        (_, 2..) => digits[..2].into(),
+        _ => format!("{trimmed:0<2}").into(),
     }
 }
 

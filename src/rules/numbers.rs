@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use compact_str::{format_compact, CompactString};
+use compact_str::CompactString;
 
 /// A Chinese application number, e.g. `201910123456.7` or `90101673.X`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -299,11 +299,19 @@ pub struct PatentId(pub CompactString);
 impl PatentId {
     /// The id of an application number.
     pub fn from_app(app: &AppNumber) -> PatentId {
-        PatentId(format_compact!("CN{app}"))
+        let mut id = CompactString::with_capacity(4 + app.digits.len());
+        id.push_str("CN");
+        id.push_str(&app.digits);
+        id.push('.');
+        id.push(app.check);
+        PatentId(id)
     }
     /// The id of a publication number (its office + serial, no kind code).
     pub fn from_pub(p: &PubNumber) -> PatentId {
-        PatentId(format_compact!("{}{}", p.country, p.number))
+        let mut id = CompactString::with_capacity(p.country.len() + p.number.len());
+        id.push_str(&p.country);
+        id.push_str(&p.number);
+        PatentId(id)
     }
     /// Whether this is a Chinese patent id.
     pub fn is_cn(&self) -> bool {
