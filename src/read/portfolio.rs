@@ -146,7 +146,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     let family = family_members(r, &mut warnings);
     let pledges = pledge_amount(r)?;
     let awards = award_entries(r)?;
-    let pub_no = publication.as_ref().map(compact_str::ToCompactString::to_compact_string).unwrap_or_default();
+    let pub_no = publication.as_ref().map(PubNumber::compact).unwrap_or_default();
     let pub_id = publication_id(publication.as_ref(), &pub_no);
     Ok(RowOutcome::Patent(
         Box::new(Patent {

@@ -215,18 +215,42 @@ fn d5_counted(p: &Patent, as_of: NaiveDate) -> impl Iterator<Item = &crate::rule
 /// D1: any IPC code in the concordance. A code that came from `classes.csv` says so.
 pub fn d1_sei(p: &Patent, sei: &[SeiMatch<'_>]) -> (bool, Cow<'static, str>) {
     if sei.is_empty() {
-        let why = if p.ipc.is_empty() { "no IPC code" } else { "no IPC code in the SEI concordance" };
-        return (false, why.into());
+        return (false, d1_none(p).into());
+    }
+    let mut line = String::new();
+    write_d1(&mut line, p, sei);
+    (true, line.into())
+}
+
+/// D1's line when no code matches.
+fn d1_none(p: &Patent) -> &'static str {
+    if p.ipc.is_empty() {
+        "no IPC code"
+    } else {
+        "no IPC code in the SEI concordance"
+    }
+}
+
+/// [`d1_sei`]'s line written at the end of `out`: each matching code, its category.
+fn write_d1(out: &mut String, p: &Patent, sei: &[SeiMatch<'_>]) {
+    if sei.is_empty() {
+        out.push_str(d1_none(p));
+        return;
     }
     let side = &p.ipc[p.ipc.len() - usize::from(p.classes_codes).min(p.ipc.len())..];
-    let lines: Vec<String> = sei
-        .iter()
-        .map(|m| {
-            let from_table = if side.iter().any(|c| std::ptr::eq(c, m.ipc)) { " (classes.csv)" } else { "" };
-            format!("{}{from_table} → {} {}", m.ipc, m.category.code, m.category.name)
-        })
-        .collect();
-    (true, lines.join("; ").into())
+    for (i, m) in sei.iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        m.ipc.write_to(out);
+        if side.iter().any(|c| std::ptr::eq(c, m.ipc)) {
+            out.push_str(" (classes.csv)");
+        }
+        out.push_str(" → ");
+        out.push_str(&m.category.code);
+        out.push(' ');
+        out.push_str(&m.category.name);
+    }
 }
 
 fn overseas(jurisdiction: &str, params: &RuleParams) -> bool {
@@ -315,7 +339,7 @@ pub fn write_evidence(out: &mut String, p: &Patent, sei: &[SeiMatch<'_>], as_of:
     let decision = decide(p, status_of(p), as_of, params);
     decision.write_evidence(out, p, as_of, params);
     out.push_str(" | D1 ");
-    out.push_str(&d1_sei(p, sei).1);
+    write_d1(out, p, sei);
     out.push_str(" | D2 ");
     out.push_str(&d2_overseas(p, params).1);
     out.push_str(" | D3 ");

@@ -153,6 +153,18 @@ impl fmt::Display for AppNumber {
     }
 }
 
+impl PubNumber {
+    /// The number as `Display` writes it (`CN102822194B`), built without the
+    /// formatting machinery: one for every row.
+    pub fn compact(&self) -> CompactString {
+        let mut text = CompactString::with_capacity(self.country.len() + self.number.len() + self.kind.len());
+        text.push_str(&self.country);
+        text.push_str(&self.number);
+        text.push_str(&self.kind);
+        text
+    }
+}
+
 impl fmt::Display for PubNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{}{}", self.country, self.number, self.kind)
