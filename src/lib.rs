@@ -9,6 +9,8 @@ pub mod aggregate;
 pub mod cli;
 pub mod config;
 pub mod conversion;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod loaded;
 pub mod memory;
 pub mod model;
