@@ -8,6 +8,8 @@
 pub(crate) mod aggregate;
 pub mod cli;
 pub(crate) mod config;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod memory;
 pub(crate) mod pipeline;
 pub(crate) mod progress;
