@@ -8,7 +8,6 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::rules::dates::Ymd;
@@ -22,11 +21,6 @@ const CHUNK: usize = 1 << 16;
 
 /// Patents per part of a chunk, rendered by one task: also a Parquet row group.
 const PART: usize = 1 << 14;
-
-/// `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes it.
-fn push_date(text: &mut String, date: NaiveDate) {
-    let _ = write!(text, "{}", Ymd(date));
-}
 
 fn bool_text(b: bool) -> &'static str {
     if b {
@@ -87,11 +81,11 @@ fn record_cells(w: &mut CellWriter, p: &crate::rules::model::Patent) {
         true => {
             let _ = write!(w.text, "{}", chrono::Datelike::year(&p.filing_date));
         }
-        false => push_date(&mut w.text, p.filing_date),
+        false => Ymd(p.filing_date).push_to(&mut w.text),
     }
     w.end();
     if let Some(g) = p.grant_date {
-        push_date(&mut w.text, g);
+        Ymd(g).push_to(&mut w.text);
     }
     w.end();
     w.cell(&p.status);
