@@ -70,17 +70,7 @@ pub fn read_and_score(settings: &Settings, progress: &dyn Progress) -> Result<Sc
     let t = Instant::now();
     let ReadInputs { concordance, concordance_label, aliases, patents, transactions, mut counts, .. } = read;
     let run_sources = run_sources(settings, &transactions);
-    let ctx = ScoreContext {
-        concordance: &concordance,
-        aliases: &aliases,
-        rules: &settings.rules,
-        as_of: settings.as_of,
-        as_of_prev: settings.as_of_prev,
-        rollup_campuses: settings.rollup_campuses,
-        trend_dates: &settings.trend_dates,
-        sources: run_sources,
-        cohorts: None,
-    };
+    let ctx = ScoreContext::of(settings, &concordance, &aliases, run_sources, None);
     progress.start("scoring", patents.len() as u64, Unit::Patents);
     let Scoring { scored, institutions } = score_all_with(patents, &ctx, progress);
     let cohorts = quality_cohorts(&scored, &ctx, settings.quality_min_cohort);

@@ -131,6 +131,29 @@ pub struct ScoreContext<'a> {
     pub cohorts: Option<&'a crate::rules::quality::Cohorts>,
 }
 
+impl<'a> ScoreContext<'a> {
+    /// The context of a run with these `settings` and reference tables.
+    pub(crate) fn of(
+        settings: &'a crate::config::Settings,
+        concordance: &'a Concordance,
+        aliases: &'a AliasTable,
+        sources: RunSources,
+        cohorts: Option<&'a crate::rules::quality::Cohorts>,
+    ) -> ScoreContext<'a> {
+        ScoreContext {
+            concordance,
+            aliases,
+            rules: &settings.rules,
+            as_of: settings.as_of,
+            as_of_prev: settings.as_of_prev,
+            rollup_campuses: settings.rollup_campuses,
+            trend_dates: &settings.trend_dates,
+            sources,
+            cohorts,
+        }
+    }
+}
+
 impl ScoreContext<'_> {
     /// The verdict on a scored patent at `as_of`, with its evidence lines.
     pub fn verdict(&self, s: &Scored) -> Verdict {

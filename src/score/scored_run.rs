@@ -60,17 +60,7 @@ pub struct ScoredRun {
 impl ScoredRun {
     /// The context the patents were scored in, to render their evidence.
     pub fn context<'a>(&'a self, settings: &'a Settings) -> ScoreContext<'a> {
-        ScoreContext {
-            concordance: &self.concordance,
-            aliases: &self.aliases,
-            rules: &settings.rules,
-            as_of: settings.as_of,
-            as_of_prev: settings.as_of_prev,
-            rollup_campuses: settings.rollup_campuses,
-            trend_dates: &settings.trend_dates,
-            sources: self.run_sources,
-            cohorts: Some(&self.cohorts),
-        }
+        ScoreContext::of(settings, &self.concordance, &self.aliases, self.run_sources, Some(&self.cohorts))
     }
 }
 
