@@ -14,27 +14,27 @@ use crate::write::{push_csv_row, CsvStyle};
 /// A small CSV file gathered in memory, rows encoded by [`push_csv_row`].
 struct CsvFile<'p> {
     path: &'p Path,
-    bytes: Vec<u8>,
+    text: String,
     raw: bool,
 }
 
 impl<'p> CsvFile<'p> {
     fn new(path: &'p Path, style: CsvStyle) -> CsvFile<'p> {
-        CsvFile { path, bytes: style.start().to_vec(), raw: style.raw }
+        CsvFile { path, text: style.start().to_string(), raw: style.raw }
     }
 
     /// Add the header row (written as it is).
     fn header<S: AsRef<str>>(&mut self, cells: &[S]) {
-        push_csv_row(&mut self.bytes, cells.iter().map(AsRef::as_ref), true);
+        push_csv_row(&mut self.text, cells.iter().map(AsRef::as_ref), true);
     }
 
     /// Add one row, neutralising formula-like cells unless `raw`.
     fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
-        push_csv_row(&mut self.bytes, cells.iter().map(AsRef::as_ref), self.raw);
+        push_csv_row(&mut self.text, cells.iter().map(AsRef::as_ref), self.raw);
     }
 
     fn save(self) -> Result<()> {
-        std::fs::write(self.path, self.bytes).with_context(|| format!("cannot write {}", self.path.display()))
+        std::fs::write(self.path, self.text).with_context(|| format!("cannot write {}", self.path.display()))
     }
 }
 

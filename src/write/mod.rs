@@ -30,12 +30,12 @@ impl CsvStyle {
         CsvStyle { raw: settings.raw_cells, bom: settings.csv_bom }
     }
 
-    /// The bytes a CSV file starts with: the byte-order mark or nothing.
-    pub fn start(self) -> &'static [u8] {
+    /// The text a CSV file starts with: the byte-order mark or nothing.
+    pub fn start(self) -> &'static str {
         if self.bom {
-            b"\xEF\xBB\xBF"
+            "\u{FEFF}"
         } else {
-            b""
+            ""
         }
     }
 }
@@ -52,32 +52,56 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 /// Append one CSV row (`\n` line end) to `out`, formula-like cells neutralised unless
 /// `raw`: byte for byte as the csv crate writes it (`,` between cells; a cell holding
 /// `,` `"` CR or LF quoted, its quotes doubled), without the crate's record machinery,
-/// which cost as much as rendering a patent's evidence. Every CSV output goes through it.
-pub fn push_csv_row<'a>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'a str>, raw: bool) {
+/// which cost as much as rendering a patent's evidence. Every CSV output goes through it
+/// or, rendering cells in place, through [`finish_csv_cell`].
+pub fn push_csv_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>, raw: bool) {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.push(',');
         }
-        let cell = if raw { std::borrow::Cow::Borrowed(cell) } else { neutralise(cell) };
-        push_csv_cell(out, cell.as_bytes());
+        let start = out.len();
+        out.push_str(cell);
+        finish_csv_cell(out, start, raw);
     }
-    out.push(b'\n');
+    out.push('\n');
 }
 
+/// Make the text written at `out[start..]` a CSV cell, in place: neutralised unless
+/// `raw`, quoted when it must be. Most cells need neither and are not copied.
 #[inline(always)]
-fn push_csv_cell(out: &mut Vec<u8>, cell: &[u8]) {
-    if !cell.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
-        out.extend_from_slice(cell);
+pub fn finish_csv_cell(out: &mut String, start: usize, raw: bool) {
+    let cell = &out.as_bytes()[start..];
+    let formula = !raw && matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    if !formula && !needs_quotes(cell) {
         return;
     }
-    out.push(b'"');
-    for part in cell.split_inclusive(|&b| b == b'"') {
-        out.extend_from_slice(part);
-        if part.last() == Some(&b'"') {
-            out.push(b'"');
+    if !formula && memchr::memchr(b'"', cell).is_none() {
+        out.insert(start, '"');
+        out.push('"');
+        return;
+    }
+    let cell = out.split_off(start);
+    let cell = if raw { std::borrow::Cow::Borrowed(cell.as_str()) } else { neutralise(&cell) };
+    if !needs_quotes(cell.as_bytes()) {
+        out.push_str(&cell);
+        return;
+    }
+    out.push('"');
+    for part in cell.split_inclusive('"') {
+        out.push_str(part);
+        if part.ends_with('"') {
+            out.push('"');
         }
     }
-    out.push(b'"');
+    out.push('"');
+}
+
+/// Whether a cell holds `,` `"` CR or LF. Every byte is tested, without stopping at
+/// the first: the compiler tests 16 or 32 bytes an instruction that way, and the
+/// evidence cell alone is hundreds of bytes a patent.
+#[inline(always)]
+fn needs_quotes(cell: &[u8]) -> bool {
+    cell.iter().fold(false, |found, &b| found | matches!(b, b',' | b'"' | b'\r' | b'\n'))
 }
 
 /// The folder beside `target` where its siblings live, and `target`'s file name.
@@ -331,11 +355,11 @@ mod tests {
                 w.write_record(cells.iter().map(|c| c.as_bytes())).unwrap();
             }
             let expected = w.into_inner().unwrap();
-            let mut got = Vec::new();
+            let mut got = String::new();
             for row in &rows {
                 push_csv_row(&mut got, row.iter().copied(), raw);
             }
-            assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(expected).unwrap(), "raw {raw}");
+            assert_eq!(got, String::from_utf8(expected).unwrap(), "raw {raw}");
         }
     }
 

@@ -19,6 +19,10 @@ use crate::write::{push_csv_row, CsvStyle};
 /// a chunk's text stays in tens of megabytes.
 const CHUNK: usize = 1 << 16;
 
+/// Room for one `patents.csv` row, generous: the synthetic portfolios' rows average
+/// about 450 bytes, so a part's bytes are rarely copied as they grow.
+const ROW_ROOM: usize = 640;
+
 /// Patents per part of a chunk, rendered by one task: also a Parquet row group.
 const PART: usize = 1 << 14;
 
@@ -33,25 +37,56 @@ fn bool_text(b: bool) -> &'static str {
 /// Render one patent's cells; the evidence is the verdict at `as_of`: eligibility,
 /// then one line per dimension, joined by ` | `.
 pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
-    let mut cells = CellWriter { text: String::with_capacity(512), ends: [0u32; PATENT_COLUMNS.len()], col: 0 };
-    record_cells(&mut cells, &s.patent);
-    verdict_cells(&mut cells, s, ctx);
-    quality_cells(&mut cells, s, ctx);
+    let mut cells = CellWriter::cells();
+    cells.render(s, ctx);
     PatentCells::new(cells.text, cells.ends)
 }
 
-/// A row's text being rendered, with where each cell ends.
+/// Rows' text being rendered: either one row's cells, with where each ends, or CSV
+/// rows, each cell finished (quoted, neutralised) in place as it ends.
 struct CellWriter {
     text: String,
     ends: [u32; PATENT_COLUMNS.len()],
     col: usize,
+    /// Writing CSV rows: whether raw (not neutralised).
+    csv: Option<bool>,
+    /// Where the current cell starts in `text`.
+    start: usize,
 }
 
 impl CellWriter {
+    /// A writer of one row's cells.
+    fn cells() -> CellWriter {
+        CellWriter { text: String::with_capacity(512), ends: [0u32; PATENT_COLUMNS.len()], col: 0, csv: None, start: 0 }
+    }
+
+    /// A writer of CSV rows into `text`.
+    fn csv(text: String, raw: bool) -> CellWriter {
+        CellWriter { text, ends: [0u32; PATENT_COLUMNS.len()], col: 0, csv: Some(raw), start: 0 }
+    }
+
+    /// Render `s`'s cells: replacing the row held, or after the CSV rows written.
+    fn render(&mut self, s: &Scored, ctx: &ScoreContext<'_>) {
+        if self.csv.is_none() {
+            self.text.clear();
+        }
+        self.col = 0;
+        self.start = self.text.len();
+        record_cells(self, &s.patent);
+        verdict_cells(self, s, ctx);
+        quality_cells(self, s, ctx);
+    }
+
     /// End the current cell.
+    #[inline(always)]
     fn end(&mut self) {
         self.ends[self.col] = self.text.len() as u32;
         self.col += 1;
+        if let Some(raw) = self.csv {
+            crate::write::finish_csv_cell(&mut self.text, self.start, raw);
+            self.text.push(if self.col == PATENT_COLUMNS.len() { '\n' } else { ',' });
+            self.start = self.text.len();
+        }
     }
 
     /// A cell of `items` joined by `;`.
@@ -195,7 +230,7 @@ pub fn write_patents(
 fn create_csv(path: &Path, style: CsvStyle) -> Result<std::fs::File> {
     let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     // Rows arrive as buffers of thousands of rows: written straight to the file.
-    let mut header = style.start().to_vec();
+    let mut header = style.start().as_bytes().to_vec();
     header.extend(csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), style.raw, 1 << 10)?);
     (&file).write_all(&header).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(file)
@@ -209,6 +244,9 @@ fn render_part(
     csv: Option<bool>,
     parquet: Option<&crate::write::parquet::PatentsWriter>,
 ) -> Result<Rendered> {
+    let Some(parquet) = parquet else {
+        return Ok((csv.map(|raw| csv_rows(part, ctx, raw)), None));
+    };
     let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
     let bytes = csv.map(|raw| {
         // The text, a separator per cell and a little for quoting: room enough
@@ -216,8 +254,17 @@ fn render_part(
         let room = cells.iter().map(|c| c.text_len() + c.text_len() / 32 + PATENT_COLUMNS.len()).sum();
         csv_bytes(cells.iter().map(PatentCells::iter), raw, room)
     });
-    let group = parquet.map(|p| p.encode(&cells)).transpose()?;
-    Ok((bytes.transpose()?, group))
+    Ok((bytes.transpose()?, Some(parquet.encode(&cells)?)))
+}
+
+/// A part's CSV rows, rendered straight into its CSV text: no row's cells are kept
+/// when no Parquet file needs them.
+fn csv_rows(part: &[Scored], ctx: &ScoreContext<'_>, raw: bool) -> Vec<u8> {
+    let mut rows = CellWriter::csv(String::with_capacity(part.len() * ROW_ROOM), raw);
+    for s in part {
+        rows.render(s, ctx);
+    }
+    rows.text.into_bytes()
 }
 
 /// Rows as CSV bytes (`\n` line ends), formula-like cells neutralised unless `raw`,
@@ -227,9 +274,9 @@ where
     R: Iterator<Item = C>,
     C: Iterator<Item = &'a str>,
 {
-    let mut out = Vec::with_capacity(room);
+    let mut out = String::with_capacity(room);
     for row in rows {
         push_csv_row(&mut out, row, raw);
     }
-    Ok(out)
+    Ok(out.into_bytes())
 }
