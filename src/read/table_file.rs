@@ -121,7 +121,7 @@ impl TableFile {
         }
         // UTF-8, the usual case, is checked while the file is hashed.
         let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let (info, utf8) = rayon::join(|| FileInfo::of(path, &bytes), || std::str::from_utf8(&bytes[bom..]).is_ok());
+        let (info, utf8) = rayon::join(|| FileInfo::of(path, &bytes), || is_utf8(&bytes[bom..]));
         let info = FileInfo { stamp, ..info };
         if utf8 {
             let encoding = if bom > 0 { "UTF-8 (BOM)" } else { "UTF-8" };
@@ -184,8 +184,7 @@ impl TableFile {
             };
             // Every byte is hashed once, as it is read; beside the UTF-8 check.
             let (fresh, scanned) = (&piece[searched..], &piece[..cut]);
-            let (_, utf8) =
-                rayon::join(|| sha2::Digest::update(&mut hasher, fresh), || std::str::from_utf8(scanned).is_ok());
+            let (_, utf8) = rayon::join(|| sha2::Digest::update(&mut hasher, fresh), || is_utf8(scanned));
             if !utf8 {
                 return give_up();
             }
@@ -330,9 +329,9 @@ impl TableFile {
         }
         // UTF-8 text cut at ASCII bytes (delimiters, quotes, line ends) stays
         // UTF-8; checked all the same, so no cell is ever text it is not.
-        table.rows.text = String::from_utf8(bytes).map_err(|e| InputError::Encoding {
+        table.rows.text = utf8_text(bytes).map_err(|valid_up_to| InputError::Encoding {
             path: self.info.path.clone(),
-            offset: offset + e.utf8_error().valid_up_to(),
+            offset: offset + valid_up_to,
         })?;
         Ok(())
     }
@@ -349,6 +348,21 @@ impl TableFile {
             table.lines.extend(part.lines);
         }
         Ok(table)
+    }
+}
+
+/// Whether `bytes` are UTF-8: checked a vector at a time (simdutf8), as every input
+/// byte is, twice.
+fn is_utf8(bytes: &[u8]) -> bool {
+    simdutf8::basic::from_utf8(bytes).is_ok()
+}
+
+/// `bytes` as text, checked as [`is_utf8`] does; else how far they are valid.
+fn utf8_text(bytes: Vec<u8>) -> Result<String, usize> {
+    match simdutf8::compat::from_utf8(&bytes) {
+        // SAFETY: the bytes were checked to be UTF-8 just above.
+        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
+        Err(e) => Err(e.valid_up_to()),
     }
 }
 
