@@ -510,8 +510,8 @@ impl Layout {
     pub fn get<'a>(&self, table: &'a RawTable, row: usize, field: Field) -> Cow<'a, str> {
         let cols = &self.sources[field as usize];
         let cell = |c: usize| {
-            let v = table.cell(row, c).trim();
-            if is_empty_marker(v) {
+            let v = crate::rules::text::trim(table.cell(row, c));
+            if crate::rules::text::is_trimmed_empty_marker(v) {
                 ""
             } else {
                 v

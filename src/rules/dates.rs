@@ -83,11 +83,11 @@ fn excel_serial(s: &str) -> Option<NaiveDate> {
 /// optionally followed by a time (`2019-03-05 00:00:00`, `2019-03-05T00:00:00`), or an
 /// Excel date serial (`42065`). An empty cell is `Ok(None)`.
 pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, DateError> {
-    if let Some(date) = iso_date(raw.trim()) {
+    if let Some(date) = iso_date(crate::rules::text::trim(raw)) {
         return Ok(Some(date));
     }
     let folded = crate::rules::text::fold_width(raw);
-    let s = folded.trim();
+    let s = crate::rules::text::trim(&folded);
     if s.is_empty() {
         return Ok(None);
     }

@@ -20,11 +20,11 @@ pub struct AppNumber {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PubNumber {
     /// Two-letter office code, upper case (`CN`, `US`, `WO`…).
-    pub country: String,
+    pub country: CompactString,
     /// The serial part (digits, sometimes with a year prefix).
-    pub number: String,
+    pub number: CompactString,
     /// Kind code (`A`, `B2`, `U`…), upper case; empty when not written.
-    pub kind: String,
+    pub kind: CompactString,
 }
 
 /// What a number cell turned out to be.
@@ -172,20 +172,21 @@ impl fmt::Display for PubNumber {
 }
 
 /// Upper-cased, width-folded text with spaces, dots, dashes and slashes removed.
-fn compact(raw: &str) -> String {
+/// The number's characters, upper-cased, without separators: inline, as numbers are short.
+fn compact(raw: &str) -> CompactString {
     let folded = crate::rules::text::fold_width(raw);
-    if folded.is_ascii() {
-        return folded
-            .bytes()
-            .filter(|b| !matches!(b, b' ' | b'\t' | b'-' | b'/' | b'_' | b',' | b'.'))
-            .map(|b| char::from(b.to_ascii_uppercase()))
-            .collect();
+    let kept = |c: &char| !matches!(c, ' ' | '\t' | '-' | '/' | '_' | ',' | '.' | '。');
+    // ASCII, the usual case, gathered on the stack.
+    let mut ascii = [0u8; 24];
+    if folded.is_ascii() && folded.len() <= ascii.len() {
+        let mut len = 0;
+        for b in folded.bytes().filter(|&b| kept(&char::from(b))) {
+            ascii[len] = b.to_ascii_uppercase();
+            len += 1;
+        }
+        return std::str::from_utf8(&ascii[..len]).map_or_else(|_| CompactString::default(), CompactString::from);
     }
-    folded
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\t' | '-' | '/' | '_' | ',' | '.' | '。'))
-        .flat_map(char::to_uppercase)
-        .collect()
+    folded.chars().filter(kept).flat_map(char::to_uppercase).collect()
 }
 
 fn is_pre2003_year(two: &str) -> bool {
@@ -258,11 +259,7 @@ fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
     if !kind_ok || (country == "CN" && !(7..=9).contains(&digits.len())) {
         return Err(bad());
     }
-    Ok(ParsedNumber::Pub(PubNumber {
-        country: country.to_string(),
-        number: digits.to_string(),
-        kind: tail.to_string(),
-    }))
+    Ok(ParsedNumber::Pub(PubNumber { country: country.into(), number: digits.into(), kind: tail.into() }))
 }
 
 /// Whether the number is written with a dot before a one-character check digit
