@@ -46,7 +46,10 @@ impl Ipc {
 
     /// The compact key used by the concordance table: `G06N3/08`, `G06N3/00`, `G06N`, `G16`.
     pub fn key(&self) -> &str {
-        std::str::from_utf8(&self.key[..self.len as usize]).unwrap_or("")
+        // SAFETY: `key` only ever holds whole `&str`s copied one after another
+        // (`from_key`, `from_parts`), so its first `len` bytes are UTF-8. Checking
+        // them again was a twentieth of the instructions of scoring a patent.
+        unsafe { std::str::from_utf8_unchecked(&self.key[..self.len as usize]) }
     }
 
     /// Section + class + subclass (`G06N`), or a bare class (`G16`).
@@ -57,7 +60,9 @@ impl Ipc {
 
     /// Main group and subgroup (`3`, `08`), when the code has them.
     fn group(&self) -> Option<(&str, &str)> {
-        self.key()[self.subclass().len()..].split_once('/')
+        let rest = &self.key()[self.subclass().len()..];
+        let slash = rest.bytes().position(|b| b == b'/')?;
+        Some((&rest[..slash], &rest[slash + 1..]))
     }
 
     /// Whether this is a CPC indexing code (main group 2000 and above, `G06F 2203/04808`):

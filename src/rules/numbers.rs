@@ -9,7 +9,7 @@ use compact_str::CompactString;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AppNumber {
     /// 12 digits (2003 on) or 8 digits (before 2003), without the check digit.
-    pub digits: String,
+    pub digits: CompactString,
     /// The check digit as written (or computed when none was written): `0`–`9` or `X`.
     pub check: char,
     /// Whether the written check digit equals the computed one.
@@ -287,7 +287,7 @@ fn make_app(digits: &str, check: char) -> Option<ParsedNumber> {
         return None;
     }
     Kind::from_type_digit(digits.as_bytes()[if digits.len() == 12 { 4 } else { 2 }])?;
-    Some(ParsedNumber::App(AppNumber { digits: digits.to_string(), check, check_ok: computed == check }))
+    Some(ParsedNumber::App(AppNumber { digits: digits.into(), check, check_ok: computed == check }))
 }
 
 /// Split a leading two-letter office code (`CN`, `ZL`, `US`…) off a compacted number.
