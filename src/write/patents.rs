@@ -80,13 +80,27 @@ impl CellWriter {
     /// End the current cell.
     #[inline(always)]
     fn end(&mut self) {
-        self.ends[self.col] = self.text.len() as u32;
-        self.col += 1;
         if let Some(raw) = self.csv {
             crate::write::finish_csv_cell(&mut self.text, self.start, raw);
+        }
+        self.end_plain();
+    }
+
+    /// End a cell that needs neither quoting nor neutralising (`true`, a count).
+    #[inline(always)]
+    fn end_plain(&mut self) {
+        self.ends[self.col] = self.text.len() as u32;
+        self.col += 1;
+        if self.csv.is_some() {
             self.text.push(if self.col == PATENT_COLUMNS.len() { '\n' } else { ',' });
             self.start = self.text.len();
         }
+    }
+
+    /// A `true` or `false` cell.
+    fn flag(&mut self, b: bool) {
+        self.text.push_str(bool_text(b));
+        self.end_plain();
     }
 
     /// A cell of `items` joined by `;`.
@@ -138,13 +152,13 @@ fn record_cells(w: &mut CellWriter, p: &crate::rules::model::Patent) {
 /// the SEI categories and the evidence line.
 fn verdict_cells(w: &mut CellWriter, s: &Scored, ctx: &ScoreContext<'_>) {
     let (p, v) = (&s.patent, s.verdict());
-    w.cell(bool_text(v.eligible));
+    w.flag(v.eligible);
     for d in v.dimensions {
-        w.cell(bool_text(d));
+        w.flag(d);
     }
-    let _ = write!(w.text, "{}", v.dimension_count());
-    w.end();
-    w.cell(bool_text(v.high_value()));
+    w.text.push_str(itoa::Buffer::new().format(v.dimension_count()));
+    w.end_plain();
+    w.flag(v.high_value());
     w.list(s.sei.iter().map(|&i| ctx.concordance.category(i.into()).code.as_str()));
     let matches = ctx.concordance.match_codes(&p.ipc);
     crate::rules::dimensions::write_evidence(&mut w.text, p, &matches, ctx.as_of, ctx.rules);
@@ -168,10 +182,10 @@ fn quality_cells(w: &mut CellWriter, s: &Scored, ctx: &ScoreContext<'_>) {
         }
         w.end();
     }
-    if let Some(top) = relative.top10_cited {
-        w.text.push_str(bool_text(top));
+    match relative.top10_cited {
+        Some(top) => w.flag(top),
+        None => w.end_plain(),
     }
-    w.end();
 }
 
 /// A part of the patents rendered: its CSV bytes and its Parquet row group, each
