@@ -5,12 +5,34 @@
 
 /// A ten-thousandths value as a decimal string with four places (`0.4167`).
 pub fn e4_text(e4: u64) -> String {
-    format!("{}.{:04}", e4 / 10_000, e4 % 10_000)
+    let mut text = String::with_capacity(8);
+    push_e4(&mut text, e4);
+    text
+}
+
+/// [`e4_text`] written at the end of `out`, without the formatting machinery:
+/// `patents.csv` writes several for every invention.
+pub fn push_e4(out: &mut String, e4: u64) {
+    out.push_str(itoa::Buffer::new().format(e4 / 10_000));
+    out.push('.');
+    let fraction = e4 % 10_000;
+    for digit in [fraction / 1000, fraction / 100 % 10, fraction / 10 % 10, fraction % 10] {
+        out.push(char::from(b'0' + digit as u8));
+    }
+}
+
+/// [`ratio_text`] written at the end of `out`.
+pub fn push_ratio(out: &mut String, ratio: f64) {
+    push_e4(out, ratio_e4(ratio));
+}
+
+fn ratio_e4(ratio: f64) -> u64 {
+    (ratio * 10_000.0).round() as u64
 }
 
 /// A non-negative ratio with 4 decimals, half-up (SPEC §12).
 pub fn ratio_text(ratio: f64) -> String {
-    e4_text((ratio * 10_000.0).round() as u64)
+    e4_text(ratio_e4(ratio))
 }
 
 /// Hundredths as written: `12.50`.
@@ -60,6 +82,9 @@ mod tests {
         assert_eq!(e2_text(5), "0.05");
         assert_eq!(e4_text(4167), "0.4167");
         assert_eq!(ratio_text(2.5), "2.5000");
+        for e4 in [0, 7, 10, 999, 1000, 9999, 10_000, 10_001, 123_456_789, u64::MAX] {
+            assert_eq!(e4_text(e4), format!("{}.{:04}", e4 / 10_000, e4 % 10_000));
+        }
         assert_eq!(percent_text(0.04), "0.1%");
         assert_eq!(percent_text(99.96), "99.9%");
         assert_eq!(percent_text(50.0), "50%");

@@ -178,7 +178,7 @@ fn quality_cells(w: &mut CellWriter, s: &Scored, ctx: &ScoreContext<'_>) {
     }
     for value in relative.values {
         if let Some(v) = value {
-            w.text.push_str(&crate::rules::figures::ratio_text(v));
+            crate::rules::figures::push_ratio(&mut w.text, v);
         }
         w.end();
     }
