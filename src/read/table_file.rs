@@ -182,23 +182,24 @@ impl TableFile {
                 sha2::Digest::update(&mut hasher, &piece[searched..]);
                 continue;
             };
-            // Every byte is hashed once, as it is read; beside the UTF-8 check.
+            // Every byte is hashed once, as it is read; beside the UTF-8 check and the
+            // search for row boundaries.
             let (fresh, scanned) = (&piece[searched..], &piece[..cut]);
-            let (_, utf8) = rayon::join(|| sha2::Digest::update(&mut hasher, fresh), || is_utf8(scanned));
-            if !utf8 {
-                return give_up();
-            }
-            let (_, splitter, bom) = match &mut found {
-                Some(f) => f,
-                None => match header_in(path, scanned, eof) {
-                    Some(f) => found.insert(f),
-                    None => return give_up(),
-                },
+            let split = || -> Option<usize> {
+                if !is_utf8(scanned) {
+                    return None;
+                }
+                let (_, splitter, bom) = match &mut found {
+                    Some(f) => f,
+                    None => found.insert(header_in(path, scanned, eof)?),
+                };
+                let from = splitter.position().saturating_sub(offset).min(cut);
+                splitter.feed(&scanned[from..], offset + from);
+                Some(*bom)
             };
-            let from = splitter.position().saturating_sub(offset).min(cut);
-            splitter.feed(&scanned[from..], offset + from);
+            let (_, bom) = rayon::join(|| sha2::Digest::update(&mut hasher, fresh), split);
+            let Some(bom) = bom else { return give_up() };
             scanned_bytes(cut as u64);
-            let bom = *bom;
             piece.drain(..cut);
             offset += cut;
             if eof {
