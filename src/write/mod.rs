@@ -49,6 +49,24 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The most bytes one system call reads or writes. Copies between the page cache
+/// and a buffer of megabytes, in one call, ran ten times slower on the Linux machine
+/// of the benchmarks (`BENCHMARKS.md`): 4 MB slow, 1 MB and 256 kB not.
+pub const IO_PIECE: usize = 1 << 20;
+
+/// A writer that hands the OS at most [`IO_PIECE`] bytes a call: for the large outputs.
+pub struct InPieces<W>(pub W);
+
+impl<W: std::io::Write> std::io::Write for InPieces<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(&bytes[..bytes.len().min(IO_PIECE)])
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// Append one CSV row (`\n` line end) to `out`, formula-like cells neutralised unless
 /// `raw`: byte for byte as the csv crate writes it (`,` between cells; a cell holding
 /// `,` `"` CR or LF quoted, its quotes doubled), without the crate's record machinery,

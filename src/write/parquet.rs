@@ -11,6 +11,7 @@ use crate::write::schema::{
     institution_column_kinds, institution_columns, institution_values, ColumnType, InstitutionValue, PatentCells,
     PATENT_COLUMNS,
 };
+use crate::write::InPieces;
 
 fn save(path: &Path, mut df: DataFrame) -> Result<()> {
     let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
@@ -27,12 +28,12 @@ fn text_col<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> Column {
 /// any thread) and written in order ([`PatentsWriter::write`]).
 pub struct PatentsWriter {
     path: std::path::PathBuf,
-    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
+    writer: polars::io::parquet::write::BatchedWriter<InPieces<std::fs::File>>,
 }
 
 /// A row group encoded and compressed, ready to be written.
 pub type EncodedGroup =
-    Box<dyn FnOnce(&polars::io::parquet::write::BatchedWriter<std::fs::File>) -> PolarsResult<()> + Send>;
+    Box<dyn FnOnce(&polars::io::parquet::write::BatchedWriter<InPieces<std::fs::File>>) -> PolarsResult<()> + Send>;
 
 impl PatentsWriter {
     /// Create the file.
@@ -42,7 +43,7 @@ impl PatentsWriter {
         let schema = Self::frame(&[]).map_err(err)?.schema().clone();
         // LZ4 without statistics: the per-patent table is written for loading
         // elsewhere, and zstd on its evidence text cost as much as rendering it.
-        let writer = ParquetWriter::new(file)
+        let writer = ParquetWriter::new(InPieces(file))
             .with_compression(ParquetCompression::Lz4Raw)
             .with_statistics(StatisticsOptions::empty())
             .batched(&schema)

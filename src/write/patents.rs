@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::rules::dates::Ymd;
 use crate::score::{ScoreContext, Scored};
 use crate::write::schema::{PatentCells, PATENT_COLUMNS};
-use crate::write::{push_csv_row, CsvStyle};
+use crate::write::{push_csv_row, CsvStyle, InPieces};
 
 /// Patents rendered per chunk: enough to keep both cores busy, small enough that
 /// a chunk's text stays in tens of megabytes.
@@ -215,7 +215,7 @@ pub fn write_patents(
         let mut groups = Vec::with_capacity(rendered.len());
         for (bytes, group) in rendered {
             if let (Some((file, path)), Some(bytes)) = (&csv, bytes) {
-                (&*file).write_all(&bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                InPieces(&*file).write_all(&bytes).with_context(|| format!("cannot write {}", path.display()))?;
             }
             groups.extend(group);
         }
