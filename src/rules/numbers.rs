@@ -266,10 +266,9 @@ fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
 /// (`03991742.5`): then it is an application number, whatever its length.
 fn dotted_check_digit(raw: &str) -> bool {
     let folded = crate::rules::text::fold_width(raw);
-    match folded.trim().rsplit_once(['.', '。']) {
-        Some((_, check)) => check.len() == 1 && check.chars().all(|c| c.is_ascii_digit() || c == 'X' || c == 'x'),
-        None => false,
-    }
+    let mut last = crate::rules::text::trim(&folded).chars().rev();
+    let check = last.next().is_some_and(|c| c.is_ascii_digit() || c == 'X' || c == 'x');
+    check && matches!(last.next(), Some('.' | '。'))
 }
 
 fn is_kind_letter(tail: &str) -> bool {
