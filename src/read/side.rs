@@ -36,7 +36,7 @@ impl<T> SideTable<T> {
 }
 
 /// What one side-table row gave: an item for a patent, or the reject saying why not.
-type RowRead<T> = Result<(PatentId, T), RowIssue>;
+type RowRead<T> = Result<(PatentId, T), Box<RowIssue>>;
 
 /// Every one of `rows` rows read by `read_row`, in parallel (a row's patent number is
 /// parsed and looked up: a microsecond each); items and rejects kept in row order.
@@ -46,7 +46,7 @@ fn read_rows<T: Send>(rows: usize, read_row: impl Fn(usize) -> RowRead<T> + Sync
     for row in read {
         match row {
             Ok(item) => out.items.push(item),
-            Err(issue) => out.rejects.push(issue),
+            Err(issue) => out.rejects.push(*issue),
         }
     }
     out
@@ -121,9 +121,14 @@ impl Cols<'_> {
     fn portfolio_patent(&self, row: usize, raw: &str, ids: &IdResolver<'_>) -> Result<PatentId, Box<RowIssue>> {
         match ids.resolve(raw) {
             Some(id) if ids.contains(&id) => Ok(id),
-            Some(_) => Err(Box::new(self.issue(row, "patent", raw, "not a patent of the portfolio"))),
-            None => Err(Box::new(self.issue(row, "patent", raw, "unparseable patent number"))),
+            Some(_) => Err(self.reject(row, "patent", raw, "not a patent of the portfolio")),
+            None => Err(self.reject(row, "patent", raw, "unparseable patent number")),
         }
+    }
+
+    /// [`Cols::issue`], boxed: what a row read in parallel ([`read_rows`]) rejects with.
+    fn reject(&self, row: usize, column: &str, value: &str, reason: &str) -> Box<RowIssue> {
+        Box::new(self.issue(row, column, value, reason))
     }
 
     fn issue(&self, row: usize, column: &str, value: &str, reason: &str) -> RowIssue {
@@ -143,8 +148,8 @@ pub fn families(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<S
     let c = locate(table, &["patent", "member"], 2, label)?;
     Ok(read_rows(table.height(), |row| {
         let (p, m) = (c.get(row, 0), c.get(row, 1));
-        let id = ids.resolve(p).ok_or_else(|| c.issue(row, "patent", p, "unparseable patent number"))?;
-        let member = parse_member(m).ok_or_else(|| c.issue(row, "member", m, "unparseable family member"))?;
+        let id = ids.resolve(p).ok_or_else(|| c.reject(row, "patent", p, "unparseable patent number"))?;
+        let member = parse_member(m).ok_or_else(|| c.reject(row, "member", m, "unparseable family member"))?;
         Ok((id, member))
     }))
 }
@@ -154,11 +159,11 @@ pub fn awards(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Sid
     let c = locate(table, &["patent", "award", "level", "date"], 2, label)?;
     Ok(read_rows(table.height(), |row| {
         let (p, award, level, date) = (c.get(row, 0), c.get(row, 1), c.get(row, 2), c.get(row, 3));
-        let id = ids.resolve(p).ok_or_else(|| c.issue(row, "patent", p, "unparseable patent number"))?;
+        let id = ids.resolve(p).ok_or_else(|| c.reject(row, "patent", p, "unparseable patent number"))?;
         if award.is_empty() {
-            return Err(c.issue(row, "award", award, "empty award"));
+            return Err(c.reject(row, "award", award, "empty award"));
         }
-        let date = parse_award_date(date).map_err(|_| c.issue(row, "date", date, "unparseable award date"))?;
+        let date = parse_award_date(date).map_err(|_| c.reject(row, "date", date, "unparseable award date"))?;
         let name = if level.is_empty() { award.to_string() } else { format!("{award} {level}") };
         Ok((id, Award { class: classify_award(&name), name, date }))
     }))
@@ -248,12 +253,12 @@ pub fn events(table: &RawTable, label: &str, ids: &IdResolver<'_>) -> Result<Sid
     let c = locate(table, &["patent", "date", "event"], 3, label)?;
     Ok(read_rows(table.height(), |row| {
         let (p, date, event) = (c.get(row, 0), c.get(row, 1), c.get(row, 2));
-        let id = c.portfolio_patent(row, p, ids).map_err(|issue| *issue)?;
+        let id = c.portfolio_patent(row, p, ids)?;
         if event.is_empty() || is_empty_marker(event) {
-            return Err(c.issue(row, "event", event, "empty event"));
+            return Err(c.reject(row, "event", event, "empty event"));
         }
         let date = if is_empty_marker(date) { "" } else { date };
-        let date = parse_date(date).map_err(|_| c.issue(row, "date", date, "unparseable event date"))?;
+        let date = parse_date(date).map_err(|_| c.reject(row, "date", date, "unparseable event date"))?;
         // The class needs the kind, known once the event is attached: classified there.
         Ok((id, LegalEvent { date, class: crate::rules::events::EventClass::Other, text: event.to_string() }))
     }))

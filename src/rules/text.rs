@@ -59,10 +59,8 @@ pub fn split_codes(cell: &str) -> impl Iterator<Item = &str> {
 pub fn trim(s: &str) -> &str {
     // Non-ASCII whitespace starts with one of these bytes (U+0085, U+00A0, U+1680,
     // U+2000..U+205F, U+3000): any other first byte starts no whitespace.
-    let starts_plain = s.as_bytes().first().is_none_or(|&b| match b {
-        b' ' | b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3 => false,
-        _ => true,
-    });
+    let starts_plain =
+        s.as_bytes().first().is_none_or(|&b| !matches!(b, b' ' | b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3));
     let ends_plain = match s.as_bytes().last() {
         None => true,
         Some(&b) if b.is_ascii() => !matches!(b, b' ' | b'\t'..=b'\r'),

@@ -215,7 +215,7 @@ pub fn write_patents(
         let mut groups = Vec::with_capacity(rendered.len());
         for (bytes, group) in rendered {
             if let (Some((file, path)), Some(bytes)) = (&csv, bytes) {
-                InPieces(&*file).write_all(&bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                InPieces(file).write_all(&bytes).with_context(|| format!("cannot write {}", path.display()))?;
             }
             groups.extend(group);
         }
