@@ -293,7 +293,8 @@ const EXCEL_CELL_LIMIT: usize = 32_767;
 /// Text for one Excel cell: cut (with a note) at Excel's limit; the CSV keeps it whole.
 fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
     const NOTE: &str = "… [cut at Excel's cell limit; see the CSV]";
-    if text.chars().count() <= EXCEL_CELL_LIMIT {
+    // A text's bytes are at least its characters: most cells are told by their length.
+    if text.len() <= EXCEL_CELL_LIMIT || text.chars().count() <= EXCEL_CELL_LIMIT {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut cut: String = text.chars().take(EXCEL_CELL_LIMIT - NOTE.chars().count()).collect();
