@@ -94,6 +94,7 @@ pub fn portfolio(data: &[u8]) {
     let scoring = score_all(merged.patents, &ctx);
     assert_eq!(scoring.scored.len(), patents);
     let cohorts = quality_cohorts(&scoring.scored, &ctx, 1);
+    assert_eq!(scoring.cohort_tally.finish(1), cohorts, "the cohorts gathered while scoring");
     ctx.cohorts = Some(&cohorts);
     for s in &scoring.scored {
         let _ = ctx.verdict(s);

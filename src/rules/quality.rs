@@ -224,7 +224,7 @@ pub struct Cohort {
 }
 
 /// The cohorts of a run: every scored CN invention, whatever its holders.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cohorts {
     cohorts: FxHashMap<CohortKey, Cohort>,
     /// The fewest known values a cohort needs for relative values (`quality_min_cohort`).

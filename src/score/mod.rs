@@ -195,6 +195,24 @@ pub struct Scoring {
     pub scored: Vec<Scored>,
     /// Distinct institutions, in order of first appearance; [`Scored::institutions`] index it.
     pub institutions: Vec<Institution>,
+    /// The quality cohorts' tally, gathered while scoring: what [`quality_cohorts`]
+    /// gathers in a pass of its own.
+    pub cohort_tally: crate::rules::quality::CohortTally,
+}
+
+/// One scoring task's share of the cohort tally, added to the run's when the task
+/// ends (sums and a list sorted when finished: the same at any thread count).
+struct TallyShare<'a> {
+    tally: crate::rules::quality::CohortTally,
+    run: &'a std::sync::Mutex<crate::rules::quality::CohortTally>,
+}
+
+impl Drop for TallyShare<'_> {
+    fn drop(&mut self) {
+        let share = std::mem::take(&mut self.tally);
+        let mut run = self.run.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *run = std::mem::take(&mut *run).merge(share);
+    }
 }
 
 /// Score one patent, given its institutions ([`Scored::parties`]) and whom a transfer
@@ -287,12 +305,17 @@ pub fn score_all_with(
     progress: &dyn crate::progress::Progress,
 ) -> Scoring {
     let (by_holder, institutions) = resolve_holders(&patents, ctx);
+    let run_tally = std::sync::Mutex::new(crate::rules::quality::CohortTally::default());
+    let share = || TallyShare { tally: Default::default(), run: &run_tally };
     let scored: Vec<Scored> = patents
         .into_par_iter()
         .enumerate()
-        .map(|(k, p)| {
+        .map_init(share, |share, (k, p)| {
             if k % PROGRESS_STEP == PROGRESS_STEP - 1 {
                 progress.advance(PROGRESS_STEP as u64);
+            }
+            if p.kind == Some(crate::rules::numbers::Kind::Invention) {
+                share.tally.add(crate::rules::quality::cohort_key(&p), &ctx.indicators(&p));
             }
             // The holders' institutions, then the transferors' when they are others.
             let mut parties: Vec<u32> = Vec::with_capacity(1 + p.holders.len());
@@ -311,7 +334,8 @@ pub fn score_all_with(
             score_one(p, parties.into_boxed_slice(), transferors, ctx)
         })
         .collect();
-    Scoring { scored, institutions }
+    let cohort_tally = run_tally.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Scoring { scored, institutions, cohort_tally }
 }
 
 #[cfg(test)]
