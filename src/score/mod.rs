@@ -157,7 +157,16 @@ impl<'a> ScoreContext<'a> {
 impl ScoreContext<'_> {
     /// The verdict on a scored patent at `as_of`, with its evidence lines.
     pub fn verdict(&self, s: &Scored) -> Verdict {
-        verdict(&s.patent, &self.concordance.match_codes(&s.patent.ipc), self.as_of, self.rules)
+        verdict(&s.patent, &self.sei_matches(s), self.as_of, self.rules)
+    }
+
+    /// A scored patent's SEI matches again, with the codes that made them (for the
+    /// evidence's D1 line): looked up only when scoring found some.
+    pub fn sei_matches<'a>(&'a self, s: &'a Scored) -> Vec<crate::rules::concordance::SeiMatch<'a>> {
+        match s.sei.is_empty() {
+            true => Vec::new(),
+            false => self.concordance.match_codes(&s.patent.ipc),
+        }
     }
 
     /// A patent's quality indicators as of `as_of` (SPEC §12).

@@ -160,7 +160,7 @@ fn verdict_cells(w: &mut CellWriter, s: &Scored, ctx: &ScoreContext<'_>) {
     w.end_plain();
     w.flag(v.high_value());
     w.list(s.sei.iter().map(|&i| ctx.concordance.category(i.into()).code.as_str()));
-    let matches = ctx.concordance.match_codes(&p.ipc);
+    let matches = ctx.sei_matches(s);
     crate::rules::dimensions::write_evidence(&mut w.text, p, &matches, ctx.as_of, ctx.rules);
     w.end();
 }
