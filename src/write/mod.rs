@@ -43,10 +43,16 @@ impl CsvStyle {
 /// Neutralise a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
 /// tab or carriage return first) by prefixing an apostrophe.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => std::borrow::Cow::Owned(format!("'{cell}")),
-        _ => std::borrow::Cow::Borrowed(cell),
+    match looks_like_formula(cell.as_bytes()) {
+        true => std::borrow::Cow::Owned(format!("'{cell}")),
+        false => std::borrow::Cow::Borrowed(cell),
     }
+}
+
+/// Whether a spreadsheet would run a cell as a formula: what [`neutralise`] prefixes.
+#[inline(always)]
+fn looks_like_formula(cell: &[u8]) -> bool {
+    matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 
 /// The most bytes one system call reads or writes. Copies between the page cache
@@ -89,7 +95,7 @@ pub fn push_csv_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>, 
 #[inline(always)]
 pub fn finish_csv_cell(out: &mut String, start: usize, raw: bool) {
     let cell = &out.as_bytes()[start..];
-    let formula = !raw && matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    let formula = !raw && looks_like_formula(cell);
     if !formula && !needs_quotes(cell) {
         return;
     }
