@@ -245,7 +245,7 @@ fn create_csv(path: &Path, style: CsvStyle) -> Result<std::fs::File> {
     let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     // Rows arrive as buffers of thousands of rows: written straight to the file.
     let mut header = style.start().as_bytes().to_vec();
-    header.extend(csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), style.raw, 1 << 10)?);
+    header.extend(csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), style.raw, 1 << 10));
     (&file).write_all(&header).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(file)
 }
@@ -268,7 +268,7 @@ fn render_part(
         let room = cells.iter().map(|c| c.text_len() + c.text_len() / 32 + PATENT_COLUMNS.len()).sum();
         csv_bytes(cells.iter().map(PatentCells::iter), raw, room)
     });
-    Ok((bytes.transpose()?, Some(parquet.encode(&cells)?)))
+    Ok((bytes, Some(parquet.encode(&cells)?)))
 }
 
 /// A part's CSV rows, rendered straight into its CSV text: no row's cells are kept
@@ -283,7 +283,7 @@ fn csv_rows(part: &[Scored], ctx: &ScoreContext<'_>, raw: bool) -> Vec<u8> {
 
 /// Rows as CSV bytes (`\n` line ends), formula-like cells neutralised unless `raw`,
 /// in a buffer made with `room` bytes.
-fn csv_bytes<'a, R, C>(rows: R, raw: bool, room: usize) -> Result<Vec<u8>>
+fn csv_bytes<'a, R, C>(rows: R, raw: bool, room: usize) -> Vec<u8>
 where
     R: Iterator<Item = C>,
     C: Iterator<Item = &'a str>,
@@ -292,5 +292,5 @@ where
     for row in rows {
         push_csv_row(&mut out, row, raw);
     }
-    Ok(out.into_bytes())
+    out.into_bytes()
 }
