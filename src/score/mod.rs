@@ -174,6 +174,14 @@ impl ScoreContext<'_> {
         crate::rules::quality::Indicators::of(p, self.as_of, self.sources.families)
     }
 
+    /// Count `p` in the cohorts being gathered when it is one of theirs: every CN
+    /// invention (SPEC §12).
+    fn add_to_cohorts(&self, tally: &mut crate::rules::quality::CohortTally, p: &Patent) {
+        if p.kind == Some(crate::rules::numbers::Kind::Invention) {
+            tally.add(crate::rules::quality::cohort_key(p), &self.indicators(p));
+        }
+    }
+
     /// A patent's indicators relative to its cohort (none before the cohorts are built).
     pub fn relative(
         &self,
@@ -186,12 +194,11 @@ impl ScoreContext<'_> {
 
 /// The quality cohorts of the scored patents (SPEC §12): every scored CN invention.
 pub fn quality_cohorts(scored: &[Scored], ctx: &ScoreContext<'_>, min_cohort: u32) -> crate::rules::quality::Cohorts {
-    use crate::rules::quality::{cohort_key, CohortTally};
+    use crate::rules::quality::CohortTally;
     scored
         .par_iter()
-        .filter(|s| s.patent.kind == Some(crate::rules::numbers::Kind::Invention))
         .fold(CohortTally::default, |mut tally, s| {
-            tally.add(cohort_key(&s.patent), &ctx.indicators(&s.patent));
+            ctx.add_to_cohorts(&mut tally, &s.patent);
             tally
         })
         .reduce(CohortTally::default, CohortTally::merge)
@@ -323,9 +330,7 @@ pub fn score_all_with(
             if k % PROGRESS_STEP == PROGRESS_STEP - 1 {
                 progress.advance(PROGRESS_STEP as u64);
             }
-            if p.kind == Some(crate::rules::numbers::Kind::Invention) {
-                share.tally.add(crate::rules::quality::cohort_key(&p), &ctx.indicators(&p));
-            }
+            ctx.add_to_cohorts(&mut share.tally, &p);
             // The holders' institutions, then the transferors' when they are others.
             let mut parties: Vec<u32> = Vec::with_capacity(1 + p.holders.len());
             parties.push(0);
