@@ -8,8 +8,7 @@ use polars::prelude::*;
 use crate::aggregate::InstitutionRow;
 use crate::rules::institutions::UNIT;
 use crate::write::schema::{
-    institution_column_kinds, institution_columns, institution_values, ColumnType, InstitutionValue, PatentCells,
-    PATENT_COLUMNS,
+    institution_column_kinds, institution_columns, institution_values, ColumnType, InstitutionValue, PATENT_COLUMNS,
 };
 use crate::write::InPieces;
 
@@ -40,7 +39,7 @@ impl PatentsWriter {
     pub fn create(path: &Path) -> Result<PatentsWriter> {
         let err = |e: PolarsError| anyhow::anyhow!("cannot write {}: {e}", path.display());
         let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        let schema = Self::frame(&[]).map_err(err)?.schema().clone();
+        let schema = PatentColumns::with_capacity(0).frame().map_err(err)?.schema().clone();
         // LZ4 without statistics: the per-patent table is written for loading
         // elsewhere, and zstd on its evidence text cost as much as rendering it.
         let writer = ParquetWriter::new(InPieces(file))
@@ -51,48 +50,10 @@ impl PatentsWriter {
         Ok(PatentsWriter { path: path.to_path_buf(), writer })
     }
 
-    fn frame(cells: &[PatentCells]) -> PolarsResult<DataFrame> {
-        let cols = PATENT_COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(i, column)| {
-                let name = column.name.into();
-                let values = cells.iter().map(|c| c.get(i));
-                match column.kind {
-                    ColumnType::Text => Ok(text_col(column.name, values)),
-                    // A date known to the year only (the CSV writes the year) is null.
-                    ColumnType::Date => Series::new(name, values.map(days_since_epoch).collect::<Vec<Option<i32>>>())
-                        .cast(&DataType::Date)
-                        .map(Column::from),
-                    ColumnType::Bool => {
-                        Ok(Column::from(Series::new(name, values.map(|v| v == "true").collect::<Vec<bool>>())))
-                    }
-                    ColumnType::Count => Ok(Column::from(Series::new(
-                        name,
-                        values.map(|v| v.parse().unwrap_or(0)).collect::<Vec<u32>>(),
-                    ))),
-                    ColumnType::Number => Ok(Column::from(Series::new(
-                        name,
-                        values.map(|v| v.parse().ok()).collect::<Vec<Option<u32>>>(),
-                    ))),
-                    ColumnType::Ratio => Ok(Column::from(Series::new(
-                        name,
-                        values.map(|v| v.parse().ok()).collect::<Vec<Option<f64>>>(),
-                    ))),
-                    ColumnType::Flag => Ok(Column::from(Series::new(
-                        name,
-                        values.map(|v| (!v.is_empty()).then_some(v == "true")).collect::<Vec<Option<bool>>>(),
-                    ))),
-                }
-            })
-            .collect::<PolarsResult<Vec<Column>>>()?;
-        DataFrame::new_infer_height(cols)
-    }
-
-    /// Encode and compress one row group: patents' rendered cells.
-    pub fn encode(&self, cells: &[PatentCells]) -> Result<EncodedGroup> {
+    /// Encode and compress one row group: patents' cells, gathered by column.
+    pub fn encode(&self, columns: PatentColumns) -> Result<EncodedGroup> {
         let err = |e: PolarsError| anyhow::anyhow!("cannot write {}: {e}", self.path.display());
-        let df = Self::frame(cells).map_err(err)?;
+        let df = columns.frame().map_err(err)?;
         let groups = self.writer.encode_and_compress(&df).collect::<PolarsResult<Vec<_>>>().map_err(err)?;
         Ok(Box::new(move |w| w.write_row_groups(groups)))
     }
@@ -108,6 +69,72 @@ impl PatentsWriter {
     /// Write the footer.
     pub fn finish(self) -> Result<()> {
         self.writer.finish().map(|_| ()).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.path.display()))
+    }
+}
+
+/// Patents' cells gathered column by column as they are rendered, each typed as
+/// [`PATENT_COLUMNS`] says, for one row group: no patent's cells are kept as text.
+pub struct PatentColumns(Vec<ColumnValues>);
+
+/// The values of one column of [`PatentColumns`].
+enum ColumnValues {
+    Text(StringChunkedBuilder),
+    Date(Vec<Option<i32>>),
+    Bool(Vec<bool>),
+    Count(Vec<u32>),
+    Number(Vec<Option<u32>>),
+    Ratio(Vec<Option<f64>>),
+    Flag(Vec<Option<bool>>),
+}
+
+impl PatentColumns {
+    /// Room for `rows` patents.
+    pub fn with_capacity(rows: usize) -> PatentColumns {
+        let values = PATENT_COLUMNS.iter().map(|column| match column.kind {
+            ColumnType::Text => ColumnValues::Text(StringChunkedBuilder::new(column.name.into(), rows)),
+            ColumnType::Date => ColumnValues::Date(Vec::with_capacity(rows)),
+            ColumnType::Bool => ColumnValues::Bool(Vec::with_capacity(rows)),
+            ColumnType::Count => ColumnValues::Count(Vec::with_capacity(rows)),
+            ColumnType::Number => ColumnValues::Number(Vec::with_capacity(rows)),
+            ColumnType::Ratio => ColumnValues::Ratio(Vec::with_capacity(rows)),
+            ColumnType::Flag => ColumnValues::Flag(Vec::with_capacity(rows)),
+        });
+        PatentColumns(values.collect())
+    }
+
+    /// Add the cell of column `i` of the next patent, as rendered for `patents.csv`
+    /// (raw): a date known to the year only (the CSV writes the year) is null.
+    #[inline]
+    pub fn push(&mut self, i: usize, cell: &str) {
+        match &mut self.0[i] {
+            ColumnValues::Text(values) => values.append_value(cell),
+            ColumnValues::Date(values) => values.push(days_since_epoch(cell)),
+            ColumnValues::Bool(values) => values.push(cell == "true"),
+            ColumnValues::Count(values) => values.push(cell.parse().unwrap_or(0)),
+            ColumnValues::Number(values) => values.push(cell.parse().ok()),
+            ColumnValues::Ratio(values) => values.push(cell.parse().ok()),
+            ColumnValues::Flag(values) => values.push((!cell.is_empty()).then_some(cell == "true")),
+        }
+    }
+
+    fn frame(self) -> PolarsResult<DataFrame> {
+        let cols = PATENT_COLUMNS
+            .iter()
+            .zip(self.0)
+            .map(|(column, values)| {
+                let name: PlSmallStr = column.name.into();
+                Ok(match values {
+                    ColumnValues::Text(values) => Column::from(values.finish().into_series()),
+                    ColumnValues::Date(values) => Series::new(name, values).cast(&DataType::Date).map(Column::from)?,
+                    ColumnValues::Bool(values) => Column::from(Series::new(name, values)),
+                    ColumnValues::Count(values) => Column::from(Series::new(name, values)),
+                    ColumnValues::Number(values) => Column::from(Series::new(name, values)),
+                    ColumnValues::Ratio(values) => Column::from(Series::new(name, values)),
+                    ColumnValues::Flag(values) => Column::from(Series::new(name, values)),
+                })
+            })
+            .collect::<PolarsResult<Vec<Column>>>()?;
+        DataFrame::new_infer_height(cols)
     }
 }
 

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::rules::dates::Ymd;
 use crate::score::{ScoreContext, Scored};
+use crate::write::parquet::PatentColumns;
 use crate::write::schema::{PatentCells, PATENT_COLUMNS};
 use crate::write::{push_csv_row, CsvStyle, InPieces};
 
@@ -42,14 +43,17 @@ pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
     PatentCells::new(cells.text, cells.ends)
 }
 
-/// Rows' text being rendered: either one row's cells, with where each ends, or CSV
-/// rows, each cell finished (quoted, neutralised) in place as it ends.
+/// Rows' text being rendered: one row's cells, with where each ends; or CSV rows,
+/// each cell finished (quoted, neutralised) in place as it ends; and, for Parquet,
+/// each cell handed to its column as it ends.
 struct CellWriter {
     text: String,
     ends: [u32; PATENT_COLUMNS.len()],
     col: usize,
     /// Writing CSV rows: whether raw (not neutralised).
     csv: Option<bool>,
+    /// Gathering the cells by column (for a Parquet row group).
+    columns: Option<PatentColumns>,
     /// Where the current cell starts in `text`.
     start: usize,
 }
@@ -57,12 +61,20 @@ struct CellWriter {
 impl CellWriter {
     /// A writer of one row's cells.
     fn cells() -> CellWriter {
-        CellWriter { text: String::with_capacity(512), ends: [0u32; PATENT_COLUMNS.len()], col: 0, csv: None, start: 0 }
+        CellWriter {
+            text: String::with_capacity(512),
+            ends: [0u32; PATENT_COLUMNS.len()],
+            col: 0,
+            csv: None,
+            columns: None,
+            start: 0,
+        }
     }
 
-    /// A writer of CSV rows into `text`.
-    fn csv(text: String, raw: bool) -> CellWriter {
-        CellWriter { text, ends: [0u32; PATENT_COLUMNS.len()], col: 0, csv: Some(raw), start: 0 }
+    /// A writer of CSV rows into `text` (when `csv` is `Some(raw)`) and of the cells
+    /// by column (when `columns`).
+    fn rows(text: String, csv: Option<bool>, columns: Option<PatentColumns>) -> CellWriter {
+        CellWriter { text, ends: [0u32; PATENT_COLUMNS.len()], col: 0, csv, columns, start: 0 }
     }
 
     /// Render `s`'s cells: replacing the row held, or after the CSV rows written.
@@ -80,20 +92,39 @@ impl CellWriter {
     /// End the current cell.
     #[inline(always)]
     fn end(&mut self) {
+        self.hand_to_column();
         if let Some(raw) = self.csv {
             crate::write::finish_csv_cell(&mut self.text, self.start, raw);
         }
-        self.end_plain();
+        self.next_cell();
     }
 
     /// End a cell that needs neither quoting nor neutralising (`true`, a count).
     #[inline(always)]
     fn end_plain(&mut self) {
+        self.hand_to_column();
+        self.next_cell();
+    }
+
+    /// Hand the current cell, raw, to its column.
+    #[inline(always)]
+    fn hand_to_column(&mut self) {
+        if let Some(columns) = &mut self.columns {
+            columns.push(self.col, &self.text[self.start..]);
+        }
+    }
+
+    #[inline(always)]
+    fn next_cell(&mut self) {
         self.ends[self.col] = self.text.len() as u32;
         self.col += 1;
         if self.csv.is_some() {
             self.text.push(if self.col == PATENT_COLUMNS.len() { '\n' } else { ',' });
             self.start = self.text.len();
+        } else if self.columns.is_some() {
+            // Without CSV rows the cell is not kept.
+            self.text.clear();
+            self.start = 0;
         }
     }
 
@@ -244,53 +275,29 @@ pub fn write_patents(
 fn create_csv(path: &Path, style: CsvStyle) -> Result<std::fs::File> {
     let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     // Rows arrive as buffers of thousands of rows: written straight to the file.
-    let mut header = style.start().as_bytes().to_vec();
-    header.extend(csv_bytes(std::iter::once(PATENT_COLUMNS.iter().map(|c| c.name)), style.raw, 1 << 10));
-    (&file).write_all(&header).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut header = style.start().to_string();
+    push_csv_row(&mut header, PATENT_COLUMNS.iter().map(|c| c.name), style.raw);
+    (&file).write_all(header.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(file)
 }
 
 /// One part's rows rendered: its CSV bytes when `csv` (`Some(raw)`), its Parquet row
-/// group when `parquet`.
+/// group when `parquet`; no row's cells are kept.
 fn render_part(
     part: &[Scored],
     ctx: &ScoreContext<'_>,
     csv: Option<bool>,
     parquet: Option<&crate::write::parquet::PatentsWriter>,
 ) -> Result<Rendered> {
-    let Some(parquet) = parquet else {
-        return Ok((csv.map(|raw| csv_rows(part, ctx, raw)), None));
-    };
-    let cells: Vec<PatentCells> = part.iter().map(|s| patent_cells(s, ctx)).collect();
-    let bytes = csv.map(|raw| {
-        // The text, a separator per cell and a little for quoting: room enough
-        // nearly always, so the part's bytes are not copied as they grow.
-        let room = cells.iter().map(|c| c.text_len() + c.text_len() / 32 + PATENT_COLUMNS.len()).sum();
-        csv_bytes(cells.iter().map(PatentCells::iter), raw, room)
-    });
-    Ok((bytes, Some(parquet.encode(&cells)?)))
-}
-
-/// A part's CSV rows, rendered straight into its CSV text: no row's cells are kept
-/// when no Parquet file needs them.
-fn csv_rows(part: &[Scored], ctx: &ScoreContext<'_>, raw: bool) -> Vec<u8> {
-    let mut rows = CellWriter::csv(String::with_capacity(part.len() * ROW_ROOM), raw);
+    let text = String::with_capacity(if csv.is_some() { part.len() * ROW_ROOM } else { 512 });
+    let columns = parquet.map(|_| PatentColumns::with_capacity(part.len()));
+    let mut rows = CellWriter::rows(text, csv, columns);
     for s in part {
         rows.render(s, ctx);
     }
-    rows.text.into_bytes()
-}
-
-/// Rows as CSV bytes (`\n` line ends), formula-like cells neutralised unless `raw`,
-/// in a buffer made with `room` bytes.
-fn csv_bytes<'a, R, C>(rows: R, raw: bool, room: usize) -> Vec<u8>
-where
-    R: Iterator<Item = C>,
-    C: Iterator<Item = &'a str>,
-{
-    let mut out = String::with_capacity(room);
-    for row in rows {
-        push_csv_row(&mut out, row, raw);
-    }
-    out.into_bytes()
+    let group = match (parquet, rows.columns.take()) {
+        (Some(parquet), Some(columns)) => Some(parquet.encode(columns)?),
+        _ => None,
+    };
+    Ok((csv.map(|_| rows.text.into_bytes()), group))
 }

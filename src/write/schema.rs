@@ -96,11 +96,6 @@ impl PatentCells {
         &self.text[start..self.ends[i] as usize]
     }
 
-    /// The bytes of all cells together.
-    pub fn text_len(&self) -> usize {
-        self.text.len()
-    }
-
     /// Every cell, in column order.
     #[inline]
     pub fn iter(&self) -> impl Iterator<Item = &str> {
