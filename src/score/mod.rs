@@ -3,6 +3,7 @@
 //! institutions. Evidence text is not built here: [`ScoreContext::verdict`] renders
 //! it when an output needs it, so scoring allocates little per patent.
 
+pub(crate) mod indices;
 pub(crate) mod scored_run;
 
 use chrono::NaiveDate;
@@ -16,10 +17,11 @@ use crate::rules::institutions::{AliasTable, Institution};
 use crate::rules::model::{Flags, Name, Patent, Verdict};
 use crate::rules::validity::status_of;
 use crate::rules::RuleParams;
+use indices::Indices;
 
-/// A patent with its decisions: 64 bytes beside the patent (the decisions packed in
-/// bits, the institutions in one list), since millions are kept until the outputs
-/// are written.
+/// A patent with its decisions: 56 bytes beside the patent (the decisions packed in
+/// bits, the institutions and SEI categories in one value, inline when few), since
+/// millions are kept until the outputs are written.
 #[derive(Debug, Clone)]
 pub struct Scored {
     /// The patent (boxed: the records are sorted and passed along by pointer).
@@ -27,12 +29,11 @@ pub struct Scored {
     /// (eligible, high-value) at each trend date, oldest first: two bits per date
     /// (two words, not a `u128`, whose 16-byte alignment would pad the record).
     trend: [u64; 2],
-    /// SEI categories matched: indices into the concordance, sorted by category code.
-    pub sei: Box<[u16]>,
-    /// The number of holder institutions, then the holders' institutions (indices into
-    /// [`Scoring::institutions`], distinct, in holder order), then, for
-    /// [`Transferors::Others`], the transferors' (distinct, never none).
-    parties: Box<[u32]>,
+    /// The holders' institutions (indices into [`Scoring::institutions`], distinct, in
+    /// holder order); the SEI categories matched (indices into the concordance, sorted
+    /// by category code); for [`Transferors::Others`], the transferors' institutions
+    /// (distinct, never none).
+    indices: Indices,
     /// The decisions at `as_of` ([`Flags`] in bits).
     verdict: u8,
     /// The decisions one year before `as_of`.
@@ -52,7 +53,7 @@ enum Transferors {
     Unknown,
     /// The applicants are the holders: [`Scored::institutions`].
     Holders,
-    /// Other institutions, after the holders' in [`Scored::parties`].
+    /// Other institutions ([`Indices::transferors`]).
     Others,
 }
 
@@ -83,8 +84,12 @@ impl Scored {
 
     /// The holders' institutions (indices into [`Scoring::institutions`]), distinct, in holder order.
     pub fn institutions(&self) -> &[u32] {
-        let holders = self.parties.first().map_or(0, |&n| n as usize);
-        self.parties.get(1..1 + holders).unwrap_or(&[])
+        self.indices.holders()
+    }
+
+    /// The SEI categories matched: indices into the concordance, sorted by category code.
+    pub fn sei(&self) -> &[u32] {
+        self.indices.sei()
     }
 
     /// The institutions a transfer is credited to; `None` when they are not known.
@@ -92,7 +97,7 @@ impl Scored {
         match self.transferors {
             Transferors::Unknown => None,
             Transferors::Holders => Some(self.institutions()),
-            Transferors::Others => Some(&self.parties[1 + self.institutions().len()..]),
+            Transferors::Others => Some(self.indices.transferors()),
         }
     }
 
@@ -163,7 +168,7 @@ impl ScoreContext<'_> {
     /// A scored patent's SEI matches again, with the codes that made them (for the
     /// evidence's D1 line): looked up only when scoring found some.
     pub fn sei_matches<'a>(&'a self, s: &'a Scored) -> Vec<crate::rules::concordance::SeiMatch<'a>> {
-        match s.sei.is_empty() {
+        match s.sei().is_empty() {
             true => Vec::new(),
             false => self.concordance.match_codes(&s.patent.ipc),
         }
@@ -231,9 +236,16 @@ impl Drop for TallyShare<'_> {
     }
 }
 
-/// Score one patent, given its institutions ([`Scored::parties`]) and whom a transfer
-/// is credited to.
-fn score_one(patent: Box<Patent>, parties: Box<[u32]>, transferors: Transferors, ctx: &ScoreContext<'_>) -> Scored {
+/// Score one patent, given its institutions: `parties` holds its `holders`'
+/// institutions, then, for [`Transferors::Others`], the transferors' (its SEI
+/// categories are added after them).
+fn score_one(
+    patent: Box<Patent>,
+    parties: &mut Vec<u32>,
+    holders: usize,
+    transferors: Transferors,
+    ctx: &ScoreContext<'_>,
+) -> Scored {
     let matches = ctx.concordance.match_codes(&patent.ipc);
     let has_sei = !matches.is_empty();
     let status = status_of(&patent);
@@ -258,8 +270,10 @@ fn score_one(patent: Box<Patent>, parties: Box<[u32]>, transferors: Transferors,
             industries |= 1 << (i - 1);
         }
     }
-    let sei = matches.iter().map(|m| m.index as u16).collect();
-    Scored { verdict: pack(now), prev: pack(prev), trend, patent, sei, industries, parties, assessable, transferors }
+    let sei_from = parties.len();
+    parties.extend(matches.iter().map(|m| m.index as u32));
+    let indices = Indices::new(&parties[..holders], &parties[sei_from..], &parties[holders..sei_from]);
+    Scored { verdict: pack(now), prev: pack(prev), trend, patent, indices, industries, assessable, transferors }
 }
 
 /// Resolve every distinct holder name once: name → index into the returned
@@ -322,30 +336,29 @@ pub fn score_all_with(
 ) -> Scoring {
     let (by_holder, institutions) = resolve_holders(&patents, ctx);
     let run_tally = std::sync::Mutex::new(crate::rules::quality::CohortTally::default());
-    let share = || TallyShare { tally: Default::default(), run: &run_tally };
+    // Each task's share of the tally, and a list it reuses for each patent's indices.
+    let task = || (TallyShare { tally: Default::default(), run: &run_tally }, Vec::new());
     let scored: Vec<Scored> = patents
         .into_par_iter()
         .enumerate()
-        .map_init(share, |share, (k, p)| {
+        .map_init(task, |(share, parties), (k, p)| {
             if k % PROGRESS_STEP == PROGRESS_STEP - 1 {
                 progress.advance(PROGRESS_STEP as u64);
             }
             ctx.add_to_cohorts(&mut share.tally, &p);
             // The holders' institutions, then the transferors' when they are others.
-            let mut parties: Vec<u32> = Vec::with_capacity(1 + p.holders.len());
-            parties.push(0);
-            push_distinct_institutions(&mut parties, 1, &p.holders, &by_holder);
-            parties[0] = (parties.len() - 1) as u32;
+            parties.clear();
+            push_distinct_institutions(parties, 0, &p.holders, &by_holder);
+            let holders = parties.len();
             let transferors = match p.transferors() {
                 None => Transferors::Unknown,
                 Some(names) if std::ptr::eq(names, &*p.holders) => Transferors::Holders,
                 Some(names) => {
-                    let from = parties.len();
-                    push_distinct_institutions(&mut parties, from, names, &by_holder);
+                    push_distinct_institutions(parties, holders, names, &by_holder);
                     Transferors::Others
                 }
             };
-            score_one(p, parties.into_boxed_slice(), transferors, ctx)
+            score_one(p, parties, holders, transferors, ctx)
         })
         .collect();
     let cohort_tally = run_tally.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -358,9 +371,9 @@ mod tests {
 
     #[test]
     fn the_records_stay_in_their_size_classes() {
-        // Millions of each are kept to the end of a run: 64 bytes of decisions beside a
+        // Millions of each are kept to the end of a run: 56 bytes of decisions beside a
         // patent in mimalloc's 160-byte class (its 192-byte one took a fifth more).
-        assert_eq!(std::mem::size_of::<Scored>(), 64);
+        assert_eq!(std::mem::size_of::<Scored>(), 56);
         assert!(std::mem::size_of::<Patent>() <= 160, "{}", std::mem::size_of::<Patent>());
     }
 
@@ -379,8 +392,7 @@ mod tests {
         let scored = |parties: &[u32], transferors| Scored {
             patent: Box::default(),
             trend: [0; 2],
-            sei: Box::default(),
-            parties: parties.into(),
+            indices: Indices::new(&parties[1..1 + parties[0] as usize], &[], &parties[1 + parties[0] as usize..]),
             verdict: 0,
             prev: 0,
             industries: 0b1_0000_0001,

@@ -190,7 +190,7 @@ fn verdict_cells(w: &mut CellWriter, s: &Scored, ctx: &ScoreContext<'_>) {
     w.text.push_str(itoa::Buffer::new().format(v.dimension_count()));
     w.end_plain();
     w.flag(v.high_value());
-    w.list(s.sei.iter().map(|&i| ctx.concordance.category(i.into()).code.as_str()));
+    w.list(s.sei().iter().map(|&i| ctx.concordance.category(i as usize).code.as_str()));
     let matches = ctx.sei_matches(s);
     crate::rules::dimensions::write_evidence(&mut w.text, p, &matches, ctx.as_of, ctx.rules);
     w.end();
