@@ -89,23 +89,53 @@ impl<'a> Row<'a> {
 pub fn normalize_rows(table: &RawTable, layout: &Layout, file: usize, file_label: &str) -> Vec<RowOutcome> {
     (0..table.height())
         .into_par_iter()
-        .map_init(Interner::default, |names, row| normalize_row(&Row { table, layout, row, file_label }, file, names))
+        .map_init(
+            || Interner::new(layout.holder_commas()),
+            |names, row| normalize_row(&Row { table, layout, row, file_label }, file, names),
+        )
         .collect()
 }
 
 /// Shares one copy of each repeated text (statuses, holder names) among the rows a
-/// task normalises.
-#[derive(Default)]
-struct Interner(rustc_hash::FxHashMap<String, Name>);
+/// task normalises, and remembers the names each holders cell was split into: a
+/// portfolio repeats few distinct cells in millions of rows.
+struct Interner {
+    names: rustc_hash::FxHashMap<String, Name>,
+    lists: rustc_hash::FxHashMap<String, Box<[Name]>>,
+    /// The layout's [`Layout::holder_commas`]: one table's rows share it.
+    commas: bool,
+}
+
+/// Holders cells whose names an [`Interner`] remembers, at most.
+const REMEMBERED_LISTS: usize = 1 << 12;
 
 impl Interner {
+    fn new(commas: bool) -> Interner {
+        Interner { names: Default::default(), lists: Default::default(), commas }
+    }
+
     fn get(&mut self, text: &str) -> Name {
-        if let Some(shared) = self.0.get(text) {
+        if let Some(shared) = self.names.get(text) {
             return shared.clone();
         }
         let shared = Name::from(text);
-        self.0.insert(text.to_string(), shared.clone());
+        self.names.insert(text.to_string(), shared.clone());
         shared
+    }
+
+    /// The holders (or applicants) a cell names, each shared, in a list of its length.
+    fn list(&mut self, cell: &str) -> Vec<Name> {
+        if let Some(names) = self.lists.get(cell) {
+            return names.to_vec();
+        }
+        let names: Vec<Name> = split_holders(cell, self.commas)
+            .iter()
+            .map(|h| self.get(strip_assignee_tail(strip_date_suffix(h))))
+            .collect();
+        if self.lists.len() < REMEMBERED_LISTS {
+            self.lists.insert(cell.to_string(), names.clone().into_boxed_slice());
+        }
+        names
     }
 }
 
@@ -305,13 +335,7 @@ fn parties(r: &Row<'_>, names: &mut Interner) -> Parties {
     let holders_cell = r.get(C::Holders);
     let holders_explicit = !holders_cell.is_empty();
     let applicants_cell = r.get(C::Applicants);
-    let mut split = |cell: &str| -> Vec<Name> {
-        // Collected from a slice: a block of its length, no spare room (kept for the run).
-        split_holders(cell, r.layout.holder_commas())
-            .iter()
-            .map(|h| names.get(strip_assignee_tail(strip_date_suffix(h))))
-            .collect()
-    };
+    let mut split = |cell: &str| names.list(cell);
     // Applicants who are the holders are not kept twice (most rows of most exports).
     let same_cells = holders_explicit && applicants_cell == holders_cell;
     let (holders, mut applicants) = match holders_explicit && !same_cells {
