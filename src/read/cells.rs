@@ -15,14 +15,15 @@ pub struct RawTable {
     pub encoding: &'static str,
 }
 
-/// Rows of cells stored flat: one text buffer, where each cell ends, where each row
-/// starts. A parsed row costs no allocation of its own.
+/// Rows of cells stored flat: one text buffer, where each cell starts and ends in
+/// it, where each row starts. A parsed row costs no allocation of its own, and a CSV
+/// segment's cells are read where they lie in its bytes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Cells {
     pub(crate) text: String,
-    /// End offset in `text` of every cell, row after row.
-    pub(crate) ends: Vec<usize>,
-    /// Index in `ends` of each row's first cell, and one past the last row's.
+    /// Start and end offsets in `text` of every cell, row after row.
+    spans: Vec<(usize, usize)>,
+    /// Index in `spans` of each row's first cell, and one past the last row's.
     pub(crate) row_starts: Vec<usize>,
 }
 
@@ -37,10 +38,27 @@ impl Cells {
 
     pub(crate) fn push_row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
         for cell in cells {
+            let start = self.text.len();
             self.text.push_str(cell);
-            self.ends.push(self.text.len());
+            self.spans.push((start, self.text.len()));
         }
-        self.row_starts.push(self.ends.len());
+        self.end_row();
+    }
+
+    /// Add a cell of the row being added: `text[start..end]`, once `text` holds it.
+    pub(crate) fn push_span(&mut self, start: usize, end: usize) {
+        self.spans.push((start, end));
+    }
+
+    /// End the row being added.
+    pub(crate) fn end_row(&mut self) {
+        self.row_starts.push(self.spans.len());
+    }
+
+    /// Make room for `rows` more rows of about `cells` cells each.
+    pub(crate) fn reserve(&mut self, rows: usize, cells: usize) {
+        self.row_starts.reserve(rows);
+        self.spans.reserve(rows * cells);
     }
 
     pub(crate) fn cell(&self, row: usize, col: usize) -> &str {
@@ -48,8 +66,9 @@ impl Cells {
         if at >= self.row_starts[row + 1] {
             return "";
         }
-        let start = if at == 0 { 0 } else { self.ends[at - 1] };
-        &self.text[start..self.ends[at]]
+        let (start, end) = self.spans[at];
+        // Spans never cut a character: cells end at ASCII delimiters, quotes and line ends.
+        self.text.get(start..end).unwrap_or("")
     }
 
     pub(crate) fn row(&self, row: usize) -> impl Iterator<Item = &str> {
@@ -57,9 +76,9 @@ impl Cells {
     }
 
     pub(crate) fn append(&mut self, other: &Cells) {
-        let (offset, base) = (self.text.len(), self.ends.len());
+        let (offset, base) = (self.text.len(), self.spans.len());
         self.text.push_str(&other.text);
-        self.ends.extend(other.ends.iter().map(|e| e + offset));
+        self.spans.extend(other.spans.iter().map(|&(s, e)| (s + offset, e + offset)));
         self.row_starts.extend(other.row_starts[1..].iter().map(|s| s + base));
     }
 }

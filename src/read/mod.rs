@@ -3,6 +3,7 @@
 
 pub(crate) mod attach;
 pub mod cells;
+pub(crate) mod csv_rows;
 pub mod file_info;
 pub(crate) mod inputs;
 pub mod portfolio;

@@ -13,6 +13,7 @@ use std::path::Path;
 use csv::StringRecord;
 
 use crate::read::cells::{Cells, RawTable};
+use crate::read::csv_rows::split_rows;
 use crate::read::file_info::{self, FileInfo};
 use crate::read::InputError;
 
@@ -264,7 +265,7 @@ impl TableFile {
         match &self.body {
             Body::Text { text, delimiter, segments, .. } => {
                 let (range, first_line) = &segments[i];
-                let bytes = &text.bytes()[range.clone()];
+                let bytes = text.bytes()[range.clone()].to_vec();
                 self.parse_rows(&mut table, bytes, *first_line, *delimiter, range.start + text.start)?;
             }
             Body::File { file, delimiter, segments, .. } => {
@@ -273,7 +274,7 @@ impl TableFile {
                 // What the scan saw, unless the file changed since: then that is the error.
                 let read = read_at(file, &mut bytes, range.start as u64)
                     .map_err(|e| InputError::Io { path: self.info.path.clone(), source: e })
-                    .and_then(|()| self.parse_rows(&mut table, &bytes, *first_line, *delimiter, range.start));
+                    .and_then(|()| self.parse_rows(&mut table, bytes, *first_line, *delimiter, range.start));
                 if let Err(e) = read {
                     self.info.check_unchanged()?;
                     return Err(e);
@@ -288,53 +289,22 @@ impl TableFile {
     }
 
     /// Parse one segment's `bytes` (starting on `first_line`, at byte `offset` of the
-    /// text) into `table`'s rows.
+    /// text) into `table`'s rows ([`split_rows`]: the bytes become the rows' text).
     fn parse_rows(
         &self,
         table: &mut RawTable,
-        segment_bytes: &[u8],
+        bytes: Vec<u8>,
         first_line: u64,
         delimiter: u8,
         offset: usize,
     ) -> Result<(), InputError> {
-        let mut reader = reader(delimiter, segment_bytes);
-        // Cells are gathered as bytes: pieces of UTF-8 text cut at ASCII bytes
-        // (delimiters, quotes, line ends), so they stay UTF-8.
-        let mut bytes: Vec<u8> = Vec::with_capacity(segment_bytes.len());
-        let rows = memchr::memchr_iter(b'\n', segment_bytes).count() + 1;
+        let rows = memchr::memchr_iter(b'\n', &bytes).count() + 1;
         table.lines.reserve(rows);
-        table.rows.row_starts.reserve(rows);
-        table.rows.ends.reserve(rows * self.headers.len().max(1));
-        let mut record = csv::ByteRecord::new();
-        // Lines are counted here from the records' byte offsets: the csv crate's
-        // own line count falls behind on CRLF files.
-        let (mut counted_to, mut line) = (0usize, first_line);
-        loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {
-                    let at = record.position().map_or(counted_to, |p| past_line_ends(segment_bytes, p.byte() as usize));
-                    if at > counted_to {
-                        line += memchr::memchr_iter(b'\n', &segment_bytes[counted_to..at]).count() as u64;
-                        counted_to = at;
-                    }
-                    table.lines.push(line);
-                    for cell in record.iter() {
-                        bytes.extend_from_slice(cell);
-                        table.rows.ends.push(bytes.len());
-                    }
-                    table.rows.row_starts.push(table.rows.ends.len());
-                }
-                Ok(false) => break,
-                Err(e) => return Err(csv_error(&self.info.path, &e)),
-            }
-        }
+        table.rows.reserve(rows, self.headers.len().max(1));
         // UTF-8 text cut at ASCII bytes (delimiters, quotes, line ends) stays
         // UTF-8; checked all the same, so no cell is ever text it is not.
-        table.rows.text = utf8_text(bytes).map_err(|valid_up_to| InputError::Encoding {
-            path: self.info.path.clone(),
-            offset: offset + valid_up_to,
-        })?;
-        Ok(())
+        split_rows(bytes, delimiter, first_line, &mut table.rows, &mut table.lines)
+            .map_err(|valid_up_to| InputError::Encoding { path: self.info.path.clone(), offset: offset + valid_up_to })
     }
 
     /// Every row in one table.
@@ -356,15 +326,6 @@ impl TableFile {
 /// byte is, twice.
 fn is_utf8(bytes: &[u8]) -> bool {
     simdutf8::basic::from_utf8(bytes).is_ok()
-}
-
-/// `bytes` as text, checked as [`is_utf8`] does; else how far they are valid.
-fn utf8_text(bytes: Vec<u8>) -> Result<String, usize> {
-    match simdutf8::compat::from_utf8(&bytes) {
-        // SAFETY: the bytes were checked to be UTF-8 just above.
-        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
-        Err(e) => Err(e.valid_up_to()),
-    }
 }
 
 fn reader(delimiter: u8, bytes: &[u8]) -> csv::Reader<&[u8]> {
