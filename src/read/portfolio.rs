@@ -424,7 +424,7 @@ fn quality_counts(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> QualityCounts {
 /// too; an unreadable one, or one above `limit`, is a warning.
 fn count(r: &Row<'_>, c: C, limit: u32, warnings: &mut Vec<RowIssue>) -> Option<u32> {
     let cell = r.get(c);
-    let text = cell.trim().trim_end_matches(['次', '件', '个']).trim();
+    let text = crate::rules::text::trim(crate::rules::text::trim(&cell).trim_end_matches(['次', '件', '个']));
     if text.is_empty() {
         return None;
     }

@@ -70,7 +70,7 @@ impl Kind {
 
     /// Kind from a kind/type label (发明, 实用新型, 外观设计 and English equivalents).
     pub fn from_label(label: &str) -> Option<Kind> {
-        let folded = crate::rules::text::fold_width(label.trim());
+        let folded = crate::rules::text::fold_width(crate::rules::text::trim(label));
         let lower = crate::rules::text::lowercase(&folded);
         let l = lower.as_ref();
         if l.is_empty() {

@@ -6,11 +6,26 @@ use std::borrow::Cow;
 /// their half-width equivalents; other characters are kept. Text with nothing to
 /// fold (nearly every cell) is returned as it is, without a copy.
 pub fn fold_width(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() || !s.chars().any(|c| fold_char(c) != c) {
+    if s.is_ascii() || !has_wide_forms(s) {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.chars().map(fold_char).collect())
     }
+}
+
+/// Whether `s` holds a character [`fold_char`] changes, told from its UTF-8 bytes:
+/// U+3000 is `E3 80 80`, U+FF01–U+FF3F `EF BC 81`–`EF BC BF`, U+FF40–U+FF5E `EF BD
+/// 80`–`EF BD 9E` (Chinese text is mostly other lead bytes, so this seldom looks twice).
+fn has_wide_forms(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(0xE3, 0xEF, b).any(|i| {
+        matches!(
+            (b[i], b.get(i + 1), b.get(i + 2)),
+            (0xE3, Some(0x80), Some(0x80))
+                | (0xEF, Some(0xBC), Some(0x81..=0xBF))
+                | (0xEF, Some(0xBD), Some(0x80..=0x9E))
+        )
+    })
 }
 
 /// `s` lower-cased, without a copy when lower-casing changes nothing (Chinese text,
@@ -105,6 +120,16 @@ pub fn is_trimmed_empty_marker(cell: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn wide_forms_are_told_from_their_bytes_as_from_their_characters() {
+        let chars = ('\u{2F00}'..='\u{3100}').chain('\u{FE00}'..='\u{FFFF}').chain(['a', '中', '清']);
+        for c in chars {
+            for text in [c.to_string(), format!("中{c}"), format!("{c}x")] {
+                assert_eq!(has_wide_forms(&text), text.chars().any(|c| fold_char(c) != c), "{c:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

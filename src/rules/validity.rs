@@ -70,7 +70,7 @@ impl Decision {
     /// [`Decision::evidence`], written at the end of `out`.
     pub fn write_evidence(self, out: &mut String, p: &Patent, as_of: NaiveDate, params: &RuleParams) {
         use std::fmt::Write as _;
-        let status = p.status.trim();
+        let status = crate::rules::text::trim(&p.status);
         let _ = match self {
             Decision::NotCn => write!(out, "not a CN patent"),
             Decision::NotInvention(k) => write!(out, "not an invention patent ({})", k.as_str()),
