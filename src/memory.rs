@@ -42,6 +42,12 @@ impl Drop for PromptRelease {
     }
 }
 
+/// Hand back to the OS at once the memory freed so far and kept for reuse: where a
+/// stage has ended whose buffers the next stages will not reuse.
+pub fn release_freed() {
+    drop(PromptRelease::start());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,9 +16,9 @@ use crate::write::parquet::PatentColumns;
 use crate::write::schema::{PatentCells, PATENT_COLUMNS};
 use crate::write::{push_csv_row, CsvStyle, InPieces};
 
-/// Patents rendered per chunk: enough to keep both cores busy, small enough that
-/// a chunk's text stays in tens of megabytes.
-const CHUNK: usize = 1 << 16;
+/// Patents rendered per chunk: a part for each core, so that a chunk's text (and the
+/// one being written beside it) stays near ten megabytes.
+const CHUNK: usize = 2 * PART;
 
 /// Room for one `patents.csv` row, generous: the synthetic portfolios' rows average
 /// about 450 bytes, so a part's bytes are rarely copied as they grow.
