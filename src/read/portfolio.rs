@@ -679,15 +679,14 @@ impl Merged {
     /// order; count the duplicates; index the publications.
     pub fn finish(&mut self) {
         let mut publications = std::mem::take(&mut self.publications);
-        // The patents and the publications are sorted side by side.
-        let (patent_of_row, ()) = rayon::join(
-            || self.merge_sorted(),
-            || {
-                let order = sort_order(&publications, |(pub_id, _)| pub_id);
-                permute(&mut publications, &order.iter().map(|&(_, i)| i).collect::<Vec<u32>>());
-                publications.dedup_by(|later, first| later.0 == first.0);
-            },
-        );
+        // The publications are sorted before the patents, not beside them: each sort
+        // is parallel, and the two sort tables (32 bytes a row each) would be the
+        // read's peak together.
+        let order = sort_order(&publications, |(pub_id, _)| pub_id);
+        permute(&mut publications, &order.iter().map(|&(_, i)| i).collect::<Vec<u32>>());
+        drop(order);
+        publications.dedup_by(|later, first| later.0 == first.0);
+        let patent_of_row = self.merge_sorted();
         publications.par_iter_mut().for_each(|(_, row)| *row = patent_of_row[*row as usize]);
         self.by_publication = publications;
     }
