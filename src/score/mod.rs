@@ -19,7 +19,7 @@ use crate::rules::validity::status_of;
 use crate::rules::RuleParams;
 use indices::Indices;
 
-/// A patent with its decisions: 56 bytes beside the patent (the decisions packed in
+/// A patent with its decisions: 48 bytes beside the patent (the decisions packed in
 /// bits, the institutions and SEI categories in one value, inline when few), since
 /// millions are kept until the outputs are written.
 #[derive(Debug, Clone)]
@@ -371,9 +371,9 @@ mod tests {
 
     #[test]
     fn the_records_stay_in_their_size_classes() {
-        // Millions of each are kept to the end of a run: 56 bytes of decisions beside a
+        // Millions of each are kept to the end of a run: 48 bytes of decisions beside a
         // patent in mimalloc's 160-byte class (its 192-byte one took a fifth more).
-        assert_eq!(std::mem::size_of::<Scored>(), 56);
+        assert_eq!(std::mem::size_of::<Scored>(), 48);
         assert!(std::mem::size_of::<Patent>() <= 160, "{}", std::mem::size_of::<Patent>());
     }
 
