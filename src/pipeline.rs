@@ -74,8 +74,9 @@ pub fn read_and_score(settings: &Settings, progress: &dyn Progress) -> Result<Sc
     progress.start("scoring", patents.len() as u64, Unit::Patents);
     let Scoring { scored, institutions, cohort_tally } = score_all_with(patents, &ctx, progress);
     let cohorts = cohort_tally.finish(settings.quality_min_cohort);
-    // The records' list, moved into the scored ones, and scoring's buffers: the
-    // decisions took fresh memory beside the records, so this is the run's peak.
+    // Handed back before the writing: the records' list (each record moved into its
+    // scored one) and scoring's buffers. The writing's buffers come on top of the
+    // scored records, at the run's peak, and would not reuse them.
     crate::memory::release_freed();
     progress.finish();
     timings.push(("score", t.elapsed().as_millis()));
