@@ -21,12 +21,8 @@ pub fn push_e4(out: &mut String, e4: u64) {
     }
 }
 
-/// [`ratio_text`] written at the end of `out`.
-pub fn push_ratio(out: &mut String, ratio: f64) {
-    push_e4(out, ratio_e4(ratio));
-}
-
-fn ratio_e4(ratio: f64) -> u64 {
+/// A ratio in ten-thousandths, half-up: what [`ratio_text`] writes.
+pub fn ratio_e4(ratio: f64) -> u64 {
     (ratio * 10_000.0).round() as u64
 }
 

@@ -117,6 +117,28 @@ impl PatentColumns {
         }
     }
 
+    /// Add the cell of column `i` as the value it was rendered from; `text` (its CSV
+    /// text, raw) is read as [`PatentColumns::push`] reads it when the column's type is
+    /// not the value's. The same values as reading the text, without parsing it.
+    #[inline]
+    pub fn push_typed(&mut self, i: usize, value: Typed, text: &str) {
+        match (&mut self.0[i], value) {
+            (ColumnValues::Bool(values), Typed::Bool(b)) => values.push(b),
+            (ColumnValues::Flag(values), Typed::Bool(b)) => values.push(Some(b)),
+            (ColumnValues::Flag(values), Typed::Flag(f)) => values.push(f),
+            (ColumnValues::Count(values), Typed::Count(n)) => values.push(n),
+            (ColumnValues::Date(values), Typed::Date(d)) => values.push(d.and_then(days_of)),
+            (ColumnValues::Number(values), Typed::Number(n)) => values.push(n),
+            (ColumnValues::Ratio(values), Typed::Ratio(None)) => values.push(None),
+            // The nearest double to e4 / 10⁴ either way: the text is that decimal, and
+            // the division of two exact doubles is rounded to nearest.
+            (ColumnValues::Ratio(values), Typed::Ratio(Some(e4))) if e4 <= 1 << 53 => {
+                values.push(Some(e4 as f64 / 10_000.0))
+            }
+            _ => self.push(i, text),
+        }
+    }
+
     fn frame(self) -> PolarsResult<DataFrame> {
         let cols = PATENT_COLUMNS
             .iter()
@@ -138,11 +160,36 @@ impl PatentColumns {
     }
 }
 
+/// A cell's value as it was rendered, for [`PatentColumns::push_typed`].
+#[derive(Debug, Clone, Copy)]
+pub enum Typed {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A whole number.
+    Count(u32),
+    /// A date (`None`: the cell is empty or the year alone).
+    Date(Option<chrono::NaiveDate>),
+    /// A whole number or nothing.
+    Number(Option<u32>),
+    /// A ratio in ten-thousandths, or nothing.
+    Ratio(Option<u64>),
+    /// `true` / `false` or nothing.
+    Flag(Option<bool>),
+}
+
+/// 1970-01-01 counted from 0001-01-01 (day 1).
+const EPOCH_FROM_CE: i32 = 719_163;
+
+/// Days from 1970-01-01 to `date`, when it is written `YYYY-MM-DD` (years 0–9999), as
+/// [`days_since_epoch`] reads that text.
+fn days_of(date: chrono::NaiveDate) -> Option<i32> {
+    use chrono::Datelike;
+    (0..=9999).contains(&date.year()).then(|| date.num_days_from_ce() - EPOCH_FROM_CE)
+}
+
 /// Days from 1970-01-01 to a `YYYY-MM-DD` cell (`None` for an empty cell or a year alone).
 fn days_since_epoch(cell: &str) -> Option<i32> {
     use chrono::Datelike;
-    // 1970-01-01 counted from 0001-01-01 (day 1).
-    const EPOCH_FROM_CE: i32 = 719_163;
     let b = cell.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -229,6 +276,65 @@ pub fn write_quality(path: &Path, rows: &[crate::aggregate::institution_quality:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each typed column, filled once from values and once from their text.
+    #[test]
+    fn typed_cells_are_the_values_their_text_reads_as() {
+        use chrono::NaiveDate;
+        let column = |kind: ColumnType| PATENT_COLUMNS.iter().position(|c| c.kind == kind).unwrap();
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let dates = [date(1970, 1, 1), date(2024, 2, 29), date(1, 1, 1), date(10_000, 1, 1), date(-1, 12, 31), None];
+        let e4s = [
+            Some(0),
+            Some(1),
+            Some(12_345),
+            Some(99_999_999),
+            Some(1 << 53),
+            Some((1 << 53) + 1),
+            Some(u64::MAX),
+            None,
+        ];
+        let mut cases: Vec<(usize, Typed, String)> = Vec::new();
+        for d in dates {
+            let mut text = String::new();
+            if let Some(d) = d {
+                crate::rules::dates::Ymd(d).push_to(&mut text);
+            }
+            cases.push((column(ColumnType::Date), Typed::Date(d), text));
+        }
+        for e4 in e4s {
+            let mut text = String::new();
+            if let Some(e4) = e4 {
+                crate::rules::figures::push_e4(&mut text, e4);
+            }
+            cases.push((column(ColumnType::Ratio), Typed::Ratio(e4), text));
+        }
+        for n in [Some(0), Some(7), Some(u32::MAX), None] {
+            cases.push((column(ColumnType::Number), Typed::Number(n), n.map(|n| n.to_string()).unwrap_or_default()));
+        }
+        for b in [true, false] {
+            cases.push((column(ColumnType::Bool), Typed::Bool(b), b.to_string()));
+            cases.push((column(ColumnType::Flag), Typed::Bool(b), b.to_string()));
+        }
+        cases.push((column(ColumnType::Flag), Typed::Flag(None), String::new()));
+        cases.push((column(ColumnType::Count), Typed::Count(5), "5".into()));
+        // A value given for a column of another type is read from its text.
+        cases.push((column(ColumnType::Text), Typed::Count(5), "5".into()));
+        for (i, value, text) in cases {
+            let (mut typed, mut read) = (PatentColumns::with_capacity(1), PatentColumns::with_capacity(1));
+            for k in 0..PATENT_COLUMNS.len() {
+                if k == i {
+                    typed.push_typed(k, value, &text);
+                    read.push(k, &text);
+                } else {
+                    typed.push(k, "");
+                    read.push(k, "");
+                }
+            }
+            let (typed, read) = (typed.frame().unwrap(), read.frame().unwrap());
+            assert!(typed.equals_missing(&read), "{value:?} {text:?}: {typed:?} {read:?}");
+        }
+    }
 
     #[test]
     fn dates_count_days_from_1970() {

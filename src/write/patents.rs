@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::rules::dates::Ymd;
 use crate::score::{ScoreContext, Scored};
-use crate::write::parquet::PatentColumns;
+use crate::write::parquet::{PatentColumns, Typed};
 use crate::write::schema::{PatentCells, PATENT_COLUMNS};
 use crate::write::{push_csv_row, CsvStyle, InPieces};
 
@@ -99,10 +99,17 @@ impl CellWriter {
         self.next_cell();
     }
 
-    /// End a cell that needs neither quoting nor neutralising (`true`, a count).
+    /// End a cell rendered from `value`, which its Parquet column takes as it is;
+    /// finished as a CSV cell when `finish` (`true` and counts need neither quoting
+    /// nor neutralising).
     #[inline(always)]
-    fn end_plain(&mut self) {
-        self.hand_to_column();
+    fn end_as(&mut self, value: Typed, finish: bool) {
+        if let Some(columns) = &mut self.columns {
+            columns.push_typed(self.col, value, &self.text[self.start..]);
+        }
+        if let (Some(raw), true) = (self.csv, finish) {
+            crate::write::finish_csv_cell(&mut self.text, self.start, raw);
+        }
         self.next_cell();
     }
 
@@ -131,7 +138,7 @@ impl CellWriter {
     /// A `true` or `false` cell.
     fn flag(&mut self, b: bool) {
         self.text.push_str(bool_text(b));
-        self.end_plain();
+        self.end_as(Typed::Bool(b), false);
     }
 
     /// A cell of `items` joined by `;`.
@@ -163,11 +170,11 @@ fn record_cells(w: &mut CellWriter, p: &crate::rules::model::Patent) {
         }
         false => Ymd(p.filing_date).push_to(&mut w.text),
     }
-    w.end();
+    w.end_as(Typed::Date((!p.filing_year_only).then_some(p.filing_date)), true);
     if let Some(g) = p.grant_date {
         Ymd(g).push_to(&mut w.text);
     }
-    w.end();
+    w.end_as(Typed::Date(p.grant_date), true);
     w.cell(&p.status);
     w.list(p.holders.iter().map(|h| &**h));
     for (i, code) in p.ipc.iter().enumerate() {
@@ -187,8 +194,9 @@ fn verdict_cells(w: &mut CellWriter, s: &Scored, ctx: &ScoreContext<'_>) {
     for d in v.dimensions {
         w.flag(d);
     }
-    w.text.push_str(itoa::Buffer::new().format(v.dimension_count()));
-    w.end_plain();
+    let count = v.dimension_count();
+    w.text.push_str(itoa::Buffer::new().format(count));
+    w.end_as(Typed::Count(count as u32), false);
     w.flag(v.high_value());
     w.list(s.sei().iter().map(|&i| ctx.concordance.category(i as usize).code.as_str()));
     let matches = ctx.sei_matches(s);
@@ -205,17 +213,18 @@ fn quality_cells(w: &mut CellWriter, s: &Scored, ctx: &ScoreContext<'_>) {
         if let Some(v) = value {
             w.text.push_str(digits.format(v));
         }
-        w.end();
+        w.end_as(Typed::Number(value), true);
     }
     for value in relative.values {
-        if let Some(v) = value {
-            crate::rules::figures::push_ratio(&mut w.text, v);
+        let e4 = value.map(crate::rules::figures::ratio_e4);
+        if let Some(e4) = e4 {
+            crate::rules::figures::push_e4(&mut w.text, e4);
         }
-        w.end();
+        w.end_as(Typed::Ratio(e4), true);
     }
     match relative.top10_cited {
         Some(top) => w.flag(top),
-        None => w.end_plain(),
+        None => w.end_as(Typed::Flag(None), false),
     }
 }
 
