@@ -120,6 +120,8 @@ pub fn is_trimmed_empty_marker(cell: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn wide_forms_are_told_from_their_bytes_as_from_their_characters() {
         let chars = ('\u{2F00}'..='\u{3100}').chain('\u{FE00}'..='\u{FFFF}').chain(['a', '中', '清']);
@@ -129,8 +131,6 @@ mod tests {
             }
         }
     }
-
-    use super::*;
 
     #[test]
     fn trims_as_str_trim_does() {

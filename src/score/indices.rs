@@ -3,7 +3,7 @@
 //! inline when they are few, as nearly all are: millions are kept until the outputs
 //! are written, and a heap block each would be two allocations a patent.
 
-/// The lists, one after another: inline up to [`INLINE`] indices, else in one block.
+/// The lists, one after another: inline up to [`INLINE`] indices, else behind one pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Indices {
     /// `len` indices in `items`: `holders` of them, then `sei`, then the transferors.
