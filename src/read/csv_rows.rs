@@ -1,9 +1,9 @@
-//! A CSV segment's bytes cut into rows of cells. A line with no quote and no
-//! carriage return but its last byte is split at its delimiters where it lies, its
-//! cells never copied (most rows of most exports); any other record is read by
-//! csv_core, the parser the csv crate drives, so every row reads as the csv crate
-//! reads it: `\r`, `\n` and `\r\n` end a record, blank lines are skipped, `""` in a
-//! quoted cell is one quote.
+//! A CSV segment's bytes cut into rows of cells. A record with no quote is split at
+//! its delimiters where it lies, its cells never copied (most rows of most exports);
+//! one with a quote is read by csv_core, the parser the csv crate drives. Every row
+//! reads as the csv crate reads it: `\r`, `\n` and `\r\n` end a record, blank lines
+//! are skipped, `""` in a quoted cell is one quote. Each step looks only as far as
+//! the next line end, so the work stays linear in the bytes whatever ends the lines.
 
 use crate::read::cells::Cells;
 
@@ -35,17 +35,18 @@ pub(crate) fn split_rows(
             }
             _ => {}
         }
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(len, |i| pos + i);
-        let content_end = if bytes[end - 1] == b'\r' { end - 1 } else { end };
-        let content = &bytes[pos..content_end];
-        if memchr::memchr2(b'"', b'\r', content).is_none() {
+        // The record's end, unless a quote makes it csv_core's to find: the next line
+        // end (the loop then steps over `\r` and `\n`, counting lines).
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[pos..]).map_or(len, |i| pos + i);
+        let content = &bytes[pos..end];
+        if memchr::memchr(b'"', content).is_none() {
             lines.push(line);
             let mut start = pos;
             for at in memchr::memchr_iter(delimiter, content) {
                 cells.push_span(base + start, base + pos + at);
                 start = pos + at + 1;
             }
-            cells.push_span(base + start, base + content_end);
+            cells.push_span(base + start, base + end);
             cells.end_row();
             pos = end;
         } else {
@@ -97,8 +98,8 @@ impl QuotedRecords {
         use csv_core::ReadRecordResult::*;
         self.core.reset();
         let start = self.cells.len();
-        // Room for the whole first line: a record's cells are never longer than it.
-        let line = memchr::memchr(b'\n', input).map_or(input.len(), |i| i + 1);
+        // Room for the record's first line; a record spanning lines doubles it.
+        let line = memchr::memchr2(b'\n', b'\r', input).map_or(input.len(), |i| i + 1);
         self.cells.resize(start + line + 1, 0);
         let (mut taken, mut written, mut fields) = (0, 0, 0);
         loop {
@@ -185,6 +186,11 @@ mod tests {
         let text = "a\rb;c\r\r\n中文;\"q\"\r";
         assert_eq!(split(text, b';', 1), csv_crate(text, b';', 1));
         assert_eq!(split(text, b';', 1).0, vec![row(&["a"]), row(&["b", "c"]), row(&["中文", "q"])]);
+        // Lines ended by `\r` alone (classic Mac files): every record on line 1.
+        let text: String = (0..1000).map(|i| format!("{i},\"q{i}\"\r{i}\r")).collect();
+        let (rows, lines) = split(&text, b',', 1);
+        assert_eq!((rows.len(), &rows[1998], lines[1999]), (2000, &row(&["999", "q999"]), 1));
+        assert_eq!((rows, lines), csv_crate(&text, b',', 1));
     }
 
     #[test]
