@@ -55,7 +55,9 @@ pub(crate) fn split_rows(
                 lines.push(line);
             }
             line += memchr::memchr_iter(b'\n', &bytes[pos..pos + consumed]).count() as u64;
-            pos += consumed;
+            // csv_core takes at least the record's first byte; were it ever to take
+            // none, the loop still moves on.
+            pos += consumed.max(1);
         }
     }
     bytes.extend_from_slice(&quoted.cells);
