@@ -738,9 +738,11 @@ impl Merged {
     /// Attach a side table's items to the patents they name (items naming no patent
     /// of the portfolio are dropped) and take its rejects and warnings. Call after
     /// [`Merged::finish`].
-    pub fn attach<T>(&mut self, table: SideTable<T>, mut put: impl FnMut(&mut Patent, T)) {
-        for (id, item) in table.items {
-            if let Some(i) = self.position(&id) {
+    pub fn attach<T: Sync>(&mut self, table: SideTable<T>, mut put: impl FnMut(&mut Patent, T)) {
+        // Each lookup is a binary search over every patent's key: done in parallel.
+        let positions: Vec<Option<usize>> = table.items.par_iter().map(|(id, _)| self.position(id)).collect();
+        for ((_, item), at) in table.items.into_iter().zip(positions) {
+            if let Some(i) = at {
                 put(&mut self.patents[i], item);
             }
         }

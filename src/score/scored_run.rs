@@ -107,28 +107,64 @@ pub fn run_sources(settings: &Settings, transactions: &[(Transaction, Vec<usize>
     }
 }
 
-/// The coverage over the scored inventions, and the source counts.
+/// The coverage over the scored inventions, and the source counts: one parallel pass,
+/// each patent's record read once (a pass on one core waits on every record's memory).
 pub fn tally(scored: &[Scored], mut sources: Sources) -> (Coverage, Sources) {
-    let coverage = scored
+    let (coverage, counted) = scored
         .par_iter()
-        .filter(|s| s.patent.kind == Some(Kind::Invention))
-        .fold(Coverage::default, |mut c, s| {
-            c.add(s.assessable);
-            c
+        .fold(<(Coverage, PatentSources)>::default, |(mut coverage, mut counted), s| {
+            if s.patent.kind == Some(Kind::Invention) {
+                coverage.add(s.assessable);
+            }
+            counted.add(&s.patent);
+            (coverage, counted)
         })
-        .reduce(Coverage::default, |mut a, b| {
-            a.merge(&b);
-            a
+        .reduce(<(Coverage, PatentSources)>::default, |(mut coverage, counted), (other, more)| {
+            coverage.merge(&other);
+            (coverage, counted.plus(more))
         });
-    for s in scored {
-        let p = &s.patent;
-        sources.patents_with_events += usize::from(!p.events().is_empty());
-        sources.events += p.events().len();
-        sources.grant_dates_from_events += usize::from(p.known.grant_from_event);
-        sources.lapse_dates_from_events += usize::from(p.known.lapse_from_event);
-        sources.filing_year_only += usize::from(p.filing_year_only);
-        sources.patents_with_classes += usize::from(p.classes_codes > 0);
-        sources.status_unknown += usize::from(status_of(p) == StatusClass::Unknown && p.status_class.is_some());
-    }
+    sources.patents_with_events = counted.with_events;
+    sources.events = counted.events;
+    sources.grant_dates_from_events = counted.grant_from_events;
+    sources.lapse_dates_from_events = counted.lapse_from_events;
+    sources.filing_year_only = counted.filing_year_only;
+    sources.patents_with_classes = counted.with_classes;
+    sources.status_unknown = counted.status_unknown;
     (coverage, sources)
+}
+
+/// The [`Sources`] counts that each scored patent adds to.
+#[derive(Default)]
+struct PatentSources {
+    with_events: usize,
+    events: usize,
+    grant_from_events: usize,
+    lapse_from_events: usize,
+    filing_year_only: usize,
+    with_classes: usize,
+    status_unknown: usize,
+}
+
+impl PatentSources {
+    fn add(&mut self, p: &crate::rules::model::Patent) {
+        self.with_events += usize::from(!p.events().is_empty());
+        self.events += p.events().len();
+        self.grant_from_events += usize::from(p.known.grant_from_event);
+        self.lapse_from_events += usize::from(p.known.lapse_from_event);
+        self.filing_year_only += usize::from(p.filing_year_only);
+        self.with_classes += usize::from(p.classes_codes > 0);
+        self.status_unknown += usize::from(status_of(p) == StatusClass::Unknown && p.status_class.is_some());
+    }
+
+    fn plus(self, other: PatentSources) -> PatentSources {
+        PatentSources {
+            with_events: self.with_events + other.with_events,
+            events: self.events + other.events,
+            grant_from_events: self.grant_from_events + other.grant_from_events,
+            lapse_from_events: self.lapse_from_events + other.lapse_from_events,
+            filing_year_only: self.filing_year_only + other.filing_year_only,
+            with_classes: self.with_classes + other.with_classes,
+            status_unknown: self.status_unknown + other.status_unknown,
+        }
+    }
 }
