@@ -184,7 +184,8 @@ fn compact(raw: &str) -> CompactString {
             ascii[len] = b.to_ascii_uppercase();
             len += 1;
         }
-        return std::str::from_utf8(&ascii[..len]).map_or_else(|_| CompactString::default(), CompactString::from);
+        // SAFETY: bytes of an ASCII text, upper-cased: ASCII, so UTF-8.
+        return CompactString::from(unsafe { std::str::from_utf8_unchecked(&ascii[..len]) });
     }
     folded.chars().filter(kept).flat_map(char::to_uppercase).collect()
 }

@@ -27,14 +27,6 @@ const ROW_ROOM: usize = 640;
 /// Patents per part of a chunk, rendered by one task: also a Parquet row group.
 const PART: usize = 1 << 14;
 
-fn bool_text(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
-    }
-}
-
 /// Render one patent's cells; the evidence is the verdict at `as_of`: eligibility,
 /// then one line per dimension, joined by ` | `.
 pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
@@ -137,7 +129,12 @@ impl CellWriter {
 
     /// A `true` or `false` cell.
     fn flag(&mut self, b: bool) {
-        self.text.push_str(bool_text(b));
+        // Each spelling a constant: copied in place, not through a call to memcpy.
+        if b {
+            self.text.push_str("true");
+        } else {
+            self.text.push_str("false");
+        }
         self.end_as(Typed::Bool(b), false);
     }
 
