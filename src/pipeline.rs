@@ -138,11 +138,17 @@ fn read_inputs(
     timings: &mut Vec<(&'static str, u128)>,
 ) -> Result<ReadInputs, InputError> {
     let t = Instant::now();
-    let mut inputs = Vec::new();
-    let (concordance, concordance_label, aliases) =
-        reference_tables(settings.concordance.as_deref(), settings.side.aliases.as_deref(), &mut inputs)?;
+    let (mut inputs, mut portfolio_inputs) = (Vec::new(), Vec::new());
     let (files, sheet) = (&settings.portfolio, settings.sheet.as_deref());
-    let read = read_portfolios(files, sheet, settings.profile, &settings.columns, &mut inputs, progress)?;
+    // The reference tables (the built-in concordance alone is 34,000 rows to parse)
+    // are built while the portfolio is scanned, which keeps one core waiting on reads.
+    let (tables, read) = rayon::join(
+        || reference_tables(settings.concordance.as_deref(), settings.side.aliases.as_deref(), &mut inputs),
+        || read_portfolios(files, sheet, settings.profile, &settings.columns, &mut portfolio_inputs, progress),
+    );
+    let (concordance, concordance_label, aliases) = tables?;
+    let read = read?;
+    inputs.append(&mut portfolio_inputs);
     let PortfolioRead { mut merged, rows_read, holder_columns, event_columns, files } = read;
     // The merge's sort tables and the lookups freed with `into_records` are handed
     // back to the OS as they are freed (see `memory`).
