@@ -140,8 +140,7 @@ fn read_inputs(
     let t = Instant::now();
     let (mut inputs, mut portfolio_inputs) = (Vec::new(), Vec::new());
     let (files, sheet) = (&settings.portfolio, settings.sheet.as_deref());
-    // The reference tables (the built-in concordance alone is 34,000 rows to parse)
-    // are built while the portfolio is scanned, which keeps one core waiting on reads.
+    // The reference tables (34,000 built-in concordance rows) are parsed beside the scan.
     let (tables, read) = rayon::join(
         || reference_tables(settings.concordance.as_deref(), settings.side.aliases.as_deref(), &mut inputs),
         || read_portfolios(files, sheet, settings.profile, &settings.columns, &mut portfolio_inputs, progress),

@@ -163,8 +163,7 @@ pub fn convert(
     params: &ConversionParams,
 ) -> Conversion {
     let mut out = Conversion { figures: vec![ConversionFigures::default(); institutions], ..Conversion::default() };
-    // What each patent's events and pledges say is read in parallel: on one core the
-    // pass waits on every record's memory. Most patents have none and end here.
+    // Read in parallel (one core would wait on every record's memory); most are 0.
     let patent_bits: Vec<u8> = scored.par_iter().map(|s| patent_bits(s, params)).collect();
     for (s, &bits) in scored.iter().zip(&patent_bits) {
         if bits == 0 {
