@@ -170,43 +170,39 @@ impl TableFile {
         // a character, say) is reported, not read again whole as if nothing happened.
         let give_up = || file_info::check_unchanged(path, &before).map(|()| None);
         let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-        // `piece` holds the bytes from `offset` on, read and not yet scanned: always
-        // scanned up to a line end, so UTF-8 characters and rows are never cut.
+        // Each piece is hashed while the next one is read and scanned (the hash is the
+        // slower, the read the longer before): `piece` holds the bytes from `offset` on,
+        // read and not yet scanned; `hashing` the last piece, whose bytes from `fresh`
+        // on were not hashed yet.
         let (mut piece, mut offset) = (Vec::with_capacity(PIECE_BYTES), 0usize);
+        let (mut hashing, mut fresh) = (Vec::with_capacity(PIECE_BYTES), 0usize);
         let mut found: Option<(HeaderFound, RowSplitter, usize)> = None;
         let bom = loop {
-            // Only the bytes just read are searched for a line end: `piece` had none.
-            let searched = piece.len();
-            let eof = fill(&mut file, &mut piece, PIECE_BYTES).map_err(io)?;
-            let last_line_end = memchr::memrchr(b'\n', &piece[searched..]).map(|i| searched + i + 1);
-            let Some(cut) = (if eof { Some(piece.len()) } else { last_line_end }) else {
-                sha2::Digest::update(&mut hasher, &piece[searched..]);
+            let (_, step) = rayon::join(
+                || sha2::Digest::update(&mut hasher, &hashing[fresh..]),
+                || scan_piece(path, &mut file, &mut piece, offset, &mut found),
+            );
+            let step = step.map_err(io)?;
+            hashing.clear();
+            let Some(cut) = step.cut else {
+                // No line end yet: the piece grows, and its new bytes go to be hashed.
+                hashing.extend_from_slice(&piece[step.searched..]);
+                fresh = 0;
                 continue;
             };
-            // Every byte is hashed once, as it is read; beside the UTF-8 check and the
-            // search for row boundaries.
-            let (fresh, scanned) = (&piece[searched..], &piece[..cut]);
-            let split = || -> Option<usize> {
-                if !is_utf8(scanned) {
-                    return None;
-                }
-                let (_, splitter, bom) = match &mut found {
-                    Some(f) => f,
-                    None => found.insert(header_in(path, scanned, eof)?),
-                };
-                let from = splitter.position().saturating_sub(offset).min(cut);
-                splitter.feed(&scanned[from..], offset + from);
-                Some(*bom)
-            };
-            let (_, bom) = rayon::join(|| sha2::Digest::update(&mut hasher, fresh), split);
-            let Some(bom) = bom else { return give_up() };
+            // The piece scanned goes to be hashed; what follows its last line end starts
+            // the next one.
+            hashing.extend_from_slice(&piece[cut..]);
+            std::mem::swap(&mut piece, &mut hashing);
+            fresh = step.searched;
+            let Some(bom) = step.bom else { return give_up() };
             scanned_bytes(cut as u64);
-            piece.drain(..cut);
             offset += cut;
-            if eof {
+            if step.eof {
                 break bom;
             }
         };
+        sha2::Digest::update(&mut hasher, &hashing[fresh..]);
         let Some((header, splitter, _)) = found else { return give_up() };
         file_info::check_read(path, &before, offset as u64)?;
         let rows = splitter.lines_after_start();
@@ -320,6 +316,53 @@ impl TableFile {
         }
         Ok(table)
     }
+}
+
+/// What [`scan_piece`] did with one piece.
+struct PieceScanned {
+    /// Where the piece's new bytes (read this time) start.
+    searched: usize,
+    /// Where the scan stopped, after the last line end (the file's end at its end);
+    /// `None` when the piece has no line end yet (more is read onto it).
+    cut: Option<usize>,
+    /// The BOM's length when the bytes scanned are UTF-8 and the header was found;
+    /// `None` when the scan cannot go on (the file is read whole instead), or nothing
+    /// was scanned.
+    bom: Option<usize>,
+    /// Whether the file ended.
+    eof: bool,
+}
+
+/// Read a piece of `file` onto `piece` (which holds the bytes from `offset` on) and
+/// scan it up to its last line end: the UTF-8 check, the header (into `found`, the
+/// first time) and the row boundaries.
+fn scan_piece(
+    path: &Path,
+    file: &mut std::fs::File,
+    piece: &mut Vec<u8>,
+    offset: usize,
+    found: &mut Option<(HeaderFound, RowSplitter, usize)>,
+) -> std::io::Result<PieceScanned> {
+    // Only the bytes just read are searched for a line end: `piece` had none.
+    let searched = piece.len();
+    let eof = fill(file, piece, PIECE_BYTES)?;
+    let last_line_end = memchr::memrchr(b'\n', &piece[searched..]).map(|i| searched + i + 1);
+    let cut = if eof { Some(piece.len()) } else { last_line_end };
+    let split = |cut: usize| -> Option<usize> {
+        let scanned = &piece[..cut];
+        if !is_utf8(scanned) {
+            return None;
+        }
+        let (_, splitter, bom) = match found {
+            Some(f) => f,
+            None => found.insert(header_in(path, scanned, eof)?),
+        };
+        let from = splitter.position().saturating_sub(offset).min(cut);
+        splitter.feed(&scanned[from..], offset + from);
+        Some(*bom)
+    };
+    let bom = cut.and_then(split);
+    Ok(PieceScanned { searched, cut, bom, eof })
 }
 
 /// Whether `bytes` are UTF-8: checked a vector at a time (simdutf8), as every input
@@ -919,6 +962,26 @@ mod tests {
         std::fs::write(&p, encoding_rs::GBK.encode("申请号,名称\n201310699744.2,一种方法\n").0).unwrap();
         assert!(TableFile::scan(&p, &|_| {}).unwrap().is_none());
         assert_eq!(read_table(&p).unwrap().cell(0, 1), "一种方法");
+    }
+
+    #[test]
+    fn a_row_longer_than_two_pieces_is_scanned_and_hashed_as_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.csv");
+        let mut text = String::from("申请号,名称,申请人\n");
+        for i in 0..1_000 {
+            text.push_str(&format!("CN{i}A,一种方法,清华大学\n"));
+        }
+        // A cell of two and a half pieces: two pieces in a row end in no line end.
+        text.push_str(&format!("CN1000A,{},北京大学\nCN1001A,末行,北京大学\n", "长".repeat(PIECE_BYTES * 5 / 6)));
+        std::fs::write(&p, &text).unwrap();
+        let scanned = TableFile::scan(&p, &|_| {}).unwrap().expect("a UTF-8 file is scanned");
+        let whole = TableFile::from_bytes(&p, text.clone().into_bytes(), None).unwrap();
+        assert_eq!((scanned.info.bytes, &scanned.info.sha256), (whole.info.bytes, &whole.info.sha256));
+        let table = scanned.into_table().unwrap();
+        assert_eq!(table.height(), 1_002);
+        assert_eq!(table.cell(1_000, 1).len(), PIECE_BYTES * 5 / 6 * 3);
+        assert_eq!((table.cell(1_001, 1), table.line(1_001)), ("末行", 1_003));
     }
 
     #[test]
