@@ -170,10 +170,10 @@ impl TableFile {
         // a character, say) is reported, not read again whole as if nothing happened.
         let give_up = || file_info::check_unchanged(path, &before).map(|()| None);
         let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-        // Each piece is hashed while the next one is read and scanned (the hash is the
-        // slower, the read the longer before): `piece` holds the bytes from `offset` on,
-        // read and not yet scanned; `hashing` the last piece, whose bytes from `fresh`
-        // on were not hashed yet.
+        // Each piece is hashed while the next one is read and scanned: the scan takes
+        // about as long as the hash, not the read and then the hash. `piece` holds the
+        // bytes from `offset` on, read and not yet scanned; `hashing` the last piece,
+        // whose bytes from `fresh` on are not hashed yet.
         let (mut piece, mut offset) = (Vec::with_capacity(PIECE_BYTES), 0usize);
         let (mut hashing, mut fresh) = (Vec::with_capacity(PIECE_BYTES), 0usize);
         let mut found: Option<(HeaderFound, RowSplitter, usize)> = None;

@@ -42,9 +42,8 @@ impl Ymd {
 }
 
 /// The text of [`Ymd::digits`]' bytes. Evidence writes several dates for every
-/// patent: checking ten ASCII bytes again cost more than making them (a sixth of a
-/// million-patent run's date instructions), and pushing them as characters one at a
-/// time ten times that.
+/// patent: checking the ten ASCII bytes again was half of pushing a date, and pushing
+/// them as characters one at a time ten times that.
 fn ascii_text(digits: &[u8; 10]) -> &str {
     // SAFETY: `digits` holds only `b'0'..=b'9'` and `b'-'` (see `Ymd::digits`): ASCII,
     // so UTF-8.
