@@ -53,14 +53,7 @@ struct CellWriter {
 impl CellWriter {
     /// A writer of one row's cells.
     fn cells() -> CellWriter {
-        CellWriter {
-            text: String::with_capacity(512),
-            ends: [0u32; PATENT_COLUMNS.len()],
-            col: 0,
-            csv: None,
-            columns: None,
-            start: 0,
-        }
+        CellWriter::rows(String::with_capacity(512), None, None)
     }
 
     /// A writer of CSV rows into `text` (when `csv` is `Some(raw)`) and of the cells
