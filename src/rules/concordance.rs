@@ -2,8 +2,9 @@
 //! lookup from an IPC key at each hierarchy level to the SEI categories it maps to.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::rules::ipc::{parse_ipc, Ipc};
 use crate::rules::TableError;
@@ -33,6 +34,10 @@ pub struct Concordance {
     by_key: FxHashMap<Ipc, Vec<usize>>,
     categories: Vec<SeiCategory>,
     rows: usize,
+    /// The categories each code of a run reaches, level after level, as
+    /// [`Concordance::reached_by`] finds them ([`Concordance::remember`]): one lookup
+    /// a code instead of one a hierarchy level.
+    remembered: OnceLock<FxHashMap<Ipc, Box<[u32]>>>,
 }
 
 /// A match of one patent IPC code against the concordance.
@@ -107,18 +112,34 @@ impl Concordance {
     /// code in the patent's order that reaches it), sorted by category code.
     pub fn match_codes<'a>(&'a self, codes: &'a [Ipc]) -> Vec<SeiMatch<'a>> {
         let mut found: Vec<SeiMatch<'a>> = Vec::new();
+        let mut add = |ipc: &'a Ipc, idx: usize| {
+            let category = &self.categories[idx];
+            if !found.iter().any(|m| m.category.code == category.code) {
+                found.push(SeiMatch { ipc, category, index: idx });
+            }
+        };
         for ipc in codes {
-            for key in ipc.lookup_keys() {
-                for &idx in self.by_key.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
-                    let category = &self.categories[idx];
-                    if !found.iter().any(|m| m.category.code == category.code) {
-                        found.push(SeiMatch { ipc, category, index: idx });
-                    }
-                }
+            match self.remembered.get().and_then(|reached| reached.get(ipc)) {
+                Some(reached) => reached.iter().for_each(|&idx| add(ipc, idx as usize)),
+                None => self.reached_by(ipc).for_each(|idx| add(ipc, idx)),
             }
         }
         found.sort_by(|a, b| a.category.code.cmp(&b.category.code));
         found
+    }
+
+    /// The categories `ipc` reaches, its own key first, then each level above it,
+    /// each level's in table order.
+    fn reached_by(&self, ipc: &Ipc) -> impl Iterator<Item = usize> + '_ {
+        ipc.lookup_keys().flat_map(|key| self.by_key.get(&key).map(Vec::as_slice).unwrap_or(&[]).iter().copied())
+    }
+
+    /// Look up once what each of a run's `codes` reaches, for [`Concordance::match_codes`]
+    /// to read; a table remembers the codes of the first run it is given (it is one
+    /// run's table), and looks up any other code level by level, to the same matches.
+    pub fn remember(&self, codes: FxHashSet<Ipc>) {
+        let reached = || codes.iter().map(|ipc| (*ipc, self.reached_by(ipc).map(|idx| idx as u32).collect())).collect();
+        self.remembered.get_or_init(reached);
     }
 }
 
@@ -133,6 +154,47 @@ mod tests {
     fn matched(table: &Concordance, list: &[&str]) -> Vec<String> {
         let c = codes(list);
         table.match_codes(&c).iter().map(|m| format!("{} → {} {}", m.ipc, m.category.code, m.category.name)).collect()
+    }
+
+    #[test]
+    fn remembered_codes_match_as_looked_up_level_by_level() {
+        let text = "ipc,sei_code,sei_name\nC09D11/101,3.6,前沿新材料\nC09D11/00,3.4,先进无机非金属材料\nC09D,3.6,前沿新材料\nC09D,1.3,新兴软件和新型信息技术服务\nG16,1.3,新兴软件和新型信息技术服务\n";
+        let lists: [&[&str]; 4] = [
+            &["C09D 11/101", "G16H 50/20"],
+            &["G16H 50/20", "C09D 11/101"],
+            &["A47J 27/00", "C09D 11/102", "C09D 5/00"],
+            &["C09D 11/101", "C09D 11/101"],
+        ];
+        let fresh = Concordance::from_csv(text).unwrap();
+        let looked_up: Vec<Vec<String>> = lists.iter().map(|l| matched(&fresh, l)).collect();
+        // The first code in the patent's order that reaches a category is its match.
+        assert_eq!(
+            looked_up[0],
+            [
+                "C09D 11/101 → 1.3 新兴软件和新型信息技术服务",
+                "C09D 11/101 → 3.4 先进无机非金属材料",
+                "C09D 11/101 → 3.6 前沿新材料"
+            ]
+        );
+        assert_eq!(
+            looked_up[1],
+            [
+                "G16H 50/20 → 1.3 新兴软件和新型信息技术服务",
+                "C09D 11/101 → 3.4 先进无机非金属材料",
+                "C09D 11/101 → 3.6 前沿新材料"
+            ]
+        );
+        // Remembering some of the codes (C09D 5/00 is left to the lookup) changes no match.
+        let remembering = Concordance::from_csv(text).unwrap();
+        remembering.remember(codes(&["C09D 11/101", "G16H 50/20", "A47J 27/00", "C09D 11/102"]).into_iter().collect());
+        let remembered: Vec<Vec<String>> = lists.iter().map(|l| matched(&remembering, l)).collect();
+        assert_eq!(remembered, looked_up);
+        // A second run's codes are looked up level by level, to the same matches.
+        remembering.remember(codes(&["C09D 5/00"]).into_iter().collect());
+        assert_eq!(
+            matched(&remembering, &["C09D 5/00"]),
+            ["C09D 5/00 → 1.3 新兴软件和新型信息技术服务", "C09D 5/00 → 3.6 前沿新材料"]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::rules::concordance::Concordance;
 use crate::rules::coverage::{assess, Assessable, RunSources};
 use crate::rules::dimensions::{verdict, Facts};
 use crate::rules::institutions::{AliasTable, Institution};
+use crate::rules::ipc::Ipc;
 use crate::rules::model::{Flags, Name, Patent, Verdict};
 use crate::rules::validity::status_of;
 use crate::rules::RuleParams;
@@ -280,19 +281,10 @@ fn score_one(
 /// institutions (numbered in order of the names, so the same at any thread count).
 /// Holder names are shared strings (see `read::portfolio`), so they are told apart by
 /// address first: far fewer than the rows, and cheap to hash.
-fn resolve_holders(patents: &[Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMap<usize, u32>, Vec<Institution>) {
-    let shared = patents
-        .par_iter()
-        .fold(FxHashMap::default, |mut names, p| {
-            for h in p.holders.iter().chain(p.applicants()) {
-                names.entry(h.address()).or_insert(&**h);
-            }
-            names
-        })
-        .reduce(FxHashMap::default, |mut a, b| {
-            a.extend(b);
-            a
-        });
+fn resolve_holders(
+    shared: FxHashMap<usize, &str>,
+    ctx: &ScoreContext<'_>,
+) -> (FxHashMap<usize, u32>, Vec<Institution>) {
     let mut names: Vec<&str> = shared.values().copied().collect::<FxHashSet<&str>>().into_iter().collect();
     names.sort_unstable();
     let mut by_holder: FxHashMap<&str, u32> = FxHashMap::default();
@@ -307,6 +299,25 @@ fn resolve_holders(patents: &[Box<Patent>], ctx: &ScoreContext<'_>) -> (FxHashMa
         by_holder.insert(h, index);
     }
     (shared.into_iter().map(|(at, name)| (at, by_holder[name])).collect(), institutions)
+}
+
+/// The run's distinct holder and applicant names (by address) and IPC codes, in one
+/// parallel pass over the records.
+fn distinct_names_and_codes(patents: &[Box<Patent>]) -> (FxHashMap<usize, &str>, FxHashSet<Ipc>) {
+    patents
+        .par_iter()
+        .fold(Default::default, |(mut names, mut codes): (FxHashMap<usize, &str>, FxHashSet<Ipc>), p| {
+            for h in p.holders.iter().chain(p.applicants()) {
+                names.entry(h.address()).or_insert(&**h);
+            }
+            codes.extend(p.ipc.iter().copied());
+            (names, codes)
+        })
+        .reduce(Default::default, |(mut names, mut codes), (more_names, more_codes)| {
+            names.extend(more_names);
+            codes.extend(more_codes);
+            (names, codes)
+        })
 }
 
 /// Append the institutions of `names` that `list[from..]` does not have yet.
@@ -334,7 +345,9 @@ pub fn score_all_with(
     ctx: &ScoreContext<'_>,
     progress: &dyn crate::progress::Progress,
 ) -> Scoring {
-    let (by_holder, institutions) = resolve_holders(&patents, ctx);
+    let (names, codes) = distinct_names_and_codes(&patents);
+    ctx.concordance.remember(codes);
+    let (by_holder, institutions) = resolve_holders(names, ctx);
     let run_tally = std::sync::Mutex::new(crate::rules::quality::CohortTally::default());
     // Each task's share of the tally, and a list it reuses for each patent's indices.
     let task = || (TallyShare { tally: Default::default(), run: &run_tally }, Vec::new());
