@@ -679,46 +679,46 @@ impl Merged {
     /// order; count the duplicates; index the publications.
     pub fn finish(&mut self) {
         let mut publications = std::mem::take(&mut self.publications);
-        // The publications are sorted before the patents, not beside them: each sort
-        // is parallel, and the two sort tables (32 bytes a row each) would be the
-        // read's peak together.
-        let order = sort_order(&publications, |(pub_id, _)| pub_id);
-        permute(&mut publications, &order.iter().map(|&(_, i)| i).collect::<Vec<u32>>());
-        drop(order);
+        // Sorted where they lie (inline ids: no record is dereferenced), then deduplicated.
+        publications.par_sort_unstable_by(|a, b| by_id(&a.0, a.1, &b.0, b.1));
         publications.dedup_by(|later, first| later.0 == first.0);
         let patent_of_row = self.merge_sorted();
         publications.par_iter_mut().for_each(|(_, row)| *row = patent_of_row[*row as usize]);
         self.by_publication = publications;
     }
 
-    /// Sort the patent rows by id, merge each id's rows into its first (compacting in
-    /// place) and return the position each row ended up in.
+    /// Sort the patent rows by id, merge each id's rows into its first and return the
+    /// position each row ended up in.
     fn merge_sorted(&mut self) -> Vec<u32> {
-        let order = sort_order(&self.patents, |p| &p.id);
-        permute(&mut self.patents, &order.iter().map(|&(_, row)| row).collect::<Vec<u32>>());
+        // Each record sorted in parallel beside its id's key and its row: records move
+        // with the sort, and are not put in order one by one after it.
+        let rows = std::mem::take(&mut self.patents);
+        let mut sorted: Vec<(u128, u32, Box<Patent>)> =
+            rows.into_par_iter().enumerate().map(|(row, p)| (id_key(&p.id), row as u32, p)).collect();
+        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| by_id(&a.2.id, a.1, &b.2.id, b.1)));
         // Rows are in (id, input order) now: each run of one id merges into its first row.
-        let patents = &mut self.patents;
-        let mut patent_of_row = vec![0u32; patents.len()];
-        let mut keys: Vec<u128> = Vec::with_capacity(patents.len());
-        let mut kept = 0usize;
-        for (k, &(key, row)) in order.iter().enumerate() {
-            if keys.last() == Some(&key) && patents[kept - 1].id == patents[k].id {
-                let later = std::mem::take(&mut *patents[k]);
-                let at = kept - 1;
-                for (which, mine, theirs) in merge_into(&mut patents[at], later) {
-                    let kept_value = patents[at].counts.get(which).unwrap_or(mine);
-                    let other = if kept_value == mine { theirs } else { mine };
-                    self.disagreements.push((at as u32, which, kept_value, other));
+        let mut patent_of_row = vec![0u32; sorted.len()];
+        let mut keys: Vec<u128> = Vec::with_capacity(sorted.len());
+        let mut patents: Vec<Box<Patent>> = Vec::with_capacity(sorted.len());
+        for (key, row, p) in sorted {
+            let at = patents.len().wrapping_sub(1);
+            match patents.last_mut() {
+                Some(first) if keys.last() == Some(&key) && first.id == p.id => {
+                    for (which, mine, theirs) in merge_into(first, *p) {
+                        let kept_value = first.counts.get(which).unwrap_or(mine);
+                        let other = if kept_value == mine { theirs } else { mine };
+                        self.disagreements.push((at as u32, which, kept_value, other));
+                    }
+                    self.duplicates += 1;
                 }
-                self.duplicates += 1;
-            } else {
-                patents.swap(kept, k);
-                keys.push(key);
-                kept += 1;
+                _ => {
+                    patents.push(p);
+                    keys.push(key);
+                }
             }
-            patent_of_row[row as usize] = kept as u32 - 1;
+            patent_of_row[row as usize] = patents.len() as u32 - 1;
         }
-        patents.truncate(kept);
+        self.patents = patents;
         self.keys = keys;
         patent_of_row
     }
@@ -816,31 +816,10 @@ pub fn id_key(id: &PatentId) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
-/// The positions of `items` in order of their id (ties in position order), with
-/// each id's [`id_key`]; sorted in parallel on the keys, so records are neither
-/// moved nor (nearly ever) compared byte by byte.
-pub fn sort_order<T: Sync>(items: &[T], id: impl Fn(&T) -> &PatentId + Sync) -> Vec<(u128, u32)> {
-    let mut order: Vec<(u128, u32)> = items.par_iter().enumerate().map(|(i, t)| (id_key(id(t)), i as u32)).collect();
-    order.par_sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| id(&items[a.1 as usize]).cmp(id(&items[b.1 as usize]))).then(a.1.cmp(&b.1))
-    });
-    order
-}
-
-/// Put `items` in `order` (position k receives the item now at `order[k]`) in place,
-/// by walking the permutation's cycles: no second copy of the items is made.
-pub fn permute<T>(items: &mut [T], order: &[u32]) {
-    let mut source = order.to_vec();
-    for start in 0..source.len() {
-        let mut k = start;
-        while source[k] as usize != start {
-            let from = source[k] as usize;
-            items.swap(k, from);
-            source[k] = k as u32;
-            k = from;
-        }
-        source[k] = k as u32;
-    }
+/// The order of two rows by id, then by row: by [`id_key`] first, so that ids are
+/// (nearly ever) not compared byte by byte.
+fn by_id(a: &PatentId, a_row: u32, b: &PatentId, b_row: u32) -> std::cmp::Ordering {
+    id_key(a).cmp(&id_key(b)).then_with(|| a.cmp(b)).then(a_row.cmp(&b_row))
 }
 
 /// The union of two rows' events, counting repeats: an event a row lists twice (two
