@@ -27,6 +27,11 @@ const ROW_ROOM: usize = 640;
 /// Patents per part of a chunk, rendered by one task: also a Parquet row group.
 const PART: usize = 1 << 14;
 
+/// Patents per part without a Parquet row group to make: eight parts a chunk, so
+/// that the core that has written the chunk before finds some of them left to render
+/// (with two, it waited for the other core's part: a seventh of the stage at 1M).
+const CSV_PART: usize = PART / 4;
+
 /// Render one patent's cells; the evidence is the verdict at `as_of`: eligibility,
 /// then one line per dimension, joined by ` | `.
 pub fn patent_cells(s: &Scored, ctx: &ScoreContext<'_>) -> PatentCells {
@@ -238,7 +243,8 @@ pub fn write_patents(
     // and its cells dropped, in parallel.
     let render = |chunk: &[Scored]| -> Result<Vec<Rendered>> {
         let csv = csv.as_ref().map(|_| style.raw);
-        chunk.par_chunks(PART).map(|part| render_part(part, ctx, csv, parquet.as_ref())).collect()
+        let part = if parquet.is_some() { PART } else { CSV_PART };
+        chunk.par_chunks(part).map(|part| render_part(part, ctx, csv, parquet.as_ref())).collect()
     };
     // Chunk k is written (CSV bytes, then its Parquet row groups) while chunk k + 1 renders.
     let write = |rendered: Vec<Rendered>, patents: usize| -> Result<()> {
