@@ -58,8 +58,12 @@ impl<'a> Row<'a> {
     }
 
     fn date(&self, c: C) -> Result<Option<chrono::NaiveDate>, Box<RowIssue>> {
-        let v = self.get(c);
-        parse_date(&v).map_err(|_| self.issue(c, &v, format!("unparseable {}", FIELD_NAMES[c as usize])))
+        self.date_in(c, &self.get(c))
+    }
+
+    /// The date of `v`, the cell of column `c`.
+    fn date_in(&self, c: C, v: &str) -> Result<Option<chrono::NaiveDate>, Box<RowIssue>> {
+        parse_date(v).map_err(|_| self.issue(c, v, format!("unparseable {}", FIELD_NAMES[c as usize])))
     }
 
     /// A date column that may hold a `;` list (SPEC §7: `授权公告日`, `失效日期`): every
@@ -70,8 +74,9 @@ impl<'a> Row<'a> {
         from: Option<chrono::NaiveDate>,
     ) -> Result<Option<chrono::NaiveDate>, Box<RowIssue>> {
         let v = self.get(c);
-        if !v.contains([';', '；', '|']) {
-            return self.date(c);
+        // `；` is EF BC 9B: a cell without these bytes (every single date) has no list.
+        if memchr::memchr3(b';', b'|', 0xEF, v.as_bytes()).is_none() || !v.contains([';', '；', '|']) {
+            return self.date_in(c, &v);
         }
         let mut dates = Vec::new();
         for item in v.split([';', '；', '|']).map(str::trim).filter(|i| !i.is_empty()) {
@@ -424,6 +429,10 @@ fn quality_counts(r: &Row<'_>, warnings: &mut Vec<RowIssue>) -> QualityCounts {
 /// too; an unreadable one, or one above `limit`, is a warning.
 fn count(r: &Row<'_>, c: C, limit: u32, warnings: &mut Vec<RowIssue>) -> Option<u32> {
     let cell = r.get(c);
+    if cell.is_empty() {
+        // No such column (most exports lack some), or nothing in it.
+        return None;
+    }
     let text = crate::rules::text::trim(crate::rules::text::trim(&cell).trim_end_matches(['次', '件', '个']));
     if text.is_empty() {
         return None;

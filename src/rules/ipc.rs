@@ -113,6 +113,26 @@ impl fmt::Display for Ipc {
 
 /// The subgroup without its trailing zeros, but two digits at least (`080000` → `08`,
 /// `000000` → `00`, `5` → `50`).
+/// The characters of a code up to a `(`, without whitespace and dashes, upper-cased
+/// into `buf`: how many, or `None` at a non-ASCII character or one too many.
+fn code_characters(chars: impl Iterator<Item = char>, buf: &mut [u8; 32]) -> Option<usize> {
+    let mut len = 0;
+    for c in chars {
+        if c == '(' {
+            break;
+        }
+        if c.is_whitespace() || c == '-' {
+            continue;
+        }
+        if !c.is_ascii() || len == buf.len() {
+            return None;
+        }
+        buf[len] = c.to_ascii_uppercase() as u8;
+        len += 1;
+    }
+    Some(len)
+}
+
 fn trim_subgroup(digits: &str) -> std::borrow::Cow<'_, str> {
     let trimmed = digits.trim_end_matches('0');
     match (trimmed.len(), digits.len()) {
@@ -135,20 +155,13 @@ pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
     // The code's characters, upper-cased, without spaces and dashes, up to a `(`: on
     // the stack, since every valid code is short ASCII.
     let mut buf = [0u8; 32];
-    let mut len = 0;
-    for c in crate::rules::text::fold_width(raw).chars() {
-        if c == '(' {
-            break;
-        }
-        if c.is_whitespace() || c == '-' {
-            continue;
-        }
-        if !c.is_ascii() || len == buf.len() {
-            return Err(err());
-        }
-        buf[len] = c.to_ascii_uppercase() as u8;
-        len += 1;
-    }
+    let folded = crate::rules::text::fold_width(raw);
+    // ASCII text (nearly every code) is read byte by byte.
+    let kept = match folded.is_ascii() {
+        true => code_characters(folded.bytes().map(char::from), &mut buf),
+        false => code_characters(folded.chars(), &mut buf),
+    };
+    let Some(len) = kept else { return Err(err()) };
     // SAFETY: every byte pushed above is an ASCII character's (non-ASCII returns an
     // error), so the bytes are UTF-8; checking them again cost a tenth of the parse.
     let s = unsafe { std::str::from_utf8_unchecked(&buf[..len]) };
@@ -167,7 +180,8 @@ pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
         return Ok(Ipc::from_key(subclass));
     }
     let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
-    let (main, sub) = match rest.split_once('/') {
+    let slash = rest.bytes().position(|b| b == b'/').map(|at| (&rest[..at], &rest[at + 1..]));
+    let (main, sub) = match slash {
         Some((m, g)) if all_digits(m) && all_digits(g) && m.len() <= 4 && g.len() <= 6 => (m, g),
         // The compact forms: four digits of main group, then the subgroup (`G06N0003080000`;
         // Derwent's `G07G000100` = `G07G 1/00`).
@@ -250,6 +264,9 @@ mod tests {
             "G06N000308",
             "G06N00030800",
             " G06N  3/08 ",
+            // A no-break space (not ASCII: read character by character), a vertical tab.
+            "G06N\u{a0}3/08",
+            "G06N\u{b}3/08",
         ] {
             let ipc = parse_ipc(s).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(ipc.to_string(), "G06N 3/08", "{s}");

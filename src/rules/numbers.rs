@@ -70,6 +70,13 @@ impl Kind {
 
     /// Kind from a kind/type label (发明, 实用新型, 外观设计 and English equivalents).
     pub fn from_label(label: &str) -> Option<Kind> {
+        // The labels nearly every row of a Chinese export holds, told at once.
+        match label {
+            "发明" | "发明专利" | "发明授权" | "发明申请" => return Some(Kind::Invention),
+            "实用新型" => return Some(Kind::UtilityModel),
+            "外观设计" => return Some(Kind::Design),
+            _ => {}
+        }
         let folded = crate::rules::text::fold_width(crate::rules::text::trim(label));
         let lower = crate::rules::text::lowercase(&folded);
         let l = lower.as_ref();
