@@ -66,10 +66,23 @@ pub fn prefetch<T: ?Sized>(value: &T) {
     let _ = value;
 }
 
+/// For a pass over `items` at item `k`: [`prefetch`] the patent record of the item
+/// eight places on, and the lists that of the item four places on points to (by then
+/// in the cache itself), so that each is loaded by its turn.
+#[inline(always)]
+pub fn prefetch_ahead<T>(items: &[T], k: usize, patent: impl Fn(&T) -> Option<&crate::rules::model::Patent>) {
+    if let Some(p) = items.get(k + 8).and_then(&patent) {
+        prefetch(p);
+    }
+    if let Some(p) = items.get(k + 4).and_then(&patent) {
+        prefetch_lists(p);
+    }
+}
+
 /// [`prefetch`] the lists a patent's record points to: its title, IPC codes,
 /// holders and (when it has them) extras.
 #[inline(always)]
-pub fn prefetch_lists(p: &crate::rules::model::Patent) {
+fn prefetch_lists(p: &crate::rules::model::Patent) {
     prefetch(&*p.title);
     prefetch(&*p.ipc);
     prefetch(&*p.holders);

@@ -111,8 +111,6 @@ impl fmt::Display for Ipc {
     }
 }
 
-/// The subgroup without its trailing zeros, but two digits at least (`080000` → `08`,
-/// `000000` → `00`, `5` → `50`).
 /// The characters of a code up to a `(`, without whitespace and dashes, upper-cased
 /// into `buf`: how many, or `None` at a non-ASCII character or one too many.
 fn code_characters(chars: impl Iterator<Item = char>, buf: &mut [u8; 32]) -> Option<usize> {
@@ -133,6 +131,8 @@ fn code_characters(chars: impl Iterator<Item = char>, buf: &mut [u8; 32]) -> Opt
     Some(len)
 }
 
+/// The subgroup without its trailing zeros, but two digits at least (`080000` → `08`,
+/// `000000` → `00`, `5` → `50`).
 fn trim_subgroup(digits: &str) -> std::borrow::Cow<'_, str> {
     let trimmed = digits.trim_end_matches('0');
     match (trimmed.len(), digits.len()) {

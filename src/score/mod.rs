@@ -387,12 +387,7 @@ pub fn score_all_with(
         |(share, parties), (decisions, records)| {
             for k in 0..records.len() {
                 // The records lie apart in memory: asked into the cache a few turns ahead.
-                if let Some(Some(ahead)) = records.get(k + 8) {
-                    crate::memory::prefetch(&**ahead);
-                }
-                if let Some(Some(ahead)) = records.get(k + 4) {
-                    crate::memory::prefetch_lists(ahead);
-                }
+                crate::memory::prefetch_ahead(records, k, |record| record.as_deref());
                 if let Some(p) = records[k].take() {
                     decisions[k] = Some(score_record(p, share, parties, &by_holder, ctx));
                 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::memory::{prefetch, prefetch_lists};
+use crate::memory::prefetch_ahead;
 use crate::rules::dates::Ymd;
 use crate::score::{ScoreContext, Scored};
 use crate::write::parquet::{PatentColumns, Typed};
@@ -301,12 +301,7 @@ fn render_part(
     for (k, s) in part.iter().enumerate() {
         // The records lie apart in memory, each loaded as it is rendered: asked for a
         // few patents ahead, they are in the cache when their turn comes.
-        if let Some(ahead) = part.get(k + 8) {
-            prefetch(&*ahead.patent);
-        }
-        if let Some(ahead) = part.get(k + 4) {
-            prefetch_lists(&ahead.patent);
-        }
+        prefetch_ahead(part, k, |s| Some(&*s.patent));
         rows.render(s, ctx);
     }
     let group = match (parquet, rows.columns.take()) {
