@@ -2,6 +2,7 @@
 //! JSON and the manifest, into a temporary folder renamed into place when complete.
 
 pub(crate) mod csv_out;
+pub(crate) mod direct;
 pub(crate) mod manifest;
 pub(crate) mod outputs;
 pub(crate) mod parquet;

@@ -7,10 +7,10 @@ use polars::prelude::*;
 
 use crate::aggregate::InstitutionRow;
 use crate::rules::institutions::UNIT;
+use crate::write::direct::SharedFile;
 use crate::write::schema::{
     institution_column_kinds, institution_columns, institution_values, ColumnType, InstitutionValue, PATENT_COLUMNS,
 };
-use crate::write::InPieces;
 
 fn save(path: &Path, mut df: DataFrame) -> Result<()> {
     let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
@@ -27,27 +27,29 @@ fn text_col<'a>(name: &str, values: impl Iterator<Item = &'a str>) -> Column {
 /// any thread) and written in order ([`PatentsWriter::write`]).
 pub struct PatentsWriter {
     path: std::path::PathBuf,
-    writer: polars::io::parquet::write::BatchedWriter<InPieces<std::fs::File>>,
+    writer: polars::io::parquet::write::BatchedWriter<SharedFile>,
+    /// The file the writer writes through, finished after its footer.
+    file: SharedFile,
 }
 
 /// A row group encoded and compressed, ready to be written.
 pub type EncodedGroup =
-    Box<dyn FnOnce(&polars::io::parquet::write::BatchedWriter<InPieces<std::fs::File>>) -> PolarsResult<()> + Send>;
+    Box<dyn FnOnce(&polars::io::parquet::write::BatchedWriter<SharedFile>) -> PolarsResult<()> + Send>;
 
 impl PatentsWriter {
     /// Create the file.
     pub fn create(path: &Path) -> Result<PatentsWriter> {
         let err = |e: PolarsError| anyhow::anyhow!("cannot write {}: {e}", path.display());
-        let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        let file = SharedFile::create(path).with_context(|| format!("cannot create {}", path.display()))?;
         let schema = PatentColumns::with_capacity(0).frame().map_err(err)?.schema().clone();
         // LZ4 without statistics: the per-patent table is written for loading
         // elsewhere, and zstd on its evidence text cost as much as rendering it.
-        let writer = ParquetWriter::new(InPieces(file))
+        let writer = ParquetWriter::new(file.clone())
             .with_compression(ParquetCompression::Lz4Raw)
             .with_statistics(StatisticsOptions::empty())
             .batched(&schema)
             .map_err(err)?;
-        Ok(PatentsWriter { path: path.to_path_buf(), writer })
+        Ok(PatentsWriter { path: path.to_path_buf(), writer, file })
     }
 
     /// Encode and compress one row group: patents' cells, gathered by column.
@@ -68,7 +70,9 @@ impl PatentsWriter {
 
     /// Write the footer.
     pub fn finish(self) -> Result<()> {
-        self.writer.finish().map(|_| ()).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.path.display()))
+        let err = |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot write {}: {e}", self.path.display());
+        self.writer.finish().map_err(|e| err(&e))?;
+        self.file.finish().map_err(|e| err(&e))
     }
 }
 

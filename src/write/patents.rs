@@ -13,9 +13,10 @@ use rayon::prelude::*;
 use crate::memory::prefetch_ahead;
 use crate::rules::dates::Ymd;
 use crate::score::{ScoreContext, Scored};
+use crate::write::direct::SharedFile;
 use crate::write::parquet::{PatentColumns, Typed};
 use crate::write::schema::{PatentCells, PATENT_COLUMNS};
-use crate::write::{push_csv_row, CsvStyle, InPieces};
+use crate::write::{push_csv_row, CsvStyle};
 
 /// Patents rendered per chunk: a part for each core, so that a chunk's text (and the
 /// one being written beside it) stays near ten megabytes.
@@ -252,7 +253,7 @@ pub fn write_patents(
         let mut groups = Vec::with_capacity(rendered.len());
         for (bytes, group) in rendered {
             if let (Some((file, path)), Some(bytes)) = (&csv, bytes) {
-                InPieces(file).write_all(&bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                (&*file).write_all(&bytes).with_context(|| format!("cannot write {}", path.display()))?;
             }
             groups.extend(group);
         }
@@ -272,14 +273,14 @@ pub fn write_patents(
         write(r, n)?;
     }
     if let Some((file, path)) = &csv {
-        (&*file).flush().with_context(|| format!("cannot write {}", path.display()))?;
+        file.finish().with_context(|| format!("cannot write {}", path.display()))?;
     }
     parquet.map_or(Ok(()), |p| p.finish())
 }
 
 /// `patents.csv` created, with its byte-order mark (when `style` says) and header.
-fn create_csv(path: &Path, style: CsvStyle) -> Result<std::fs::File> {
-    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+fn create_csv(path: &Path, style: CsvStyle) -> Result<SharedFile> {
+    let file = SharedFile::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     // Rows arrive as buffers of thousands of rows: written straight to the file.
     let mut header = style.start().to_string();
     push_csv_row(&mut header, PATENT_COLUMNS.iter().map(|c| c.name), style.raw);
