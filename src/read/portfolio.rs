@@ -31,7 +31,7 @@ pub enum RowOutcome {
     /// A document of another office.
     OutOfScope,
     /// Could not be scored.
-    Reject(RowIssue),
+    Reject(Box<RowIssue>),
 }
 
 struct Row<'a> {
@@ -147,7 +147,7 @@ impl Interner {
 fn normalize_row(r: &Row<'_>, file: usize, names: &mut Interner) -> RowOutcome {
     match normalize_inner(r, file, names) {
         Ok(outcome) => outcome,
-        Err(issue) => RowOutcome::Reject(*issue),
+        Err(issue) => RowOutcome::Reject(issue),
     }
 }
 
@@ -665,7 +665,7 @@ impl Merged {
                     self.insert(p, pub_id);
                 }
                 RowOutcome::OutOfScope => self.out_of_scope += 1,
-                RowOutcome::Reject(issue) => self.rejects.push(issue),
+                RowOutcome::Reject(issue) => self.rejects.push(*issue),
             }
         }
     }
@@ -985,6 +985,13 @@ fn count_by<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_outcome_is_small() {
+        // A batch of segments holds ~400,000 outcomes at once: a reject's issue (128
+        // bytes) is boxed so that every outcome is not as large as one.
+        assert!(std::mem::size_of::<RowOutcome>() <= 64, "{}", std::mem::size_of::<RowOutcome>());
+    }
 
     #[test]
     fn a_publication_id_is_what_its_number_reads_as() {
