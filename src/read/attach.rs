@@ -89,24 +89,36 @@ fn attach_transaction(p: &mut crate::rules::model::Patent, t: &Transaction) {
         text.push_str(&format!(", received {} 万元", format_wan(t.received_e4 as f64 / 10_000.0)));
     }
     text.push(')');
-    p.extras_mut().events.push(crate::rules::events::LegalEvent { date: t.date, class: t.class, text });
+    push_exact(&mut p.extras_mut().events, crate::rules::events::LegalEvent { date: t.date, class: t.class, text });
     if t.class == EventClass::Pledge && t.amount_e4 > 0 {
-        p.extras_mut().pledges.push(crate::rules::model::PledgeShare {
-            contract_id: compact_str::format_compact!("transactions.csv line {}", t.line),
-            contract_wan: t.amount_e4 as f64 / 10_000.0,
-            patents_in_contract: t.listed,
-            registered_on: t.date,
-        });
+        push_exact(
+            &mut p.extras_mut().pledges,
+            crate::rules::model::PledgeShare {
+                contract_id: compact_str::format_compact!("transactions.csv line {}", t.line),
+                contract_wan: t.amount_e4 as f64 / 10_000.0,
+                patents_in_contract: t.listed,
+                registered_on: t.date,
+            },
+        );
     }
 }
 
-/// Push `item` unless `list` has it; whether it was pushed.
+/// Push `item` unless `list` has it; whether it was pushed. The list grows by one
+/// ([`push_exact`]).
 pub(crate) fn push_distinct<T: PartialEq>(list: &mut Vec<T>, item: T) -> bool {
     let new = !list.contains(&item);
     if new {
-        list.push(item);
+        push_exact(list, item);
     }
     new
+}
+
+/// Push `item`, growing `list` by one item only: a patent's lists are kept for the
+/// run and most hold one or two items, where a first push would make room for four
+/// (at 5M patents, 100 MB of family lists that `Extras::fit` then copied again).
+pub(crate) fn push_exact<T>(list: &mut Vec<T>, item: T) {
+    list.reserve_exact(1);
+    list.push(item);
 }
 
 /// Read one side table (when given) and record it among the inputs.
@@ -139,7 +151,7 @@ pub fn attach_side_tables(
     }
     if let Some(path) = &tables.pledges {
         let t = side_table(path, "pledges", merged, inputs, side::pledges)?;
-        merged.attach(t, |p, s| p.extras_mut().pledges.push(s));
+        merged.attach(t, |p, s| push_exact(&mut p.extras_mut().pledges, s));
     }
     if let Some(path) = &tables.awards {
         let t = side_table(path, "awards", merged, inputs, side::awards)?;
@@ -152,7 +164,7 @@ pub fn attach_side_tables(
         sources.events_table_rows = t.items.len();
         merged.attach(t, |p, mut e| {
             e.class = classify_event(&e.text, p.kind == Some(Kind::Invention));
-            p.extras_mut().events.push(e);
+            push_exact(&mut p.extras_mut().events, e);
         });
     }
     if let Some(path) = &tables.classes {

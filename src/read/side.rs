@@ -40,15 +40,13 @@ type RowRead<T> = Result<(PatentId, T), Box<RowIssue>>;
 
 /// Every one of `rows` rows read by `read_row`, in parallel (a row's patent number is
 /// parsed and looked up: a microsecond each); items and rejects kept in row order.
+/// The items take the rows' list in place: at 5M patents a family table's rows are
+/// 65 MB, and a second list grown a push at a time took up to twice that again.
 fn read_rows<T: Send>(rows: usize, read_row: impl Fn(usize) -> RowRead<T> + Sync) -> SideTable<T> {
     let read: Vec<RowRead<T>> = (0..rows).into_par_iter().map(&read_row).collect();
     let mut out = SideTable::with_rows(rows);
-    for row in read {
-        match row {
-            Ok(item) => out.items.push(item),
-            Err(issue) => out.rejects.push(*issue),
-        }
-    }
+    out.rejects = read.iter().filter_map(|row| row.as_ref().err().map(|issue| (**issue).clone())).collect();
+    out.items = read.into_iter().filter_map(Result::ok).collect();
     out
 }
 
