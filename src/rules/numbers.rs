@@ -216,8 +216,10 @@ pub fn parse_publication(raw: &str) -> Result<PubNumber, NumberError> {
 }
 
 fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
-    let s = compact(raw);
-    let dotted = dotted_check_digit(raw);
+    let (s, dotted) = match plain_number(raw) {
+        Some(plain) => plain,
+        None => (compact(raw), dotted_check_digit(raw)),
+    };
     if s.is_empty() {
         return Err(NumberError::Empty);
     }
@@ -268,6 +270,24 @@ fn parse_as(raw: &str, try_app: bool) -> Result<ParsedNumber, NumberError> {
         return Err(bad());
     }
     Ok(ParsedNumber::Pub(PubNumber { country: country.into(), number: digits.into(), kind: tail.into() }))
+}
+
+/// A number written plainly, as most cells are: upper-case ASCII letters and digits,
+/// perhaps with a dot before a last digit or `X` (`CN100000001B`, `201610000001.5`).
+/// Then [`compact`] would only drop that dot and [`dotted_check_digit`] would tell
+/// it, so both are skipped: the number's characters and whether it was dotted.
+fn plain_number(raw: &str) -> Option<(CompactString, bool)> {
+    let b = raw.as_bytes();
+    let plain = |b: &[u8]| b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    match b {
+        [.., b'.', last] if (last.is_ascii_digit() || *last == b'X') && plain(&b[..b.len() - 2]) => {
+            let mut s = CompactString::from(&raw[..b.len() - 2]);
+            s.push(char::from(*last));
+            Some((s, true))
+        }
+        _ if !b.is_empty() && plain(b) => Some((CompactString::from(raw), false)),
+        _ => None,
+    }
 }
 
 /// Whether the number is written with a dot before a one-character check digit
@@ -357,6 +377,38 @@ mod tests {
         match parse_number(raw) {
             Ok(ParsedNumber::App(a)) => a,
             other => panic!("{raw}: {other:?}"),
+        }
+    }
+
+    /// Plain spellings skip the general clean-up: they must read as it reads them.
+    #[test]
+    fn plain_numbers_read_as_the_general_path_reads_them() {
+        let general = |raw: &str| (compact(raw), dotted_check_digit(raw));
+        for raw in [
+            "CN100000001B",
+            "201610000001.5",
+            "200710308494.X",
+            "95115608.X",
+            "2016100000015",
+            "ZL201610000001.5",
+            "CN1234567",
+            "US10123456B2",
+            "03991742.5",
+            "0399174",
+            "CN-1.2",
+            "1.X",
+            ".5",
+            "X",
+            "A.",
+        ] {
+            match plain_number(raw) {
+                Some(plain) => assert_eq!(plain, general(raw), "{raw}"),
+                None => assert!(!raw.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()), "{raw}"),
+            }
+        }
+        for raw in ["cn100000001b", "CN 100000001 B", "201610000001.x", "CN-100000001-B", "", "2016.1000.5", "ＣＮ1"]
+        {
+            assert_eq!(plain_number(raw), None, "{raw}");
         }
     }
 
