@@ -45,8 +45,8 @@ type RowRead<T> = Result<(PatentId, T), Box<RowIssue>>;
 fn read_rows<T: Send>(rows: usize, read_row: impl Fn(usize) -> RowRead<T> + Sync) -> SideTable<T> {
     let read: Vec<RowRead<T>> = (0..rows).into_par_iter().map(&read_row).collect();
     let mut out = SideTable::with_rows(rows);
-    out.rejects = read.iter().filter_map(|row| row.as_ref().err().map(|issue| (**issue).clone())).collect();
-    out.items = read.into_iter().filter_map(Result::ok).collect();
+    let rejects = &mut out.rejects;
+    out.items = read.into_iter().filter_map(|row| row.map_err(|issue| rejects.push(*issue)).ok()).collect();
     out
 }
 

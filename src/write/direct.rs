@@ -17,7 +17,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use crate::write::{InPieces, IO_PIECE};
+use crate::write::InPieces;
 
 /// Bytes gathered before a direct write: a whole number of [`ALIGN`] pages.
 const BLOCK: usize = 4 << 20;
@@ -199,19 +199,19 @@ impl SharedFile {
     }
 }
 
-impl Write for &SharedFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+impl SharedFile {
+    /// `write` on the file, unless it was finished.
+    fn with_file<R>(&self, write: impl FnOnce(&mut LargeFile) -> std::io::Result<R>) -> std::io::Result<R> {
         match self.0.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
-            Some(file) => file.write(buf),
+            Some(file) => write(file),
             None => Err(std::io::Error::other("written after it was finished")),
         }
     }
+}
 
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        match self.0.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
-            Some(file) => file.write_all(buf),
-            None => Err(std::io::Error::other("written after it was finished")),
-        }
+impl Write for &SharedFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.with_file(|file| file.write(buf))
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -224,27 +224,22 @@ impl Write for SharedFile {
         (&*self).write(buf)
     }
 
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        (&*self).write_all(buf)
-    }
-
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }
 
 /// Write `bytes` at the file's position; a block the disk or file system refuses
-/// direct (or the rest of one written in part) goes through the cache, and so does
-/// everything after it ([`IO_PIECE`] bytes a call, as [`InPieces`] writes).
+/// direct (or the rest of one written in part) goes through the cache ([`InPieces`]),
+/// and so does everything after it.
 fn write_block(mut file: &std::fs::File, bytes: &[u8], direct: &mut bool) -> std::io::Result<()> {
     let mut done = 0;
-    while done < bytes.len() {
-        let end = if *direct { bytes.len() } else { bytes.len().min(done + IO_PIECE) };
-        match file.write(&bytes[done..end]) {
+    while *direct && done < bytes.len() {
+        match file.write(&bytes[done..]) {
             Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
             Ok(n) => done += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) if *direct && refused(&e) => {
+            Err(e) if refused(&e) => {
                 *direct = false;
                 if !set_direct(file, false) {
                     return Err(e);
@@ -253,7 +248,7 @@ fn write_block(mut file: &std::fs::File, bytes: &[u8], direct: &mut bool) -> std
             Err(e) => return Err(e),
         }
     }
-    Ok(())
+    InPieces(file).write_all(&bytes[done..])
 }
 
 /// Turn direct writes on or off; whether that was done.
