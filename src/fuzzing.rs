@@ -97,6 +97,9 @@ pub fn portfolio(data: &[u8]) {
     assert_eq!(scoring.cohort_tally.finish(1), cohorts, "the cohorts gathered while scoring");
     ctx.cohorts = Some(&cohorts);
     for s in &scoring.scored {
+        let p = &s.patent;
+        assert_eq!(s.is_invention(), p.kind == Some(crate::rules::numbers::Kind::Invention));
+        assert_eq!(s.has_events_or_pledges(), !p.events().is_empty() || !p.pledges().is_empty());
         let _ = ctx.verdict(s);
         let _ = ctx.relative(&s.patent, &ctx.indicators(&s.patent));
     }

@@ -21,7 +21,7 @@ use crate::read::{InputError, InputRecord, PortfolioFile, Sources};
 use crate::rules::concordance::Concordance;
 use crate::rules::institutions::AliasTable;
 use crate::rules::model::{Patent, RowIssue};
-use crate::score::scored_run::{run_sources, tally, Counts, ScoredRun};
+use crate::score::scored_run::{run_sources, Counts, ScoredRun};
 use crate::score::{score_all_with, ScoreContext, Scoring};
 use crate::write::manifest::{file_digest, fingerprint, manifest_json, previous_fingerprint, write_json};
 use crate::write::outputs::{Job, Need, Selection, Writer};
@@ -72,7 +72,7 @@ pub fn read_and_score(settings: &Settings, progress: &dyn Progress) -> Result<Sc
     let run_sources = run_sources(settings, &transactions);
     let ctx = ScoreContext::of(settings, &concordance, &aliases, run_sources, None);
     progress.start("scoring", patents.len() as u64, Unit::Patents);
-    let Scoring { scored, institutions, cohort_tally } = score_all_with(patents, &ctx, progress);
+    let Scoring { scored, institutions, cohort_tally, run_tally } = score_all_with(patents, &ctx, progress);
     let cohorts = cohort_tally.finish(settings.quality_min_cohort);
     // Handed back before the writing: the records' list (each record moved into its
     // scored one) and scoring's buffers. The writing's buffers come on top of the
@@ -84,7 +84,7 @@ pub fn read_and_score(settings: &Settings, progress: &dyn Progress) -> Result<Sc
     counts.eligible = scored.iter().filter(|s| s.verdict().eligible).count();
     counts.high_value = scored.iter().filter(|s| s.verdict().high_value()).count();
     counts.warnings = read.warnings.len();
-    let (coverage, mut sources) = tally(&scored, read.sources);
+    let (coverage, mut sources) = run_tally.finish(read.sources);
     let conversion_sources =
         read.event_columns || settings.side.events.is_some() || settings.side.transactions.is_some();
     sources.conversion_event_source = conversion_sources;

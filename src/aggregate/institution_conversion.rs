@@ -118,6 +118,9 @@ const P_EVER: u8 = 64;
 /// What a patent's events (and pledge contracts) say: a bit per figure.
 fn patent_bits(s: &Scored, params: &ConversionParams) -> u8 {
     let mut bits = 0u8;
+    if !s.has_events_or_pledges() {
+        return bits;
+    }
     let mut mark = |class: EventClass, date: Option<NaiveDate>| {
         let (window, ever) = match class {
             EventClass::Transfer => (T_WINDOW, T_EVER),
@@ -163,7 +166,7 @@ pub fn convert(
     params: &ConversionParams,
 ) -> Conversion {
     let mut out = Conversion { figures: vec![ConversionFigures::default(); institutions], ..Conversion::default() };
-    // Read in parallel (one core would wait on every record's memory); most are 0.
+    // Read in parallel (one core would wait on each record with events or pledges); most are 0.
     let patent_bits: Vec<u8> = scored.par_iter().map(|s| patent_bits(s, params)).collect();
     for (s, &bits) in scored.iter().zip(&patent_bits) {
         if bits == 0 {

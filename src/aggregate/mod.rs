@@ -12,7 +12,6 @@ use crate::rules::figures::e4_text;
 use crate::rules::institutions::UNIT;
 use crate::rules::institutions::{Institution, InstitutionType};
 use crate::rules::model::DIMENSIONS;
-use crate::rules::numbers::Kind;
 use crate::score::Scored;
 
 /// One row of `institutions.csv`. Counts are in [`UNIT`]s.
@@ -136,7 +135,7 @@ fn counted_flags(s: &Scored, trend_len: usize) -> impl Iterator<Item = bool> + '
     let e = v.eligible;
     let mut row = [false; COUNTED];
     row[0] = true;
-    row[1] = s.patent.kind == Some(Kind::Invention);
+    row[1] = s.is_invention();
     row[2] = e;
     row[3] = v.high_value();
     for d in 0..DIMENSIONS {

@@ -16,9 +16,11 @@ use crate::rules::dimensions::{verdict, Facts};
 use crate::rules::institutions::{AliasTable, Institution};
 use crate::rules::ipc::Ipc;
 use crate::rules::model::{Flags, Name, Patent, Verdict};
+use crate::rules::numbers::Kind;
 use crate::rules::validity::status_of;
 use crate::rules::RuleParams;
 use indices::Indices;
+use scored_run::RunTally;
 
 /// A patent with its decisions: 48 bytes beside the patent (the decisions packed in
 /// bits, the institutions and SEI categories in one value, inline when few), since
@@ -45,7 +47,15 @@ pub struct Scored {
     pub assessable: Assessable,
     /// Who a transfer is credited to (the applicants, SPEC §9).
     transferors: Transferors,
+    /// What later stages ask of the record itself ([`INVENTION`], [`EVENTS_OR_PLEDGES`]),
+    /// answered here so that they need not load it.
+    marks: u8,
 }
+
+/// [`Scored::marks`]: the patent is an invention.
+const INVENTION: u8 = 1;
+/// [`Scored::marks`]: the patent has a legal event or a pledge.
+const EVENTS_OR_PLEDGES: u8 = 2;
 
 /// Whom a transfer of a patent is credited to, its applicants'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +110,16 @@ impl Scored {
             Transferors::Holders => Some(self.institutions()),
             Transferors::Others => Some(self.indices.transferors()),
         }
+    }
+
+    /// Whether the patent is an invention.
+    pub fn is_invention(&self) -> bool {
+        self.marks & INVENTION != 0
+    }
+
+    /// Whether the patent has a legal event or a pledge (else it converted nothing).
+    pub fn has_events_or_pledges(&self) -> bool {
+        self.marks & EVENTS_OR_PLEDGES != 0
     }
 
     /// (eligible, high-value) at trend date `k` (0 = the oldest).
@@ -220,20 +240,26 @@ pub struct Scoring {
     /// The quality cohorts' tally, gathered while scoring: what [`quality_cohorts`]
     /// gathers in a pass of its own.
     pub cohort_tally: crate::rules::quality::CohortTally,
+    /// The coverage and source counts, gathered while scoring.
+    pub run_tally: RunTally,
 }
 
-/// One scoring task's share of the cohort tally, added to the run's when the task
-/// ends (sums and a list sorted when finished: the same at any thread count).
+/// The tallies gathered while scoring: the quality cohorts', the coverage and sources'.
+type Tallies = (crate::rules::quality::CohortTally, RunTally);
+
+/// One scoring task's share of the tallies, added to the run's when the task ends
+/// (sums and a list sorted when finished: the same at any thread count).
 struct TallyShare<'a> {
-    tally: crate::rules::quality::CohortTally,
-    run: &'a std::sync::Mutex<crate::rules::quality::CohortTally>,
+    tally: Tallies,
+    run: &'a std::sync::Mutex<Tallies>,
 }
 
 impl Drop for TallyShare<'_> {
     fn drop(&mut self) {
-        let share = std::mem::take(&mut self.tally);
+        let (cohorts, counts) = std::mem::take(&mut self.tally);
         let mut run = self.run.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *run = std::mem::take(&mut *run).merge(share);
+        let (run_cohorts, run_counts) = std::mem::take(&mut *run);
+        *run = (run_cohorts.merge(cohorts), run_counts.plus(counts));
     }
 }
 
@@ -274,7 +300,9 @@ fn score_one(
     let sei_from = parties.len();
     parties.extend(matches.iter().map(|m| m.index as u32));
     let indices = Indices::new(&parties[..holders], &parties[sei_from..], &parties[holders..sei_from]);
-    Scored { verdict: pack(now), prev: pack(prev), trend, patent, indices, industries, assessable, transferors }
+    let marks = u8::from(patent.kind == Some(Kind::Invention)) * INVENTION
+        | u8::from(!patent.events().is_empty() || !patent.pledges().is_empty()) * EVENTS_OR_PLEDGES;
+    Scored { verdict: pack(now), prev: pack(prev), trend, patent, indices, industries, assessable, transferors, marks }
 }
 
 /// Resolve every distinct holder name once: name → index into the returned
@@ -329,7 +357,7 @@ fn score_record(
     by_holder: &FxHashMap<usize, u32>,
     ctx: &ScoreContext<'_>,
 ) -> Scored {
-    ctx.add_to_cohorts(&mut share.tally, &p);
+    ctx.add_to_cohorts(&mut share.tally.0, &p);
     // The holders' institutions, then the transferors' when they are others.
     parties.clear();
     push_distinct_institutions(parties, 0, &p.holders, by_holder);
@@ -342,7 +370,9 @@ fn score_record(
             Transferors::Others
         }
     };
-    score_one(p, parties, holders, transferors, ctx)
+    let scored = score_one(p, parties, holders, transferors, ctx);
+    share.tally.1.add(&scored);
+    scored
 }
 
 /// Append the institutions of `names` that `list[from..]` does not have yet.
@@ -373,7 +403,7 @@ pub fn score_all_with(
     let (names, codes) = distinct_names_and_codes(&patents);
     ctx.concordance.remember(codes);
     let (by_holder, institutions) = resolve_holders(names, ctx);
-    let run_tally = std::sync::Mutex::new(crate::rules::quality::CohortTally::default());
+    let run_tally = std::sync::Mutex::new(Tallies::default());
     // Each task's share of the tally, and a list it reuses for each patent's indices.
     let task = || (TallyShare { tally: Default::default(), run: &run_tally }, Vec::new());
     // Each record taken from its slot as it is scored (the slots' list reuses the
@@ -399,8 +429,8 @@ pub fn score_all_with(
     // Each slot filled: the list of decisions, in place (a slot is a decision's size).
     #[expect(clippy::filter_map_identity, reason = "`flatten` would collect into a second list, not in place")]
     let scored: Vec<Scored> = scored.into_iter().filter_map(|decision| decision).collect();
-    let cohort_tally = run_tally.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    Scoring { scored, institutions, cohort_tally }
+    let (cohort_tally, run_tally) = run_tally.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Scoring { scored, institutions, cohort_tally, run_tally }
 }
 
 #[cfg(test)]
@@ -427,6 +457,47 @@ mod tests {
         }
     }
 
+    /// What aggregation and conversion read from the marks instead of the record.
+    #[test]
+    fn marks_say_what_the_record_says() {
+        let (concordance, aliases, rules) = (Concordance::builtin(), AliasTable::builtin(), RuleParams::default());
+        let as_of = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
+        let ctx = ScoreContext {
+            concordance: &concordance,
+            aliases: &aliases,
+            rules: &rules,
+            as_of,
+            as_of_prev: NaiveDate::from_ymd_opt(2024, 12, 31).expect("date"),
+            rollup_campuses: false,
+            trend_dates: &[],
+            sources: Default::default(),
+            cohorts: None,
+        };
+        let with = |kind, extras: Option<crate::rules::model::Extras>| {
+            Box::new(Patent { kind, extras: extras.map(Box::new), ..Patent::default() })
+        };
+        let pledge = crate::rules::model::PledgeShare {
+            contract_id: "".into(),
+            contract_wan: 0.0,
+            patents_in_contract: 1,
+            registered_on: None,
+        };
+        let pledged = crate::rules::model::Extras { pledges: vec![pledge], ..Default::default() };
+        let member = crate::rules::model::FamilyMember { jurisdiction: "US".into(), kind: None, label: "US".into() };
+        let family = crate::rules::model::Extras { family: vec![member], ..Default::default() };
+        let event = crate::rules::events::LegalEvent::new(None, "专利权的转移", true);
+        let events = crate::rules::model::Extras { events: vec![event], ..Default::default() };
+        let patents = vec![
+            with(Some(Kind::Invention), None),
+            with(Some(Kind::UtilityModel), Some(pledged)),
+            with(None, Some(family)),
+            with(Some(Kind::Invention), Some(events)),
+        ];
+        let marks: Vec<(bool, bool)> =
+            score_all(patents, &ctx).scored.iter().map(|s| (s.is_invention(), s.has_events_or_pledges())).collect();
+        assert_eq!(marks, [(true, false), (false, true), (false, false), (true, true)]);
+    }
+
     #[test]
     fn holders_and_transferors_share_one_list() {
         let scored = |parties: &[u32], transferors| Scored {
@@ -438,6 +509,7 @@ mod tests {
             industries: 0b1_0000_0001,
             assessable: Assessable::default(),
             transferors,
+            marks: 0,
         };
         let s = scored(&[2, 7, 3, 9], Transferors::Others);
         assert_eq!((s.institutions(), s.transferor_institutions()), (&[7, 3][..], Some(&[9][..])));

@@ -1,8 +1,6 @@
 //! What a run has read and scored, before aggregation and writing: the patents,
 //! institutions, row accounting and sources that every writer reads.
 
-use rayon::prelude::*;
-
 use crate::config::Settings;
 use crate::read::side::Transaction;
 use crate::read::{InputRecord, PortfolioFile, Sources};
@@ -11,7 +9,6 @@ use crate::rules::coverage::{Coverage, RunSources};
 use crate::rules::events::EventClass;
 use crate::rules::institutions::{AliasTable, Institution};
 use crate::rules::model::RowIssue;
-use crate::rules::numbers::Kind;
 use crate::rules::status::StatusClass;
 use crate::rules::validity::status_of;
 use crate::score::{ScoreContext, Scored};
@@ -107,30 +104,42 @@ pub fn run_sources(settings: &Settings, transactions: &[(Transaction, Vec<usize>
     }
 }
 
-/// The coverage over the scored inventions, and the source counts: one parallel pass,
-/// each patent's record read once (a pass on one core waits on every record's memory).
-pub fn tally(scored: &[Scored], mut sources: Sources) -> (Coverage, Sources) {
-    let (coverage, counted) = scored
-        .par_iter()
-        .fold(<(Coverage, PatentSources)>::default, |(mut coverage, mut counted), s| {
-            if s.patent.kind == Some(Kind::Invention) {
-                coverage.add(s.assessable);
-            }
-            counted.add(&s.patent);
-            (coverage, counted)
-        })
-        .reduce(<(Coverage, PatentSources)>::default, |(mut coverage, counted), (other, more)| {
-            coverage.merge(&other);
-            (coverage, counted.plus(more))
-        });
-    sources.patents_with_events = counted.with_events;
-    sources.events = counted.events;
-    sources.grant_dates_from_events = counted.grant_from_events;
-    sources.lapse_dates_from_events = counted.lapse_from_events;
-    sources.filing_year_only = counted.filing_year_only;
-    sources.patents_with_classes = counted.with_classes;
-    sources.status_unknown = counted.status_unknown;
-    (coverage, sources)
+/// The coverage over the scored inventions and the source counts, gathered while the
+/// patents are scored: a pass of their own would wait on every record's memory again.
+/// Sums only, so the same at any thread count.
+#[derive(Default)]
+pub struct RunTally {
+    coverage: Coverage,
+    counted: PatentSources,
+}
+
+impl RunTally {
+    /// Count a scored patent.
+    pub fn add(&mut self, s: &Scored) {
+        if s.is_invention() {
+            self.coverage.add(s.assessable);
+        }
+        self.counted.add(&s.patent);
+    }
+
+    /// Add another task's tally.
+    pub fn plus(mut self, other: RunTally) -> RunTally {
+        self.coverage.merge(&other.coverage);
+        RunTally { coverage: self.coverage, counted: self.counted.plus(other.counted) }
+    }
+
+    /// The coverage, and `sources` with the counts filled in.
+    pub fn finish(self, mut sources: Sources) -> (Coverage, Sources) {
+        let counted = self.counted;
+        sources.patents_with_events = counted.with_events;
+        sources.events = counted.events;
+        sources.grant_dates_from_events = counted.grant_from_events;
+        sources.lapse_dates_from_events = counted.lapse_from_events;
+        sources.filing_year_only = counted.filing_year_only;
+        sources.patents_with_classes = counted.with_classes;
+        sources.status_unknown = counted.status_unknown;
+        (self.coverage, sources)
+    }
 }
 
 /// The [`Sources`] counts that each scored patent adds to.
