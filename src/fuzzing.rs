@@ -73,7 +73,12 @@ pub fn portfolio(data: &[u8]) {
     let mut merged = Merged::default();
     merged.take(normalize_rows(&table, &layout, 0, "fuzz.csv"));
     merged.finish();
-    merged.settle(|_| "fuzz.csv".to_string());
+    let vocabulary = merged.settle(|_| "fuzz.csv".to_string());
+    let gathered = crate::score::vocabulary_of(&merged.patents);
+    assert_eq!(vocabulary.codes, gathered.codes, "the codes gathered while settling");
+    let addresses =
+        |v: &crate::rules::model::Vocabulary| v.names.keys().copied().collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(addresses(&vocabulary), addresses(&gathered), "the names gathered while settling");
     assert_eq!(merged.rows(), table.height());
     let (concordance, aliases) = &*TABLES;
     let as_of = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");

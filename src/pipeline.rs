@@ -20,7 +20,7 @@ use crate::read::side::Transaction;
 use crate::read::{InputError, InputRecord, PortfolioFile, Sources};
 use crate::rules::concordance::Concordance;
 use crate::rules::institutions::AliasTable;
-use crate::rules::model::{Patent, RowIssue};
+use crate::rules::model::{Patent, RowIssue, Vocabulary};
 use crate::score::scored_run::{run_sources, Counts, ScoredRun};
 use crate::score::{score_all_with, ScoreContext, Scoring};
 use crate::write::manifest::{file_digest, fingerprint, manifest_json, previous_fingerprint, write_json};
@@ -68,11 +68,12 @@ pub fn read_and_score(settings: &Settings, progress: &dyn Progress) -> Result<Sc
     let mut timings = Vec::new();
     let read = read_inputs(settings, progress, &mut timings)?;
     let t = Instant::now();
-    let ReadInputs { concordance, concordance_label, aliases, patents, transactions, mut counts, .. } = read;
+    let ReadInputs { concordance, concordance_label, aliases, patents, vocabulary, transactions, mut counts, .. } =
+        read;
     let run_sources = run_sources(settings, &transactions);
     let ctx = ScoreContext::of(settings, &concordance, &aliases, run_sources, None);
     progress.start("scoring", patents.len() as u64, Unit::Patents);
-    let Scoring { scored, institutions, cohort_tally, run_tally } = score_all_with(patents, &ctx, progress);
+    let Scoring { scored, institutions, cohort_tally, run_tally } = score_all_with(patents, vocabulary, &ctx, progress);
     let cohorts = cohort_tally.finish(settings.quality_min_cohort);
     // Handed back before the writing: the records' list (each record moved into its
     // scored one) and scoring's buffers. The writing's buffers come on top of the
@@ -119,6 +120,7 @@ struct ReadInputs {
     // Boxed as the merge made them: scoring moves each record into its `Scored` whole.
     #[allow(clippy::vec_box)]
     patents: Vec<Box<Patent>>,
+    vocabulary: Vocabulary,
     rejects: Vec<RowIssue>,
     warnings: Vec<RowIssue>,
     counts: Counts,
@@ -165,7 +167,7 @@ fn read_inputs(
     let before = merged.rejects.len();
     let (sources, transactions) = attach_side_tables(&settings.side, &mut merged, &mut inputs)?;
     counts.side_rejected = merged.rejects.len() - before;
-    merged.settle(|file| files.get(file).map(|f| f.label.clone()).unwrap_or_default());
+    let vocabulary = merged.settle(|file| files.get(file).map(|f| f.label.clone()).unwrap_or_default());
     let transactions: Vec<_> = transactions
         .into_iter()
         .map(|t| {
@@ -181,6 +183,7 @@ fn read_inputs(
         concordance_label,
         aliases,
         patents,
+        vocabulary,
         rejects,
         warnings,
         counts,

@@ -16,7 +16,9 @@ use crate::rules::events::{
 use crate::rules::family::parse_member;
 use crate::rules::institutions::{split_holders, strip_assignee_tail};
 use crate::rules::ipc::parse_ipc;
-use crate::rules::model::{Extras, Known, Name, Patent, PledgeShare, QualityCount, QualityCounts, RowIssue, SourceRef};
+use crate::rules::model::{
+    Extras, Known, Name, Patent, PledgeShare, QualityCount, QualityCounts, RowIssue, SourceRef, Vocabulary,
+};
 use crate::rules::numbers::{parse_number, parse_publication, AppNumber, Kind, ParsedNumber, PatentId, PubNumber};
 use crate::rules::settle::settle;
 use crate::rules::status::StatusClass;
@@ -761,21 +763,28 @@ impl Merged {
 
     /// Work out what each patent's legal events say ([`settle`]: grant and lapse
     /// dates, an unknown status) once every row and side table is in, and fit its
-    /// lists to their length ([`Extras::fit`]). A grant-date
-    /// column that disagrees with the events is a warning on the patent's first row;
+    /// lists to their length ([`Extras::fit`]); in the same pass over the records,
+    /// gather the run's names and codes for scoring. A grant-date column that
+    /// disagrees with the events is a warning on the patent's first row;
     /// `file_label` names the input file of an index.
-    pub fn settle(&mut self, file_label: impl Fn(usize) -> String) {
-        let disagreements: Vec<(usize, String)> = self
+    pub fn settle(&mut self, file_label: impl Fn(usize) -> String) -> Vocabulary {
+        let (disagreements, vocabulary) = self
             .patents
             .par_iter_mut()
             .enumerate()
-            .filter_map(|(i, p)| {
+            .fold(<(Vec<(usize, String)>, Vocabulary)>::default, |(mut found, mut vocabulary), (i, p)| {
                 if let Some(lists) = &mut p.extras {
                     lists.fit();
                 }
-                settle(p).map(|w| (i, w))
+                found.extend(settle(p).map(|w| (i, w)));
+                vocabulary.add(p);
+                (found, vocabulary)
             })
-            .collect();
+            .reduce(Default::default, |(mut found, vocabulary), (more, other)| {
+                // The left part's patents come first: the warnings stay in patent order.
+                found.extend(more);
+                (found, vocabulary.plus(other))
+            });
         for (i, reason) in disagreements {
             let p = &self.patents[i];
             self.warnings.push(RowIssue {
@@ -801,6 +810,7 @@ impl Merged {
                 raw: String::new(),
             });
         }
+        vocabulary
     }
 
     /// The patents, rejects and warnings, for scoring: the lookup tables (an id key

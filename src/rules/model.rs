@@ -92,6 +92,33 @@ impl std::fmt::Debug for Name {
     }
 }
 
+/// A run's distinct holder and applicant names (each shared copy by its address) and
+/// IPC codes: what scoring resolves and looks up once before it scores the patents.
+#[derive(Default)]
+pub struct Vocabulary {
+    /// Shared name copies by [`Name::address`].
+    pub names: rustc_hash::FxHashMap<usize, Name>,
+    /// Distinct IPC codes.
+    pub codes: rustc_hash::FxHashSet<Ipc>,
+}
+
+impl Vocabulary {
+    /// Add a patent's holders, applicants and IPC codes.
+    pub fn add(&mut self, p: &Patent) {
+        for h in p.holders.iter().chain(p.applicants()) {
+            self.names.entry(h.address()).or_insert_with(|| h.clone());
+        }
+        self.codes.extend(p.ipc.iter().copied());
+    }
+
+    /// Add another's names and codes.
+    pub fn plus(mut self, other: Vocabulary) -> Vocabulary {
+        self.names.extend(other.names);
+        self.codes.extend(other.codes);
+        self
+    }
+}
+
 /// A family member: a publication number with its office, or a bare office code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FamilyMember {

@@ -14,8 +14,7 @@ use crate::rules::concordance::Concordance;
 use crate::rules::coverage::{assess, Assessable, RunSources};
 use crate::rules::dimensions::{verdict, Facts};
 use crate::rules::institutions::{AliasTable, Institution};
-use crate::rules::ipc::Ipc;
-use crate::rules::model::{Flags, Name, Patent, Verdict};
+use crate::rules::model::{Flags, Name, Patent, Verdict, Vocabulary};
 use crate::rules::numbers::Kind;
 use crate::rules::validity::status_of;
 use crate::rules::RuleParams;
@@ -310,10 +309,10 @@ fn score_one(
 /// Holder names are shared strings (see `read::portfolio`), so they are told apart by
 /// address first: far fewer than the rows, and cheap to hash.
 fn resolve_holders(
-    shared: FxHashMap<usize, &str>,
+    shared: &FxHashMap<usize, Name>,
     ctx: &ScoreContext<'_>,
 ) -> (FxHashMap<usize, u32>, Vec<Institution>) {
-    let mut names: Vec<&str> = shared.values().copied().collect::<FxHashSet<&str>>().into_iter().collect();
+    let mut names: Vec<&str> = shared.values().map(|n| &**n).collect::<FxHashSet<&str>>().into_iter().collect();
     names.sort_unstable();
     let mut by_holder: FxHashMap<&str, u32> = FxHashMap::default();
     let mut by_name: FxHashMap<String, u32> = FxHashMap::default();
@@ -326,26 +325,19 @@ fn resolve_holders(
         });
         by_holder.insert(h, index);
     }
-    (shared.into_iter().map(|(at, name)| (at, by_holder[name])).collect(), institutions)
+    (shared.iter().map(|(&at, name)| (at, by_holder[&**name])).collect(), institutions)
 }
 
-/// The run's distinct holder and applicant names (by address) and IPC codes, in one
-/// parallel pass over the records.
-fn distinct_names_and_codes(patents: &[Box<Patent>]) -> (FxHashMap<usize, &str>, FxHashSet<Ipc>) {
+/// The run's [`Vocabulary`] in one parallel pass over the records (a run's reading
+/// gathers it while it settles them: [`crate::read::portfolio::Merged::settle`]).
+pub fn vocabulary_of(patents: &[Box<Patent>]) -> Vocabulary {
     patents
         .par_iter()
-        .fold(Default::default, |(mut names, mut codes): (FxHashMap<usize, &str>, FxHashSet<Ipc>), p| {
-            for h in p.holders.iter().chain(p.applicants()) {
-                names.entry(h.address()).or_insert(&**h);
-            }
-            codes.extend(p.ipc.iter().copied());
-            (names, codes)
+        .fold(Vocabulary::default, |mut vocabulary, p| {
+            vocabulary.add(p);
+            vocabulary
         })
-        .reduce(Default::default, |(mut names, mut codes), (more_names, more_codes)| {
-            names.extend(more_names);
-            codes.extend(more_codes);
-            (names, codes)
-        })
+        .reduce(Vocabulary::default, Vocabulary::plus)
 }
 
 /// Score one record: its cohort counted in `share`, its institutions found (into
@@ -388,21 +380,23 @@ fn push_distinct_institutions(list: &mut Vec<u32>, from: usize, names: &[Name], 
 /// Score every patent in parallel, keeping their order (sorted by id, as
 /// [`crate::read::portfolio::Merged::finish`] leaves them).
 pub fn score_all(patents: Vec<Box<Patent>>, ctx: &ScoreContext<'_>) -> Scoring {
-    score_all_with(patents, ctx, &crate::progress::Silent)
+    let vocabulary = vocabulary_of(&patents);
+    score_all_with(patents, vocabulary, ctx, &crate::progress::Silent)
 }
 
 /// Patents scored between two progress reports.
 const PROGRESS_STEP: usize = 1 << 14;
 
-/// [`score_all`], reporting to `progress` every [`PROGRESS_STEP`] patents (and at the end).
+/// [`score_all`] of patents whose `vocabulary` is gathered, reporting to `progress`
+/// every [`PROGRESS_STEP`] patents (and at the end).
 pub fn score_all_with(
     patents: Vec<Box<Patent>>,
+    vocabulary: Vocabulary,
     ctx: &ScoreContext<'_>,
     progress: &dyn crate::progress::Progress,
 ) -> Scoring {
-    let (names, codes) = distinct_names_and_codes(&patents);
-    ctx.concordance.remember(codes);
-    let (by_holder, institutions) = resolve_holders(names, ctx);
+    let (by_holder, institutions) = resolve_holders(&vocabulary.names, ctx);
+    ctx.concordance.remember(vocabulary.codes);
     let run_tally = std::sync::Mutex::new(Tallies::default());
     // Each task's share of the tally, and a list it reuses for each patent's indices.
     let task = || (TallyShare { tally: Default::default(), run: &run_tally }, Vec::new());
