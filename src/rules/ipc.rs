@@ -151,6 +151,9 @@ fn is_section(b: u8) -> bool {
 /// `G06N 3/08 (2006.01)`,
 /// lower case, full-width characters, `G06N-003/08`, a bare subclass `G06N` or class `G16`.
 pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
+    if let Some(ipc) = canonical_code(raw.as_bytes()) {
+        return Ok(ipc);
+    }
     let err = || IpcError(raw.trim().to_string());
     // The code's characters, upper-cased, without spaces and dashes, up to a `(`: on
     // the stack, since every valid code is short ASCII.
@@ -195,6 +198,33 @@ pub fn parse_ipc(raw: &str) -> Result<Ipc, IpcError> {
     Ok(Ipc::from_parts(subclass, main, &trim_subgroup(sub)))
 }
 
+/// A code written as the IPC writes it, as most cells do (`A47C 7/00`, `G06N3/08`,
+/// `H01L 21/027`): section, class, subclass, perhaps a space, a main group without
+/// leading zeros, `/`, a subgroup of two digits or more without trailing zeros. Then
+/// [`parse_ipc`]'s general clean-up would change nothing but drop the space, so it is
+/// skipped: the code's key, read straight from the bytes.
+fn canonical_code(b: &[u8]) -> Option<Ipc> {
+    let [section, c1, c2, subclass, rest @ ..] = b else { return None };
+    if !is_section(*section) || !c1.is_ascii_digit() || !c2.is_ascii_digit() || !subclass.is_ascii_uppercase() {
+        return None;
+    }
+    let group = rest.strip_prefix(b" ").unwrap_or(rest);
+    let slash = group.iter().position(|&c| c == b'/')?;
+    let (main, sub) = (&group[..slash], &group[slash + 1..]);
+    let digits = |t: &[u8]| t.iter().all(u8::is_ascii_digit);
+    let main_ok = (1..=4).contains(&main.len()) && main[0] != b'0' && digits(main);
+    let sub_ok = (2..=6).contains(&sub.len()) && digits(sub) && (sub.len() == 2 || sub[sub.len() - 1] != b'0');
+    if !main_ok || !sub_ok {
+        return None;
+    }
+    let mut key = [0u8; KEY_MAX];
+    key[..4].copy_from_slice(&b[..4]);
+    key[4..4 + main.len()].copy_from_slice(main);
+    key[4 + main.len()] = b'/';
+    key[5 + main.len()..5 + main.len() + sub.len()].copy_from_slice(sub);
+    Some(Ipc { key, len: (5 + main.len() + sub.len()) as u8 })
+}
+
 /// The codes of a classification cell as scrapers and databases write it: a `;`, `,`
 /// or `|` list, a JSON array (`["G06F11/2257", "G06N5/01"]`) or a Python list
 /// literal (`['G06F11/2257', 'G06N5/01']`).
@@ -218,6 +248,44 @@ pub fn is_cpc_only_section(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Codes written as the IPC writes them skip the general clean-up: they must read
+    /// as it reads them, and every other spelling must be left to it.
+    #[test]
+    fn canonical_codes_read_as_the_general_path_reads_them() {
+        let general = |raw: &str| {
+            let mut buf = [0u8; 32];
+            let len = code_characters(raw.chars(), &mut buf).expect("ASCII");
+            let s = std::str::from_utf8(&buf[..len]).expect("ASCII");
+            let (subclass, rest) = s.split_at(4);
+            let (main, sub) = rest.split_once('/').expect("a slash");
+            Ipc::from_parts(subclass, main.trim_start_matches('0'), &trim_subgroup(sub))
+        };
+        for raw in ["A47C 7/00", "G06N3/08", "H01L 21/027", "G06F 16/9535", "B43K 5/00", "C12N 15/113", "A61K 9/1234"] {
+            assert_eq!(canonical_code(raw.as_bytes()), Some(general(raw)), "{raw}");
+            assert_eq!(parse_ipc(raw), Ok(general(raw)), "{raw}");
+        }
+        let others = [
+            "G06N 3/080",
+            "G06N 03/08",
+            "G06N 0/08",
+            "G06N  3/08",
+            "g06n 3/08",
+            "G06N 3/8",
+            "G06N 3/08 (2006.01)",
+            "G06N0003080000",
+            "G06N",
+            "G16",
+            "Z06N 3/08",
+            "G06N 12345/08",
+            "G06N 3/1234567",
+            "G06N 3/08 ",
+            "G06N-3/08",
+        ];
+        for raw in others {
+            assert_eq!(canonical_code(raw.as_bytes()), None, "{raw}");
+        }
+    }
 
     #[test]
     fn class_cells_in_every_list_syntax() {
