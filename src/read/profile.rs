@@ -507,16 +507,20 @@ impl Layout {
     /// The text of `field` in `row`: one column's cell, or several columns' non-empty
     /// cells joined by `;` (IPC main + list, family members + jurisdictions) or a
     /// space (status columns).
+    #[inline]
     pub fn get<'a>(&self, table: &'a RawTable, row: usize, field: Field) -> Cow<'a, str> {
+        // One column, as nearly every field has: its cell, read where the caller is
+        // (a call of the general path cost more than the cell).
+        match self.sources[field as usize][..] {
+            [one] if field != Field::GrantDate => Cow::Borrowed(cell_value(table, row, one)),
+            _ => self.get_joined(table, row, field),
+        }
+    }
+
+    /// [`Layout::get`] of a field of no column or several, or the grant date.
+    fn get_joined<'a>(&self, table: &'a RawTable, row: usize, field: Field) -> Cow<'a, str> {
         let cols = &self.sources[field as usize];
-        let cell = |c: usize| {
-            let v = crate::rules::text::trim(table.cell(row, c));
-            if crate::rules::text::is_trimmed_empty_marker(v) {
-                ""
-            } else {
-                v
-            }
-        };
+        let cell = |c: usize| cell_value(table, row, c);
         let value = match cols.as_slice() {
             [] => Cow::Borrowed(""),
             [one] => Cow::Borrowed(cell(*one)),
@@ -692,6 +696,17 @@ const ALL_FIELDS: [Field; FIELDS] = [
     Field::CitedBy,
     Field::Cites,
 ];
+
+/// A cell's text, trimmed; empty for an empty marker (`-`, `N/A`…).
+#[inline]
+fn cell_value(table: &RawTable, row: usize, col: usize) -> &str {
+    let v = crate::rules::text::trim(table.cell(row, col));
+    if crate::rules::text::is_trimmed_empty_marker(v) {
+        ""
+    } else {
+        v
+    }
+}
 
 #[cfg(test)]
 mod tests {
