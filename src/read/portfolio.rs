@@ -770,14 +770,19 @@ impl Merged {
     pub fn settle(&mut self, file_label: impl Fn(usize) -> String) -> Vocabulary {
         let (disagreements, vocabulary) = self
             .patents
-            .par_iter_mut()
+            .par_chunks_mut(SETTLE_CHUNK)
             .enumerate()
-            .fold(<(Vec<(usize, String)>, Vocabulary)>::default, |(mut found, mut vocabulary), (i, p)| {
-                if let Some(lists) = &mut p.extras {
-                    lists.fit();
+            .fold(<(Vec<(usize, String)>, Vocabulary)>::default, |(mut found, mut vocabulary), (c, chunk)| {
+                for k in 0..chunk.len() {
+                    // The records lie apart in memory: asked into the cache a few turns ahead.
+                    crate::memory::prefetch_ahead(chunk, k, |p| Some(&**p));
+                    let p = &mut chunk[k];
+                    if let Some(lists) = &mut p.extras {
+                        lists.fit();
+                    }
+                    found.extend(settle(p).map(|w| (c * SETTLE_CHUNK + k, w)));
+                    vocabulary.add(p);
                 }
-                found.extend(settle(p).map(|w| (i, w)));
-                vocabulary.add(p);
                 (found, vocabulary)
             })
             .reduce(Default::default, |(mut found, vocabulary), (more, other)| {
@@ -825,6 +830,9 @@ impl Merged {
         self.patents.len() + self.duplicates + self.out_of_scope + self.rejects.len()
     }
 }
+
+/// Patents [`Merged::settle`] takes at a time (their records asked into the cache ahead).
+const SETTLE_CHUNK: usize = 1 << 12;
 
 /// An id's first 16 bytes as a big-endian integer: ordered like the ids, and equal
 /// only for ids that share those bytes (nearly always: the same id).
