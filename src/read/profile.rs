@@ -509,15 +509,16 @@ impl Layout {
     /// space (status columns).
     #[inline]
     pub fn get<'a>(&self, table: &'a RawTable, row: usize, field: Field) -> Cow<'a, str> {
-        // One column, as nearly every field has: its cell, read where the caller is
-        // (a call of the general path cost more than the cell).
+        // One column, as nearly every field has, or none (a layout lacks many fields):
+        // read where the caller is (a call of the general path cost more than the cell).
         match self.sources[field as usize][..] {
             [one] if field != Field::GrantDate => Cow::Borrowed(cell_value(table, row, one)),
+            [] if field != Field::GrantDate => Cow::Borrowed(""),
             _ => self.get_joined(table, row, field),
         }
     }
 
-    /// [`Layout::get`] of a field of no column or several, or the grant date.
+    /// [`Layout::get`] of a field of several columns, or the grant date.
     fn get_joined<'a>(&self, table: &'a RawTable, row: usize, field: Field) -> Cow<'a, str> {
         let cols = &self.sources[field as usize];
         let cell = |c: usize| cell_value(table, row, c);
