@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::progress::{Progress, Unit};
 use crate::read::attach::attach_side_tables;
 use crate::read::inputs::{read_portfolios, reference_tables, PortfolioRead};
-use crate::read::portfolio::unread_event_warnings;
+use crate::read::portfolio::{unread_event_warnings, Merged};
 use crate::read::side::Transaction;
 use crate::read::{InputError, InputRecord, PortfolioFile, Sources};
 use crate::rules::concordance::Concordance;
@@ -168,13 +168,7 @@ fn read_inputs(
     let (sources, transactions) = attach_side_tables(&settings.side, &mut merged, &mut inputs)?;
     counts.side_rejected = merged.rejects.len() - before;
     let vocabulary = merged.settle(|file| files.get(file).map(|f| f.label.clone()).unwrap_or_default());
-    let transactions: Vec<_> = transactions
-        .into_iter()
-        .map(|t| {
-            let positions = t.patents.iter().filter_map(|id| merged.position(id)).collect();
-            (t, positions)
-        })
-        .collect();
+    let transactions = with_positions(transactions, &merged);
     let (patents, rejects, warnings) = merged.into_records();
     drop(release);
     timings.push(("read_side_tables", t.elapsed().as_millis()));
@@ -194,6 +188,17 @@ fn read_inputs(
         event_columns,
         files,
     })
+}
+
+/// Each transaction with the positions of its patents among the merged ones.
+fn with_positions(transactions: Vec<Transaction>, merged: &Merged) -> Vec<(Transaction, Vec<usize>)> {
+    transactions
+        .into_iter()
+        .map(|t| {
+            let positions = t.patents.iter().filter_map(|id| merged.position(id)).collect();
+            (t, positions)
+        })
+        .collect()
 }
 
 /// What a finished run reports.

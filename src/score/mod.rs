@@ -299,8 +299,13 @@ fn score_one(
     let sei_from = parties.len();
     parties.extend(matches.iter().map(|m| m.index as u32));
     let indices = Indices::new(&parties[..holders], &parties[sei_from..], &parties[holders..sei_from]);
-    let marks = u8::from(patent.kind == Some(Kind::Invention)) * INVENTION
-        | u8::from(!patent.events().is_empty() || !patent.pledges().is_empty()) * EVENTS_OR_PLEDGES;
+    let mut marks = 0;
+    if patent.kind == Some(Kind::Invention) {
+        marks |= INVENTION;
+    }
+    if !patent.events().is_empty() || !patent.pledges().is_empty() {
+        marks |= EVENTS_OR_PLEDGES;
+    }
     Scored { verdict: pack(now), prev: pack(prev), trend, patent, indices, industries, assessable, transferors, marks }
 }
 
