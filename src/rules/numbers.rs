@@ -277,9 +277,7 @@ fn plain_number(raw: &str) -> Option<(CompactString, bool)> {
     let plain = |b: &[u8]| b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     match b {
         [.., b'.', last] if (last.is_ascii_digit() || *last == b'X') && plain(&b[..b.len() - 2]) => {
-            let mut s = CompactString::from(&raw[..b.len() - 2]);
-            s.push(char::from(*last));
-            Some((s, true))
+            Some((joined(&[&raw[..b.len() - 2], &raw[b.len() - 1..]]), true))
         }
         _ if !b.is_empty() && plain(b) => Some((CompactString::from(raw), false)),
         _ => None,

@@ -197,9 +197,7 @@ impl SharedFile {
         let file = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
         file.map_or(Ok(()), LargeFile::finish)
     }
-}
 
-impl SharedFile {
     /// `write` on the file, unless it was finished.
     fn with_file<R>(&self, write: impl FnOnce(&mut LargeFile) -> std::io::Result<R>) -> std::io::Result<R> {
         match self.0.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
