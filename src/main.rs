@@ -17,5 +17,6 @@ fn main() -> ExitCode {
     // `hvpat::memory::PromptRelease` hands them back.
     // SAFETY: plain option setters of the allocator, called before any threads start.
     unsafe { libmimalloc_sys::mi_option_set(hvpat::memory::PURGE_DELAY, -1) };
+    hvpat::memory::use_small_pages();
     hvpat::cli::main_with(hvpat::cli::Cli::parse())
 }
