@@ -10,13 +10,10 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // Freed memory is kept for reuse, not handed back to the OS during the run: a
-    // run frees and re-allocates buffers continually, and re-faulting handed-back
-    // pages (the kernel zeroing each one again) cost a fifth of a large run. The
-    // process ends after the run. Where a run frees large tables it no longer needs,
-    // `hvpat::memory::PromptRelease` hands them back.
-    // SAFETY: plain option setters of the allocator, called before any threads start.
-    unsafe { libmimalloc_sys::mi_option_set(hvpat::memory::PURGE_DELAY, -1) };
+    // Memory freed and not taken again within mimalloc's purge delay (1 s) goes back
+    // to the OS; where a run frees large tables it no longer needs,
+    // `hvpat::memory::PromptRelease` hands them back at once. (Until the run kept off
+    // huge pages, each page handed back cost so much to take again that nothing was.)
     hvpat::memory::use_small_pages();
     hvpat::cli::main_with(hvpat::cli::Cli::parse())
 }

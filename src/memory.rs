@@ -1,6 +1,6 @@
-//! When freed memory goes back to the OS: kept for reuse during most of a run, handed
-//! back at once while the read tables that scoring no longer needs are freed; and
-//! records asked into the cache before they are read.
+//! How the run's memory is paged: in small pages; freed memory handed back to the OS
+//! after mimalloc's delay, and at once while the read tables that scoring no longer
+//! needs are freed; and records asked into the cache before they are read.
 
 /// mimalloc's `mi_option_purge_delay` (v3 `mi_option_e` index; not exported by the -sys crate).
 pub const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
@@ -14,8 +14,8 @@ pub const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// the id and publication lookups take 48 more until the side tables are attached.
 /// Kept by the allocator, their pages stay in the resident set beside the decisions
 /// made next, which need one contiguous block they cannot reuse: 0.2 GB at 5M
-/// patents. Elsewhere a run frees and re-allocates buffers continually, where handing
-/// pages back would have the kernel zero them again (see `main.rs`).
+/// patents. Elsewhere a run frees and re-allocates buffers continually, which the
+/// delay keeps from being handed back and faulted in again.
 ///
 /// Harmless when mimalloc is not the global allocator: only its own unused heap is
 /// affected.
