@@ -112,6 +112,18 @@ fn prefetch_lists(p: &crate::rules::model::Patent) {
 mod tests {
     use super::*;
 
+    /// The process is marked for small pages (unless mimalloc's switch is set).
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn small_pages_are_asked_for() {
+        if std::env::var_os("MIMALLOC_ALLOW_THP").is_some() {
+            eprintln!("skipped: MIMALLOC_ALLOW_THP is set");
+            return;
+        }
+        use_small_pages();
+        assert_eq!(rustix::thread::transparent_huge_pages_are_disabled().ok(), Some(true));
+    }
+
     /// The option index is the pinned mimalloc's (v3) purge delay: it defaults to
     /// 1000 ms (`src/options.c`), its neighbours to 1 and 0 (unless the environment
     /// sets it).
