@@ -10,7 +10,6 @@ use crate::rules::events::EventClass;
 use crate::rules::institutions::{AliasTable, Institution};
 use crate::rules::model::RowIssue;
 use crate::rules::status::StatusClass;
-use crate::rules::validity::status_of;
 use crate::score::{ScoreContext, Scored};
 
 /// Everything read and scored, before writing.
@@ -162,7 +161,7 @@ impl PatentSources {
         self.lapse_from_events += usize::from(p.known.lapse_from_event);
         self.filing_year_only += usize::from(p.filing_year_only);
         self.with_classes += usize::from(p.classes_codes > 0);
-        self.status_unknown += usize::from(status_of(p) == StatusClass::Unknown && p.status_class.is_some());
+        self.status_unknown += usize::from(p.status_class == Some(StatusClass::Unknown));
     }
 
     fn plus(self, other: PatentSources) -> PatentSources {
