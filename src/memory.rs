@@ -83,6 +83,41 @@ pub fn prefetch<T: ?Sized>(value: &T) {
     let _ = value;
 }
 
+/// [`prefetch`] for an address (one that need not be a live reference's).
+#[inline(always)]
+fn prefetch_address(address: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache; it neither reads nor faults, whatever
+    // the address.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(address.cast::<i8>())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = address;
+}
+
+/// Holders a record's prefetches reach: most patents have one to three.
+const NAMES_AHEAD: usize = 4;
+
+/// For a pass that reads the records' shared texts (holders, status) at item `k`:
+/// [`prefetch_ahead`], then the shared copies of the item two places on (its lists
+/// in the cache by then), then the texts of the next item (its copies in the cache).
+#[inline(always)]
+pub fn prefetch_ahead_with_names<T>(items: &[T], k: usize, patent: impl Fn(&T) -> Option<&crate::rules::model::Patent>) {
+    prefetch_ahead(items, k, &patent);
+    if let Some(p) = items.get(k + 2).and_then(&patent) {
+        for name in std::iter::once(&p.status).chain(p.holders.iter().take(NAMES_AHEAD)) {
+            prefetch_address(name.shared_copy());
+        }
+    }
+    if let Some(p) = items.get(k + 1).and_then(&patent) {
+        for name in std::iter::once(&p.status).chain(p.holders.iter().take(NAMES_AHEAD)) {
+            prefetch(&**name);
+        }
+    }
+}
+
 /// For a pass over `items` at item `k`: [`prefetch`] the patent record of the item
 /// eight places on, and the lists that of the item four places on points to (by then
 /// in the cache itself), so that each is loaded by its turn.

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::memory::prefetch_ahead;
+use crate::memory::prefetch_ahead_with_names;
 use crate::rules::dates::Ymd;
 use crate::score::{ScoreContext, Scored};
 use crate::write::direct::SharedFile;
@@ -301,8 +301,9 @@ fn render_part(
     let mut rows = CellWriter::rows(text, csv, columns);
     for (k, s) in part.iter().enumerate() {
         // The records lie apart in memory, each loaded as it is rendered: asked for a
-        // few patents ahead, they are in the cache when their turn comes.
-        prefetch_ahead(part, k, |s| Some(&*s.patent));
+        // few patents ahead, they and their holders' and status's texts are in the
+        // cache when their turn comes.
+        prefetch_ahead_with_names(part, k, |s| Some(&*s.patent));
         rows.render(s, ctx);
     }
     let group = match (parquet, rows.columns.take()) {
