@@ -124,11 +124,27 @@ pub fn prefetch_ahead_with_names<T>(items: &[T], k: usize, patent: impl Fn(&T) -
 #[inline(always)]
 pub fn prefetch_ahead<T>(items: &[T], k: usize, patent: impl Fn(&T) -> Option<&crate::rules::model::Patent>) {
     if let Some(p) = items.get(k + 8).and_then(&patent) {
-        prefetch(p);
+        prefetch_whole(p);
     }
     if let Some(p) = items.get(k + 4).and_then(&patent) {
         prefetch_lists(p);
     }
+}
+
+/// The bytes the CPU loads into its cache at a time.
+const CACHE_LINE: usize = 64;
+
+/// [`prefetch`] every cache line `value` spans: a record of 160 bytes spans three or
+/// four, and a prefetch of its address loads only the first (rendering a patent
+/// waited on its kind, 147 bytes in, for a fifth of its own time).
+#[inline(always)]
+fn prefetch_whole<T>(value: &T) {
+    let start = (value as *const T).cast::<u8>();
+    let size = std::mem::size_of::<T>();
+    for offset in (0..size).step_by(CACHE_LINE) {
+        prefetch_address(start.wrapping_add(offset));
+    }
+    prefetch_address(start.wrapping_add(size.saturating_sub(1)));
 }
 
 /// [`prefetch`] the lists a patent's record points to: its title, IPC codes,
