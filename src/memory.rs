@@ -119,8 +119,9 @@ pub fn prefetch_ahead_with_names<T>(items: &[T], k: usize, patent: impl Fn(&T) -
 }
 
 /// For a pass over `items` at item `k`: [`prefetch`] the patent record of the item
-/// eight places on, and the lists that of the item four places on points to (by then
-/// in the cache itself), so that each is loaded by its turn.
+/// eight places on, the lists that of the item four places on points to (by then
+/// in the cache itself), and those its extras point to two places on, so that each
+/// is loaded by its turn.
 #[inline(always)]
 pub fn prefetch_ahead<T>(items: &[T], k: usize, patent: impl Fn(&T) -> Option<&crate::rules::model::Patent>) {
     if let Some(p) = items.get(k + 8).and_then(&patent) {
@@ -128,6 +129,9 @@ pub fn prefetch_ahead<T>(items: &[T], k: usize, patent: impl Fn(&T) -> Option<&c
     }
     if let Some(p) = items.get(k + 4).and_then(&patent) {
         prefetch_lists(p);
+    }
+    if let Some(p) = items.get(k + 2).and_then(&patent) {
+        prefetch_extras_lists(p);
     }
 }
 
@@ -155,7 +159,27 @@ fn prefetch_lists(p: &crate::rules::model::Patent) {
     prefetch(&*p.ipc);
     prefetch(&*p.holders);
     if let Some(extras) = &p.extras {
-        prefetch(&**extras);
+        prefetch_whole(&**extras);
+    }
+}
+
+/// [`prefetch`] the lists a patent's extras point to (its extras in the cache).
+#[inline(always)]
+fn prefetch_extras_lists(p: &crate::rules::model::Patent) {
+    if let Some(extras) = &p.extras {
+        // (An empty list's address points nowhere: not asked for.)
+        let lists = [
+            (extras.applicants.as_ptr().cast::<u8>(), extras.applicants.is_empty()),
+            (extras.family.as_ptr().cast(), extras.family.is_empty()),
+            (extras.pledges.as_ptr().cast(), extras.pledges.is_empty()),
+            (extras.awards.as_ptr().cast(), extras.awards.is_empty()),
+            (extras.events.as_ptr().cast(), extras.events.is_empty()),
+        ];
+        for (list, empty) in lists {
+            if !empty {
+                prefetch_address(list);
+            }
+        }
     }
 }
 
