@@ -72,23 +72,15 @@ pub fn use_small_pages() {
 /// (not x86-64), nothing at all.
 #[inline(always)]
 pub fn prefetch<T: ?Sized>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch only hints the cache; it neither reads into the program nor
-    // faults, whatever the address (here a live reference's).
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>())
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
+    prefetch_address((value as *const T).cast::<u8>());
 }
 
-/// [`prefetch`] for an address (one that need not be a live reference's).
+/// [`prefetch`] the cache line of an address (which need not be a live reference's).
 #[inline(always)]
 fn prefetch_address(address: *const u8) {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch only hints the cache; it neither reads nor faults, whatever
-    // the address.
+    // SAFETY: a prefetch only hints the cache; it neither reads into the program nor
+    // faults, whatever the address.
     unsafe {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
         _mm_prefetch::<_MM_HINT_T0>(address.cast::<i8>())
@@ -104,11 +96,15 @@ const NAMES_AHEAD: usize = 4;
 /// [`prefetch_ahead`], then the shared copies of the item two places on (its lists
 /// in the cache by then), then the texts of the next item (its copies in the cache).
 #[inline(always)]
-pub fn prefetch_ahead_with_names<T>(items: &[T], k: usize, patent: impl Fn(&T) -> Option<&crate::rules::model::Patent>) {
+pub fn prefetch_ahead_with_names<T>(
+    items: &[T],
+    k: usize,
+    patent: impl Fn(&T) -> Option<&crate::rules::model::Patent>,
+) {
     prefetch_ahead(items, k, &patent);
     if let Some(p) = items.get(k + 2).and_then(&patent) {
         for name in std::iter::once(&p.status).chain(p.holders.iter().take(NAMES_AHEAD)) {
-            prefetch_address(name.shared_copy());
+            prefetch_address(name.address() as *const u8);
         }
     }
     if let Some(p) = items.get(k + 1).and_then(&patent) {

@@ -41,11 +41,6 @@ impl Name {
         std::sync::Arc::as_ptr(&self.0) as usize
     }
 
-    /// The shared copy (where the text's address lies), for asking it into the cache.
-    pub fn shared_copy(&self) -> *const u8 {
-        std::sync::Arc::as_ptr(&self.0).cast()
-    }
-
     /// What the text says as a legal status ([`classify_status`]), worked out once.
     pub fn status_class(&self) -> StatusClass {
         *self.0.status.get_or_init(|| classify_status(&self.0.text))
