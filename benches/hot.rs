@@ -12,7 +12,7 @@ use hvpat::rules::dates::parse_date;
 use hvpat::rules::dimensions::{flags, verdict, write_evidence};
 use hvpat::rules::family::parse_member;
 use hvpat::rules::ipc::parse_ipc;
-use hvpat::rules::model::{Extras, Patent, PledgeShare};
+use hvpat::rules::model::{Extras, Patent, PatentTexts, PledgeShare};
 use hvpat::rules::numbers::{id_of, parse_number, Kind};
 use hvpat::rules::status::classify_status;
 use hvpat::rules::RuleParams;
@@ -25,8 +25,7 @@ fn date(s: &str) -> NaiveDate {
 fn patent() -> Patent {
     Patent {
         id: id_of("201310699744.2").expect("id"),
-        pub_no: "CN103728312B".into(),
-        title: "一种基于深度学习的图像识别方法".into(),
+        texts: PatentTexts::new("CN103728312B", "一种基于深度学习的图像识别方法"),
         kind: Some(Kind::Invention),
         filing_date: date("2013-12-20"),
         grant_date: Some(date("2016-05-11")),

@@ -151,7 +151,7 @@ fn prefetch_whole<T>(value: &T) {
 /// holders and (when it has them) extras.
 #[inline(always)]
 fn prefetch_lists(p: &crate::rules::model::Patent) {
-    prefetch(&*p.title);
+    prefetch(p.texts.as_str());
     prefetch(&*p.ipc);
     prefetch(&*p.holders);
     if let Some(extras) = &p.extras {

@@ -8,7 +8,7 @@ use clap::Args;
 use crate::cli::{InputArgs, UsageError};
 use crate::config::Settings;
 use crate::pipeline::read_and_score;
-use crate::rules::model::DIMENSIONS;
+use crate::rules::model::{Known, DIMENSIONS};
 use crate::rules::numbers::id_of;
 use crate::score::scored_run::ScoredRun;
 use crate::score::Scored;
@@ -45,7 +45,7 @@ pub fn explain_text(s: &Scored, scored_run: &ScoredRun, settings: &Settings) -> 
     let p = &s.patent;
     let v = scored_run.context(settings).verdict(s);
     let mut out = String::new();
-    let _ = writeln!(out, "{}  {}  {}", p.id, p.pub_no, p.title);
+    let _ = writeln!(out, "{}  {}  {}", p.id, p.texts.pub_no(), p.texts.title());
     let _ = writeln!(
         out,
         "  kind {}, filed {}, granted {}, status {}, lapsed {}",
@@ -101,12 +101,15 @@ fn events_text(p: &crate::rules::model::Patent) -> String {
             let _ = writeln!(out, "    {when}  {:<14} {}", e.class.as_str(), e.text);
         }
     }
-    if p.known.grant_from_event || p.known.lapse_from_event {
-        let from: Vec<&str> = [(p.known.grant_from_event, "grant date"), (p.known.lapse_from_event, "lapse date")]
-            .iter()
-            .filter(|(yes, _)| *yes)
-            .map(|(_, what)| *what)
-            .collect();
+    if p.known.contains(Known::GRANT_FROM_EVENT) || p.known.contains(Known::LAPSE_FROM_EVENT) {
+        let from: Vec<&str> = [
+            (p.known.contains(Known::GRANT_FROM_EVENT), "grant date"),
+            (p.known.contains(Known::LAPSE_FROM_EVENT), "lapse date"),
+        ]
+        .iter()
+        .filter(|(yes, _)| *yes)
+        .map(|(_, what)| *what)
+        .collect();
         let _ = writeln!(out, "  {} taken from the legal events", from.join(" and "));
     }
     out
@@ -166,10 +169,9 @@ pub fn run(args: ExplainArgs) -> Result<()> {
         bail!(UsageError(anyhow::anyhow!("not a patent number: {:?}", args.number)));
     };
     let scored_run = read_and_score(&settings, &crate::progress::Silent)?;
-    let found =
-        scored_run.scored.iter().find(|s| s.patent.id == wanted).or_else(|| {
-            scored_run.scored.iter().find(|s| id_of(&s.patent.pub_no).is_ok_and(|pub_id| pub_id == wanted))
-        });
+    let found = scored_run.scored.iter().find(|s| s.patent.id == wanted).or_else(|| {
+        scored_run.scored.iter().find(|s| id_of(s.patent.texts.pub_no()).is_ok_and(|pub_id| pub_id == wanted))
+    });
     match found {
         Some(s) => {
             crate::cli::print_out(&explain_text(s, &scored_run, &settings))?;

@@ -17,7 +17,7 @@ use crate::rules::family::parse_member;
 use crate::rules::institutions::{split_holders, strip_assignee_tail};
 use crate::rules::ipc::parse_ipc;
 use crate::rules::model::{
-    Extras, Known, Name, Patent, PledgeShare, QualityCount, QualityCounts, RowIssue, SourceRef, Vocabulary,
+    Extras, Known, Name, Patent, PatentTexts, PledgeShare, QualityCount, QualityCounts, RowIssue, SourceRef, Vocabulary,
 };
 use crate::rules::numbers::{parse_number, parse_publication, AppNumber, Kind, ParsedNumber, PatentId, PubNumber};
 use crate::rules::settle::settle;
@@ -170,16 +170,14 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     let (status_text, status_class, events, unread_events) = legal_events(r, invention, &mut warnings);
     let layout = r.layout;
     let counts = quality_counts(r, &mut warnings);
-    let known = Known {
-        grant_column: layout.has_grant_source(),
-        family_column: layout.has(C::Family),
-        pledge_column: layout.has(C::PledgeAmount),
-        award_column: layout.has(C::Awards),
-        granted_by_label: kind_label.contains("授权"),
-        applicants_are_holders: parties.applicants_are_holders,
-        unread_events,
-        ..Known::default()
-    };
+    let mut known = Known::empty();
+    known.set(Known::GRANT_COLUMN, layout.has_grant_source());
+    known.set(Known::FAMILY_COLUMN, layout.has(C::Family));
+    known.set(Known::PLEDGE_COLUMN, layout.has(C::PledgeAmount));
+    known.set(Known::AWARD_COLUMN, layout.has(C::Awards));
+    known.set(Known::GRANTED_BY_LABEL, kind_label.contains("授权"));
+    known.set(Known::APPLICANTS_ARE_HOLDERS, parties.applicants_are_holders);
+    known.set(Known::UNREAD_EVENTS, unread_events);
     let family = family_members(r, &mut warnings);
     let pledges = pledge_amount(r)?;
     let awards = award_entries(r)?;
@@ -188,8 +186,7 @@ fn normalize_inner(r: &Row<'_>, file: usize, names: &mut Interner) -> Result<Row
     Ok(RowOutcome::Patent(
         Box::new(Patent {
             id,
-            pub_no,
-            title: r.get(C::Title).into_owned().into_boxed_str(),
+            texts: PatentTexts::new(&pub_no, &r.get(C::Title)),
             kind,
             filing_date,
             grant_date,
@@ -881,13 +878,14 @@ fn merge_into(kept: &mut Patent, mut other: Patent) -> Vec<(QualityCount, u32, u
     let mut lists = kept.extras.take().map_or_else(Extras::default, |e| *e);
     let other_lists = other.extras.take().map_or_else(Extras::default, |e| *e);
     let granted_pub = |s: &str| s.ends_with('B') || s.ends_with('C');
-    let disagreements = kept.counts.merge(other.counts, !granted_pub(&kept.pub_no) && granted_pub(&other.pub_no));
+    let later_pub = !granted_pub(kept.texts.pub_no()) && granted_pub(other.texts.pub_no());
+    let disagreements = kept.counts.merge(other.counts, later_pub);
     merge_grant_and_status(kept, &other);
-    if kept.pub_no.is_empty() || (!granted_pub(&kept.pub_no) && granted_pub(&other.pub_no)) {
-        kept.pub_no = other.pub_no;
-    }
-    if kept.title.is_empty() {
-        kept.title = other.title;
+    let (pub_from_other, title_from_other) =
+        (kept.texts.pub_no().is_empty() || later_pub, kept.texts.title().is_empty());
+    if pub_from_other || title_from_other {
+        let texts = |of_other: bool| if of_other { &other.texts } else { &kept.texts };
+        kept.texts = PatentTexts::new(texts(pub_from_other).pub_no(), texts(title_from_other).title());
     }
     if kept.kind.is_none() {
         kept.kind = other.kind;
@@ -897,9 +895,9 @@ fn merge_into(kept: &mut Patent, mut other: Patent) -> Vec<(QualityCount, u32, u
         kept.filing_year_only = false;
     }
     union_counted(&mut lists.events, other_lists.events);
-    let applicants_are_holders = kept.known.applicants_are_holders;
+    let applicants_are_holders = kept.known.contains(Known::APPLICANTS_ARE_HOLDERS);
     kept.known.merge(other.known);
-    kept.known.applicants_are_holders = applicants_are_holders;
+    kept.known.set(Known::APPLICANTS_ARE_HOLDERS, applicants_are_holders);
     if kept.lapse_date.is_none() {
         kept.lapse_date = other.lapse_date;
     }
@@ -907,18 +905,18 @@ fn merge_into(kept: &mut Patent, mut other: Patent) -> Vec<(QualityCount, u32, u
     if kept.holders.is_empty() || (!kept.holders_explicit && other.holders_explicit) {
         kept.holders = other.holders;
         kept.holders_explicit = other.holders_explicit;
-        kept.known.applicants_are_holders = other.known.applicants_are_holders;
+        kept.known.set(Known::APPLICANTS_ARE_HOLDERS, other.known.contains(Known::APPLICANTS_ARE_HOLDERS));
     }
     // The first row that tells the applicants names them, kept apart from the holders
     // unless they are the same.
     match kept_applicants.or(other_applicants) {
         Some(applicants) if *applicants == *kept.holders => {
             lists.applicants = Vec::new();
-            kept.known.applicants_are_holders = true;
+            kept.known.set(Known::APPLICANTS_ARE_HOLDERS, true);
         }
         Some(applicants) => {
             lists.applicants = applicants;
-            kept.known.applicants_are_holders = false;
+            kept.known.set(Known::APPLICANTS_ARE_HOLDERS, false);
         }
         None => {}
     }
@@ -949,7 +947,7 @@ fn merge_grant_and_status(kept: &mut Patent, other: &Patent) {
 fn told_applicants(p: &Patent) -> Option<Vec<Name>> {
     if !p.applicants().is_empty() {
         Some(p.applicants().to_vec())
-    } else if (!p.holders_explicit || p.known.applicants_are_holders) && !p.holders.is_empty() {
+    } else if (!p.holders_explicit || p.known.contains(Known::APPLICANTS_ARE_HOLDERS)) && !p.holders.is_empty() {
         Some(p.holders.to_vec())
     } else {
         None

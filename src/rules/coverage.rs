@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use crate::rules::dimensions::Facts;
 use crate::rules::events::{classify_event, has, EventClass};
 use crate::rules::figures::percent_text;
-use crate::rules::model::Patent;
+use crate::rules::model::{Known, Patent};
 use crate::rules::status::StatusClass;
 use crate::rules::validity::{decide_with_term, Decision};
 
@@ -125,7 +125,7 @@ impl Assessable {
 fn says_granted(p: &Patent, status: StatusClass) -> bool {
     status == StatusClass::InForce
         || (status == StatusClass::Dead && classify_event(&p.status, true) == EventClass::Lapse)
-        || p.known.granted_by_label
+        || p.known.contains(Known::GRANTED_BY_LABEL)
         || has(p.events(), EventClass::Grant)
         || has(p.events(), EventClass::Lapse)
 }
@@ -148,7 +148,7 @@ fn validity_at(p: &Patent, facts: &Facts, date: NaiveDate) -> bool {
         || facts.status() != StatusClass::Unknown
         || has(p.events(), EventClass::Grant)
         || has(p.events(), EventClass::Lapse);
-    settled && (told || (p.known.grant_column && !p.known.unread_events))
+    settled && (told || (p.known.contains(Known::GRANT_COLUMN) && !p.known.contains(Known::UNREAD_EVENTS)))
 }
 
 /// Whether validity on `date` (a date before the report's) can be told (SPEC §7, §8):
@@ -179,13 +179,13 @@ pub fn assess(p: &Patent, facts: &Facts, as_of: NaiveDate, as_of_prev: NaiveDate
     let family = match (p.family().is_empty(), p.counts.get(crate::rules::model::QualityCount::FamilySize)) {
         (false, _) => true,
         (true, Some(size)) => size <= 1,
-        (true, None) => p.known.family_column || run.families,
+        (true, None) => p.known.contains(Known::FAMILY_COLUMN) || run.families,
     };
     a.set(Question::D2, family);
     let line_settled = facts.maintained_line().is_some_and(|line| as_of <= line.first || as_of > line.last);
     a.set(Question::D3, validity && line_settled);
-    a.set(Question::D4, p.known.pledge_column || run.pledges);
-    a.set(Question::D5, p.known.award_column || run.awards);
+    a.set(Question::D4, p.known.contains(Known::PLEDGE_COLUMN) || run.pledges);
+    a.set(Question::D5, p.known.contains(Known::AWARD_COLUMN) || run.awards);
     a
 }
 
@@ -283,7 +283,7 @@ mod tests {
         assert!(assess_at(&p, "2025-12-31", none).has(Question::Validity));
         let mut q = patent("2015-01-01", None, "", None);
         assert!(!assess_at(&q, "2025-12-31", none).has(Question::Validity));
-        q.known.grant_column = true;
+        q.known.set(Known::GRANT_COLUMN, true);
         assert!(assess_at(&q, "2025-12-31", none).has(Question::Validity), "an empty grant-date cell says not granted");
         let r = patent("2015-01-01", None, "审中", None);
         assert!(assess_at(&r, "2025-12-31", none).has(Question::Validity));
@@ -298,8 +298,8 @@ mod tests {
         // No grant date, no status, an event item that could not be read (it may be
         // the grant): the empty grant-date cell says nothing.
         let mut p = patent("2015-01-01", None, "", None);
-        p.known.grant_column = true;
-        p.known.unread_events = true;
+        p.known.set(Known::GRANT_COLUMN, true);
+        p.known.set(Known::UNREAD_EVENTS, true);
         assert!(!assess_at(&p, "2025-12-31", none).has(Question::Validity));
         // A grant event read beside it, or a lapse event: told.
         let mut granted = patent("2015-01-01", None, "", None);
@@ -348,7 +348,7 @@ mod tests {
         assert!(!assess_at(&p, "2025-12-31", none).has(Question::History));
         // A dead status and an empty grant-date cell: never granted.
         let mut p = patent("2015-01-01", None, "失效", None);
-        p.known.grant_column = true;
+        p.known.set(Known::GRANT_COLUMN, true);
         assert!(assess_at(&p, "2025-12-31", none).has(Question::History));
         // A dated grant event settles it.
         let mut p = patent("2015-01-01", Some("2017-08-01"), "", None);
@@ -383,7 +383,7 @@ mod tests {
         p.counts.set(crate::rules::model::QualityCount::FamilySize, Some(1));
         assert!(assess_at(&p, "2025-12-31", none).has(Question::D2), "alone: not met, but told");
         p.counts.set(crate::rules::model::QualityCount::FamilySize, Some(3));
-        p.known.family_column = true;
+        p.known.set(Known::FAMILY_COLUMN, true);
         assert!(!assess_at(&p, "2025-12-31", none).has(Question::D2), "a family of 3 without its members");
         let all = RunSources { families: true, pledges: true, awards: true };
         p.counts.set(crate::rules::model::QualityCount::FamilySize, None);

@@ -95,8 +95,6 @@ pub(crate) mod testutil {
     pub fn patent(filing: &str, grant: Option<&str>, status: &str, lapse: Option<&str>) -> Patent {
         Patent {
             id: PatentId("CN201310699744.2".into()),
-            pub_no: Default::default(),
-            title: Box::default(),
             kind: Some(Kind::Invention),
             filing_date: d(filing),
             grant_date: grant.map(d),

@@ -185,15 +185,56 @@ pub struct Award {
     pub date: Option<NaiveDate>,
 }
 
+/// A patent's publication number and title, in one block: the number, a line end,
+/// the title. Millions of records are kept to the end of a run, and the number held
+/// apart took 24 of a record's bytes (with them a record is 128 bytes, not 160). A
+/// publication number is letters and digits, so the first line end is where it ends.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PatentTexts(Box<str>);
+
+impl PatentTexts {
+    /// The two texts (line ends in `pub_no`, which no publication number has, dropped).
+    pub fn new(pub_no: &str, title: &str) -> PatentTexts {
+        if pub_no.is_empty() && title.is_empty() {
+            return PatentTexts::default();
+        }
+        let mut text = String::with_capacity(pub_no.len() + 1 + title.len());
+        text.extend(pub_no.split(['\r', '\n']));
+        text.push('\n');
+        text.push_str(title);
+        PatentTexts(text.into_boxed_str())
+    }
+
+    /// The publication number with kind code.
+    pub fn pub_no(&self) -> &str {
+        self.0.split_once('\n').map_or(&self.0, |(pub_no, _)| pub_no)
+    }
+
+    /// The title.
+    pub fn title(&self) -> &str {
+        self.0.split_once('\n').map_or("", |(_, title)| title)
+    }
+
+    /// The block, to ask it into the cache.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PatentTexts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatentTexts").field("pub_no", &self.pub_no()).field("title", &self.title()).finish()
+    }
+}
+
 /// One patent after reading, normalising and merging duplicate rows.
 #[derive(Debug, Clone, Default)]
 pub struct Patent {
     /// Canonical id (SPEC §2).
     pub id: PatentId,
-    /// The publication number with kind code (the most advanced publication seen).
-    pub pub_no: CompactString,
-    /// Title.
-    pub title: Box<str>,
+    /// The publication number with kind code (the most advanced publication seen),
+    /// and the title.
+    pub texts: PatentTexts,
     /// Invention / utility model / design, when it could be told.
     pub kind: Option<Kind>,
     /// Filing (application) date.
@@ -409,7 +450,7 @@ impl Patent {
     pub fn transferors(&self) -> Option<&[Name]> {
         if !self.applicants().is_empty() {
             Some(self.applicants())
-        } else if !self.holders_explicit || self.known.applicants_are_holders {
+        } else if !self.holders_explicit || self.known.contains(Known::APPLICANTS_ARE_HOLDERS) {
             Some(&self.holders)
         } else {
             None
@@ -417,44 +458,40 @@ impl Patent {
     }
 }
 
-/// What a patent's inputs could tell (SPEC §8) and where its dates came from (SPEC §7).
-/// Merged across duplicate rows: a flag is set when any row sets it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Known {
-    /// Its file has a grant-date source (a grant-date column, a B/C publication date),
-    /// so an empty cell says "not granted".
-    pub grant_column: bool,
-    /// Its file has a family column.
-    pub family_column: bool,
-    /// Its file has a pledge-amount column.
-    pub pledge_column: bool,
-    /// Its file has an award column.
-    pub award_column: bool,
-    /// The kind label says granted (`授权发明`, `发明授权`).
-    pub granted_by_label: bool,
-    /// The grant date is the earliest grant event's.
-    pub grant_from_event: bool,
-    /// The lapse date is the earliest lapse event's.
-    pub lapse_from_event: bool,
-    /// The applicants column names the holders (so the applicants are not kept twice).
-    pub applicants_are_holders: bool,
-    /// A legal-event item of its rows could not be read: an empty grant-date cell
-    /// then does not say "not granted" (the unread item may be the grant).
-    pub unread_events: bool,
+bitflags::bitflags! {
+    /// What a patent's inputs could tell (SPEC §8) and where its dates came from (SPEC §7):
+    /// one bit each, as every record carries them. Merged across duplicate rows: a flag
+    /// is set when any row sets it.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub struct Known: u16 {
+        /// Its file has a grant-date source (a grant-date column, a B/C publication
+        /// date), so an empty cell says "not granted".
+        const GRANT_COLUMN = 1;
+        /// Its file has a family column.
+        const FAMILY_COLUMN = 1 << 1;
+        /// Its file has a pledge-amount column.
+        const PLEDGE_COLUMN = 1 << 2;
+        /// Its file has an award column.
+        const AWARD_COLUMN = 1 << 3;
+        /// The kind label says granted (`授权发明`, `发明授权`).
+        const GRANTED_BY_LABEL = 1 << 4;
+        /// The grant date is the earliest grant event's.
+        const GRANT_FROM_EVENT = 1 << 5;
+        /// The lapse date is the earliest lapse event's.
+        const LAPSE_FROM_EVENT = 1 << 6;
+        /// The applicants column names the holders (so the applicants are not kept twice).
+        const APPLICANTS_ARE_HOLDERS = 1 << 7;
+        /// A legal-event item of its rows could not be read: an empty grant-date cell
+        /// then does not say "not granted" (the unread item may be the grant).
+        const UNREAD_EVENTS = 1 << 8;
+    }
 }
 
 impl Known {
     /// The flags of two rows of one patent.
     pub fn merge(&mut self, other: Known) {
-        self.grant_column |= other.grant_column;
-        self.family_column |= other.family_column;
-        self.pledge_column |= other.pledge_column;
-        self.award_column |= other.award_column;
-        self.granted_by_label |= other.granted_by_label;
-        self.grant_from_event |= other.grant_from_event;
-        self.lapse_from_event |= other.lapse_from_event;
-        self.unread_events |= other.unread_events;
-        // `applicants_are_holders` goes with the holders kept (see the merging of rows).
+        // `APPLICANTS_ARE_HOLDERS` goes with the holders kept (see the merging of rows).
+        *self |= other.difference(Known::APPLICANTS_ARE_HOLDERS);
     }
 }
 
@@ -536,6 +573,34 @@ pub struct RowIssue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_patents_texts_read_back_as_given() {
+        let texts = PatentTexts::new("CN103728312B", "一种方法\n（第二行）");
+        assert_eq!((texts.pub_no(), texts.title()), ("CN103728312B", "一种方法\n（第二行）"));
+        let texts = PatentTexts::new("", "标题");
+        assert_eq!((texts.pub_no(), texts.title()), ("", "标题"));
+        let texts = PatentTexts::new("CN1234567A", "");
+        assert_eq!((texts.pub_no(), texts.title()), ("CN1234567A", ""));
+        assert_eq!((PatentTexts::default().pub_no(), PatentTexts::default().title()), ("", ""));
+        assert_eq!(PatentTexts::new("", ""), PatentTexts::default());
+        // A line end in the number (none has one) cannot move the title's start.
+        let texts = PatentTexts::new("CN12\r\n34A", "标题");
+        assert_eq!((texts.pub_no(), texts.title()), ("CN1234A", "标题"));
+    }
+
+    #[test]
+    fn known_flags_merge_all_but_whether_applicants_are_the_holders() {
+        let mut kept = Known::GRANT_COLUMN | Known::APPLICANTS_ARE_HOLDERS;
+        kept.merge(Known::UNREAD_EVENTS | Known::FAMILY_COLUMN);
+        assert_eq!(
+            kept,
+            Known::GRANT_COLUMN | Known::APPLICANTS_ARE_HOLDERS | Known::UNREAD_EVENTS | Known::FAMILY_COLUMN
+        );
+        let mut kept = Known::empty();
+        kept.merge(Known::APPLICANTS_ARE_HOLDERS | Known::LAPSE_FROM_EVENT);
+        assert_eq!(kept, Known::LAPSE_FROM_EVENT);
+    }
 
     #[test]
     fn names_compare_by_text_and_share_by_address() {

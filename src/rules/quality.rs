@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
 
 use crate::rules::dates::add_years;
-use crate::rules::model::{Patent, QualityCount};
+use crate::rules::model::{Known, Patent, QualityCount};
 use crate::rules::numbers::Kind;
 
 /// The indicators of one patent, each `None` when its inputs cannot tell it.
@@ -104,7 +104,7 @@ impl Indicators {
         if p.kind != Some(Kind::Invention) {
             return Indicators::default();
         }
-        let listed = families_listed || p.known.family_column || !p.family().is_empty();
+        let listed = families_listed || p.known.contains(Known::FAMILY_COLUMN) || !p.family().is_empty();
         let filing_known = !p.filing_year_only;
         Indicators {
             scope: scope(p),
@@ -149,7 +149,8 @@ fn without_kind<'a>(label: &'a str, kind: Option<&str>) -> &'a str {
 /// The distinct applications among the listed members other than the patent's own
 /// publications, + 1; unknown when a member is an office alone (no number).
 fn listed_family_size(p: &Patent) -> Option<u32> {
-    let own = without_kind(&p.pub_no, p.pub_no.rfind(|c: char| c.is_ascii_digit()).map(|i| &p.pub_no[i + 1..]));
+    let pub_no = p.texts.pub_no();
+    let own = without_kind(pub_no, pub_no.rfind(|c: char| c.is_ascii_digit()).map(|i| &pub_no[i + 1..]));
     let mut numbers = Vec::new();
     for m in p.family() {
         if m.label.len() <= 2 {
@@ -352,7 +353,7 @@ impl Cohorts {
 mod tests {
     use super::*;
     use crate::rules::ipc::parse_ipc;
-    use crate::rules::model::{Extras, FamilyMember, QualityCounts};
+    use crate::rules::model::{Extras, FamilyMember, PatentTexts, QualityCounts};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -363,7 +364,7 @@ mod tests {
             family.iter().map(|m| crate::rules::family::parse_member(m).expect("member")).collect();
         Patent {
             kind: Some(Kind::Invention),
-            pub_no: "CN110093918B".into(),
+            texts: PatentTexts::new("CN110093918B", ""),
             filing_date: d("2015-03-01"),
             grant_date: Some(d("2018-06-15")),
             ipc: ipc.iter().map(|c| parse_ipc(c).unwrap()).collect(),

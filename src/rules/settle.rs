@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::rules::events::{earliest, has, is_restoration, EventClass};
-use crate::rules::model::Patent;
+use crate::rules::model::{Known, Patent};
 use crate::rules::status::StatusClass;
 use crate::rules::validity::status_of;
 
@@ -16,14 +16,14 @@ use crate::rules::validity::status_of;
 /// a granted-invention label). Returns a warning when a grant-date column disagrees
 /// with the events (the column wins).
 pub fn settle(p: &mut Patent) -> Option<String> {
-    if p.events().is_empty() && !p.known.granted_by_label {
+    if p.events().is_empty() && !p.known.contains(Known::GRANTED_BY_LABEL) {
         return None;
     }
     let mut warning = None;
     match (p.grant_date, earliest(p.events(), EventClass::Grant, None)) {
         (None, Some(event)) => {
             p.grant_date = event.date;
-            p.known.grant_from_event = true;
+            p.known.set(Known::GRANT_FROM_EVENT, true);
         }
         (Some(column), Some(event)) if event.date != Some(column) => {
             warning = Some(format!(
@@ -47,14 +47,17 @@ pub fn settle(p: &mut Patent) -> Option<String> {
             .min();
         if lapse.is_some() {
             p.lapse_date = lapse;
-            p.known.lapse_from_event = true;
+            p.known.set(Known::LAPSE_FROM_EVENT, true);
         }
     }
     if status_of(p) == StatusClass::Unknown {
         // A lapse ends a grant; a grant outlives an earlier rejection (reexamination).
         let said = if has(p.events(), EventClass::Lapse) {
             Some(StatusClass::Dead)
-        } else if has(p.events(), EventClass::Grant) || p.known.granted_by_label || p.grant_date.is_some() {
+        } else if has(p.events(), EventClass::Grant)
+            || p.known.contains(Known::GRANTED_BY_LABEL)
+            || p.grant_date.is_some()
+        {
             Some(StatusClass::InForce)
         } else if has(p.events(), EventClass::ApplicationEnd) {
             Some(StatusClass::Dead)
@@ -84,7 +87,7 @@ mod tests {
         p.extras_mut().events = events;
         assert_eq!(settle(&mut p), None);
         assert_eq!((p.grant_date, p.lapse_date), (Some(d("2017-08-01")), Some(d("2020-04-14"))));
-        assert!(p.known.grant_from_event && p.known.lapse_from_event);
+        assert!(p.known.contains(Known::GRANT_FROM_EVENT) && p.known.contains(Known::LAPSE_FROM_EVENT));
         // A lapse before the grant (another grant's, a data error) is not the lapse.
         let mut q = crate::rules::testutil::patent("2015-01-01", None, "", None);
         q.extras_mut().events = vec![
@@ -112,7 +115,7 @@ mod tests {
         let w = settle(&mut p).expect("a warning");
         assert!(w.contains("2017-09-01") && w.contains("2017-08-01"), "{w}");
         assert_eq!(p.grant_date, Some(d("2017-09-01")));
-        assert!(!p.known.grant_from_event);
+        assert!(!p.known.contains(Known::GRANT_FROM_EVENT));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::rules::dates::{add_years, Ymd};
 use crate::rules::events::EventClass;
-use crate::rules::model::Patent;
+use crate::rules::model::{Known, Patent};
 use crate::rules::numbers::Kind;
 use crate::rules::status::StatusClass;
 use crate::rules::RuleParams;
@@ -85,7 +85,7 @@ impl Decision {
             ),
             Decision::Lapsed(l) => {
                 let _ = write!(out, "lapsed {}", Ymd(l));
-                write_event(out, p, p.known.lapse_from_event, EventClass::Lapse, l)
+                write_event(out, p, p.known.contains(Known::LAPSE_FROM_EVENT), EventClass::Lapse, l)
             }
             Decision::LapsedByStatus => write!(out, "lapsed (status {status}, no lapse date)"),
             Decision::Expired(end) if p.filing_year_only => {
@@ -103,7 +103,7 @@ impl Decision {
             ),
             Decision::Valid { granted: Some(g), term_end } => {
                 let _ = write!(out, "valid: granted {}", Ymd(g));
-                let _ = write_event(out, p, p.known.grant_from_event, EventClass::Grant, g);
+                let _ = write_event(out, p, p.known.contains(Known::GRANT_FROM_EVENT), EventClass::Grant, g);
                 match p.filing_year_only {
                     true => write!(out, ", not lapsed, term ends in {}", term_end.year()),
                     false => write!(out, ", not lapsed, term ends {}", Ymd(term_end)),

@@ -8,7 +8,7 @@ use crate::rules::concordance::Concordance;
 use crate::rules::coverage::{Coverage, RunSources};
 use crate::rules::events::EventClass;
 use crate::rules::institutions::{AliasTable, Institution};
-use crate::rules::model::RowIssue;
+use crate::rules::model::{Known, RowIssue};
 use crate::rules::status::StatusClass;
 use crate::score::{ScoreContext, Scored};
 
@@ -157,8 +157,8 @@ impl PatentSources {
     fn add(&mut self, p: &crate::rules::model::Patent) {
         self.with_events += usize::from(!p.events().is_empty());
         self.events += p.events().len();
-        self.grant_from_events += usize::from(p.known.grant_from_event);
-        self.lapse_from_events += usize::from(p.known.lapse_from_event);
+        self.grant_from_events += usize::from(p.known.contains(Known::GRANT_FROM_EVENT));
+        self.lapse_from_events += usize::from(p.known.contains(Known::LAPSE_FROM_EVENT));
         self.filing_year_only += usize::from(p.filing_year_only);
         self.with_classes += usize::from(p.classes_codes > 0);
         self.status_unknown += usize::from(p.status_class == Some(StatusClass::Unknown));

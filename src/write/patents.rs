@@ -160,8 +160,8 @@ impl CellWriter {
 /// The record's cells: numbers, title, kind, dates, status, holders, IPC codes.
 fn record_cells(w: &mut CellWriter, p: &crate::rules::model::Patent) {
     w.cell(&p.id.0);
-    w.cell(&p.pub_no);
-    w.cell(&p.title);
+    w.cell(p.texts.pub_no());
+    w.cell(p.texts.title());
     w.cell(p.kind.map_or("", |k| k.as_str()));
     match p.filing_year_only {
         true => {

@@ -326,7 +326,7 @@ fn institution_sections(data: &ReportData<'_>) -> Markup {
                             @let verdict = ctx.verdict(p);
                             tr {
                                 td class="t" { (p.patent.id.0) }
-                                td class="t" { (p.patent.title) }
+                                td class="t" { (p.patent.texts.title()) }
                                 td { (p.verdict().dimension_count()) }
                                 td class="ev" {
                                     @for (k, (d, e)) in verdict.evidence.iter().enumerate().filter(|(d, _)| p.verdict().dimensions[*d]).enumerate() {
