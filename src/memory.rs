@@ -134,9 +134,9 @@ pub fn prefetch_ahead<T>(items: &[T], k: usize, patent: impl Fn(&T) -> Option<&c
 /// The bytes the CPU loads into its cache at a time.
 const CACHE_LINE: usize = 64;
 
-/// [`prefetch`] every cache line `value` spans: a record of 160 bytes spans three or
-/// four, and a prefetch of its address loads only the first (rendering a patent
-/// waited on its kind, 147 bytes in, for a fifth of its own time).
+/// [`prefetch`] every cache line `value` spans: a record spans two or more (of 160
+/// bytes, three or four), and a prefetch of its address loads only the first (then
+/// rendering a patent waited on its kind, 147 bytes in, for a fifth of its own time).
 #[inline(always)]
 fn prefetch_whole<T>(value: &T) {
     let start = (value as *const T).cast::<u8>();

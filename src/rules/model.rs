@@ -10,7 +10,7 @@ use crate::rules::numbers::{Kind, PatentId};
 use crate::rules::status::{classify_status, StatusClass};
 
 /// Where a record came from: the input file (index into the run's inputs) and its line.
-/// Packed to 12 bytes, so that a [`Patent`] fits in 160.
+/// Packed to 12 bytes, so that a [`Patent`] fits in 128.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[repr(C, packed(4))]
 pub struct SourceRef {
