@@ -103,15 +103,17 @@ pub fn prefetch_ahead_with_names<T>(
 ) {
     prefetch_ahead(items, k, &patent);
     if let Some(p) = items.get(k + 2).and_then(&patent) {
-        for name in std::iter::once(&p.status).chain(p.holders.iter().take(NAMES_AHEAD)) {
-            prefetch_address(name.address() as *const u8);
-        }
+        shared_names(p).for_each(|name| prefetch_address(name.address() as *const u8));
     }
     if let Some(p) = items.get(k + 1).and_then(&patent) {
-        for name in std::iter::once(&p.status).chain(p.holders.iter().take(NAMES_AHEAD)) {
-            prefetch(&**name);
-        }
+        shared_names(p).for_each(|name| prefetch(&**name));
     }
+}
+
+/// A record's status and its first [`NAMES_AHEAD`] holders.
+#[inline(always)]
+fn shared_names(p: &crate::rules::model::Patent) -> impl Iterator<Item = &crate::rules::model::Name> {
+    std::iter::once(&p.status).chain(p.holders.iter().take(NAMES_AHEAD))
 }
 
 /// For a pass over `items` at item `k`: [`prefetch`] the patent record of the item
@@ -163,19 +165,19 @@ fn prefetch_lists(p: &crate::rules::model::Patent) {
 #[inline(always)]
 fn prefetch_extras_lists(p: &crate::rules::model::Patent) {
     if let Some(extras) = &p.extras {
-        // (An empty list's address points nowhere: not asked for.)
-        let lists = [
-            (extras.applicants.as_ptr().cast::<u8>(), extras.applicants.is_empty()),
-            (extras.family.as_ptr().cast(), extras.family.is_empty()),
-            (extras.pledges.as_ptr().cast(), extras.pledges.is_empty()),
-            (extras.awards.as_ptr().cast(), extras.awards.is_empty()),
-            (extras.events.as_ptr().cast(), extras.events.is_empty()),
-        ];
-        for (list, empty) in lists {
-            if !empty {
-                prefetch_address(list);
-            }
-        }
+        prefetch_filled(&extras.applicants);
+        prefetch_filled(&extras.family);
+        prefetch_filled(&extras.pledges);
+        prefetch_filled(&extras.awards);
+        prefetch_filled(&extras.events);
+    }
+}
+
+/// [`prefetch`] a list's first items unless it is empty (its address then points nowhere).
+#[inline(always)]
+fn prefetch_filled<T>(list: &[T]) {
+    if !list.is_empty() {
+        prefetch(list);
     }
 }
 
