@@ -207,12 +207,19 @@ impl PatentTexts {
 
     /// The publication number with kind code.
     pub fn pub_no(&self) -> &str {
-        self.0.split_once('\n').map_or(&self.0, |(pub_no, _)| pub_no)
+        self.line_end().map_or(&self.0, |at| &self.0[..at])
     }
 
     /// The title.
     pub fn title(&self) -> &str {
-        self.0.split_once('\n').map_or("", |(_, title)| title)
+        self.line_end().map_or("", |at| &self.0[at + 1..])
+    }
+
+    /// Where the number ends. A byte search: `str::split_once` with a `char` compares
+    /// each candidate through a call to `memcmp`, a share of rendering's time.
+    #[inline]
+    fn line_end(&self) -> Option<usize> {
+        memchr::memchr(b'\n', self.0.as_bytes())
     }
 
     /// The block, to ask it into the cache.
