@@ -122,13 +122,20 @@ fn shared_names(p: &crate::rules::model::Patent) -> impl Iterator<Item = &crate:
 /// is loaded by its turn.
 #[inline(always)]
 pub fn prefetch_ahead<T>(items: &[T], k: usize, patent: impl Fn(&T) -> Option<&crate::rules::model::Patent>) {
-    if let Some(p) = items.get(k + 8).and_then(&patent) {
+    prefetch_ahead_by(k, |j| items.get(j).and_then(&patent));
+}
+
+/// [`prefetch_ahead`] for a pass whose item `j` names its patent by `patent_at(j)`
+/// (a position among records the pass also changes).
+#[inline(always)]
+pub fn prefetch_ahead_by<'p>(k: usize, patent_at: impl Fn(usize) -> Option<&'p crate::rules::model::Patent>) {
+    if let Some(p) = patent_at(k + 8) {
         prefetch_whole(p);
     }
-    if let Some(p) = items.get(k + 4).and_then(&patent) {
+    if let Some(p) = patent_at(k + 4) {
         prefetch_lists(p);
     }
-    if let Some(p) = items.get(k + 2).and_then(&patent) {
+    if let Some(p) = patent_at(k + 2) {
         prefetch_extras_lists(p);
     }
 }
