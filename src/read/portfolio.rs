@@ -1039,6 +1039,22 @@ mod tests {
     }
 
     #[test]
+    fn dropped_rows_leave_the_others_in_order() {
+        let cases: [(&[usize], &[u32]); 5] = [
+            (&[], &[0, 1, 2, 3, 4, 5]),
+            (&[0], &[1, 2, 3, 4, 5]),
+            (&[5], &[0, 1, 2, 3, 4]),
+            (&[1, 2, 4], &[0, 3, 5]),
+            (&[0, 1, 2, 3, 4, 5], &[]),
+        ];
+        for (rows, kept) in cases {
+            let mut items: Vec<u32> = (0..6).collect();
+            drop_rows(&mut items, rows);
+            assert_eq!(items, kept, "{rows:?}");
+        }
+    }
+
+    #[test]
     fn a_publication_id_is_what_its_number_reads_as() {
         let shapes = [
             "CN1234567A",
