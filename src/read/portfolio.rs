@@ -1039,6 +1039,37 @@ mod tests {
     }
 
     #[test]
+    fn repeated_ids_merge_into_their_first_row_in_the_order_read() {
+        use crate::rules::model::QualityCount::Claims;
+        // Rows as read, each with its claims: CN1 three times, CN2 twice.
+        let rows = [("CN2", 5), ("CN1", 1), ("CN2", 6), ("CN3", 7), ("CN1", 2), ("CN1", 3), ("CN4", 9)];
+        let outcomes = rows
+            .iter()
+            .map(|&(id, claims)| {
+                let mut p = Patent { id: PatentId(id.into()), ..Patent::default() };
+                p.counts.set(Claims, Some(claims));
+                RowOutcome::Patent(Box::new(p), Some(PatentId(format!("P{id}").into())), Vec::new())
+            })
+            .collect();
+        let mut merged = Merged::default();
+        merged.take(outcomes);
+        merged.finish();
+        let ids: Vec<&str> = merged.patents.iter().map(|p| p.id.0.as_str()).collect();
+        assert_eq!(ids, ["CN1", "CN2", "CN3", "CN4"]);
+        assert_eq!(merged.duplicates, 3);
+        let claims: Vec<Option<u32>> = merged.patents.iter().map(|p| p.counts.get(Claims)).collect();
+        assert_eq!(claims, [Some(1), Some(5), Some(7), Some(9)]);
+        // Each disagreement at its patent's place, the first row's count kept, in the order read.
+        assert_eq!(merged.disagreements, [(0, Claims, 1, 2), (0, Claims, 1, 3), (1, Claims, 5, 6)]);
+        let publications: Vec<(&str, u32)> =
+            merged.by_publication.iter().map(|(id, at)| (id.0.as_str(), *at)).collect();
+        assert_eq!(publications, [("PCN1", 0), ("PCN2", 1), ("PCN3", 2), ("PCN4", 3)]);
+        for (k, id) in ["CN1", "CN2", "CN3", "CN4"].into_iter().enumerate() {
+            assert_eq!(merged.position(&PatentId(id.into())), Some(k));
+        }
+    }
+
+    #[test]
     fn dropped_rows_leave_the_others_in_order() {
         let cases: [(&[usize], &[u32]); 5] = [
             (&[], &[0, 1, 2, 3, 4, 5]),
