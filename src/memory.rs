@@ -143,8 +143,8 @@ pub fn prefetch_ahead_by<'p>(k: usize, patent_at: impl Fn(usize) -> Option<&'p c
 /// The bytes the CPU loads into its cache at a time.
 const CACHE_LINE: usize = 64;
 
-/// [`prefetch`] every cache line `value` spans: a record spans two or more (of 160
-/// bytes, three or four), and a prefetch of its address loads only the first (then
+/// [`prefetch`] every cache line `value` spans: a record of 128 bytes spans two, and
+/// a prefetch of its address loads only the first (when records were 160 bytes,
 /// rendering a patent waited on its kind, 147 bytes in, for a fifth of its own time).
 #[inline(always)]
 fn prefetch_whole<T>(value: &T) {

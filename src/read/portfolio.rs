@@ -924,9 +924,8 @@ fn merge_into(kept: &mut Patent, mut other: Patent) -> Vec<(QualityCount, u32, u
         kept.filing_year_only = false;
     }
     union_counted(&mut lists.events, other_lists.events);
-    let applicants_are_holders = kept.known.contains(Known::APPLICANTS_ARE_HOLDERS);
+    // `Known::merge` leaves APPLICANTS_ARE_HOLDERS as kept: it goes with the holders, below.
     kept.known.merge(other.known);
-    kept.known.set(Known::APPLICANTS_ARE_HOLDERS, applicants_are_holders);
     if kept.lapse_date.is_none() {
         kept.lapse_date = other.lapse_date;
     }
